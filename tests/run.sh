@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The one test command (README "Quick start", step 2; .ci/run calls exactly this).
+# Installs what the tests need (apt: PostgreSQL, Postfix's smtp-sink/smtp-source, Chromium; npm: mjml 5.4.1),
+# starts the servers on loopback, runs `dotnet test`, and stops the servers again, whatever the outcome.
+# Extra arguments go to `dotnet test` (e.g. tests/run.sh --filter FullyQualifiedName~Mjml).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CACHE=$ROOT/.cache
+mkdir -p "$CACHE"
+
+log() { printf '\033[1m[run.sh]\033[0m %s\n' "$*"; }
+
+need_apt=()
+command -v /usr/sbin/smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+if ((${#need_apt[@]})); then
+  log "installing ${need_apt[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  # Postfix must not become a running MTA here: we only want its smtp-sink and smtp-source tools.
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# mjml 5.4.1 is the reference for our MJML compiler; cssnano at top level or mjml's minify silently skips CSS.
+MJML_DIR=$CACHE/mjml541
+if [ ! -f "$MJML_DIR/node_modules/mjml/package.json" ]; then
+  log "installing mjml@5.4.1 (npm) into $MJML_DIR"
+  mkdir -p "$MJML_DIR"
+  (cd "$MJML_DIR" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent mjml@5.4.1 cssnano@7.1.9 htmlparser2 >/dev/null)
+fi
+
+# A throwaway PostgreSQL cluster on loopback, owned by the postgres user (initdb refuses root).
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PG_DIR=$(mktemp -d /tmp/newsletter-pg.XXXXXX)
+chown postgres:postgres "$PG_DIR" 2>/dev/null || true
+PG_PORT=${NEWSLETTER_TEST_PG_PORT:-55432}
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  log "stopping servers"
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap cleanup EXIT
+log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
+
+export NEWSLETTER_TEST_SERVERS=1
+export NEWSLETTER_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+export NEWSLETTER_TEST_SMTP_SINK=/usr/sbin/smtp-sink
+export NEWSLETTER_TEST_SMTP_SOURCE=/usr/sbin/smtp-source
+export NEWSLETTER_TEST_MJML_NODE_MODULES=$MJML_DIR/node_modules
+export NEWSLETTER_TEST_CHROMIUM=$(command -v chromium)
+
+log "dotnet test"
+dotnet test "$ROOT/Newsletter.sln" -c Release --logger "console;verbosity=minimal" "$@"
