@@ -1,0 +1,68 @@
+using Newsletter.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Infrastructure;
+
+/// <summary>Builds the command tree and turns every failure into one line on stderr and an exit code.</summary>
+internal static class NewsletterApp
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for a user error: bad input, validation, a refused operation.</summary>
+    public const int UserError = 1;
+
+    /// <summary>Exit code for a usage error: unknown verb or option, missing argument.</summary>
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Console.OutputEncoding = System.Text.Encoding.UTF8;
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("newsletter");
+            config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
+            Register(config);
+        });
+
+        try
+        {
+            return await app.RunAsync(args);
+        }
+        catch (CommandAppException e) when (e is CommandParseException or CommandRuntimeException or CommandConfigurationException)
+        {
+            Errors.Write(e.Message, "run `newsletter --help` or `newsletter <verb> --help` for the usage");
+            return UsageError;
+        }
+        catch (UserErrorException e)
+        {
+            Errors.Write(e.Message, e.Hint);
+            return UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            Errors.Write("cancelled", null);
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            // Faults we did not anticipate still get one line, never a stack trace; NEWSLETTER_DEBUG=1 shows it.
+            Errors.Write($"unexpected error: {e.GetType().Name}: {e.Message}",
+                "this is a bug; run again with NEWSLETTER_DEBUG=1 for details and report it");
+            if (Environment.GetEnvironmentVariable("NEWSLETTER_DEBUG") == "1")
+            {
+                Console.Error.WriteLine(e);
+            }
+            return UserError;
+        }
+    }
+
+    /// <summary>Every verb group, one line each; the commands live in Commands/*.cs.</summary>
+    private static void Register(IConfigurator config)
+    {
+        PublishCommands.Register(config);
+    }
+}
