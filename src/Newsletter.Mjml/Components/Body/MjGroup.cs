@@ -16,7 +16,6 @@ internal sealed class MjGroup : BodyComponent
     ["direction", "ltr"])
     {
         CreateBody = init => new MjGroup(init),
-        Children = ["mj-column", "mj-raw"],
     };
 
     private static readonly KeyValuePair<string, string>[] MobileWidth = [new("mobileWidth", "mobileWidth")];
