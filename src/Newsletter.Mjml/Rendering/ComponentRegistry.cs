@@ -25,6 +25,8 @@ internal sealed class ComponentRegistry
         MjColumn.Definition,
         MjGroup.Definition,
         MjHero.Definition,
+        Components.Body.Navbar.MjNavbar.Definition,
+        Components.Body.Navbar.MjNavbarLink.Definition,
         Components.Body.Social.MjSocial.Definition,
         Components.Body.Social.MjSocialElement.Definition,
         MjText.Definition,
