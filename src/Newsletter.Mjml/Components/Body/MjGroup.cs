@@ -18,7 +18,7 @@ internal sealed class MjGroup : BodyComponent
         CreateBody = init => new MjGroup(init),
     };
 
-    private static readonly KeyValuePair<string, string>[] MobileWidth = [new("mobileWidth", "mobileWidth")];
+    private static readonly KeyValuePair<string, string?>[] MobileWidth = [new("mobileWidth", "mobileWidth")];
 
     private MjGroup(in ComponentInit init)
         : base(init)

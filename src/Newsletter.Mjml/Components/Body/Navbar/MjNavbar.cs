@@ -106,7 +106,7 @@ internal sealed class MjNavbar : BodyComponent
         sb.Append("<div class=\"mj-inline-links\" style=\"\"><!--[if mso | IE]><table role=\"presentation\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" align=\"")
             .Append(GetAttribute("align")).Append("\"><tr><![endif]-->");
         var baseUrl = GetAttribute("base-url");
-        KeyValuePair<string, string>[]? passed = baseUrl is null ? null : [new("navbarBaseUrl", baseUrl)];
+        KeyValuePair<string, string?>[]? passed = baseUrl is null ? null : [new("navbarBaseUrl", baseUrl)];
         RenderChildren(sb, DefaultRenderer, passed);
         sb.Append("<!--[if mso | IE]></tr></table><![endif]--></div>");
     }

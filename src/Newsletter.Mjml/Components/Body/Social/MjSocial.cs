@@ -60,9 +60,9 @@ internal sealed class MjSocial : BodyComponent
     {
     }
 
-    private List<KeyValuePair<string, string>> GetSocialElementAttributes()
+    private List<KeyValuePair<string, string?>> GetSocialElementAttributes()
     {
-        var result = new List<KeyValuePair<string, string>>();
+        var result = new List<KeyValuePair<string, string?>>();
         if (Has("inner-padding")) result.Add(new("padding", GetAttribute("inner-padding")!));
         foreach (var name in InheritedAttributes)
         {
