@@ -25,6 +25,8 @@ internal sealed class ComponentRegistry
         MjColumn.Definition,
         MjGroup.Definition,
         MjHero.Definition,
+        Components.Body.Carousel.MjCarousel.Definition,
+        Components.Body.Carousel.MjCarouselImage.Definition,
         Components.Body.Accordion.MjAccordion.Definition,
         Components.Body.Accordion.MjAccordionElement.Definition,
         Components.Body.Accordion.MjAccordionTitle.Definition,
