@@ -1,5 +1,6 @@
 using System.Text;
 using Newsletter.Mjml.Parsing;
+using Newsletter.Mjml.PostProcessing;
 using Newsletter.Mjml.Rendering;
 using Newsletter.Mjml.Validation;
 
