@@ -50,6 +50,11 @@ public sealed class MjmlCompiler
             errors.Add(new MjmlError(1, "mjml", "Parsing failed. Check your mjml."));
             return new MjmlResult("", errors, Rejected: true);
         }
+        if (includes?.Fatal is { } fatal)
+        {
+            errors.Add(new MjmlError(root.Line, root.TagName, fatal));
+            return new MjmlResult("", errors, Rejected: true);
+        }
         includes?.AppendCssIncludes(root);
 
         var session = new RenderSession(_registry, options);
