@@ -67,8 +67,10 @@ public sealed record OutboxEntry(long Id, long CampaignId, long SubscriberId, st
     string Variant, string MessageId, int Attempts, DateTimeOffset? FirstAttemptAt, bool SubscriberActive);
 
 /// <summary>The outcome of one attempt, to be recorded.</summary>
-public sealed record DeliveryRecord(long OutboxId, long SubscriberId, OutboxStatus Status, string? Reply, DateTimeOffset AttemptedAt,
-    DateTimeOffset? NextAttemptAt, bool MarkSubscriberBounced);
+/// <param name="Attempts">The row's attempt count after this attempt.</param>
+/// <param name="MarkSubscriberBounced">A hard bounce (550/551/553 on RCPT): the subscriber becomes <c>bounced</c>.</param>
+public sealed record DeliveryRecord(long OutboxId, long SubscriberId, OutboxStatus Status, int Attempts, string? Reply,
+    DateTimeOffset AttemptedAt, DateTimeOffset? NextAttemptAt, bool MarkSubscriberBounced);
 
 /// <summary>Counts of one variant (segment) by status.</summary>
 public sealed record VariantCounts(string Variant, int Pending, int Sent, int Deferred, int Failed, int Skipped)

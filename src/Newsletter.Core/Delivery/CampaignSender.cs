@@ -274,10 +274,10 @@ public sealed class CampaignSender(
             bool bounced = false, bool countAttempt = true)
         {
             var now = _sender.time.GetUtcNow();
+            var attempts = countAttempt && status != OutboxStatus.Skipped ? entry.Attempts + 1 : entry.Attempts;
             DateTimeOffset? next = null;
             if (temporary)
             {
-                var attempts = countAttempt ? entry.Attempts + 1 : entry.Attempts;
                 next = countAttempt ? _retry.NextAttempt(attempts, entry.FirstAttemptAt ?? now, now) : now + _sender._options.RetryBaseDelay;
                 if (next is null)
                 {
@@ -285,7 +285,7 @@ public sealed class CampaignSender(
                     reply = $"gave up after {attempts} attempts: {reply}";
                 }
             }
-            return new DeliveryRecord(entry.Id, entry.SubscriberId, status, reply, now, next, bounced);
+            return new DeliveryRecord(entry.Id, entry.SubscriberId, status, attempts, reply, now, next, bounced);
         }
 
         private TokenBucket DomainBucket(string email)
