@@ -14,6 +14,9 @@ public static class FrontMatter
     public static IReadOnlyList<string> Keys { get; } =
         ["title", "number", "date", "publisher", "audiences", "subject", "preheader", "sample"];
 
+    private const string YamlHint =
+        "write one `key: value` per line, lists as [a, b]; quote values that contain ': ' or start with a special character";
+
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyy年M月d日"];
 
     /// <summary>The outcome of reading the front matter.</summary>
@@ -60,7 +63,12 @@ public static class FrontMatter
             // YAML lines are 1-based from the line after the opening ---.
             var line = (int)Math.Max(1, e.Start.Line) + 1;
             return new Result(null, close + 1, [new SourceError(path, line, $"the front matter is not valid YAML: {Plain(e)}",
-                "write one `key: value` per line; quote values that contain ': ' or start with a special character")]);
+                YamlHint)]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // Some malformed input (an unclosed [ list, for one) makes YamlDotNet fail without a position.
+            return new Result(null, close + 1, [new SourceError(path, 1, "the front matter is not valid YAML", YamlHint)]);
         }
 
         var reader = new Reader(path, errors);

@@ -88,8 +88,8 @@ internal static class InlineText
                     AppendLink(autolink.IsEmail ? "mailto:" + autolink.Url : autolink.Url, autolink.Url,
                         Encode(autolink.Url), text, html, problems);
                     break;
-                case HtmlInline raw when raw.Tag.StartsWith("<!--", StringComparison.Ordinal):
-                    break; // comments are notes to the editor, never shown
+                case HtmlInline raw when raw.Tag.StartsWith("<!--", StringComparison.Ordinal) || raw.Tag.StartsWith("</", StringComparison.Ordinal):
+                    break; // comments are notes to the editor, never shown; a closing tag was reported with its opening one
                 case HtmlInline raw:
                     problems.Add($"raw HTML is not allowed in an issue ({raw.Tag})");
                     break;

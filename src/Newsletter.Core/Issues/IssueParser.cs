@@ -38,6 +38,10 @@ public sealed class IssueParser
         var lines = SplitLines(text);
         var frontMatter = FrontMatter.Read(lines, path);
         var errors = new List<SourceError>(frontMatter.Errors);
+        if (frontMatter.Metadata is null && frontMatter.BodyStartLine == 0)
+        {
+            return new IssueParseResult(null, errors); // an unclosed front matter: where the body starts is unknown
+        }
 
         // Blank the front matter rather than cut it, so Markdig's line numbers are the file's.
         var body = string.Join('\n', lines.Select((line, i) => i < frontMatter.BodyStartLine ? "" : line));
@@ -126,6 +130,7 @@ public sealed class IssueParser
                     article = null;
                     break;
                 case 3 when section is null:
+                    reportedOrphanText = true; // its text would be reported again as text outside a section
                     Error(line, $"article heading '### {text}' comes before any section heading (##)", StructureHint);
                     break;
                 case 3:
