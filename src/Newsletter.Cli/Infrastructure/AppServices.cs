@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Newsletter.Data;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -17,6 +18,7 @@ internal static class AppServices
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddNewsletterData(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }
