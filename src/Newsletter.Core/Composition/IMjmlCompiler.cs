@@ -1,6 +1,6 @@
 namespace Newsletter.Core.Composition;
 
-/// <summary>What composition needs of an MJML compiler (declared here; the host supplies Newsletter.Mjml).</summary>
+/// <summary>What composition needs of an MJML compiler (declared here; <see cref="MjmlCompilerAdapter"/> fills it).</summary>
 public interface IMjmlCompiler
 {
     /// <summary>Compiles MJML; <see cref="MjmlOutput.Html"/> is null when the input was rejected.</summary>

@@ -13,18 +13,29 @@ namespace Newsletter.Core.Delivery;
 /// Consecutive sender-side rejections beyond <see cref="DeliveryOptions.PauseAfterConsecutiveErrors"/>, or a
 /// configuration fault (authentication, TLS), pause the campaign instead of burning the list.
 /// </summary>
-public sealed class CampaignSender(
-    ICampaignStore store,
-    IMailTransport transport,
-    MessageFactory messages,
-    IRecipientLinks links,
-    DeliveryOptions deliveryOptions,
-    SmtpOptions smtpOptions,
-    TimeProvider time,
-    ILogger<CampaignSender> logger)
+public sealed class CampaignSender
 {
-    private readonly DeliveryOptions _options = deliveryOptions.Normalized();
-    private readonly int _workers = transport is PickupTransport ? 2 : smtpOptions.Normalized().Connections;
+    private readonly ICampaignStore _store;
+    private readonly IMailTransport _transport;
+    private readonly MessageFactory _messages;
+    private readonly IRecipientLinks _links;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CampaignSender> _logger;
+    private readonly int _workers;
+
+    public CampaignSender(ICampaignStore store, IMailTransport transport, MessageFactory messages, IRecipientLinks links,
+        DeliveryOptions deliveryOptions, SmtpOptions smtpOptions, TimeProvider time, ILogger<CampaignSender> logger)
+    {
+        _store = store;
+        _transport = transport;
+        _messages = messages;
+        _links = links;
+        _options = deliveryOptions.Normalized();
+        _time = time;
+        _logger = logger;
+        _workers = transport is PickupTransport ? 2 : smtpOptions.Normalized().Connections;
+    }
 
     /// <summary>
     /// Sends what is due of campaign <paramref name="campaignId"/>. Deferred messages are retried while their next
@@ -33,31 +44,31 @@ public sealed class CampaignSender(
     public async Task<SendSummary> RunAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var campaign = await store.GetAsync(campaignId, cancellationToken)
+        var campaign = await _store.GetAsync(campaignId, cancellationToken)
             ?? throw new InvalidOperationException($"campaign {campaignId} does not exist");
         if (campaign.State is CampaignState.Cancelled or CampaignState.Completed)
         {
-            return new SendSummary(campaign, await store.CountAsync(campaignId, cancellationToken), null);
+            return new SendSummary(campaign, await _store.CountAsync(campaignId, cancellationToken), null);
         }
 
-        var variants = (await store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
+        var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
             v => v.Key,
             v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text)));
-        await store.SetStateAsync(campaignId, CampaignState.Running, null, cancellationToken);
+        await _store.SetStateAsync(campaignId, CampaignState.Running, null, cancellationToken);
 
-        var run = new Run(this, campaign, variants, time.GetUtcNow() + retryWindow, progress, cancellationToken);
+        var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);
         var paused = await run.ExecuteAsync();
 
-        var counts = await store.CountAsync(campaignId, CancellationToken.None);
+        var counts = await _store.CountAsync(campaignId, CancellationToken.None);
         if (paused is not null)
         {
-            await store.SetStateAsync(campaignId, CampaignState.Paused, paused, CancellationToken.None);
+            await _store.SetStateAsync(campaignId, CampaignState.Paused, paused, CancellationToken.None);
         }
         else if (counts.All(c => c.Pending == 0 && c.Deferred == 0))
         {
-            await store.SetStateAsync(campaignId, CampaignState.Completed, null, CancellationToken.None);
+            await _store.SetStateAsync(campaignId, CampaignState.Completed, null, CancellationToken.None);
         }
-        campaign = await store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
+        campaign = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
         return new SendSummary(campaign, counts, paused);
     }
 
@@ -96,11 +107,11 @@ public sealed class CampaignSender(
                 SingleWriter = true,
                 FullMode = BoundedChannelFullMode.Wait,
             });
-            _overall = new TokenBucket(sender._options.MessagesPerSecond, sender.time);
+            _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
             _retry = new RetryPolicy(sender._options);
         }
 
-        private ICampaignStore Store => _sender.store;
+        private ICampaignStore Store => _sender._store;
 
         /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
         public async Task<string?> ExecuteAsync()
@@ -132,7 +143,7 @@ public sealed class CampaignSender(
             var options = _sender._options;
             while (!_abort.IsCancellationRequested)
             {
-                var now = _sender.time.GetUtcNow();
+                var now = _sender._time.GetUtcNow();
                 var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
                 if (batch.Count > 0)
                 {
@@ -146,7 +157,7 @@ public sealed class CampaignSender(
                 // Nothing due now. Wait for the messages still in the workers: they may come back deferred.
                 if (Volatile.Read(ref _inFlight) > 0)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), _sender.time, _abort.Token);
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _sender._time, _abort.Token);
                     continue;
                 }
                 var next = await Store.NextDeferredAsync(_campaign.Id, _abort.Token);
@@ -154,10 +165,10 @@ public sealed class CampaignSender(
                 {
                     return;
                 }
-                var wait = next.Value - _sender.time.GetUtcNow();
+                var wait = next.Value - _sender._time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _sender.time, _abort.Token);
+                    await Task.Delay(wait, _sender._time, _abort.Token);
                 }
             }
         }
@@ -182,7 +193,7 @@ public sealed class CampaignSender(
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // A fault of ours while building the message must not lose the row: defer it with the reason.
-                        _sender.logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
+                        _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
                         record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
                     }
                     catch (OperationCanceledException)
@@ -219,17 +230,17 @@ public sealed class CampaignSender(
             await _overall.TakeAsync(_abort.Token);
             await DomainBucket(entry.Email).TakeAsync(_abort.Token);
 
-            var links = _sender.links;
+            var links = _sender._links;
             var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
                 links.UnsubscribeUrl(entry.SubscriberId, entry.CampaignId), links.ViewUrl(entry.SubscriberId, entry.CampaignId));
             var recipient = new Recipient(entry.Email, entry.Name, values);
-            var message = _sender.messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender.time.GetUtcNow());
+            var message = _sender._messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender._time.GetUtcNow());
             var to = (MailboxAddress)message.To[0];
             try
             {
-                session ??= await _sender.transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
+                session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
-                var reply = await session.SendAsync(message, _sender.messages.From, to, FileName(entry), CancellationToken.None);
+                var reply = await session.SendAsync(message, _sender._messages.From, to, FileName(entry), CancellationToken.None);
                 Interlocked.Exchange(ref _consecutiveErrors, 0);
                 return (Outcome(entry, OutboxStatus.Sent, reply, temporary: false), session);
             }
@@ -265,7 +276,7 @@ public sealed class CampaignSender(
         {
             if (Interlocked.CompareExchange(ref _pauseReason, reason, null) is null)
             {
-                _sender.logger.LogWarning("Campaign {Id} paused: {Reason}", _campaign.Id, reason);
+                _sender._logger.LogWarning("Campaign {Id} paused: {Reason}", _campaign.Id, reason);
                 _abort.Cancel();
             }
         }
@@ -273,7 +284,7 @@ public sealed class CampaignSender(
         private DeliveryRecord Outcome(OutboxEntry entry, OutboxStatus status, string? reply, bool temporary,
             bool bounced = false, bool countAttempt = true)
         {
-            var now = _sender.time.GetUtcNow();
+            var now = _sender._time.GetUtcNow();
             var attempts = countAttempt && status != OutboxStatus.Skipped ? entry.Attempts + 1 : entry.Attempts;
             DateTimeOffset? next = null;
             if (temporary)
@@ -295,7 +306,7 @@ public sealed class CampaignSender(
             {
                 if (!_perDomain.TryGetValue(domain, out var bucket))
                 {
-                    bucket = new TokenBucket(_sender._options.MessagesPerSecondPerDomain, _sender.time);
+                    bucket = new TokenBucket(_sender._options.MessagesPerSecondPerDomain, _sender._time);
                     _perDomain[domain] = bucket;
                 }
                 return bucket;
@@ -345,7 +356,7 @@ public sealed class CampaignSender(
                 }
                 catch (Exception e) when (attempt < 5 && e is not OperationCanceledException)
                 {
-                    _sender.logger.LogWarning(e, "Recording {Count} outcomes failed (attempt {Attempt}); retrying", records.Count, attempt);
+                    _sender._logger.LogWarning(e, "Recording {Count} outcomes failed (attempt {Attempt}); retrying", records.Count, attempt);
                     await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), CancellationToken.None);
                 }
             }
