@@ -64,5 +64,6 @@ internal static class NewsletterApp
     private static void Register(IConfigurator config)
     {
         PublishCommands.Register(config);
+        IssueCommands.Register(config);
     }
 }
