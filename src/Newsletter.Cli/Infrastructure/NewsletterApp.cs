@@ -94,5 +94,6 @@ internal static class NewsletterApp
     private static void Register(IConfigurator config)
     {
         PublishCommands.Register(config);
+        IssueCommands.Register(config);
     }
 }

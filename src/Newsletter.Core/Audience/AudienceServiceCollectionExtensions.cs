@@ -10,6 +10,8 @@ public static class AudienceServiceCollectionExtensions
     public static IServiceCollection AddAudience(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Import.SubscriberImporter>();
+        services.TryAddSingleton<Import.SubscriberExporter>();
         return services;
     }
 }

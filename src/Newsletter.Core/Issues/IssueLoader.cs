@@ -23,44 +23,52 @@ public static class IssueLoader
             return Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
                 "name a Markdown issue (.md) or the plain-text bulletin (.txt)");
         }
+        var text = ReadText(path);
+        return text.Error is not null ? new IssueParseResult(null, [text.Error]) : Parse(text.Text!, path);
+    }
+
+    /// <summary>
+    /// Reads and decodes the file at <paramref name="path"/> (any extension): a missing, unreadable, oversized, empty,
+    /// binary or undecodable file comes back as <see cref="SourceTextDecoder.Result.Error"/>.
+    /// </summary>
+    public static SourceTextDecoder.Result ReadText(string path)
+    {
         byte[] bytes;
         try
         {
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                return Fail(path, Directory.Exists(path) ? "this is a folder, not an issue file" : "the file does not exist",
+                return Failure(path, Directory.Exists(path) ? "this is a folder, not an issue file" : "the file does not exist",
                     "check the path");
             }
             if (info.Length > MaxFileBytes)
             {
-                return Fail(path, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue", "name the issue's .md or .txt file");
+                return Failure(path, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue", "name the issue's .md or .txt file");
             }
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(path, $"the file cannot be read: {e.Message}", "check its permissions");
+            return Failure(path, $"the file cannot be read: {e.Message}", "check its permissions");
         }
-        return Read(bytes, path);
+        return SourceTextDecoder.Decode(bytes, path);
     }
 
     /// <summary>Parses issue bytes as if read from <paramref name="path"/>, whose extension chooses the format.</summary>
     public static IssueParseResult Read(ReadOnlySpan<byte> bytes, string path)
     {
         var decoded = SourceTextDecoder.Decode(bytes, path);
-        if (decoded.Error is not null)
-        {
-            return new IssueParseResult(null, [decoded.Error]);
-        }
-        return KindOf(path) switch
-        {
-            IssueFileKind.Markdown => new IssueParser().Parse(decoded.Text!, path),
-            IssueFileKind.BulletinText => new BulletinTextImporter().Import(decoded.Text!, path).ToParseResult(),
-            _ => Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
-                "name a Markdown issue (.md) or the plain-text bulletin (.txt)"),
-        };
+        return decoded.Error is not null ? new IssueParseResult(null, [decoded.Error]) : Parse(decoded.Text!, path);
     }
+
+    private static IssueParseResult Parse(string text, string path) => KindOf(path) switch
+    {
+        IssueFileKind.Markdown => new IssueParser().Parse(text, path),
+        IssueFileKind.BulletinText => new BulletinTextImporter().Import(text, path).ToParseResult(),
+        _ => Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
+            "name a Markdown issue (.md) or the plain-text bulletin (.txt)"),
+    };
 
     /// <summary>The format <paramref name="path"/>'s extension names, or null for an unknown extension.</summary>
     public static IssueFileKind? KindOf(string path)
@@ -70,6 +78,9 @@ public static class IssueLoader
             : TextExtensions.Contains(extension) ? IssueFileKind.BulletinText
             : null;
     }
+
+    private static SourceTextDecoder.Result Failure(string path, string message, string hint) =>
+        new(null, null, new SourceError(path, 0, message, hint));
 
     private static IssueParseResult Fail(string path, string message, string hint) =>
         new(null, [new SourceError(path, 0, message, hint)]);

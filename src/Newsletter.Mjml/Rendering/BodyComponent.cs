@@ -81,12 +81,12 @@ internal abstract class BodyComponent
 
     /// <summary>Renders the children as mjml's renderChildren does, handing each to <paramref name="renderer"/>.</summary>
     protected void RenderChildren(StringBuilder sb, Action<StringBuilder, BodyComponent> renderer,
-        IReadOnlyList<KeyValuePair<string, string>>? attributes = null, BodyContext? childContext = null)
+        IReadOnlyList<KeyValuePair<string, string?>>? attributes = null, BodyContext? childContext = null, List<MjmlNode>? children = null)
     {
-        var children = Node.Children;
+        children ??= Node.Children;
         var sibling = children.Count;
         if (sibling == 0) return;
-        var nonRaw = NonRawSiblings();
+        var nonRaw = NonRawSiblings(children);
         var context = childContext ?? GetChildContext();
         for (var index = 0; index < children.Count; index++)
         {
@@ -96,11 +96,11 @@ internal abstract class BodyComponent
     }
 
     /// <summary>Builds the child components (for components that need to inspect them before rendering).</summary>
-    protected List<BodyComponent> CreateChildren(IReadOnlyList<KeyValuePair<string, string>>? attributes = null, BodyContext? childContext = null)
+    protected List<BodyComponent> CreateChildren(IReadOnlyList<KeyValuePair<string, string?>>? attributes = null, BodyContext? childContext = null)
     {
         var children = Node.Children;
         var result = new List<BodyComponent>(children.Count);
-        var nonRaw = NonRawSiblings();
+        var nonRaw = NonRawSiblings(children);
         var context = childContext ?? GetChildContext();
         for (var index = 0; index < children.Count; index++)
         {
@@ -110,10 +110,10 @@ internal abstract class BodyComponent
         return result;
     }
 
-    protected int NonRawSiblings()
+    protected int NonRawSiblings(List<MjmlNode> children)
     {
         var count = 0;
-        foreach (var child in Node.Children)
+        foreach (var child in children)
         {
             var spec = Session.Registry.Find(child.TagName);
             if (spec is null || !spec.RawElement) count++;

@@ -8,9 +8,9 @@ internal sealed record BodyContext
     public string? Gutter { get; init; }
     public string? Direction { get; init; }
     public bool IsInGroup { get; init; }
-    public string? GroupBackgroundColor { get; init; }
-    public string? NavbarBaseUrl { get; init; }
-    public string? AccordionId { get; init; }
+    public string? AccordionFontFamily { get; init; }
+    public string? ElementFontFamily { get; init; }
+    public string? Thumbnails { get; init; }
 }
 
 /// <summary>A child's place among its siblings (mjml's props).</summary>

@@ -24,6 +24,17 @@ internal sealed class ComponentRegistry
         MjWrapper.Definition,
         MjColumn.Definition,
         MjGroup.Definition,
+        MjHero.Definition,
+        Components.Body.Carousel.MjCarousel.Definition,
+        Components.Body.Carousel.MjCarouselImage.Definition,
+        Components.Body.Accordion.MjAccordion.Definition,
+        Components.Body.Accordion.MjAccordionElement.Definition,
+        Components.Body.Accordion.MjAccordionTitle.Definition,
+        Components.Body.Accordion.MjAccordionText.Definition,
+        Components.Body.Navbar.MjNavbar.Definition,
+        Components.Body.Navbar.MjNavbarLink.Definition,
+        Components.Body.Social.MjSocial.Definition,
+        Components.Body.Social.MjSocialElement.Definition,
         MjText.Definition,
         MjImage.Definition,
         MjButton.Definition,
@@ -39,15 +50,7 @@ internal sealed class ComponentRegistry
     {
         _byTag = new Dictionary<string, ComponentSpec>(StringComparer.Ordinal);
         foreach (var spec in specs) _byTag[spec.TagName] = spec;
-        // mjml-preset-core's dependency table also names the mjml root.
-        Root = new ComponentSpec("mjml", ["owa", "string", "lang", "string", "dir", "string"], [])
-        {
-            Children = ["mj-body", "mj-head", "mj-raw"],
-        };
     }
-
-    /// <summary>The pseudo-spec of the root element, for the validator's children rule.</summary>
-    public ComponentSpec Root { get; }
 
     public ComponentSpec? Find(string tagName) => _byTag.TryGetValue(tagName, out var spec) ? spec : null;
 

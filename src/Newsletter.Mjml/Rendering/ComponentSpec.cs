@@ -43,7 +43,4 @@ internal sealed class ComponentSpec
 
     /// <summary>Handles a head element; null for body components.</summary>
     public Action<MjmlNode, RenderSession>? HandleHead { get; init; }
-
-    /// <summary>Allowed children for the validator (mjml-preset-core dependencies); null when unrestricted.</summary>
-    public string[]? Children { get; init; }
 }

@@ -41,7 +41,7 @@ internal sealed class RenderSession
     /// defaults for the tag, mj-class, the parent's mj-class child defaults, the element's own attributes.
     /// </summary>
     public BodyComponent? Create(MjmlNode node, BodyContext context, ChildProps props, string parentMjClass,
-        IReadOnlyList<KeyValuePair<string, string>>? passed = null)
+        IReadOnlyList<KeyValuePair<string, string?>>? passed = null)
     {
         var spec = Registry.Find(node.TagName);
         if (spec?.CreateBody is null) return null;
@@ -54,7 +54,12 @@ internal sealed class RenderSession
         }
         if (passed is not null)
         {
-            foreach (var pair in passed) attributes[pair.Key] = pair.Value;
+            foreach (var pair in passed)
+            {
+                // An undefined value passed by the parent hides the child's own default, as a JS spread does.
+                if (pair.Value is null) attributes.Remove(pair.Key);
+                else attributes[pair.Key] = pair.Value;
+            }
         }
         if (g.DefaultAttributes.TryGetValue(node.TagName, out var tagDefaults))
         {

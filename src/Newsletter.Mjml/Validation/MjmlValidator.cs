@@ -42,18 +42,17 @@ internal static class MjmlValidator
 
         if (spec is not null && node.Children.Count > 0)
         {
-            var allowed = spec.Children ?? [];
+            Dependencies.TryGetValue(node.TagName, out var allowed);
             foreach (var child in node.Children)
             {
-                var childSpec = registry.Find(child.TagName);
-                if (childSpec is null || child.TagName == "mjml") continue;
+                if (registry.Find(child.TagName) is null || child.TagName == "mjml") continue;
                 // mj-attributes accepts anything (its dependency is a match-all pattern); unlisted parents accept nothing.
-                if (spec.TagName == "mj-attributes") continue;
-                if (Array.IndexOf(allowed, child.TagName) >= 0) continue;
+                if (node.TagName == "mj-attributes") continue;
+                if (allowed is not null && Array.IndexOf(allowed, child.TagName) >= 0) continue;
                 var parents = new List<string>();
-                foreach (var candidate in DependencyOrder(registry))
+                foreach (var (parent, children) in Dependencies)
                 {
-                    if (candidate.TagName == "mj-attributes" || (candidate.Children is { } c && Array.IndexOf(c, child.TagName) >= 0)) parents.Add(candidate.TagName);
+                    if (parent == "mj-attributes" || Array.IndexOf(children, child.TagName) >= 0) parents.Add(parent);
                 }
                 errors.Add(new MjmlError(child.Line, child.TagName,
                     $"{child.TagName} cannot be used inside {node.TagName}, only inside: {string.Join(", ", parents)}"));
@@ -81,20 +80,36 @@ internal static class MjmlValidator
         }
     }
 
-    /// <summary>The keys of mjml-preset-core's dependency table, in its order (for "only inside:" lists).</summary>
-    private static IEnumerable<ComponentSpec> DependencyOrder(ComponentRegistry registry)
+    /// <summary>mjml-preset-core's dependency table: which children each tag accepts (mj-attributes: any), in its key order.</summary>
+    private static readonly OrderedDictionary<string, string[]> Dependencies = new(StringComparer.Ordinal)
     {
-        yield return registry.Root;
-        foreach (var name in DependencyKeys)
-        {
-            if (registry.Find(name) is { } spec) yield return spec;
-        }
-    }
-
-    private static readonly string[] DependencyKeys =
-    [
-        "mj-accordion", "mj-accordion-element", "mj-accordion-title", "mj-accordion-text", "mj-attributes", "mj-body", "mj-button",
-        "mj-carousel", "mj-carousel-image", "mj-column", "mj-html-attribute", "mj-html-attributes", "mj-divider", "mj-group", "mj-head", "mj-hero", "mj-image",
-        "mj-navbar", "mj-raw", "mj-section", "mj-selector", "mj-social", "mj-social-element", "mj-spacer", "mj-table", "mj-text", "mj-wrapper",
-    ];
+        ["mjml"] = ["mj-body", "mj-head", "mj-raw"],
+        ["mj-accordion"] = ["mj-accordion-element", "mj-raw"],
+        ["mj-accordion-element"] = ["mj-accordion-title", "mj-accordion-text", "mj-raw"],
+        ["mj-accordion-title"] = [],
+        ["mj-accordion-text"] = [],
+        ["mj-attributes"] = [],
+        ["mj-body"] = ["mj-raw", "mj-section", "mj-wrapper", "mj-hero"],
+        ["mj-button"] = [],
+        ["mj-carousel"] = ["mj-carousel-image"],
+        ["mj-carousel-image"] = [],
+        ["mj-column"] = ["mj-accordion", "mj-button", "mj-carousel", "mj-divider", "mj-image", "mj-raw", "mj-social", "mj-spacer", "mj-table", "mj-text", "mj-navbar"],
+        ["mj-html-attribute"] = [],
+        ["mj-html-attributes"] = ["mj-selector"],
+        ["mj-divider"] = [],
+        ["mj-group"] = ["mj-column", "mj-raw"],
+        ["mj-head"] = ["mj-attributes", "mj-breakpoint", "mj-html-attributes", "mj-font", "mj-preview", "mj-style", "mj-title", "mj-raw"],
+        ["mj-hero"] = ["mj-accordion", "mj-button", "mj-carousel", "mj-divider", "mj-image", "mj-social", "mj-spacer", "mj-table", "mj-text", "mj-navbar", "mj-raw"],
+        ["mj-image"] = [],
+        ["mj-navbar"] = ["mj-navbar-link", "mj-raw"],
+        ["mj-raw"] = [],
+        ["mj-section"] = ["mj-column", "mj-group", "mj-raw"],
+        ["mj-selector"] = ["mj-html-attribute"],
+        ["mj-social"] = ["mj-social-element", "mj-raw"],
+        ["mj-social-element"] = [],
+        ["mj-spacer"] = [],
+        ["mj-table"] = [],
+        ["mj-text"] = [],
+        ["mj-wrapper"] = ["mj-hero", "mj-raw", "mj-section"],
+    };
 }

@@ -26,6 +26,10 @@ internal static class IssueShape
         return shape;
     }
 
+    /// <summary>The metadata as one string, lists spelt out and positions left out.</summary>
+    public static string Of(IssueMetadata m) =>
+        $"{m.Title}|{m.Number}|{m.Date:yyyy-MM-dd}|{m.Publisher}|{string.Join(",", m.Audiences)}|{m.Subject}|{m.Preheader}|{m.IsSample}";
+
     /// <summary>Every paragraph's text in reading order: section paragraphs, then each article's.</summary>
     public static IReadOnlyList<string> Paragraphs(Issue issue) =>
         [.. issue.Sections.SelectMany(s => s.Paragraphs.Select(p => p.Text).Concat(s.Articles.SelectMany(a => a.Paragraphs.Select(p => p.Text))))];

@@ -15,7 +15,6 @@ internal sealed class MjBody : BodyComponent
     ["width", "600px"])
     {
         CreateBody = init => new MjBody(init),
-        Children = ["mj-raw", "mj-section", "mj-wrapper", "mj-hero"],
     };
 
     private MjBody(in ComponentInit init)

@@ -62,7 +62,6 @@ internal sealed class MjButton : BodyComponent
     {
         EndingTag = true,
         CreateBody = init => new MjButton(init),
-        Children = [],
     };
 
     private MjButton(in ComponentInit init)

@@ -37,7 +37,6 @@ internal sealed class MjColumn : BodyComponent
     ])
     {
         CreateBody = init => new MjColumn(init),
-        Children = ["mj-accordion", "mj-button", "mj-carousel", "mj-divider", "mj-image", "mj-raw", "mj-social", "mj-spacer", "mj-table", "mj-text", "mj-navbar"],
     };
 
     private MjColumn(in ComponentInit init)

@@ -30,7 +30,6 @@ internal sealed class MjDivider : BodyComponent
     ])
     {
         CreateBody = init => new MjDivider(init),
-        Children = [],
     };
 
     private MjDivider(in ComponentInit init)

@@ -16,10 +16,9 @@ internal sealed class MjGroup : BodyComponent
     ["direction", "ltr"])
     {
         CreateBody = init => new MjGroup(init),
-        Children = ["mj-column", "mj-raw"],
     };
 
-    private static readonly KeyValuePair<string, string>[] MobileWidth = [new("mobileWidth", "mobileWidth")];
+    private static readonly KeyValuePair<string, string?>[] MobileWidth = [new("mobileWidth", "mobileWidth")];
 
     private MjGroup(in ComponentInit init)
         : base(init)

@@ -48,7 +48,6 @@ internal sealed class MjImage : BodyComponent
     ])
     {
         CreateBody = init => new MjImage(init),
-        Children = [],
     };
 
     private MjImage(in ComponentInit init)

@@ -12,7 +12,6 @@ internal sealed class MjRaw : BodyComponent
         RawElement = true,
         CreateBody = init => new MjRaw(init),
         HandleHead = static (node, session) => session.Global.HeadRaw.Add(node.Content is { } c ? c.Trim() : ""),
-        Children = [],
     };
 
     private MjRaw(in ComponentInit init)

@@ -47,7 +47,6 @@ internal class MjSection : BodyComponent
     public static readonly ComponentSpec Definition = new("mj-section", AllowedAttributes, Defaults)
     {
         CreateBody = init => new MjSection(init),
-        Children = ["mj-column", "mj-group", "mj-raw"],
     };
 
     protected MjSection(in ComponentInit init)

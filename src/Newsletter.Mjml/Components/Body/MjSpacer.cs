@@ -24,7 +24,6 @@ internal sealed class MjSpacer : BodyComponent
     ["height", "20px"])
     {
         CreateBody = init => new MjSpacer(init),
-        Children = [],
     };
 
     private MjSpacer(in ComponentInit init)

@@ -44,7 +44,6 @@ internal sealed class MjTable : BodyComponent
     {
         EndingTag = true,
         CreateBody = init => new MjTable(init),
-        Children = [],
     };
 
     private MjTable(in ComponentInit init)

@@ -39,7 +39,6 @@ internal sealed class MjText : BodyComponent
     {
         EndingTag = true,
         CreateBody = init => new MjText(init),
-        Children = [],
     };
 
     private MjText(in ComponentInit init)

@@ -9,7 +9,6 @@ internal sealed class MjWrapper : MjSection
     public static readonly new ComponentSpec Definition = new("mj-wrapper", [.. AllowedAttributes, "gap", "unit(px)"], Defaults)
     {
         CreateBody = init => new MjWrapper(init),
-        Children = ["mj-hero", "mj-raw", "mj-section"],
     };
 
     private MjWrapper(in ComponentInit init)

@@ -9,7 +9,6 @@ internal static class MjHead
     public static readonly ComponentSpec Definition = new("mj-head", [], [])
     {
         HandleHead = Handle,
-        Children = ["mj-attributes", "mj-breakpoint", "mj-html-attributes", "mj-font", "mj-preview", "mj-style", "mj-title", "mj-raw"],
     };
 
     private static void Handle(MjmlNode node, RenderSession session)
@@ -89,7 +88,6 @@ internal static class MjAttributes
     public static readonly ComponentSpec Definition = new("mj-attributes", [], [])
     {
         HandleHead = Handle,
-        Children = null,
     };
 
     private static void Handle(MjmlNode node, RenderSession session)
@@ -142,7 +140,6 @@ internal static class MjHtmlAttributes
     public static readonly ComponentSpec Definition = new("mj-html-attributes", [], [])
     {
         HandleHead = Handle,
-        Children = ["mj-selector"],
     };
 
     private static void Handle(MjmlNode node, RenderSession session)
