@@ -42,9 +42,15 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         var prepared = await publisher.PrepareAsync(settings.Issue, Segments.SplitList(settings.Segments),
             CampaignState.Running, scheduledAt: null, cancellationToken);
         var campaign = prepared.Campaign;
-        AnsiConsole.MarkupLineInterpolated(prepared.Created
-            ? $"campaign [bold]{campaign.Id}[/]: {campaign.Title} → {string.Join(", ", campaign.Segments)}"
-            : $"campaign [bold]{campaign.Id}[/] already exists for this issue and these segments ({campaign.State.ToString().ToLowerInvariant()}): continuing it, nothing is sent twice");
+        if (prepared.Created)
+        {
+            AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/]: {campaign.Title} → {string.Join(", ", campaign.Segments)}");
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"campaign [bold]{campaign.Id}[/] already exists for this issue and these segments ({campaign.State.ToString().ToLowerInvariant()}): continuing it, nothing is sent twice");
+        }
 
         var preview = await Previews.WriteAsync(services, campaign, cancellationToken);
         var delivery = services.GetRequiredService<DeliveryOptions>();

@@ -34,7 +34,9 @@ internal static class CampaignRun
             .AddColumn("segment").AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("delivered").RightAligned())
             .AddColumn(new TableColumn("skipped").RightAligned()).AddColumn(new TableColumn("deferred").RightAligned())
             .AddColumn(new TableColumn("failed").RightAligned()).AddColumn(new TableColumn("pending").RightAligned());
-        foreach (var c in summary.Counts)
+        var counts = summary.Campaign.Segments
+            .Select(s => summary.Counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0)).ToList();
+        foreach (var c in counts)
         {
             table.AddRow(Markup.Escape(c.Variant), $"{c.Total}", $"{c.Sent}", $"{c.Skipped}", $"{c.Deferred}", $"{c.Failed}", $"{c.Pending}");
         }
