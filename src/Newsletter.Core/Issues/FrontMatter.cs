@@ -28,13 +28,19 @@ public static class FrontMatter
     /// <summary>Reads the front matter at the top of <paramref name="lines"/> (none is fine: defaults, no audiences).</summary>
     internal static Result Read(IReadOnlyList<string> lines, string path)
     {
-        if (lines.Count == 0 || lines[0].TrimEnd() != "---")
+        // Blank lines above the front matter are forgiven: they are invisible in an editor.
+        var open = 0;
+        while (open < lines.Count && string.IsNullOrWhiteSpace(lines[open]))
+        {
+            open++;
+        }
+        if (open == lines.Count || lines[open].TrimEnd() != "---")
         {
             return new Result(Defaults() with { Lines = new IssueMetadataLines(1, [], []) }, 0, []);
         }
 
         var close = -1;
-        for (var i = 1; i < lines.Count; i++)
+        for (var i = open + 1; i < lines.Count; i++)
         {
             var trimmed = lines[i].TrimEnd();
             if (trimmed is "---" or "...")
@@ -45,11 +51,12 @@ public static class FrontMatter
         }
         if (close < 0)
         {
-            return new Result(null, 0, [new SourceError(path, 1, "the front matter opened with --- is never closed",
+            return new Result(null, 0, [new SourceError(path, open + 1, "the front matter opened with --- is never closed",
                 "end it with a line holding only ---")]);
         }
 
-        var yaml = string.Join('\n', lines.Skip(1).Take(close - 1));
+        // Keep the lines above the YAML as blank ones so YAML's line numbers stay the file's (less the opening ---).
+        var yaml = string.Join('\n', Enumerable.Repeat("", open).Concat(lines.Skip(open + 1).Take(close - open - 1)));
         var errors = new List<SourceError>();
         YamlNode? root;
         try
@@ -68,7 +75,7 @@ public static class FrontMatter
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // Some malformed input (an unclosed [ list, for one) makes YamlDotNet fail without a position.
-            return new Result(null, close + 1, [new SourceError(path, 1, "the front matter is not valid YAML", YamlHint)]);
+            return new Result(null, close + 1, [new SourceError(path, open + 1, "the front matter is not valid YAML", YamlHint)]);
         }
 
         var reader = new Reader(path, errors);
@@ -81,11 +88,11 @@ public static class FrontMatter
         };
         if (metadata is null)
         {
-            errors.Add(new SourceError(path, 2, "the front matter is not a list of `key: value` lines",
+            errors.Add(new SourceError(path, open + 2, "the front matter is not a list of `key: value` lines",
                 "write e.g. `title: 许昌竞争情报快递` and `audiences: [municipal, county, enterprise]`"));
             return new Result(null, close + 1, errors);
         }
-        return new Result(metadata with { Lines = new IssueMetadataLines(1, reader.KeyLines, reader.AudienceLines) },
+        return new Result(metadata with { Lines = new IssueMetadataLines(open + 1, reader.KeyLines, reader.AudienceLines) },
             close + 1, errors);
     }
 

@@ -22,7 +22,8 @@ namespace Newsletter.Core.Issues;
 /// </remarks>
 public sealed class IssueParser
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().Build();
+    // CJK-friendly emphasis: in plain CommonMark **“重点”**与 is not bold, because the closing ** sits between punctuation and a letter.
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseCjkFriendlyEmphasis().Build();
 
     private static readonly Regex Directive = new(@"^<!--\s*(?<key>[A-Za-z]+)\s*[:：]\s*(?<value>[^\r\n]*?)\s*-->$",
         RegexOptions.CultureInvariant);

@@ -28,7 +28,7 @@ public sealed class IssueValidator : AbstractValidator<Issue>
         RuleFor(issue => issue.Metadata.Audiences).NotEmpty()
             .WithMessage("the issue names no audiences")
             .WithState(issue => new Position(issue.Metadata.Lines.Of("audiences"),
-                $"add `audiences: [{string.Join(", ", this.knownAudiences.Take(6))}]` (the segments it goes to) to the front matter"));
+                $"add `audiences: [{string.Join(", ", Keys(this.knownAudiences))}]` (the segments it goes to) to the front matter"));
 
         RuleFor(issue => issue.Sections).NotEmpty()
             .WithMessage("the issue has no sections")
@@ -121,6 +121,13 @@ public sealed class IssueValidator : AbstractValidator<Issue>
             Fail(context, "Industries", article.IndustriesLine ?? article.Line, $"unknown industry '{industry}'",
                 Suggestions.Hint(industry, Industries.All, "the 6+3+3 industries are " + string.Join("、", Industries.All)));
         }
+    }
+
+    /// <summary>The segment keys among known names (keys are ASCII, names Chinese), for hints; all names when none is a key.</summary>
+    private static IEnumerable<string> Keys(IEnumerable<string> known)
+    {
+        var keys = known.Where(k => k.All(char.IsAscii)).ToList();
+        return keys.Count > 0 ? keys : known;
     }
 
     private static void Fail(ValidationContext<Issue> context, string property, int line, string message, string? hint) =>

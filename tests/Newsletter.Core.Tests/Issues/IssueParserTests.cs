@@ -155,6 +155,14 @@ public sealed class IssueParserTests
     }
 
     [Fact]
+    public void Emphasis_around_chinese_quotes_works()
+    {
+        var issue = ParseClean("---\naudiences: [county]\n---\n## 编者的话\n\n产业**“聚链成群”**企业*“众木成林”*。\n");
+
+        Assert.Equal("产业<strong>“聚链成群”</strong>企业<em>“众木成林”</em>。", issue.Sections[0].Paragraphs[0].Html);
+    }
+
+    [Fact]
     public void Raw_html_and_unsafe_links_are_errors_at_their_line()
     {
         var result = Parse("---\naudiences: [county]\n---\n## 编者的话\n\n见[这里](javascript:alert(1))。\n\n<b>粗体</b>文字。\n\n![图](https://example.org/a.png)\n");
@@ -304,6 +312,17 @@ public sealed class IssueParserTests
         Assert.Equal([2, 4], result.Errors.Select(e => e.Line));
         var text = result.Errors[0].ToString();
         Assert.StartsWith("dir/issue.md:2: 'x' is not a date — ", text);
+    }
+
+    [Fact]
+    public void Blank_lines_above_the_front_matter_are_forgiven()
+    {
+        var issue = ParseClean("\n\n---\naudiences: [county]\ndate: 2024-08-15\n---\n## 编者的话\n\n正文。\n");
+
+        Assert.Equal(["county"], issue.Metadata.Audiences);
+        Assert.Equal(3, issue.Metadata.Lines.FrontMatter);
+        Assert.Equal(5, issue.Metadata.Lines.Of("date"));
+        Assert.Equal(7, issue.Sections[0].Line);
     }
 
     [Fact]

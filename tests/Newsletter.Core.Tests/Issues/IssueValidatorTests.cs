@@ -27,7 +27,7 @@ public sealed class IssueValidatorTests
         var error = Assert.Single(errors);
         Assert.Equal(("issue.md", 1), (error.File, error.Line));
         Assert.Contains("no audiences", error.Message);
-        Assert.Contains("audiences:", error.Hint);
+        Assert.Contains("audiences: [municipal, county, enterprise]", error.Hint);
     }
 
     [Fact]
