@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Delivery;
 using Newsletter.Data.Audience;
+using Newsletter.Data.Delivery;
 
 namespace Newsletter.Data;
 
@@ -22,6 +24,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(sp => new NewsletterDatabase(sp.GetRequiredService<DatabaseOptions>()));
         services.TryAddSingleton<AppSecrets>();
         services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
+        services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
         services.TryAddSingleton(sp => CreateTokens(configuration, sp.GetRequiredService<AppSecrets>()));
         services.AddAudience();
         return services;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Newsletter.Core;
 using Newsletter.Data;
 
 namespace Newsletter.Cli.Infrastructure;
@@ -19,6 +20,7 @@ internal static class AppServices
         services.AddSingleton(TimeProvider.System);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddNewsletterData(configuration);
+        services.AddNewsletterCore(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

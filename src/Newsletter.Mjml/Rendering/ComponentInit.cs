@@ -1,0 +1,13 @@
+using Newsletter.Mjml.Parsing;
+
+namespace Newsletter.Mjml.Rendering;
+
+/// <summary>Everything a body component is built from.</summary>
+internal readonly record struct ComponentInit(
+    ComponentSpec Spec,
+    MjmlNode Node,
+    Dictionary<string, string> Attributes,
+    BodyContext Context,
+    ChildProps Props,
+    RenderSession Session,
+    string ParentMjClass);

@@ -1,0 +1,46 @@
+using Newsletter.Mjml.Parsing;
+
+namespace Newsletter.Mjml.Rendering;
+
+/// <summary>The static description of one MJML component: its tag, attribute types and defaults, how to build it.</summary>
+internal sealed class ComponentSpec
+{
+    public ComponentSpec(string tagName, string[] allowedAttributes, string[] defaultAttributes)
+    {
+        TagName = tagName;
+        var allowed = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < allowedAttributes.Length; i += 2) allowed[allowedAttributes[i]] = allowedAttributes[i + 1];
+        AllowedAttributes = allowed;
+        var defaults = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i + 1 < defaultAttributes.Length; i += 2) defaults.Add(new(defaultAttributes[i], defaultAttributes[i + 1]));
+        DefaultAttributes = defaults;
+        var colors = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in allowed)
+        {
+            if (pair.Value.StartsWith("color", StringComparison.OrdinalIgnoreCase)) colors.Add(pair.Key);
+        }
+        ColorAttributes = colors;
+    }
+
+    public string TagName { get; }
+
+    /// <summary>Attribute name → mjml type string (<c>unit(px,%){1,4}</c>, <c>color</c>, <c>enum(a,b)</c>, …).</summary>
+    public IReadOnlyDictionary<string, string> AllowedAttributes { get; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> DefaultAttributes { get; }
+
+    /// <summary>Attributes of type color, whose 3-digit hex values mjml expands.</summary>
+    public IReadOnlySet<string> ColorAttributes { get; }
+
+    /// <summary>The inner markup is kept raw (mj-text, mj-button, mj-raw…).</summary>
+    public bool EndingTag { get; init; }
+
+    /// <summary>Rendered as is, without a wrapping cell (mj-raw).</summary>
+    public bool RawElement { get; init; }
+
+    /// <summary>Builds the body component; null for head components.</summary>
+    public Func<ComponentInit, BodyComponent>? CreateBody { get; init; }
+
+    /// <summary>Handles a head element; null for body components.</summary>
+    public Action<MjmlNode, RenderSession>? HandleHead { get; init; }
+}

@@ -1,0 +1,59 @@
+namespace Newsletter.Mjml.Rendering;
+
+/// <summary>mjml-core's shorthandParser, borderParser and widthParser.</summary>
+internal static class Shorthand
+{
+    public static double Parse(string cssValue, string direction)
+    {
+        var parts = cssValue.Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var count = Math.Min(parts.Length, 4);
+        int index;
+        switch (count)
+        {
+            case 2:
+                index = direction is "top" or "bottom" ? 0 : 1;
+                break;
+            case 3:
+                index = direction switch { "top" => 0, "bottom" => 2, _ => 1 };
+                break;
+            case 4:
+                index = direction switch { "top" => 0, "right" => 1, "bottom" => 2, _ => 3 };
+                break;
+            default:
+                return Js.ParseInt(cssValue);
+        }
+        return Js.ParseInt(parts[index]);
+    }
+
+    /// <summary><c>parseInt(border.match(/(?:(?:^| )(\d+))/)[1]) || 0</c>.</summary>
+    public static double Border(string border)
+    {
+        for (var i = 0; i < border.Length; i++)
+        {
+            if (!char.IsAsciiDigit(border[i])) continue;
+            if (i == 0 || border[i - 1] == ' ')
+            {
+                var j = i;
+                while (j < border.Length && char.IsAsciiDigit(border[j])) j++;
+                var v = Js.ParseInt(border[i..j]);
+                return double.IsNaN(v) ? 0 : v;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>widthParser: the number and its unit (px when none).</summary>
+    public static (double ParsedWidth, string Unit) Width(string width, bool parseFloatToInt = true)
+    {
+        // unitRegex = /[\d.,]*(\D*)$/ : the trailing non-digits after the last digit run.
+        var end = width.Length;
+        var k = end;
+        while (k > 0 && !char.IsAsciiDigit(width[k - 1])) k--;
+        var unit = width[k..];
+        // The regex needs [\d.,]* right before the unit; a unit containing '.' or ',' shifts, which is rare.
+        var trimmedUnit = unit.TrimStart('.', ',');
+        if (trimmedUnit.Length != unit.Length) unit = trimmedUnit;
+        double parsed = unit == "%" && !parseFloatToInt ? Js.ParseFloat(width) : Js.ParseInt(width);
+        return (parsed, unit.Length == 0 ? "px" : unit);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text;
+
+namespace Newsletter.Mjml.Rendering;
+
+/// <summary>mjml-core's skeleton: the document around the rendered body, with fonts, media queries and styles.</summary>
+internal static class Skeleton
+{
+    private const string FixedHead = """
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style type="text/css">
+#outlook a { padding:0; }
+body { margin:0;padding:0;-webkit-text-size-adjust:100%;-ms-text-size-adjust:100%; }
+table, td { border-collapse:collapse;mso-table-lspace:0pt;mso-table-rspace:0pt; }
+img { border:0;height:auto;line-height:100%; outline:none;text-decoration:none;-ms-interpolation-mode:bicubic; }
+p { display:block;margin:13px 0; }
+</style>
+<!--[if mso]>
+<noscript>
+<xml>
+<o:OfficeDocumentSettings>
+  <o:AllowPNG/>
+  <o:PixelsPerInch>96</o:PixelsPerInch>
+</o:OfficeDocumentSettings>
+</xml>
+</noscript>
+<![endif]-->
+<!--[if lte mso 11]>
+<style type="text/css">
+.mj-outlook-group-fix { width:100% !important; }
+</style>
+<![endif]-->
+
+""";
+
+    public static string Build(GlobalData g, string content)
+    {
+        var sb = new StringBuilder(content.Length + 4096);
+        if (g.BeforeDoctype.Length > 0) sb.Append(g.BeforeDoctype).Append('\n');
+        sb.Append("<!doctype html>\n<html lang=\"").Append(g.Lang).Append("\" dir=\"").Append(g.Dir)
+            .Append("\" xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\">\n<head>\n<title>")
+            .Append(g.Title)
+            .Append("</title>\n<!--[if !mso]><!-->\n<meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\">\n<!--<![endif]-->\n")
+            .Append(FixedHead);
+        AppendFonts(sb, g, content);
+        AppendMediaQueries(sb, g);
+        AppendComponentStyles(sb, g);
+        AppendStyleTags(sb, g);
+        for (var i = 0; i < g.HeadRaw.Count; i++)
+        {
+            if (i > 0) sb.Append('\n');
+            sb.Append(g.HeadRaw[i]);
+        }
+        sb.Append("\n</head>\n").Append(content).Append("\n</html>\n");
+        return sb.ToString();
+    }
+
+    private static void AppendFonts(StringBuilder sb, GlobalData g, string content)
+    {
+        List<string>? toImport = null;
+        foreach (var (name, url) in g.Fonts)
+        {
+            if (FontUsedInContent(content, name) || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
+        }
+        if (toImport is null) return;
+        sb.Append("<!--[if !mso]><!-->\n");
+        foreach (var url in toImport) sb.Append("<link href=\"").Append(url).Append("\" rel=\"stylesheet\" type=\"text/css\">\n");
+        sb.Append("<style type=\"text/css\">\n");
+        foreach (var url in toImport) sb.Append("@import url(").Append(url).Append(");\n");
+        sb.Append("</style>\n<!--<![endif]-->\n");
+    }
+
+    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c>: a quoted run holding font-family: and later the name.</summary>
+    internal static bool FontUsedInContent(string content, string name)
+    {
+        var q = content.IndexOf('"');
+        while (q >= 0)
+        {
+            var next = content.IndexOf('"', q + 1);
+            if (next < 0) return false;
+            var span = content.AsSpan(q + 1, next - q - 1);
+            var ff = span.IndexOf("font-family:", StringComparison.OrdinalIgnoreCase);
+            if (ff >= 0 && span[(ff + 12)..].IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            q = next;
+        }
+        return false;
+    }
+
+    /// <summary><c>/font-family:[^;}]*NAME/i</c>.</summary>
+    private static bool FontUsedInInlineStyles(List<string> inlineStyles, string name)
+    {
+        foreach (var css in inlineStyles)
+        {
+            var i = css.IndexOf("font-family:", StringComparison.OrdinalIgnoreCase);
+            while (i >= 0)
+            {
+                var start = i + 12;
+                var end = start;
+                while (end < css.Length && css[end] != ';' && css[end] != '}') end++;
+                if (css.AsSpan(start, end - start).IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
+                i = css.IndexOf("font-family:", start, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        return false;
+    }
+
+    private static List<string> GroupMediaQueries(GlobalData g, string prefix)
+    {
+        var grouped = new OrderedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (className, rule) in g.MediaQueries)
+        {
+            if (!grouped.TryGetValue(rule, out var selectors))
+            {
+                selectors = [];
+                grouped[rule] = selectors;
+            }
+            selectors.Add(prefix + "." + className);
+        }
+        var result = new List<string>(grouped.Count);
+        foreach (var (rule, selectors) in grouped) result.Add(string.Join(", ", selectors) + " " + rule);
+        return result;
+    }
+
+    private static void AppendMediaQueries(StringBuilder sb, GlobalData g)
+    {
+        if (g.MediaQueries.Count == 0) return;
+        var baseQueries = GroupMediaQueries(g, "");
+        var thunderbird = GroupMediaQueries(g, ".moz-text-html ");
+        sb.Append("<style type=\"text/css\">\n@media only screen and (min-width:").Append(g.Breakpoint).Append(") {\n")
+            .AppendJoin('\n', baseQueries).Append("\n}\n</style>\n<style media=\"screen and (min-width:").Append(g.Breakpoint).Append(")\">\n")
+            .AppendJoin('\n', thunderbird).Append("\n</style>\n");
+        if (g.ForceOwaDesktop)
+        {
+            sb.Append("<style type=\"text/css\">\n");
+            for (var i = 0; i < baseQueries.Count; i++)
+            {
+                if (i > 0) sb.Append('\n');
+                sb.Append("[owa] ").Append(baseQueries[i]);
+            }
+            sb.Append("\n</style>\n");
+        }
+    }
+
+    private static void AppendComponentStyles(StringBuilder sb, GlobalData g)
+    {
+        if (g.ComponentsHeadStyle.Count == 0 && g.HeadStyle.Count == 0) return;
+        sb.Append("<style type=\"text/css\">");
+        foreach (var style in g.ComponentsHeadStyle) sb.Append('\n').Append(style(g.Breakpoint));
+        foreach (var (_, style) in g.HeadStyle) sb.Append('\n').Append(style(g.Breakpoint));
+        sb.Append("\n</style>\n");
+    }
+
+    private static void AppendStyleTags(StringBuilder sb, GlobalData g)
+    {
+        if (g.Style.Count == 0) return;
+        sb.Append("<style type=\"text/css\">");
+        foreach (var style in g.Style) sb.Append('\n').Append(style);
+        sb.Append("\n</style>\n");
+    }
+}
