@@ -1,4 +1,10 @@
 using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Audience.Import;
+using Newsletter.Core.Delivery;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Newsletter.Cli.Commands;
@@ -8,21 +14,50 @@ internal static class PublishCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<PublishCommand>("publish")
-            .WithDescription("Compose an issue (.md or the plain-text bulletin .txt) and deliver it to the active subscribers of its segments.")
-            .WithExample("publish", "seeds/sample-issue.md");
+            .WithDescription("Compose an issue (.md, or the plain-text bulletin .txt) and deliver it to the active subscribers of its segments.")
+            .WithExample("publish", "seeds/sample-issue.md")
+            .WithExample("publish", "seeds/sample-issue.md", "--segments", "municipal,county");
 }
 
-internal sealed class PublishSettings : CommandSettings
+internal sealed class PublishSettings : GlobalSettings
 {
     [CommandArgument(0, "<issue>")]
     [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
     public string Issue { get; init; } = "";
+
+    [CommandOption("--segments <LIST>")]
+    [Description("Segments to send to, comma-separated keys or Chinese names (municipal,county,enterprise or 市级领导,…). Default: the issue's audiences.")]
+    public string? Segments { get; init; }
 }
 
 internal sealed class PublishCommand : AsyncCommand<PublishSettings>
 {
-    public override Task<int> ExecuteAsync(CommandContext context, PublishSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, PublishSettings settings, CancellationToken cancellationToken)
     {
-        return Task.FromResult(0);
+        await using var services = AppServices.Build(settings);
+        await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
+            services.GetRequiredService<SubscriberImporter>(), cancellationToken);
+
+        var publisher = services.GetRequiredService<IssuePublisher>();
+        var prepared = await publisher.PrepareAsync(settings.Issue, Segments.SplitList(settings.Segments),
+            CampaignState.Running, scheduledAt: null, cancellationToken);
+        var campaign = prepared.Campaign;
+        if (prepared.Created)
+        {
+            AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/]: {campaign.Title} → {string.Join(", ", campaign.Segments)}");
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"campaign [bold]{campaign.Id}[/] already exists for this issue and these segments ({campaign.State.ToString().ToLowerInvariant()}): continuing it, nothing is sent twice");
+        }
+
+        var preview = await Previews.WriteAsync(services, campaign, cancellationToken);
+        var delivery = services.GetRequiredService<DeliveryOptions>();
+        var summary = await CampaignRun.RunWithProgressAsync(services, campaign.Id, delivery.ForegroundRetryWindow, cancellationToken);
+        CampaignRun.PrintSummary(summary);
+        AnsiConsole.MarkupLineInterpolated($"preview: [link]{preview}[/]");
+        AnsiConsole.MarkupLineInterpolated($"delivered through {services.GetRequiredService<IMailTransport>().Description}");
+        return CampaignRun.ExitCode(summary);
     }
 }

@@ -1,4 +1,9 @@
 using Newsletter.Cli.Commands;
+using Newsletter.Core;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Newsletter.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -42,6 +47,20 @@ internal static class NewsletterApp
             Errors.Write(e.Message, e.Hint);
             return UserError;
         }
+        catch (IssueRejectedException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                Errors.Write(error.ToString(), null);
+            }
+            Console.Error.WriteLine("nothing was sent");
+            return UserError;
+        }
+        catch (Exception e) when (KnownUserError(e) is { } hint)
+        {
+            Errors.Write(e.Message, hint.Length == 0 ? null : hint);
+            return UserError;
+        }
         catch (OperationCanceledException)
         {
             Errors.Write("cancelled", null);
@@ -60,9 +79,23 @@ internal static class NewsletterApp
         }
     }
 
+    /// <summary>The fix to suggest for a fault that is the user's to correct, or null for a bug.</summary>
+    private static string? KnownUserError(Exception e) => e switch
+    {
+        AudienceException => "see `newsletter segments list` for the segments",
+        SettingsException => "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file",
+        DatabaseConfigurationException => "fix Database:Provider / Database:ConnectionString",
+        TemplateException => "fix the template in Templates:Directory",
+        DeliveryException { Kind: DeliveryFailureKind.Configuration } => "fix the Smtp settings",
+        _ => null,
+    };
+
     /// <summary>Every verb group, one line each; the commands live in Commands/*.cs.</summary>
     private static void Register(IConfigurator config)
     {
         PublishCommands.Register(config);
+        IssueCommands.Register(config);
+        SubscribersCommands.Register(config);
+        SegmentsCommands.Register(config);
     }
 }

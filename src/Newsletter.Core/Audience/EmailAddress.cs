@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Newsletter.Core.Audience;
+
+/// <summary>
+/// Email addresses as the list keys them: trimmed, lower-cased (addresses are treated case-insensitively),
+/// the domain converted to ASCII (IDNA, 例子.中国 → xn--fsqu00a.xn--fiqs8s).
+/// </summary>
+public static class EmailAddress
+{
+    /// <summary>The longest address accepted (RFC 5321 path limit).</summary>
+    public const int MaxLength = 254;
+
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
+
+    /// <summary>Normalises <paramref name="input"/>; returns false with a reason when it is not a usable address.</summary>
+    public static bool TryNormalize(string? input, out string normalized, out string error)
+    {
+        normalized = "";
+        var text = input?.Trim() ?? "";
+        if (text.Length == 0) { error = "the email address is empty"; return false; }
+        if (text.Length > MaxLength) { error = $"the email address is longer than {MaxLength} characters"; return false; }
+        var at = text.LastIndexOf('@');
+        if (at <= 0 || at == text.Length - 1 || text.IndexOf('@') != at)
+        {
+            error = $"'{text}' is not an email address (expected name@domain)";
+            return false;
+        }
+
+        var local = text[..at];
+        var domain = text[(at + 1)..].TrimEnd('.');
+        if (local.Length > 64 || !IsValidLocalPart(local))
+        {
+            error = $"'{text}' has an invalid part before @";
+            return false;
+        }
+
+        string asciiDomain;
+        try
+        {
+            asciiDomain = Idn.GetAscii(domain);
+        }
+        catch (ArgumentException)
+        {
+            error = $"'{text}' has an invalid domain";
+            return false;
+        }
+        if (!asciiDomain.Contains('.', StringComparison.Ordinal) || asciiDomain.Split('.').Any(l => l.Length == 0))
+        {
+            error = $"'{text}' has an invalid domain";
+            return false;
+        }
+
+        normalized = (local + "@" + asciiDomain).ToLowerInvariant();
+        error = "";
+        return true;
+    }
+
+    /// <summary>Normalises or throws <see cref="FormatException"/>.</summary>
+    public static string Normalize(string input) =>
+        TryNormalize(input, out var n, out var e) ? n : throw new FormatException(e);
+
+    /// <summary>Normalises when possible, else returns the trimmed lower-cased text (for look-ups that then find nothing).</summary>
+    public static string NormalizeForLookup(string input) =>
+        TryNormalize(input, out var n, out _) ? n : input.Trim().ToLowerInvariant();
+
+    // Dot-atom only (RFC 5322 §3.2.3): quoted local parts are legal but never seen on a leaders' list and often abused.
+    private static bool IsValidLocalPart(string local)
+    {
+        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal)) return false;
+        foreach (var c in local)
+        {
+            var ok = char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal);
+            if (!ok) return false;
+        }
+        return true;
+    }
+}

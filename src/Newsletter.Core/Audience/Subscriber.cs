@@ -1,0 +1,61 @@
+namespace Newsletter.Core.Audience;
+
+/// <summary>Where a subscriber stands; written as the lowercase word (<c>active</c>, …) in JSON, CSV and the CLI.</summary>
+public enum SubscriberStatus
+{
+    Active,
+    Unsubscribed,
+    Bounced,
+    Complained,
+}
+
+/// <summary>
+/// One person on the list. <see cref="Email"/> is normalised (see <see cref="EmailAddress"/>) and unique;
+/// <see cref="Segments"/> holds segment keys (at least one); <see cref="Salutation"/> is the stored override or,
+/// when none is stored, <see cref="Audience.Salutation.Derive"/> of name and title.
+/// </summary>
+public sealed record Subscriber(long Id, string Email, string Name, string? Organisation, string? Title,
+    IReadOnlyList<string> Segments, string? District, IReadOnlyList<string> Industries,
+    SubscriberStatus Status, string Salutation, string? Source, DateTimeOffset? ConsentAt,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A named group of subscribers that a send targets. Built-ins cannot be removed.</summary>
+public sealed record Segment(string Key, string NameZh, string NameEn, bool BuiltIn);
+
+/// <summary>
+/// Who a send goes to: active subscribers in any of <see cref="Segments"/>, optionally narrowed to those tagged
+/// with one of <see cref="Districts"/> and interested in one of <see cref="Industries"/> (null or empty: no narrowing).
+/// </summary>
+public sealed record AudienceFilter(IReadOnlyList<string> Segments, IReadOnlyList<string>? Districts = null, IReadOnlyList<string>? Industries = null);
+
+/// <summary>The number of subscribers of one segment in each status.</summary>
+public sealed record SegmentCount(Segment Segment, long Active, long Unsubscribed, long Bounced, long Complained)
+{
+    public long Total => Active + Unsubscribed + Bounced + Complained;
+}
+
+/// <summary>
+/// The fields an admin or an import sets; the store fills id, timestamps and, when <see cref="Salutation"/> is null,
+/// derives the salutation when reading.
+/// </summary>
+public sealed record SubscriberDraft(string Email, string Name, string? Organisation, string? Title,
+    IReadOnlyList<string> Segments, string? District, IReadOnlyList<string> Industries,
+    SubscriberStatus Status = SubscriberStatus.Active, string? Salutation = null, string? Source = null,
+    DateTimeOffset? ConsentAt = null);
+
+/// <summary>A page of <see cref="ISubscriberStore.SearchAsync"/>: at most <c>Limit</c> rows after <c>AfterId</c>.</summary>
+public sealed record SubscriberQuery(string? Segment = null, SubscriberStatus? Status = null, string? Search = null,
+    string? Tag = null, long AfterId = 0, int Limit = 100);
+
+/// <summary>What an import did with one row.</summary>
+public enum ImportOutcome
+{
+    /// <summary>A new subscriber was added.</summary>
+    Imported,
+    /// <summary>An existing subscriber's fields were changed (only with update).</summary>
+    Updated,
+    /// <summary>The address exists already and nothing changed (or update was not asked for).</summary>
+    Unchanged,
+    /// <summary>The address unsubscribed, bounced, complained or was removed: left as it is.</summary>
+    Suppressed,
+}

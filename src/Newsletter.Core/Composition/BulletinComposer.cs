@@ -1,0 +1,129 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Fluid;
+using Microsoft.Extensions.FileProviders;
+using Newsletter.Core.Issues;
+
+namespace Newsletter.Core.Composition;
+
+/// <summary>A template could not be read, parsed or compiled: a fault of the layout, reported with its file.</summary>
+public sealed class TemplateException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Composes an issue into one <see cref="ComposedVariant"/> per audience: Liquid fills the MJML layout from the
+/// issue model, the MJML compiler turns it into HTML, and the recipient slots stay open. Runs once per variant,
+/// never per recipient (principle 2).
+/// </summary>
+public sealed class BulletinComposer
+{
+    // Keep CJK text as characters: the default encoder would turn every Chinese character into &#x…; entities.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private readonly TemplateOptions _options;
+    private readonly IMjmlCompiler _mjml;
+    private readonly FluidParser _parser = new(new FluidParserOptions { AllowFunctions = false });
+
+    public BulletinComposer(TemplateOptions options, IMjmlCompiler mjml)
+    {
+        _options = options;
+        _mjml = mjml;
+    }
+
+    /// <summary>The layout file's full path.</summary>
+    public string LayoutPath => Path.GetFullPath(Path.Combine(_options.Directory, _options.Layout));
+
+    /// <exception cref="TemplateException">The layout is missing, has a Liquid syntax error, or MJML rejects it.</exception>
+    public ComposedVariant Compose(Issue issue, IssueVariant variant)
+    {
+        var mjml = RenderMjml(issue, variant);
+        var output = _mjml.Compile(mjml);
+        if (output.Html is null)
+        {
+            throw new TemplateException($"{LayoutPath}: MJML rejected the composed layout: {string.Join("; ", output.Errors)}");
+        }
+        var subject = issue.Subject;
+        return new ComposedVariant(variant.Key, subject, Preheader(issue), SlotTemplate.Parse(output.Html),
+            SlotTemplate.Parse(PlainTextRenderer.Render(issue, variant)));
+    }
+
+    /// <summary>The MJML source of a variant (Liquid applied), for previews and the reference check against mjml.</summary>
+    public string RenderMjml(Issue issue, IssueVariant variant)
+    {
+        var layoutPath = LayoutPath;
+        if (!File.Exists(layoutPath))
+        {
+            throw new TemplateException($"template {layoutPath} not found (set Templates:Directory to the folder holding {_options.Layout})");
+        }
+        if (!_parser.TryParse(File.ReadAllText(layoutPath), out var template, out var error))
+        {
+            throw new TemplateException($"{layoutPath}: {error}");
+        }
+        var templateOptions = new Fluid.TemplateOptions
+        {
+            FileProvider = new PhysicalFileProvider(Path.GetFullPath(_options.Directory)),
+            MemberAccessStrategy = UnsafeMemberAccessStrategy.Instance,
+        };
+        var context = new TemplateContext(templateOptions);
+        context.SetValue("issue", Model(issue, variant));
+        context.SetValue("variant", new Dictionary<string, object?> { ["key"] = variant.Key, ["name"] = variant.DisplayName });
+        try
+        {
+            return template.Render(context, Encoder);
+        }
+        catch (Exception e) when (e is ParseException or InvalidOperationException or FileNotFoundException)
+        {
+            throw new TemplateException($"{layoutPath}: {e.Message}", e);
+        }
+    }
+
+    private static string? Preheader(Issue issue)
+    {
+        if (!string.IsNullOrWhiteSpace(issue.Metadata.Preheader))
+        {
+            return issue.Metadata.Preheader;
+        }
+        var first = issue.Sections.SelectMany(s => s.Paragraphs.Concat(s.Articles.SelectMany(a => a.Paragraphs))).FirstOrDefault();
+        if (first is null)
+        {
+            return null;
+        }
+        return first.Text.Length <= 80 ? first.Text : first.Text[..79] + "…";
+    }
+
+    private static Dictionary<string, object?> Model(Issue issue, IssueVariant variant)
+    {
+        var meta = issue.Metadata;
+        var sections = variant.SectionsOf(issue).Select((section, s) => new Dictionary<string, object?>
+        {
+            ["anchor"] = $"s{s + 1}",
+            ["title"] = section.Title,
+            ["paragraphs"] = section.Paragraphs.Select(p => new Dictionary<string, object?> { ["html"] = p.Html, ["text"] = p.Text }).ToList(),
+            ["articles"] = section.Articles.Select((article, a) => new Dictionary<string, object?>
+            {
+                ["anchor"] = $"s{s + 1}a{a + 1}",
+                ["title"] = article.Title,
+                ["industries"] = article.Industries.ToList(),
+                ["blocks"] = article.Blocks.Select(Block).ToList(),
+            }).ToList(),
+        }).ToList();
+        return new Dictionary<string, object?>
+        {
+            ["title"] = meta.Title,
+            ["number"] = meta.Number,
+            ["date"] = meta.Date is { } date ? PlainTextRenderer.FormatDate(date) : null,
+            ["line"] = PlainTextRenderer.IssueLine(meta),
+            ["publisher"] = meta.Publisher,
+            ["is_sample"] = meta.IsSample,
+            ["subject"] = issue.Subject,
+            ["preheader"] = Preheader(issue),
+            ["sections"] = sections,
+        };
+    }
+
+    private static Dictionary<string, object?> Block(ArticleBlock block) => block switch
+    {
+        Subheading subheading => new() { ["kind"] = "subheading", ["text"] = subheading.Text },
+        Paragraph paragraph => new() { ["kind"] = "paragraph", ["html"] = paragraph.Html, ["text"] = paragraph.Text },
+        _ => throw new ArgumentOutOfRangeException(nameof(block)),
+    };
+}

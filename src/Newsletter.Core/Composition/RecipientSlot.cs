@@ -1,0 +1,28 @@
+namespace Newsletter.Core.Composition;
+
+/// <summary>
+/// The per-recipient values left open when an issue variant is compiled. Templates write them as
+/// <c>[[nl:salutation]]</c> etc. (see <see cref="SlotTemplate"/>); Liquid and MJML pass the marker through untouched.
+/// </summary>
+public enum RecipientSlot
+{
+    Salutation,
+    Name,
+    Email,
+    UnsubscribeUrl,
+    ViewUrl,
+}
+
+/// <summary>The values of <see cref="RecipientSlot"/> for one recipient, unescaped.</summary>
+public sealed record RecipientValues(string Salutation, string Name, string Email, string UnsubscribeUrl, string ViewUrl)
+{
+    public string this[RecipientSlot slot] => slot switch
+    {
+        RecipientSlot.Salutation => Salutation,
+        RecipientSlot.Name => Name,
+        RecipientSlot.Email => Email,
+        RecipientSlot.UnsubscribeUrl => UnsubscribeUrl,
+        RecipientSlot.ViewUrl => ViewUrl,
+        _ => throw new ArgumentOutOfRangeException(nameof(slot)),
+    };
+}

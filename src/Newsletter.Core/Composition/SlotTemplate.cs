@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text;
+
+namespace Newsletter.Core.Composition;
+
+/// <summary>
+/// A compiled document with recipient slots: literal chunks and slots, so personalising is a few appends
+/// (principle 2: compile once, personalise cheaply). Thread-safe and immutable.
+/// </summary>
+public sealed class SlotTemplate
+{
+    private const string Prefix = "[[nl:";
+    private const string Suffix = "]]";
+
+    private readonly string[] _literals;      // _literals.Length == _slots.Length + 1
+    private readonly RecipientSlot[] _slots;
+
+    private SlotTemplate(string source, string[] literals, RecipientSlot[] slots)
+    {
+        Source = source;
+        _literals = literals;
+        _slots = slots;
+    }
+
+    /// <summary>The document with its slot markers, as compiled.</summary>
+    public string Source { get; }
+
+    /// <summary>The slots in order of appearance.</summary>
+    public IReadOnlyList<RecipientSlot> Slots => _slots;
+
+    /// <summary>The marker a template writes for <paramref name="slot"/>, e.g. <c>[[nl:salutation]]</c>.</summary>
+    public static string Marker(RecipientSlot slot) => Prefix + Name(slot) + Suffix;
+
+    /// <summary>Splits <paramref name="source"/> at its slot markers; unknown markers stay literal text.</summary>
+    public static SlotTemplate Parse(string source)
+    {
+        var literals = new List<string>();
+        var slots = new List<RecipientSlot>();
+        var start = 0;
+        var at = source.IndexOf(Prefix, StringComparison.Ordinal);
+        while (at >= 0)
+        {
+            var end = source.IndexOf(Suffix, at + Prefix.Length, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                break;
+            }
+            var name = source.AsSpan(at + Prefix.Length, end - at - Prefix.Length);
+            if (TryParseName(name, out var slot))
+            {
+                literals.Add(source[start..at]);
+                slots.Add(slot);
+                start = end + Suffix.Length;
+            }
+            at = source.IndexOf(Prefix, end, StringComparison.Ordinal);
+        }
+        literals.Add(source[start..]);
+        return new SlotTemplate(source, [.. literals], [.. slots]);
+    }
+
+    /// <summary>Fills the slots; with <paramref name="htmlEscape"/> every value is HTML-escaped (text and attributes).</summary>
+    public string Render(RecipientValues values, bool htmlEscape)
+    {
+        var length = 0;
+        foreach (var literal in _literals)
+        {
+            length += literal.Length;
+        }
+        var builder = new StringBuilder(length + _slots.Length * 64);
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            builder.Append(_literals[i]);
+            var value = values[_slots[i]];
+            builder.Append(htmlEscape ? WebUtility.HtmlEncode(value) : value);
+        }
+        builder.Append(_literals[^1]);
+        return builder.ToString();
+    }
+
+    private static string Name(RecipientSlot slot) => slot switch
+    {
+        RecipientSlot.Salutation => "salutation",
+        RecipientSlot.Name => "name",
+        RecipientSlot.Email => "email",
+        RecipientSlot.UnsubscribeUrl => "unsubscribe_url",
+        RecipientSlot.ViewUrl => "view_url",
+        _ => throw new ArgumentOutOfRangeException(nameof(slot)),
+    };
+
+    private static bool TryParseName(ReadOnlySpan<char> name, out RecipientSlot slot)
+    {
+        foreach (var candidate in Enum.GetValues<RecipientSlot>())
+        {
+            if (name.SequenceEqual(Name(candidate)))
+            {
+                slot = candidate;
+                return true;
+            }
+        }
+        slot = default;
+        return false;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+
+namespace Newsletter.Core;
+
+/// <summary>A setting has a value that cannot be used; the message names the key and how to fix it.</summary>
+public sealed class SettingsException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Registers composition and delivery from the settings (principle 5: options records bound from configuration).</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <c>Delivery</c>, <c>Smtp</c>, <c>Sender</c>, <c>Templates</c> and <c>PublicBaseUrl</c>, and adds the composer,
+    /// the message factory, the transport chosen by <c>Delivery:Transport</c>, the campaign sender and the publisher.
+    /// The host registers the stores (<see cref="ICampaignStore"/>, <c>ISubscriberStore</c>) and <c>SubscriberTokens</c>.
+    /// </summary>
+    public static IServiceCollection AddNewsletterCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => Bind<DeliveryOptions>(configuration, "Delivery").Normalized());
+        services.TryAddSingleton(_ => Bind<SmtpOptions>(configuration, "Smtp").Normalized());
+        services.TryAddSingleton(_ => Bind<SenderOptions>(configuration, "Sender"));
+        services.TryAddSingleton(_ => Bind<TemplateOptions>(configuration, "Templates"));
+        services.TryAddSingleton(_ => new PublicOptions { PublicBaseUrl = configuration["PublicBaseUrl"] is { Length: > 0 } url ? url : new PublicOptions().PublicBaseUrl });
+        services.TryAddSingleton<IMjmlCompiler, MjmlCompilerAdapter>();
+        services.TryAddSingleton<BulletinComposer>();
+        services.TryAddSingleton(sp => CreateMessageFactory(sp.GetRequiredService<SenderOptions>()));
+        services.TryAddSingleton<IMailTransport>(sp => CreateTransport(sp.GetRequiredService<DeliveryOptions>(), sp.GetRequiredService<SmtpOptions>()));
+        services.TryAddSingleton<IRecipientLinks, TokenRecipientLinks>();
+        services.TryAddSingleton<CampaignSender>();
+        services.TryAddSingleton<IssuePublisher>();
+        services.TryAddSingleton(typeof(ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
+        return services;
+    }
+
+    /// <summary>Binds section <paramref name="section"/> to <typeparamref name="T"/>, turning a bad value into a <see cref="SettingsException"/>.</summary>
+    public static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            var detail = e.InnerException?.Message ?? e.Message;
+            throw new SettingsException($"setting {section}: {e.Message} {detail}".Trim(),
+                e);
+        }
+    }
+
+    private static MessageFactory CreateMessageFactory(SenderOptions options)
+    {
+        try
+        {
+            return new MessageFactory(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException(e.Message, e);
+        }
+    }
+
+    private static IMailTransport CreateTransport(DeliveryOptions delivery, SmtpOptions smtp) => delivery.Transport switch
+    {
+        TransportKind.Smtp => new SmtpTransport(smtp),
+        _ => new PickupTransport(delivery.PickupDirectory),
+    };
+}

@@ -1,0 +1,382 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using Newsletter.Core.Composition;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>
+/// The send path (principle 3): leased batches from the outbox → a bounded channel → N workers, each with one
+/// transport session (one SMTP connection), personalising and serialising each message → a group-committing
+/// recorder. A worker waits until its previous outcome is committed before it sends again, so after a crash at
+/// most one message per connection has an unknown fate; those are re-sent with the same Message-ID.
+/// Consecutive sender-side rejections beyond <see cref="DeliveryOptions.PauseAfterConsecutiveErrors"/>, or a
+/// configuration fault (authentication, TLS), pause the campaign instead of burning the list.
+/// </summary>
+public sealed class CampaignSender
+{
+    private readonly ICampaignStore _store;
+    private readonly IMailTransport _transport;
+    private readonly MessageFactory _messages;
+    private readonly IRecipientLinks _links;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CampaignSender> _logger;
+    private readonly int _workers;
+
+    public CampaignSender(ICampaignStore store, IMailTransport transport, MessageFactory messages, IRecipientLinks links,
+        DeliveryOptions deliveryOptions, SmtpOptions smtpOptions, TimeProvider time, ILogger<CampaignSender> logger)
+    {
+        _store = store;
+        _transport = transport;
+        _messages = messages;
+        _links = links;
+        _options = deliveryOptions.Normalized();
+        _time = time;
+        _logger = logger;
+        _workers = transport is PickupTransport ? 2 : smtpOptions.Normalized().Connections;
+    }
+
+    /// <summary>
+    /// Sends what is due of campaign <paramref name="campaignId"/>. Deferred messages are retried while their next
+    /// attempt falls within <paramref name="retryWindow"/> from now; later ones are left for a later run.
+    /// </summary>
+    public async Task<SendSummary> RunAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var campaign = await _store.GetAsync(campaignId, cancellationToken)
+            ?? throw new InvalidOperationException($"campaign {campaignId} does not exist");
+        if (campaign.State is CampaignState.Cancelled or CampaignState.Completed)
+        {
+            return new SendSummary(campaign, await _store.CountAsync(campaignId, cancellationToken), null);
+        }
+
+        var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
+            v => v.Key,
+            v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text)));
+        await _store.SetStateAsync(campaignId, CampaignState.Running, null, cancellationToken);
+
+        var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);
+        var paused = await run.ExecuteAsync();
+
+        var counts = await _store.CountAsync(campaignId, CancellationToken.None);
+        if (paused is not null)
+        {
+            await _store.SetStateAsync(campaignId, CampaignState.Paused, paused, CancellationToken.None);
+        }
+        else if (counts.All(c => c.Pending == 0 && c.Deferred == 0))
+        {
+            await _store.SetStateAsync(campaignId, CampaignState.Completed, null, CancellationToken.None);
+        }
+        campaign = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
+        return new SendSummary(campaign, counts, paused);
+    }
+
+    /// <summary>The state of one run: channels, counters and the pause decision.</summary>
+    private sealed class Run
+    {
+        private readonly CampaignSender _sender;
+        private readonly Campaign _campaign;
+        private readonly IReadOnlyDictionary<string, ComposedVariant> _variants;
+        private readonly DateTimeOffset _retryDeadline;
+        private readonly IProgress<SendProgress>? _progress;
+        private readonly CancellationTokenSource _abort;
+        private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        private readonly Channel<OutboxEntry> _claimed;
+        private readonly Channel<(DeliveryRecord Record, TaskCompletionSource Committed)> _outcomes =
+            Channel.CreateUnbounded<(DeliveryRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly TokenBucket _overall;
+        private readonly Dictionary<string, TokenBucket> _perDomain = new(StringComparer.OrdinalIgnoreCase);
+        private readonly RetryPolicy _retry;
+        private int _inFlight;
+        private int _consecutiveErrors;
+        private int _sent, _deferred, _failed, _skipped;
+        private string? _pauseReason;
+
+        public Run(CampaignSender sender, Campaign campaign, IReadOnlyDictionary<string, ComposedVariant> variants,
+            DateTimeOffset retryDeadline, IProgress<SendProgress>? progress, CancellationToken stopping)
+        {
+            _sender = sender;
+            _campaign = campaign;
+            _variants = variants;
+            _retryDeadline = retryDeadline;
+            _progress = progress;
+            _abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            _claimed = Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(sender._options.BatchSize * 2)
+            {
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
+            _retry = new RetryPolicy(sender._options);
+        }
+
+        private ICampaignStore Store => _sender._store;
+
+        /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
+        public async Task<string?> ExecuteAsync()
+        {
+            var recorder = Task.Run(RecordLoopAsync, CancellationToken.None);
+            var workers = Enumerable.Range(0, _sender._workers).Select(_ => Task.Run(WorkerLoopAsync, CancellationToken.None)).ToArray();
+            try
+            {
+                await ClaimLoopAsync();
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                // Stopped or paused: workers finish their current message, the rest of the leases is released below.
+            }
+            finally
+            {
+                _claimed.Writer.TryComplete();
+                await Task.WhenAll(workers);
+                _outcomes.Writer.TryComplete();
+                await recorder;
+                await Store.ReleaseAsync(_owner, CancellationToken.None);
+                _abort.Dispose();
+            }
+            return _pauseReason;
+        }
+
+        private async Task ClaimLoopAsync()
+        {
+            var options = _sender._options;
+            while (!_abort.IsCancellationRequested)
+            {
+                var now = _sender._time.GetUtcNow();
+                var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
+                if (batch.Count > 0)
+                {
+                    Interlocked.Add(ref _inFlight, batch.Count);
+                    foreach (var entry in batch)
+                    {
+                        await _claimed.Writer.WriteAsync(entry, _abort.Token);
+                    }
+                    continue;
+                }
+                // Nothing due now. Wait for the messages still in the workers: they may come back deferred.
+                if (Volatile.Read(ref _inFlight) > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _sender._time, _abort.Token);
+                    continue;
+                }
+                var next = await Store.NextDeferredAsync(_campaign.Id, _abort.Token);
+                if (next is null || next > _retryDeadline)
+                {
+                    return;
+                }
+                var wait = next.Value - _sender._time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _sender._time, _abort.Token);
+                }
+            }
+        }
+
+        private async Task WorkerLoopAsync()
+        {
+            IMailSession? session = null;
+            try
+            {
+                await foreach (var entry in _claimed.Reader.ReadAllAsync(CancellationToken.None))
+                {
+                    if (_abort.IsCancellationRequested)
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                        continue;   // leave it leased; released at the end of the run
+                    }
+                    DeliveryRecord record;
+                    try
+                    {
+                        (record, session) = await DeliverAsync(entry, session);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A fault of ours while building the message must not lose the row: defer it with the reason.
+                        _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
+                        record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                        continue;
+                    }
+                    var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    await _outcomes.Writer.WriteAsync((record, committed), CancellationToken.None);
+                    await committed.Task;
+                    Interlocked.Decrement(ref _inFlight);
+                }
+            }
+            finally
+            {
+                if (session is not null)
+                {
+                    await session.DisposeAsync();
+                }
+            }
+        }
+
+        private async Task<(DeliveryRecord Record, IMailSession? Session)> DeliverAsync(OutboxEntry entry, IMailSession? session)
+        {
+            if (!entry.SubscriberActive)
+            {
+                return (Outcome(entry, OutboxStatus.Skipped, "subscriber no longer active", temporary: false), session);
+            }
+            if (!_variants.TryGetValue(entry.Variant, out var variant))
+            {
+                return (Outcome(entry, OutboxStatus.Failed, $"campaign has no variant '{entry.Variant}'", temporary: false), session);
+            }
+
+            await _overall.TakeAsync(_abort.Token);
+            await DomainBucket(entry.Email).TakeAsync(_abort.Token);
+
+            var links = _sender._links;
+            var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
+                links.UnsubscribeUrl(entry.SubscriberId, entry.CampaignId), links.ViewUrl(entry.SubscriberId, entry.CampaignId));
+            var recipient = new Recipient(entry.Email, entry.Name, values);
+            var message = _sender._messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender._time.GetUtcNow());
+            var to = (MailboxAddress)message.To[0];
+            try
+            {
+                session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
+                // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
+                var reply = await session.SendAsync(message, _sender._messages.From, to, FileName(entry), CancellationToken.None);
+                Interlocked.Exchange(ref _consecutiveErrors, 0);
+                return (Outcome(entry, OutboxStatus.Sent, reply, temporary: false), session);
+            }
+            catch (DeliveryException e)
+            {
+                return (Failure(entry, e), session);
+            }
+        }
+
+        private DeliveryRecord Failure(OutboxEntry entry, DeliveryException e)
+        {
+            switch (e.Kind)
+            {
+                case DeliveryFailureKind.Temporary:
+                    return Outcome(entry, OutboxStatus.Deferred, e.Reply, temporary: true);
+                case DeliveryFailureKind.RecipientRejected:
+                    Interlocked.Exchange(ref _consecutiveErrors, 0);
+                    return Outcome(entry, OutboxStatus.Failed, e.Reply, temporary: false, bounced: e.StatusCode is 550 or 551 or 553);
+                case DeliveryFailureKind.MessageRejected:
+                    if (Interlocked.Increment(ref _consecutiveErrors) >= _sender._options.PauseAfterConsecutiveErrors)
+                    {
+                        Pause($"{_consecutiveErrors} messages in a row were rejected; last reply: {e.Reply}");
+                    }
+                    return Outcome(entry, OutboxStatus.Failed, e.Reply, temporary: false);
+                default:
+                    // Nothing will get through until the settings are fixed: pause, and keep this message for later.
+                    Pause(e.Reply);
+                    return Outcome(entry, OutboxStatus.Deferred, e.Reply, temporary: true, countAttempt: false);
+            }
+        }
+
+        private void Pause(string reason)
+        {
+            if (Interlocked.CompareExchange(ref _pauseReason, reason, null) is null)
+            {
+                _sender._logger.LogWarning("Campaign {Id} paused: {Reason}", _campaign.Id, reason);
+                _abort.Cancel();
+            }
+        }
+
+        private DeliveryRecord Outcome(OutboxEntry entry, OutboxStatus status, string? reply, bool temporary,
+            bool bounced = false, bool countAttempt = true)
+        {
+            var now = _sender._time.GetUtcNow();
+            var attempts = countAttempt && status != OutboxStatus.Skipped ? entry.Attempts + 1 : entry.Attempts;
+            DateTimeOffset? next = null;
+            if (temporary)
+            {
+                next = countAttempt ? _retry.NextAttempt(attempts, entry.FirstAttemptAt ?? now, now) : now + _sender._options.RetryBaseDelay;
+                if (next is null)
+                {
+                    status = OutboxStatus.Failed;
+                    reply = $"gave up after {attempts} attempts: {reply}";
+                }
+            }
+            return new DeliveryRecord(entry.Id, entry.SubscriberId, status, attempts, reply, now, next, bounced);
+        }
+
+        private TokenBucket DomainBucket(string email)
+        {
+            var domain = email[(email.LastIndexOf('@') + 1)..];
+            lock (_perDomain)
+            {
+                if (!_perDomain.TryGetValue(domain, out var bucket))
+                {
+                    bucket = new TokenBucket(_sender._options.MessagesPerSecondPerDomain, _sender._time);
+                    _perDomain[domain] = bucket;
+                }
+                return bucket;
+            }
+        }
+
+        private async Task RecordLoopAsync()
+        {
+            var pending = new List<(DeliveryRecord Record, TaskCompletionSource Committed)>(256);
+            while (await _outcomes.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (pending.Count < 256 && _outcomes.Reader.TryRead(out var item))
+                {
+                    pending.Add(item);
+                }
+                try
+                {
+                    await CommitWithRetryAsync(pending.Select(p => p.Record).ToList());
+                    foreach (var (record, committed) in pending)
+                    {
+                        Count(record.Status);
+                        committed.TrySetResult();
+                    }
+                    _progress?.Report(new SendProgress(_sent, _deferred, _failed, _skipped));
+                }
+                catch (Exception e)
+                {
+                    // The store is gone: stop sending (the leases expire and the rows are sent again later).
+                    Pause($"cannot record delivery outcomes: {e.Message}");
+                    foreach (var (_, committed) in pending)
+                    {
+                        committed.TrySetResult();
+                    }
+                }
+                pending.Clear();
+            }
+        }
+
+        private async Task CommitWithRetryAsync(IReadOnlyList<DeliveryRecord> records)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await Store.RecordAsync(records, CancellationToken.None);
+                    return;
+                }
+                catch (Exception e) when (attempt < 5 && e is not OperationCanceledException)
+                {
+                    _sender._logger.LogWarning(e, "Recording {Count} outcomes failed (attempt {Attempt}); retrying", records.Count, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), CancellationToken.None);
+                }
+            }
+        }
+
+        private void Count(OutboxStatus status)
+        {
+            switch (status)
+            {
+                case OutboxStatus.Sent: _sent++; break;
+                case OutboxStatus.Deferred: _deferred++; break;
+                case OutboxStatus.Failed: _failed++; break;
+                case OutboxStatus.Skipped: _skipped++; break;
+            }
+        }
+
+        private static string FileName(OutboxEntry entry)
+        {
+            var safe = new string(entry.Email.Select(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '_' ? c : '_').ToArray());
+            return $"{entry.Id:D8}-{safe}";
+        }
+    }
+}

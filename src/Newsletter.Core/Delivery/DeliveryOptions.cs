@@ -1,0 +1,65 @@
+namespace Newsletter.Core.Delivery;
+
+/// <summary>Which transport carries the messages.</summary>
+public enum TransportKind
+{
+    /// <summary>One <c>.eml</c> file per recipient under <see cref="DeliveryOptions.PickupDirectory"/>/&lt;campaign&gt;/.</summary>
+    Pickup,
+
+    /// <summary>SMTP through MailKit, configured by <see cref="SmtpOptions"/>.</summary>
+    Smtp,
+}
+
+/// <summary>Settings section <c>Delivery</c>. Values outside sane bounds are clamped by <see cref="Normalized"/>.</summary>
+public sealed record DeliveryOptions
+{
+    /// <summary><c>pickup</c> (default) or <c>smtp</c>.</summary>
+    public TransportKind Transport { get; init; } = TransportKind.Pickup;
+
+    /// <summary>Folder of the pickup transport; default <c>outbox</c> (relative to the current folder).</summary>
+    public string PickupDirectory { get; init; } = "outbox";
+
+    /// <summary>Attempts per recipient before a temporary failure becomes permanent; default 8.</summary>
+    public int MaxAttempts { get; init; } = 8;
+
+    /// <summary>First retry delay; each further attempt doubles it (with ±20 % jitter); default 1 minute.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A deferred message older than this fails; default 2 days (Postfix's bounce_queue_lifetime is 5 d).</summary>
+    public TimeSpan MaxRetryAge { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>Overall send rate limit; 0 = unlimited (default).</summary>
+    public double MessagesPerSecond { get; init; }
+
+    /// <summary>Send rate limit per recipient domain; 0 = unlimited (default).</summary>
+    public double MessagesPerSecondPerDomain { get; init; }
+
+    /// <summary>How long <c>publish</c> in the foreground keeps retrying deferred messages before it exits; default 2 minutes.</summary>
+    public TimeSpan ForegroundRetryWindow { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Outbox rows claimed per batch; default 200.</summary>
+    public int BatchSize { get; init; } = 200;
+
+    /// <summary>How long a claim is held before another worker may take the rows; default 5 minutes.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Consecutive permanent sender-side failures (5xx on MAIL FROM/DATA, auth) that pause a campaign; default 20.</summary>
+    public int PauseAfterConsecutiveErrors { get; init; } = 20;
+
+    /// <summary>The same values clamped to sane bounds.</summary>
+    public DeliveryOptions Normalized() => this with
+    {
+        MaxAttempts = Math.Clamp(MaxAttempts, 1, 100),
+        RetryBaseDelay = Clamp(RetryBaseDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(6)),
+        MaxRetryAge = Clamp(MaxRetryAge, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+        MessagesPerSecond = Math.Max(0, MessagesPerSecond),
+        MessagesPerSecondPerDomain = Math.Max(0, MessagesPerSecondPerDomain),
+        ForegroundRetryWindow = Clamp(ForegroundRetryWindow, TimeSpan.Zero, TimeSpan.FromHours(24)),
+        BatchSize = Math.Clamp(BatchSize, 1, 5000),
+        LeaseDuration = Clamp(LeaseDuration, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)),
+        PauseAfterConsecutiveErrors = Math.Clamp(PauseAfterConsecutiveErrors, 1, 100_000),
+    };
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
+        value < min ? min : value > max ? max : value;
+}

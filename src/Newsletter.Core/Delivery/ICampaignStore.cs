@@ -1,0 +1,56 @@
+using Newsletter.Core.Audience;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>
+/// Campaigns and their outbox: one row per (campaign, subscriber), the single source of truth of what was sent.
+/// Declared here, implemented for SQLite and PostgreSQL in Newsletter.Data.
+/// </summary>
+public interface ICampaignStore
+{
+    /// <summary>The campaign of this issue for exactly this set of segments, if one was started.</summary>
+    Task<Campaign?> FindAsync(string issueKey, IReadOnlyList<string> segments, CancellationToken ct = default);
+
+    Task<Campaign?> GetAsync(long id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Campaign>> ListAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Creates the campaign with its variants and one outbox row per active subscriber of <paramref name="filter"/>
+    /// (each subscriber once, with the variant of the first targeted segment they belong to), in one transaction.
+    /// </summary>
+    Task<Campaign> CreateAsync(NewCampaign campaign, IReadOnlyList<StoredVariant> variants, AudienceFilter filter,
+        Func<string> newMessageId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<StoredVariant>> GetVariantsAsync(long campaignId, CancellationToken ct = default);
+
+    Task<string?> GetSourceTextAsync(long campaignId, CancellationToken ct = default);
+
+    Task SetStateAsync(long campaignId, CampaignState state, string? reason, CancellationToken ct = default);
+
+    /// <summary>
+    /// Leases up to <paramref name="count"/> rows that are due (pending, or deferred with their time come) and not
+    /// leased by a live owner, until <paramref name="leaseUntil"/>. On PostgreSQL several processes may claim at once.
+    /// </summary>
+    Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
+        DateTimeOffset leaseUntil, CancellationToken ct = default);
+
+    /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
+    Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
+
+    /// <summary>Releases every lease of <paramref name="owner"/> (graceful stop).</summary>
+    Task ReleaseAsync(string owner, CancellationToken ct = default);
+
+    /// <summary>The earliest next-attempt time of deferred rows, or null when none is deferred.</summary>
+    Task<DateTimeOffset?> NextDeferredAsync(long campaignId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<VariantCounts>> CountAsync(long campaignId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<RecipientFailure>> ListFailuresAsync(long campaignId, int limit, CancellationToken ct = default);
+
+    /// <summary>Failed rows become pending again (campaigns retry-failed).</summary>
+    Task<int> RetryFailedAsync(long campaignId, CancellationToken ct = default);
+
+    /// <summary>The outbox row of one subscriber in a campaign (web view).</summary>
+    Task<OutboxEntry?> FindEntryAsync(long campaignId, long subscriberId, CancellationToken ct = default);
+}

@@ -1,0 +1,83 @@
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Issues;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>The issue file has mistakes; nothing was created or sent. Each error carries file:line and a fix.</summary>
+public sealed class IssueRejectedException(IReadOnlyList<SourceError> errors)
+    : Exception(errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} problems in the issue, the first: {errors[0]}")
+{
+    public IReadOnlyList<SourceError> Errors { get; } = errors;
+}
+
+/// <summary>A campaign ready to send, and whether this call created it.</summary>
+public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Issue);
+
+/// <summary>
+/// Turns an issue file into a campaign: read, validate, resolve the segments, compose every variant once, and create
+/// the campaign with its outbox — or find the campaign already started for this issue and these segments, so
+/// publishing twice continues instead of sending twice.
+/// </summary>
+public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore campaigns, BulletinComposer composer,
+    MessageFactory messages)
+{
+    /// <summary>Reads and validates an issue against the store's segments.</summary>
+    /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
+    public async Task<(Issue Issue, IReadOnlyList<Segment> Known)> LoadAsync(string path, CancellationToken ct = default)
+    {
+        var known = await subscribers.ListSegmentsAsync(ct);
+        var parsed = IssueLoader.Load(path);
+        if (parsed.Errors.Count > 0 || parsed.Issue is null)
+        {
+            throw new IssueRejectedException(parsed.Errors.Count > 0 ? parsed.Errors : [new SourceError(path, 1, "the issue could not be read")]);
+        }
+        var errors = new IssueValidator(known.SelectMany(s => new[] { s.Key, s.NameZh, s.NameEn })).Check(parsed.Issue);
+        if (errors.Count > 0)
+        {
+            throw new IssueRejectedException(errors);
+        }
+        return (parsed.Issue, known);
+    }
+
+    /// <summary>The variant of <paramref name="segmentKey"/>: the sections meant for it.</summary>
+    public static IssueVariant Variant(string segmentKey, IReadOnlyList<Segment> known) =>
+        new(segmentKey, known.FirstOrDefault(s => s.Key == segmentKey)?.NameZh ?? segmentKey,
+            name => Segments.TryResolve(name, known, out var key) && key == segmentKey);
+
+    /// <summary>Resolves segment names (keys, Chinese or English names) to distinct keys, in the order given.</summary>
+    /// <exception cref="AudienceException">A name matches no segment.</exception>
+    public static IReadOnlyList<string> ResolveSegments(IEnumerable<string> names, IReadOnlyList<Segment> known) =>
+        [.. names.Select(n => Segments.Resolve(n, known)).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Finds or creates the campaign of <paramref name="path"/> for <paramref name="segmentNames"/> (default: the issue's audiences).</summary>
+    /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
+    /// <exception cref="AudienceException">A segment is unknown.</exception>
+    /// <exception cref="TemplateException">The layout cannot be composed.</exception>
+    public async Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, CampaignState state,
+        DateTimeOffset? scheduledAt, CancellationToken ct = default)
+    {
+        var (issue, known) = await LoadAsync(path, ct);
+        var segments = ResolveSegments(segmentNames is { Count: > 0 } ? segmentNames : issue.Metadata.Audiences, known);
+        var issueKey = IssueKey(issue, path);
+        if (await campaigns.FindAsync(issueKey, segments, ct) is { } existing)
+        {
+            return new PreparedCampaign(existing, Created: false, issue);
+        }
+
+        var variants = segments.Select(key =>
+        {
+            var composed = composer.Compose(issue, Variant(key, known));
+            return new StoredVariant(key, composed.Subject, composed.Preheader, composed.Html.Source, composed.Text.Source);
+        }).ToList();
+        var source = await File.ReadAllTextAsync(path, ct);
+        var campaign = await campaigns.CreateAsync(
+            new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
+            variants, new AudienceFilter(segments), messages.NewMessageId, ct);
+        return new PreparedCampaign(campaign, Created: true, issue);
+    }
+
+    /// <summary>An issue is identified by its 期号, or by its file name when it has none (the sample).</summary>
+    public static string IssueKey(Issue issue, string path) =>
+        issue.Metadata.Number is { Length: > 0 } number ? number : Path.GetFileNameWithoutExtension(path);
+}

@@ -1,0 +1,51 @@
+using MimeKit;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>
+/// Writes each message as an <c>.eml</c> file into <c>&lt;directory&gt;/&lt;batch&gt;/</c>, atomically
+/// (temporary file, then rename), so a reader never sees half a message.
+/// </summary>
+public sealed class PickupTransport(string directory) : IMailTransport
+{
+    public string Description => $"pickup folder {Path.GetFullPath(directory)}";
+
+    public Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(directory, batchName);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DeliveryException(DeliveryFailureKind.Configuration, $"cannot create pickup folder {folder}: {e.Message}", 0, e);
+        }
+        return Task.FromResult<IMailSession>(new Session(folder));
+    }
+
+    private sealed class Session(string folder) : IMailSession
+    {
+        public async Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient,
+            string fileName, CancellationToken cancellationToken)
+        {
+            var path = Path.Combine(folder, fileName + ".eml");
+            var temporary = path + ".tmp";
+            try
+            {
+                await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+                {
+                    await message.WriteToAsync(FormatOptions.Default, stream, cancellationToken);
+                }
+                File.Move(temporary, path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DeliveryException(DeliveryFailureKind.Temporary, $"cannot write {path}: {e.Message}", 0, e);
+            }
+            return "written " + path;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

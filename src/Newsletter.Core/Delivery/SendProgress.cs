@@ -1,0 +1,14 @@
+namespace Newsletter.Core.Delivery;
+
+/// <summary>Running totals of one send run, reported as messages are recorded.</summary>
+public sealed record SendProgress(int Sent, int Deferred, int Failed, int Skipped)
+{
+    public int Done => Sent + Failed + Skipped;
+}
+
+/// <summary>How a send run ended.</summary>
+/// <param name="Paused">The reason when the error threshold or a configuration fault paused the campaign.</param>
+public sealed record SendSummary(Campaign Campaign, IReadOnlyList<VariantCounts> Counts, string? Paused)
+{
+    public int Remaining => Counts.Sum(c => c.Pending + c.Deferred);
+}

@@ -1,0 +1,55 @@
+namespace Newsletter.Core.Delivery;
+
+/// <summary>How the SMTP connection is secured; mirrors MailKit's <c>SecureSocketOptions</c>.</summary>
+public enum SmtpSecurity
+{
+    None,
+    StartTls,
+    SslOnConnect,
+    Auto,
+}
+
+/// <summary>Settings section <c>Smtp</c>: the relay. The password is never logged or printed.</summary>
+public sealed record SmtpOptions
+{
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Default 25.</summary>
+    public int Port { get; init; } = 25;
+
+    /// <summary>Default <see cref="SmtpSecurity.Auto"/>: TLS when the server offers it.</summary>
+    public SmtpSecurity Security { get; init; } = SmtpSecurity.Auto;
+
+    /// <summary>AUTH user; none when empty.</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>AUTH password (use the environment variable <c>NEWSLETTER_Smtp__Password</c>).</summary>
+    public string? Password { get; init; }
+
+    /// <summary>Parallel connections, each with its own worker; default 4, at most 64.</summary>
+    public int Connections { get; init; } = 4;
+
+    /// <summary>Messages per connection before a polite reconnect; default 1000.</summary>
+    public int MessagesPerConnection { get; init; } = 1000;
+
+    /// <summary>Server certificates are validated unless this is set, for a lab relay only. Default false.</summary>
+    public bool AcceptInvalidCertificates { get; init; }
+
+    /// <summary>Connect and command timeout; default 60 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Name sent in EHLO; default the machine name.</summary>
+    public string? LocalDomain { get; init; }
+
+    public SmtpOptions Normalized() => this with
+    {
+        Port = Port is > 0 and < 65536 ? Port : 25,
+        Connections = Math.Clamp(Connections, 1, 64),
+        MessagesPerConnection = Math.Clamp(MessagesPerConnection, 1, 1_000_000),
+        Timeout = Timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Timeout,
+    };
+
+    /// <summary>For logs: everything but the password.</summary>
+    public override string ToString() =>
+        $"{Host}:{Port} security={Security} user={(string.IsNullOrEmpty(UserName) ? "-" : UserName)} connections={Connections}";
+}

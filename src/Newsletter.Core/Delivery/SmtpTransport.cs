@@ -1,0 +1,159 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>
+/// SMTP through MailKit. Each session keeps one connection open across many messages and reconnects when
+/// the server drops it or after <see cref="SmtpOptions.MessagesPerConnection"/> messages.
+/// </summary>
+public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
+{
+    private readonly SmtpOptions _options = options.Normalized();
+
+    public string Description => $"smtp {_options.Host}:{_options.Port}";
+
+    public async Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken)
+    {
+        var session = new Session(_options);
+        await session.ConnectAsync(cancellationToken);
+        return session;
+    }
+
+    private sealed class Session(SmtpOptions options) : IMailSession
+    {
+        private SmtpClient? _client;
+        private int _sentOnConnection;
+
+        public async Task ConnectAsync(CancellationToken cancellationToken)
+        {
+            var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+            if (!string.IsNullOrEmpty(options.LocalDomain))
+            {
+                client.LocalDomain = options.LocalDomain;
+            }
+            if (options.AcceptInvalidCertificates)
+            {
+                // An explicit opt-out for a lab relay with a self-signed certificate; off by default.
+#pragma warning disable CA5359
+                client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+            }
+            // MailKit's ConnectAsync(host, port) leaves Nagle's algorithm on: messages over ~4 KB then wait for
+            // delayed ACKs and crawl at ~22/s per connection. Connect the socket ourselves with NoDelay.
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Timeout);
+                await socket.ConnectAsync(options.Host, options.Port, timeout.Token);
+                await client.ConnectAsync(socket, options.Host, options.Port, ToMailKit(options.Security), cancellationToken);
+                if (!string.IsNullOrEmpty(options.UserName))
+                {
+                    await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                client.Dispose();
+                throw Classify(e, connecting: true);
+            }
+            _client = client;
+            _sentOnConnection = 0;
+        }
+
+        public async Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient,
+            string fileName, CancellationToken cancellationToken)
+        {
+            if (_client is not { IsConnected: true } || _sentOnConnection >= options.MessagesPerConnection)
+            {
+                await CloseAsync();
+                await ConnectAsync(cancellationToken);
+            }
+            try
+            {
+                var reply = await _client!.SendAsync(message, envelopeFrom, [recipient], cancellationToken);
+                _sentOnConnection++;
+                return reply;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var failure = Classify(e, connecting: false);
+                if (failure.Kind is DeliveryFailureKind.Temporary && failure.StatusCode is 0 or 421)
+                {
+                    await CloseAsync();   // the connection is gone or going; the next message reconnects
+                }
+                throw failure;
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await CloseAsync();
+
+        private async Task CloseAsync()
+        {
+            if (_client is null)
+            {
+                return;
+            }
+            try
+            {
+                if (_client.IsConnected)
+                {
+                    using var quit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await _client.DisconnectAsync(quit: true, quit.Token);
+                }
+            }
+            catch (Exception e) when (e is IOException or SmtpProtocolException or OperationCanceledException or SocketException or SmtpCommandException)
+            {
+                // The server already went away; nothing left to close politely.
+            }
+            _client.Dispose();
+            _client = null;
+        }
+    }
+
+    private static SecureSocketOptions ToMailKit(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
+
+    /// <summary>Maps MailKit's exceptions to what the pipeline should do with the message.</summary>
+    internal static DeliveryException Classify(Exception e, bool connecting)
+    {
+        switch (e)
+        {
+            case SmtpCommandException command:
+                var code = (int)command.StatusCode;
+                var reply = $"{code} {command.Message}".Trim();
+                if (code is >= 400 and < 500)
+                {
+                    return new DeliveryException(DeliveryFailureKind.Temporary, reply, code, e);
+                }
+                return command.ErrorCode switch
+                {
+                    SmtpErrorCode.RecipientNotAccepted => new DeliveryException(DeliveryFailureKind.RecipientRejected, reply, code, e),
+                    _ when connecting => new DeliveryException(DeliveryFailureKind.Configuration, reply, code, e),
+                    _ => new DeliveryException(DeliveryFailureKind.MessageRejected, reply, code, e),
+                };
+            case AuthenticationException:
+                return new DeliveryException(DeliveryFailureKind.Configuration,
+                    $"SMTP authentication failed: {e.Message} (check Smtp:UserName and Smtp:Password)", 535, e);
+            case SslHandshakeException:
+                return new DeliveryException(DeliveryFailureKind.Configuration,
+                    $"TLS handshake failed: {e.Message} (check Smtp:Security and the relay's certificate)", 0, e);
+            case NotSupportedException:
+                return new DeliveryException(DeliveryFailureKind.Configuration, e.Message, 0, e);
+            default:
+                // Dropped connections, timeouts, protocol garbage, refused connects: try again later.
+                return new DeliveryException(DeliveryFailureKind.Temporary,
+                    $"{(connecting ? "cannot connect" : "connection lost")}: {e.Message}", 0, e);
+        }
+    }
+}

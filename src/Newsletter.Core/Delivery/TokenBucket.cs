@@ -1,0 +1,39 @@
+namespace Newsletter.Core.Delivery;
+
+/// <summary>
+/// A token bucket: <c>rate</c> tokens per second, bursts up to one second's worth. Thread-safe.
+/// A rate of 0 means unlimited.
+/// </summary>
+public sealed class TokenBucket(double rate, TimeProvider time)
+{
+    private readonly Lock _lock = new();
+    private readonly double _capacity = Math.Max(1, rate);
+    private double _tokens = Math.Max(1, rate);
+    private long _last = time.GetTimestamp();
+
+    /// <summary>Waits until a token is available and takes it.</summary>
+    public async Task TakeAsync(CancellationToken cancellationToken)
+    {
+        if (rate <= 0)
+        {
+            return;
+        }
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = time.GetTimestamp();
+                _tokens = Math.Min(_capacity, _tokens + time.GetElapsedTime(_last, now).TotalSeconds * rate);
+                _last = now;
+                if (_tokens >= 1)
+                {
+                    _tokens -= 1;
+                    return;
+                }
+                wait = TimeSpan.FromSeconds((1 - _tokens) / rate);
+            }
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+}

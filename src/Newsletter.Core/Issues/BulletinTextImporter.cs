@@ -1,0 +1,246 @@
+using System.Globalization;
+
+namespace Newsletter.Core.Issues;
+
+/// <summary>
+/// How <see cref="BulletinTextImporter"/> tells headings from paragraphs. Defaults fit the bulletin as received
+/// (seeds/000_d7cfb1a0bdf40954.txt): article titles of 17–20 characters, subheadings of 6.
+/// </summary>
+public sealed record BulletinImportOptions
+{
+    /// <summary>Characters that open a section when a line starts with one (default ●).</summary>
+    public string SectionMarkers { get; init; } = "●";
+
+    /// <summary>Lines longer than this (in characters) are always paragraphs (default 30).</summary>
+    public int MaxHeadingLength { get; init; } = 30;
+
+    /// <summary>A heading of at least this many characters is an article title, a shorter one a subheading (default 12).</summary>
+    public int ArticleTitleMinLength { get; init; } = 12;
+
+    /// <summary>Subheadings up to this length are certain; longer ones, up to <see cref="ArticleTitleSureMinLength"/>, are flagged (default 8).</summary>
+    public int SubheadingSureMaxLength { get; init; } = 8;
+
+    /// <summary>Article titles from this length on are certain; shorter ones are flagged (default 15).</summary>
+    public int ArticleTitleSureMinLength { get; init; } = 15;
+
+    /// <summary>The metadata of an imported issue: the default title and publisher, every built-in audience, <c>sample: true</c>
+    /// (the plain text names no 期号 or date, and none is invented).</summary>
+    public IssueMetadata Metadata { get; init; } = new(IssueMetadata.DefaultTitle, null, null, IssueMetadata.DefaultPublisher,
+        ["municipal", "county", "enterprise"], null, null, IsSample: true);
+
+    /// <summary>The defaults.</summary>
+    public static BulletinImportOptions Default { get; } = new();
+}
+
+/// <summary>What the importer made of one line.</summary>
+public enum ImportDecisionKind
+{
+    /// <summary>A section marker line (● 行业动态).</summary>
+    Section,
+
+    /// <summary>An article title.</summary>
+    Article,
+
+    /// <summary>A subheading inside an article.</summary>
+    Subheading,
+
+    /// <summary>A paragraph.</summary>
+    Paragraph,
+
+    /// <summary>A line left out of the issue (text before the first section).</summary>
+    Skipped,
+}
+
+/// <summary>One decision of the importer.</summary>
+/// <param name="Line">1-based line of the text file.</param>
+/// <param name="Kind">What the line became.</param>
+/// <param name="Text">The line, trimmed.</param>
+/// <param name="Doubt">Why the importer is unsure of this decision; null when it is sure.</param>
+public sealed record ImportDecision(int Line, ImportDecisionKind Kind, string Text, string? Doubt = null)
+{
+    /// <summary>True when a person should check this line.</summary>
+    public bool IsUnsure => Doubt is not null;
+}
+
+/// <summary>The outcome of importing a plain-text bulletin.</summary>
+/// <param name="Issue">The issue (line numbers of the text file); null when <paramref name="Errors"/> is not empty.</param>
+/// <param name="Markdown">The same issue as Markdown with front matter, ready to review and save; null on errors.</param>
+/// <param name="Decisions">Every non-blank line and what it became, in order.</param>
+/// <param name="Errors">Mistakes that stop the import.</param>
+public sealed record BulletinImportResult(Issue? Issue, string? Markdown, IReadOnlyList<ImportDecision> Decisions,
+    IReadOnlyList<SourceError> Errors)
+{
+    /// <summary>The lines a person should check.</summary>
+    public IEnumerable<ImportDecision> Unsure => Decisions.Where(d => d.IsUnsure);
+
+    /// <summary>The issue and errors alone, as <see cref="IssueParser"/> returns them.</summary>
+    public IssueParseResult ToParseResult() => new(Issue, Errors);
+}
+
+/// <summary>
+/// Converts the plain-text bulletin as received into an <see cref="Issue"/> and its Markdown.
+/// </summary>
+/// <remarks>
+/// The format: a line starting with ● opens a section (编者的话, 行业动态, 行业趋势). Inside a section, every non-blank
+/// line is a block of its own. A short line without closing punctuation is a heading: the first one after a section
+/// marker, or a long one, is an article title; a short one is a subheading. A title may be followed by its first
+/// paragraph without a blank line. Spaces and full-width spaces (U+3000) around lines are trimmed. Lines whose reading
+/// is uncertain (heading lengths between the sure bands, a heading with nothing after it, a long line without closing
+/// punctuation) are flagged in <see cref="BulletinImportResult.Decisions"/>.
+/// </remarks>
+public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
+{
+    private const string ClosingPunctuation = "。！？；：…，、.!?;:,";
+    private const string ClosingBrackets = "”’」』）)】》\"'";
+
+    private readonly BulletinImportOptions options = options ?? BulletinImportOptions.Default;
+
+    /// <summary>Imports <paramref name="text"/> read from <paramref name="path"/> (the issue's source path and error positions).</summary>
+    public BulletinImportResult Import(string text, string path)
+    {
+        var lines = IssueParser.SplitLines(text).Select(Trim).ToList();
+        var decisions = new List<ImportDecision>();
+        var errors = new List<SourceError>();
+        var sections = new List<SectionDraft>();
+        SectionDraft? section = null;
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var number = i + 1;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            if (options.SectionMarkers.Contains(line[0]))
+            {
+                var title = Trim(line[1..]);
+                if (title.Length == 0)
+                {
+                    errors.Add(new SourceError(path, number, $"the section marker {line[0]} has no title after it",
+                        $"write the section's name after it, e.g. {line[0]}行业动态"));
+                }
+                section = new SectionDraft(title, number);
+                sections.Add(section);
+                decisions.Add(new ImportDecision(number, ImportDecisionKind.Section, title));
+                continue;
+            }
+            if (section is null)
+            {
+                decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line,
+                    $"text before the first {options.SectionMarkers[0]} section marker is left out; add it to the Markdown by hand if it belongs to the issue"));
+                continue;
+            }
+
+            var decision = Decide(line, number, section, IsLastInSection(lines, i));
+            decisions.Add(decision);
+            switch (decision.Kind)
+            {
+                case ImportDecisionKind.Article:
+                    section.Articles.Add(new ArticleDraft(line, number));
+                    break;
+                case ImportDecisionKind.Subheading:
+                    section.Articles[^1].Blocks.Add(new Subheading(line, number));
+                    break;
+                default:
+                    var paragraph = new Paragraph(line, InlineText.Encode(line), number);
+                    if (section.Articles.Count > 0)
+                    {
+                        section.Articles[^1].Blocks.Add(paragraph);
+                    }
+                    else
+                    {
+                        section.Paragraphs.Add(paragraph);
+                    }
+                    break;
+            }
+        }
+
+        if (sections.Count == 0 && errors.Count == 0)
+        {
+            errors.Add(new SourceError(path, 0, $"no line starts with a section marker ({options.SectionMarkers})",
+                $"start each section with a line such as {options.SectionMarkers[0]}编者的话, or write the issue as Markdown (.md)"));
+        }
+        if (errors.Count > 0)
+        {
+            return new BulletinImportResult(null, null, decisions, errors);
+        }
+
+        var issue = new Issue(options.Metadata, [.. sections.Select(s => s.Build())], path);
+        var markdown = IssueMarkdownWriter.Write(issue,
+            $"Imported from {Path.GetFileName(path)} by `newsletter issue import`: review the headings before sending.");
+        return new BulletinImportResult(issue, markdown, decisions, errors);
+    }
+
+    private ImportDecision Decide(string line, int number, SectionDraft section, bool last)
+    {
+        var length = new StringInfo(line).LengthInTextElements;
+        var ending = EndingOf(line);
+        if (length > options.MaxHeadingLength || ending != '\0')
+        {
+            var doubt = ending == '\0'
+                ? "no closing punctuation, but too long for a heading: kept as a paragraph"
+                : ending is '？' or '?' or '！' or '!' && length <= options.MaxHeadingLength
+                    ? $"short and ends with {ending}: could be a heading; kept as a paragraph"
+                    : null;
+            return new ImportDecision(number, ImportDecisionKind.Paragraph, line, doubt);
+        }
+
+        var nothingFollows = last ? "nothing follows it in its section" : null;
+        if (section.Articles.Count == 0)
+        {
+            var doubt = nothingFollows
+                ?? (length < options.ArticleTitleSureMinLength ? $"first heading of the section, read as an article title, but only {length} characters long" : null);
+            return new ImportDecision(number, ImportDecisionKind.Article, line, doubt);
+        }
+        if (length >= options.ArticleTitleMinLength)
+        {
+            var doubt = nothingFollows
+                ?? (length < options.ArticleTitleSureMinLength ? $"{length} characters: between subheading and article title lengths; read as an article title" : null);
+            return new ImportDecision(number, ImportDecisionKind.Article, line, doubt);
+        }
+        var subDoubt = nothingFollows
+            ?? (length > options.SubheadingSureMaxLength ? $"{length} characters: between subheading and article title lengths; read as a subheading" : null);
+        return new ImportDecision(number, ImportDecisionKind.Subheading, line, subDoubt);
+    }
+
+    /// <summary>The closing punctuation <paramref name="line"/> ends with (looking past closing quotes and brackets), or '\0'.</summary>
+    private static char EndingOf(string line)
+    {
+        var end = line.Length - 1;
+        while (end > 0 && ClosingBrackets.Contains(line[end]))
+        {
+            end--;
+        }
+        return ClosingPunctuation.Contains(line[end]) ? line[end] : '\0';
+    }
+
+    private bool IsLastInSection(List<string> lines, int index)
+    {
+        for (var i = index + 1; i < lines.Count; i++)
+        {
+            if (lines[i].Length > 0)
+            {
+                return options.SectionMarkers.Contains(lines[i][0]);
+            }
+        }
+        return true;
+    }
+
+    private static string Trim(string line) => line.Trim(' ', '\t', '\u3000', '\u00A0', '\uFEFF', '\r', '\n');
+
+    private sealed class SectionDraft(string title, int line)
+    {
+        public List<Paragraph> Paragraphs { get; } = [];
+        public List<ArticleDraft> Articles { get; } = [];
+
+        public Section Build() => new(title, [.. Paragraphs], [.. Articles.Select(a => a.Build())], [], line);
+    }
+
+    private sealed class ArticleDraft(string title, int line)
+    {
+        public List<ArticleBlock> Blocks { get; } = [];
+
+        public Article Build() => new(title, [.. Blocks], [], line);
+    }
+}

@@ -1,0 +1,97 @@
+namespace Newsletter.Core.Issues;
+
+/// <summary>
+/// Reads an issue file: <c>.md</c> (Markdown with front matter) through <see cref="IssueParser"/>, <c>.txt</c> (the
+/// plain-text bulletin as received) through <see cref="BulletinTextImporter"/>. Encodings as <see cref="SourceTextDecoder"/>.
+/// </summary>
+public static class IssueLoader
+{
+    /// <summary>Largest issue file read; a bulletin is tens of kilobytes.</summary>
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>The extensions read as Markdown.</summary>
+    public static IReadOnlyList<string> MarkdownExtensions { get; } = [".md", ".markdown"];
+
+    /// <summary>The extensions read as the plain-text bulletin.</summary>
+    public static IReadOnlyList<string> TextExtensions { get; } = [".txt"];
+
+    /// <summary>Reads and parses the issue at <paramref name="path"/>; every problem (missing file included) is an error in the result.</summary>
+    public static IssueParseResult Load(string path)
+    {
+        if (KindOf(path) is null)
+        {
+            return Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
+                "name a Markdown issue (.md) or the plain-text bulletin (.txt)");
+        }
+        var text = ReadText(path);
+        return text.Error is not null ? new IssueParseResult(null, [text.Error]) : Parse(text.Text!, path);
+    }
+
+    /// <summary>
+    /// Reads and decodes the file at <paramref name="path"/> (any extension): a missing, unreadable, oversized, empty,
+    /// binary or undecodable file comes back as <see cref="SourceTextDecoder.Result.Error"/>.
+    /// </summary>
+    public static SourceTextDecoder.Result ReadText(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return Failure(path, Directory.Exists(path) ? "this is a folder, not an issue file" : "the file does not exist",
+                    "check the path");
+            }
+            if (info.Length > MaxFileBytes)
+            {
+                return Failure(path, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue", "name the issue's .md or .txt file");
+            }
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failure(path, $"the file cannot be read: {e.Message}", "check its permissions");
+        }
+        return SourceTextDecoder.Decode(bytes, path);
+    }
+
+    /// <summary>Parses issue bytes as if read from <paramref name="path"/>, whose extension chooses the format.</summary>
+    public static IssueParseResult Read(ReadOnlySpan<byte> bytes, string path)
+    {
+        var decoded = SourceTextDecoder.Decode(bytes, path);
+        return decoded.Error is not null ? new IssueParseResult(null, [decoded.Error]) : Parse(decoded.Text!, path);
+    }
+
+    private static IssueParseResult Parse(string text, string path) => KindOf(path) switch
+    {
+        IssueFileKind.Markdown => new IssueParser().Parse(text, path),
+        IssueFileKind.BulletinText => new BulletinTextImporter().Import(text, path).ToParseResult(),
+        _ => Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
+            "name a Markdown issue (.md) or the plain-text bulletin (.txt)"),
+    };
+
+    /// <summary>The format <paramref name="path"/>'s extension names, or null for an unknown extension.</summary>
+    public static IssueFileKind? KindOf(string path)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        return MarkdownExtensions.Contains(extension) ? IssueFileKind.Markdown
+            : TextExtensions.Contains(extension) ? IssueFileKind.BulletinText
+            : null;
+    }
+
+    private static SourceTextDecoder.Result Failure(string path, string message, string hint) =>
+        new(null, null, new SourceError(path, 0, message, hint));
+
+    private static IssueParseResult Fail(string path, string message, string hint) =>
+        new(null, [new SourceError(path, 0, message, hint)]);
+}
+
+/// <summary>The two issue source formats.</summary>
+public enum IssueFileKind
+{
+    /// <summary>Markdown with YAML front matter (<c>.md</c>).</summary>
+    Markdown,
+
+    /// <summary>The plain-text bulletin as received (<c>.txt</c>).</summary>
+    BulletinText,
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Newsletter.Core.Issues;
+
+/// <summary>
+/// Writes an <see cref="Issue"/> as Markdown with front matter, in the syntax <see cref="IssueParser"/> reads, so that
+/// parsing the output gives the same issue back. Paragraphs are written from their plain <see cref="Paragraph.Text"/>,
+/// escaped: this is for issues imported from plain text, and inline formatting is not carried over.
+/// </summary>
+public static class IssueMarkdownWriter
+{
+    private static readonly Regex PlainYaml = new(@"^[\p{L}\p{N}《「“（(][^:#\r\n\[\]{},""'\\]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex YamlLiteral = new(@"^(true|false|yes|no|on|off|null|~|[-+.\d:eE_]+)$",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+    private static readonly Regex OrderedListStart = new(@"^(\d{1,9})([.)])", RegexOptions.CultureInvariant);
+
+    /// <summary>The syntax notes written into the front matter of every written issue.</summary>
+    private static readonly string[] SyntaxNotes =
+    [
+        "Syntax: ## section, ### article, #### subheading; paragraphs are separated by blank lines.",
+        "Keys: title, number (期号), date (2024-08-15), publisher, audiences, subject, preheader, sample.",
+        "Restrict a section to some segments with a comment on the line right under its ## heading:",
+        "  <!-- audiences: county, enterprise -->",
+        "Tag an article with industries of the 6+3+3 list on the line right under its ### heading:",
+        "  <!-- industries: 新材料, 智能装备 -->",
+        "  (" + string.Join("、", Industries.All) + ")",
+    ];
+
+    /// <summary>The Markdown of <paramref name="issue"/>; <paramref name="comment"/>, when given, opens the front matter as a YAML comment.</summary>
+    public static string Write(Issue issue, string? comment = null)
+    {
+        var md = new StringBuilder();
+        md.Append("---\n");
+        if (comment is not null)
+        {
+            foreach (var line in comment.ReplaceLineEndings("\n").Split('\n'))
+            {
+                md.Append("# ").Append(line).Append('\n');
+            }
+        }
+        foreach (var note in SyntaxNotes)
+        {
+            md.Append("# ").Append(note).Append('\n');
+        }
+        WriteFrontMatter(md, issue.Metadata);
+        md.Append("---\n");
+
+        foreach (var section in issue.Sections)
+        {
+            md.Append("\n## ").Append(Escape(section.Title)).Append('\n');
+            if (section.Audiences.Count > 0)
+            {
+                md.Append("<!-- audiences: ").Append(string.Join(", ", section.Audiences)).Append(" -->\n");
+            }
+            foreach (var paragraph in section.Paragraphs)
+            {
+                md.Append('\n').Append(Escape(paragraph.Text)).Append('\n');
+            }
+            foreach (var article in section.Articles)
+            {
+                md.Append("\n### ").Append(Escape(article.Title)).Append('\n');
+                if (article.Industries.Count > 0)
+                {
+                    md.Append("<!-- industries: ").Append(string.Join(", ", article.Industries)).Append(" -->\n");
+                }
+                foreach (var block in article.Blocks)
+                {
+                    md.Append('\n').Append(block switch
+                    {
+                        Subheading subheading => "#### " + Escape(subheading.Text),
+                        Paragraph paragraph => Escape(paragraph.Text),
+                        _ => "",
+                    }).Append('\n');
+                }
+            }
+        }
+        return md.ToString();
+    }
+
+    private static void WriteFrontMatter(StringBuilder md, IssueMetadata metadata)
+    {
+        md.Append("title: ").Append(Yaml(metadata.Title)).Append('\n');
+        if (metadata.Number is not null)
+        {
+            md.Append("number: ").Append(Yaml(metadata.Number)).Append('\n');
+        }
+        if (metadata.Date is { } date)
+        {
+            md.Append("date: ").Append(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        if (metadata.Publisher is not null)
+        {
+            md.Append("publisher: ").Append(Yaml(metadata.Publisher)).Append('\n');
+        }
+        md.Append("audiences: [").Append(string.Join(", ", metadata.Audiences.Select(Yaml))).Append("]\n");
+        if (metadata.Subject is not null)
+        {
+            md.Append("subject: ").Append(Yaml(metadata.Subject)).Append('\n');
+        }
+        if (metadata.Preheader is not null)
+        {
+            md.Append("preheader: ").Append(Yaml(metadata.Preheader)).Append('\n');
+        }
+        if (metadata.IsSample)
+        {
+            md.Append("# A sample: its real 期号 and date are unknown, so none is given.\n");
+            md.Append("sample: true\n");
+        }
+    }
+
+    /// <summary>A YAML scalar: plain when that reads back as the same string, else double-quoted.</summary>
+    private static string Yaml(string value) =>
+        PlainYaml.IsMatch(value) && !YamlLiteral.IsMatch(value) && value == value.Trim()
+            ? value
+            : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>Escapes text so that Markdown reads it back literally, as one paragraph or heading.</summary>
+    internal static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '&' or '#' or '!' or '|' or '~')
+            {
+                escaped.Append('\\');
+            }
+            escaped.Append(c);
+        }
+        var result = escaped.ToString();
+        if (result.Length > 0 && result[0] is '-' or '+' or '=')
+        {
+            result = "\\" + result;
+        }
+        return OrderedListStart.Replace(result, "$1\\$2", 1);
+    }
+}

@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using Markdig;
+using Markdig.Syntax;
+
+namespace Newsletter.Core.Issues;
+
+/// <summary>
+/// Parses an issue written in Markdown with YAML front matter (the canonical issue format).
+/// </summary>
+/// <remarks>
+/// <para>Structure: <c>##</c> opens a section (编者的话, 行业动态, …), <c>###</c> an article, <c>####</c> a subheading inside
+/// an article; paragraphs are separated by blank lines. Paragraphs under a <c>##</c> before its first <c>###</c> belong
+/// to the section itself (编者的话 has no articles).</para>
+/// <para>Directives are HTML comments (invisible in any Markdown viewer) on the line right under a heading:
+/// <c>&lt;!-- audiences: county, enterprise --&gt;</c> under a <c>##</c> restricts the section to those segments;
+/// <c>&lt;!-- industries: 新材料, 智能装备 --&gt;</c> under a <c>###</c> tags the article (see <see cref="Industries"/>).
+/// Other comments are ignored.</para>
+/// <para>Inline Markdown allowed: <c>**strong**</c>, <c>*em*</c>, links to http, https and mailto addresses. Lists, quotes,
+/// code blocks, images and raw HTML are reported as errors, as are headings out of order.</para>
+/// <para>The parser checks syntax and structure; whether the metadata is complete and the names are known is
+/// <see cref="IssueValidator"/>'s job.</para>
+/// </remarks>
+public sealed class IssueParser
+{
+    // CJK-friendly emphasis: in plain CommonMark **“重点”**与 is not bold, because the closing ** sits between punctuation and a letter.
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseCjkFriendlyEmphasis().Build();
+
+    private static readonly Regex Directive = new(@"^<!--\s*(?<key>[A-Za-z]+)\s*[:：]\s*(?<value>[^\r\n]*?)\s*-->$",
+        RegexOptions.CultureInvariant);
+
+    private const string StructureHint = "use ## for sections, ### for articles inside a section, #### for subheadings inside an article";
+
+    /// <summary>
+    /// Parses <paramref name="text"/> read from <paramref name="path"/> (used in error positions only).
+    /// The issue is null whenever an error is reported: a source with mistakes is never half-used.
+    /// </summary>
+    public IssueParseResult Parse(string text, string path)
+    {
+        var lines = SplitLines(text);
+        var frontMatter = FrontMatter.Read(lines, path);
+        var errors = new List<SourceError>(frontMatter.Errors);
+        if (frontMatter.Metadata is null && frontMatter.BodyStartLine == 0)
+        {
+            return new IssueParseResult(null, errors); // an unclosed front matter: where the body starts is unknown
+        }
+
+        // Blank the front matter rather than cut it, so Markdig's line numbers are the file's.
+        var body = string.Join('\n', lines.Select((line, i) => i < frontMatter.BodyStartLine ? "" : line));
+        var builder = new Builder(path, errors);
+        foreach (var block in Markdown.Parse(body, Pipeline))
+        {
+            builder.Add(block);
+        }
+
+        if (frontMatter.Metadata is null || errors.Count > 0)
+        {
+            return new IssueParseResult(null, [.. errors.OrderBy(e => e.Line)]);
+        }
+        return new IssueParseResult(new Issue(frontMatter.Metadata, builder.Sections(), path), []);
+    }
+
+    internal static List<string> SplitLines(string text)
+    {
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+        return [.. text.ReplaceLineEndings("\n").Split('\n')];
+    }
+
+    private sealed class Builder(string path, List<SourceError> errors)
+    {
+        private readonly List<SectionBuilder> sections = [];
+        private SectionBuilder? section;
+        private ArticleBuilder? article;
+        private Block? previous;
+        private bool reportedOrphanText;
+
+        public IReadOnlyList<Section> Sections() => [.. sections.Select(s => s.Build())];
+
+        public void Add(Block block)
+        {
+            var line = block.Line + 1;
+            switch (block)
+            {
+                case HeadingBlock heading:
+                    AddHeading(heading, line);
+                    break;
+                case ParagraphBlock paragraph:
+                    AddParagraph(paragraph, line);
+                    break;
+                case HtmlBlock html:
+                    AddHtml(html, line);
+                    break;
+                case LinkReferenceDefinitionGroup or ThematicBreakBlock or BlankLineBlock:
+                    break;
+                case ListBlock:
+                    Error(line, "lists are not supported in an issue", "write each item as its own paragraph");
+                    break;
+                case QuoteBlock:
+                    Error(line, "block quotes are not supported in an issue", "write the quotation as a paragraph");
+                    break;
+                case CodeBlock:
+                    Error(line, "code blocks (indented or fenced text) are not supported in an issue",
+                        "remove the indentation or the ``` fence around the text");
+                    break;
+                default:
+                    Error(line, $"unsupported Markdown ({block.GetType().Name})", "write paragraphs and headings only");
+                    break;
+            }
+            previous = block;
+        }
+
+        private void AddHeading(HeadingBlock heading, int line)
+        {
+            var (text, _) = Inline(heading.Inline, line);
+            if (text.Length == 0)
+            {
+                Error(line, "the heading is empty", "write its title after the #'s");
+                return;
+            }
+            switch (heading.Level)
+            {
+                case 1:
+                    Error(line, $"'# {text}' is a level-1 heading; the issue's title comes from the front matter",
+                        "write `title:` in the front matter; " + StructureHint);
+                    break;
+                case 2:
+                    section = new SectionBuilder(text, line);
+                    sections.Add(section);
+                    article = null;
+                    break;
+                case 3 when section is null:
+                    reportedOrphanText = true; // its text would be reported again as text outside a section
+                    Error(line, $"article heading '### {text}' comes before any section heading (##)", StructureHint);
+                    break;
+                case 3:
+                    article = new ArticleBuilder(text, line);
+                    section.Articles.Add(article);
+                    break;
+                case 4 when article is null:
+                    Error(line, $"subheading '#### {text}' is not inside an article (###)", StructureHint);
+                    break;
+                case 4:
+                    article.Blocks.Add(new Subheading(text, line));
+                    break;
+                default:
+                    Error(line, $"heading level {heading.Level} is too deep", StructureHint);
+                    break;
+            }
+        }
+
+        private void AddParagraph(ParagraphBlock block, int line)
+        {
+            var (text, html) = Inline(block.Inline, line);
+            if (text.Length == 0)
+            {
+                return;
+            }
+            var paragraph = new Paragraph(text, html, line);
+            if (article is not null)
+            {
+                article.Blocks.Add(paragraph);
+            }
+            else if (section is not null)
+            {
+                section.Paragraphs.Add(paragraph);
+            }
+            else if (!reportedOrphanText)
+            {
+                reportedOrphanText = true;
+                Error(line, "text before the first section heading (##)", "start the body with a section, e.g. `## 编者的话`");
+            }
+        }
+
+        private void AddHtml(HtmlBlock block, int line)
+        {
+            var raw = block.Lines.ToString().Trim();
+            if (!raw.StartsWith("<!--", StringComparison.Ordinal))
+            {
+                Error(line, "raw HTML is not allowed in an issue", "write Markdown: **bold**, *italic*, [text](https://…)");
+                return;
+            }
+            var match = Directive.Match(raw);
+            if (!match.Success)
+            {
+                return; // an ordinary comment: a note to the editors
+            }
+            var key = match.Groups["key"].Value.ToLowerInvariant();
+            var values = ListSyntax.Split(match.Groups["value"].Value);
+            var underHeading = previous is HeadingBlock heading ? heading.Level : 0;
+            switch (key)
+            {
+                case "audiences" when underHeading == 2 && section is not null && section.AudiencesLine is null:
+                    section.Audiences.AddRange(values);
+                    section.AudiencesLine = line;
+                    break;
+                case "audiences":
+                    Error(line, "an audiences directive must be on the line right under a section heading (##)",
+                        "move it under the ## heading of the section it restricts");
+                    break;
+                case "industries" when underHeading == 3 && article is not null && article.IndustriesLine is null:
+                    article.Industries.AddRange(values);
+                    article.IndustriesLine = line;
+                    break;
+                case "industries":
+                    Error(line, "an industries directive must be on the line right under an article heading (###)",
+                        "move it under the ### heading of the article it tags");
+                    break;
+                default:
+                    break; // `<!-- note: … -->` and the like are comments too
+            }
+        }
+
+        private (string Text, string Html) Inline(Markdig.Syntax.Inlines.ContainerInline? inline, int line)
+        {
+            var problems = new List<string>();
+            var result = InlineText.Render(inline, problems);
+            foreach (var problem in problems)
+            {
+                Error(line, problem, "only **bold**, *italic* and [text](https://…) links are allowed");
+            }
+            return result;
+        }
+
+        private void Error(int line, string message, string? hint) => errors.Add(new SourceError(path, line, message, hint));
+    }
+
+    private sealed class SectionBuilder(string title, int line)
+    {
+        public List<Paragraph> Paragraphs { get; } = [];
+        public List<ArticleBuilder> Articles { get; } = [];
+        public List<string> Audiences { get; } = [];
+        public int? AudiencesLine { get; set; }
+
+        public Section Build() =>
+            new(title, [.. Paragraphs], [.. Articles.Select(a => a.Build())], [.. Audiences], line) { AudiencesLine = AudiencesLine };
+    }
+
+    private sealed class ArticleBuilder(string title, int line)
+    {
+        public List<ArticleBlock> Blocks { get; } = [];
+        public List<string> Industries { get; } = [];
+        public int? IndustriesLine { get; set; }
+
+        public Article Build() => new(title, [.. Blocks], [.. Industries], line) { IndustriesLine = IndustriesLine };
+    }
+}

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Newsletter.Core.Audience;
+
+namespace Newsletter.Data.Audience;
+
+/// <summary>
+/// One import in one transaction. A single transaction (rather than batches) because it is the only way that a failure
+/// in row 900,000 leaves nothing behind without compensating deletes; SQLite writes a million rows in one
+/// transaction in seconds, and WAL readers keep reading the previous state meanwhile, as do PostgreSQL readers.
+/// </summary>
+internal sealed class SqlImportSession : ISubscriberImportSession
+{
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly SubscriberWriter _writer;
+    private readonly bool _anySuppressed;
+    private DbCommand? _suppressed;
+    private bool _committed;
+
+    private SqlImportSession(DbConnection connection, DbTransaction transaction, SubscriberWriter writer, bool anySuppressed)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _writer = writer;
+        _anySuppressed = anySuppressed;
+    }
+
+    public static async Task<SqlImportSession> StartAsync(DbConnection connection, TimeProvider time, CancellationToken ct)
+    {
+        var transaction = await connection.BeginTransactionAsync(ct);
+        await using var count = connection.Command("SELECT COUNT(*) FROM suppressions", transaction);
+        var anySuppressed = Convert.ToInt64(await count.ExecuteScalarAsync(ct)) > 0;
+        return new SqlImportSession(connection, transaction, new SubscriberWriter(connection, transaction, time), anySuppressed);
+    }
+
+    public async Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ObjectDisposedException.ThrowIf(_committed, this);
+        if (!EmailAddress.TryNormalize(draft.Email, out var email, out var error))
+        {
+            throw new AudienceException(error);
+        }
+        var row = draft with { Email = email };
+        if (_anySuppressed && await IsSuppressedAsync(email, ct))
+        {
+            return ImportOutcome.Suppressed;
+        }
+        if (await _writer.InsertAsync(row, null, ct) is not null)
+        {
+            return ImportOutcome.Imported;
+        }
+
+        var stored = await _writer.FindAsync(email, ct)
+            ?? throw new InvalidOperationException($"{email} conflicted on insert but cannot be read");
+        if (stored.Status != SubscriberStatus.Active)
+        {
+            return ImportOutcome.Suppressed;
+        }
+        if (!update)
+        {
+            return ImportOutcome.Unchanged;
+        }
+        var statusChange = row.Status != SubscriberStatus.Active;
+        if (!statusChange && Same(stored, row))
+        {
+            return ImportOutcome.Unchanged;
+        }
+        await _writer.UpdateFieldsAsync(stored.Id, row, ct, withStatus: statusChange);
+        return ImportOutcome.Updated;
+    }
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        await _transaction.CommitAsync(ct);
+        _committed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Without a commit, disposing the transaction rolls the whole import back.
+        await _writer.DisposeAsync();
+        if (_suppressed is not null) await _suppressed.DisposeAsync();
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private async Task<bool> IsSuppressedAsync(string email, CancellationToken ct)
+    {
+        _suppressed ??= _connection.Command("SELECT COUNT(*) FROM suppressions WHERE email_sha256 = @h", _transaction);
+        return Convert.ToInt64(await _suppressed.With("@h", SqlSubscriberStore.SuppressionHash(email)).ExecuteScalarAsync(ct)) > 0;
+    }
+
+    private static bool Same(StoredRow stored, SubscriberDraft row) =>
+        stored.Name == row.Name.Trim() && stored.Organisation == Blank(row.Organisation) && stored.Title == Blank(row.Title) &&
+        stored.District == Blank(row.District) && SameSet(stored.Segments, row.Segments) && SameSet(stored.Industries, row.Industries) &&
+        (row.Salutation is null || stored.Salutation == Blank(row.Salutation));
+
+    private static bool SameSet(string joined, IReadOnlyList<string> values) =>
+        SqlSubscriberStore.SplitJoined(joined).ToHashSet().SetEquals(values);
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

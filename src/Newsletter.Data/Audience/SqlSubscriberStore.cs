@@ -1,0 +1,397 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Newsletter.Core.Audience;
+
+namespace Newsletter.Data.Audience;
+
+/// <summary>
+/// <see cref="ISubscriberStore"/> on SQLite or PostgreSQL (same SQL, differences in <see cref="SqlDialect"/>).
+/// Subscriber rows carry their segment keys and industries '|'-joined, so reading a recipient is one row;
+/// <c>subscriber_segments</c> mirrors the segment keys (with the status) for filtering and counting.
+/// </summary>
+public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider time) : ISubscriberStore
+{
+    /// <summary>The largest batch <see cref="StreamActiveAsync"/> accepts.</summary>
+    public const int MaxBatchSize = 50_000;
+
+    internal const string Columns =
+        "s.id, s.email, s.name, s.organisation, s.title, s.segments, s.district, s.industries, s.status, s.salutation, s.source, s.consent_at, s.created_at, s.updated_at";
+
+    private readonly SqlDialect _sql = SqlDialect.For(database.Provider);
+
+    public async Task<long> CountAllAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command("SELECT COUNT(*) FROM subscribers");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    }
+
+    public async IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatchSize);
+        if (filter.Segments.Count == 0)
+        {
+            throw new ArgumentException("an audience needs at least one segment", nameof(filter));
+        }
+
+        var where = new StringBuilder("s.status = 'active' AND s.id > @after");
+        var parameters = new List<(string, object?)>();
+        // EXISTS, not a join: a subscriber in two targeted segments must come once.
+        where.Append(" AND EXISTS (SELECT 1 FROM subscriber_segments ss WHERE ss.subscriber_id = s.id AND ss.segment_key IN (")
+            .Append(AddList(parameters, "g", filter.Segments)).Append("))");
+        if (filter.Districts is { Count: > 0 } districts)
+        {
+            where.Append(" AND s.district IN (").Append(AddList(parameters, "d", districts.Select(d => d.Trim()))).Append(')');
+        }
+        if (filter.Industries is { Count: > 0 } industries)
+        {
+            var names = AddList(parameters, "i", industries.Select(i => "|" + i.Trim() + "|")).Split(", ");
+            where.Append(" AND (").Append(string.Join(" OR ", names.Select(n => _sql.Contains("'|' || s.industries || '|'", n)))).Append(')');
+        }
+        var sql = $"SELECT {Columns} FROM subscribers s WHERE {where} ORDER BY s.id LIMIT @limit";
+
+        long after = 0;
+        var batch = new List<Subscriber>(batchSize);
+        while (true)
+        {
+            batch.Clear();
+            // One short-lived connection per batch: a long send holds no connection (or SQLite read snapshot) between batches.
+            await using (var connection = await database.OpenConnectionAsync(ct))
+            await using (var command = connection.Command(sql))
+            {
+                foreach (var (name, value) in parameters) command.With(name, value);
+                command.With("@after", after).With("@limit", batchSize);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    batch.Add(ReadSubscriber(reader));
+                }
+            }
+
+            foreach (var subscriber in batch)
+            {
+                yield return subscriber;
+            }
+            if (batch.Count < batchSize)
+            {
+                yield break;
+            }
+            after = batch[^1].Id;
+        }
+    }
+
+    public Task<Subscriber?> FindByIdAsync(long id, CancellationToken ct = default) =>
+        FindOneAsync("s.id = @key", id, ct);
+
+    public Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default) =>
+        FindOneAsync("s.email = @key", EmailAddress.NormalizeForLookup(email), ct);
+
+    public async Task<bool> UnsubscribeAsync(long id, string source, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command(
+            "UPDATE subscribers SET status = 'unsubscribed', status_reason = @reason, updated_at = @now WHERE id = @id AND status = 'active'");
+        if (await command.With("@reason", "unsubscribed: " + source).With("@now", time.GetUtcNow()).With("@id", id).ExecuteNonQueryAsync(ct) > 0)
+        {
+            return true;
+        }
+        await using var exists = connection.Command("SELECT COUNT(*) FROM subscribers WHERE id = @id").With("@id", id);
+        return Convert.ToInt64(await exists.ExecuteScalarAsync(ct)) > 0;
+    }
+
+    public Task MarkBouncedAsync(long id, string reason, CancellationToken ct = default) =>
+        SetInactiveAsync(id, SubscriberStatus.Bounced, reason, ct);
+
+    public Task MarkComplainedAsync(long id, string reason, CancellationToken ct = default) =>
+        SetInactiveAsync(id, SubscriberStatus.Complained, reason, ct);
+
+    public async Task<IReadOnlyList<Segment>> ListSegmentsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await ListSegmentsAsync(connection, null, ct);
+    }
+
+    public async Task AddSegmentAsync(Segment segment, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        if (!Segments.IsValidKey(segment.Key))
+        {
+            throw new AudienceException($"'{segment.Key}' is not a valid segment key: use lower-case letters, digits and '-', starting with a letter");
+        }
+        if (string.IsNullOrWhiteSpace(segment.NameZh) || string.IsNullOrWhiteSpace(segment.NameEn))
+        {
+            throw new AudienceException("a segment needs a Chinese and an English name");
+        }
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var existing = await ListSegmentsAsync(connection, null, ct);
+        if (Segments.TryResolve(segment.Key, existing, out var k) || Segments.TryResolve(segment.NameZh, existing, out k) ||
+            Segments.TryResolve(segment.NameEn, existing, out k))
+        {
+            throw new AudienceException($"segment '{k}' already has that key or name");
+        }
+        await using var command = connection.Command(
+            "INSERT INTO segments (key, name_zh, name_en, built_in, sort_order, created_at) VALUES (@key, @zh, @en, @builtIn, 1000, @now)");
+        await command.With("@key", segment.Key).With("@zh", segment.NameZh.Trim()).With("@en", segment.NameEn.Trim())
+            .With("@builtIn", false).With("@now", time.GetUtcNow()).ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<SegmentCount>> CountBySegmentAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var segments = await ListSegmentsAsync(connection, null, ct);
+        var counts = new Dictionary<(string, SubscriberStatus), long>();
+        await using (var command = connection.Command(
+            "SELECT segment_key, status, COUNT(*) FROM subscriber_segments GROUP BY segment_key, status"))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                counts[(reader.GetString(0), SubscriberStatusNames.Parse(reader.GetString(1)))] = reader.GetInt64(2);
+            }
+        }
+        long Get(string key, SubscriberStatus status) => counts.GetValueOrDefault((key, status));
+        return segments.Select(s => new SegmentCount(s, Get(s.Key, SubscriberStatus.Active), Get(s.Key, SubscriberStatus.Unsubscribed),
+            Get(s.Key, SubscriberStatus.Bounced), Get(s.Key, SubscriberStatus.Complained))).ToList();
+    }
+
+    public async Task<IReadOnlyList<Subscriber>> SearchAsync(SubscriberQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new StringBuilder("s.id > @after");
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command("");
+        if (query.Segment is { Length: > 0 } segmentName)
+        {
+            var key = Segments.Resolve(segmentName, await ListSegmentsAsync(connection, null, ct));
+            where.Append(" AND EXISTS (SELECT 1 FROM subscriber_segments ss WHERE ss.subscriber_id = s.id AND ss.segment_key = @segment)");
+            command.With("@segment", key);
+        }
+        if (query.Status is { } status)
+        {
+            where.Append(" AND s.status = @status");
+            command.With("@status", status.ToWord());
+        }
+        if (query.Tag is { Length: > 0 } tag)
+        {
+            where.Append(" AND (s.district = @tag OR ").Append(_sql.Contains("'|' || s.industries || '|'", "@tagPiped")).Append(')');
+            command.With("@tag", tag.Trim()).With("@tagPiped", "|" + tag.Trim() + "|");
+        }
+        if (query.Search is { Length: > 0 } search)
+        {
+            where.Append(" AND (").Append(_sql.ILike("s.email", "@q")).Append(" OR ").Append(_sql.ILike("s.name", "@q"))
+                .Append(" OR ").Append(_sql.ILike("s.organisation", "@q")).Append(')');
+            command.With("@q", "%" + SqlDialect.EscapeLike(search.Trim()) + "%");
+        }
+        command.CommandText = $"SELECT {Columns} FROM subscribers s WHERE {where} ORDER BY s.id LIMIT @limit";
+        command.With("@after", query.AfterId).With("@limit", Math.Clamp(query.Limit, 1, 10_000));
+        var result = new List<Subscriber>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(ReadSubscriber(reader));
+        }
+        return result;
+    }
+
+    public async Task<Subscriber> AddAsync(SubscriberDraft draft, string? consentNote = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var email = NormalizeOrThrow(draft.Email);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var segments = await ResolveSegmentsAsync(connection, transaction, draft.Segments, ct);
+        var hash = SuppressionHash(email);
+        await using (var suppressed = connection.Command("SELECT COUNT(*) FROM suppressions WHERE email_sha256 = @h", transaction).With("@h", hash))
+        {
+            if (Convert.ToInt64(await suppressed.ExecuteScalarAsync(ct)) > 0)
+            {
+                if (string.IsNullOrWhiteSpace(consentNote))
+                {
+                    throw new AudienceException($"{email} was removed from the list and is suppressed; add it again only with the person's consent (give a consent note)");
+                }
+                await using var lift = connection.Command("DELETE FROM suppressions WHERE email_sha256 = @h", transaction).With("@h", hash);
+                await lift.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var row = draft with
+        {
+            Email = email,
+            Segments = segments,
+            ConsentAt = consentNote is null ? draft.ConsentAt : now,
+        };
+        await using var insert = new SubscriberWriter(connection, transaction, time);
+        var id = await insert.InsertAsync(row, consentNote, ct)
+            ?? throw new AudienceException($"{email} is already on the list");
+        await transaction.CommitAsync(ct);
+        return (await FindByIdAsync(id, ct))!;
+    }
+
+    public async Task<Subscriber?> UpdateAsync(long id, SubscriberDraft draft, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var email = NormalizeOrThrow(draft.Email);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var segments = await ResolveSegmentsAsync(connection, transaction, draft.Segments, ct);
+        await using (var clash = connection.Command("SELECT COUNT(*) FROM subscribers WHERE email = @e AND id <> @id", transaction)
+            .With("@e", email).With("@id", id))
+        {
+            if (Convert.ToInt64(await clash.ExecuteScalarAsync(ct)) > 0)
+            {
+                throw new AudienceException($"{email} belongs to another subscriber");
+            }
+        }
+        await using var writer = new SubscriberWriter(connection, transaction, time);
+        if (!await writer.UpdateFieldsAsync(id, draft with { Email = email, Segments = segments }, ct))
+        {
+            return null;
+        }
+        await transaction.CommitAsync(ct);
+        return await FindByIdAsync(id, ct);
+    }
+
+    public async Task<bool> ResubscribeAsync(string email, string consentNote, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(consentNote))
+        {
+            throw new AudienceException("resubscribing needs a consent note saying when and how the person agreed");
+        }
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command(
+            "UPDATE subscribers SET status = 'active', status_reason = NULL, consent_at = @now, consent_note = @note, updated_at = @now WHERE email = @e");
+        return await command.With("@now", time.GetUtcNow()).With("@note", consentNote.Trim())
+            .With("@e", EmailAddress.NormalizeForLookup(email)).ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    public async Task<bool> RemoveAsync(string email, CancellationToken ct = default)
+    {
+        var normalized = EmailAddress.NormalizeForLookup(email);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        int deleted;
+        await using (var delete = connection.Command("DELETE FROM subscribers WHERE email = @e", transaction).With("@e", normalized))
+        {
+            deleted = await delete.ExecuteNonQueryAsync(ct);
+        }
+        await using (var suppress = connection.Command(
+            "INSERT INTO suppressions (email_sha256, reason, created_at) VALUES (@h, 'removed', @now) ON CONFLICT (email_sha256) DO NOTHING", transaction))
+        {
+            await suppress.With("@h", SuppressionHash(normalized)).With("@now", time.GetUtcNow()).ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return deleted > 0;
+    }
+
+    public async Task<bool> IsSuppressedAsync(string email, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command("SELECT COUNT(*) FROM suppressions WHERE email_sha256 = @h")
+            .With("@h", SuppressionHash(EmailAddress.NormalizeForLookup(email)));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct)) > 0;
+    }
+
+    public async Task<ISubscriberImportSession> BeginImportAsync(CancellationToken ct = default)
+    {
+        var connection = await database.OpenConnectionAsync(ct);
+        try
+        {
+            return await SqlImportSession.StartAsync(connection, time, ct);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Hex SHA-256 of the normalised address: what the suppression list keeps of a removed subscriber.</summary>
+    internal static string SuppressionHash(string normalizedEmail) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+
+    internal static Subscriber ReadSubscriber(DbDataReader r)
+    {
+        var name = r.GetString(2);
+        var title = r.GetNullableString(4);
+        return new Subscriber(
+            Id: r.GetInt64(0),
+            Email: r.GetString(1),
+            Name: name,
+            Organisation: r.GetNullableString(3),
+            Title: title,
+            Segments: SplitJoined(r.GetString(5)),
+            District: r.GetNullableString(6),
+            Industries: SplitJoined(r.GetString(7)),
+            Status: SubscriberStatusNames.Parse(r.GetString(8)),
+            Salutation: r.GetNullableString(9) ?? Salutation.Derive(name, title),
+            Source: r.GetNullableString(10),
+            ConsentAt: r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+            CreatedAt: r.GetFieldValue<DateTimeOffset>(12),
+            UpdatedAt: r.GetFieldValue<DateTimeOffset>(13));
+    }
+
+    internal static IReadOnlyList<string> SplitJoined(string joined) =>
+        joined.Length == 0 ? [] : joined.Split('|');
+
+    internal static async Task<IReadOnlyList<Segment>> ListSegmentsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        var result = new List<Segment>();
+        await using var command = connection.Command("SELECT key, name_zh, name_en, built_in FROM segments ORDER BY sort_order, key", transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new Segment(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+        }
+        return result;
+    }
+
+    private static async Task<IReadOnlyList<string>> ResolveSegmentsAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<string> names, CancellationToken ct)
+    {
+        if (names.Count == 0)
+        {
+            throw new AudienceException("a subscriber needs at least one segment");
+        }
+        var known = await ListSegmentsAsync(connection, transaction, ct);
+        return names.Select(n => Segments.Resolve(n, known)).Distinct().ToList();
+    }
+
+    private static string NormalizeOrThrow(string email) =>
+        EmailAddress.TryNormalize(email, out var normalized, out var error) ? normalized : throw new AudienceException(error);
+
+    private async Task<Subscriber?> FindOneAsync(string condition, object key, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command($"SELECT {Columns} FROM subscribers s WHERE {condition}").With("@key", key);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadSubscriber(reader) : null;
+    }
+
+    private async Task SetInactiveAsync(long id, SubscriberStatus status, string reason, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        // Only from active: an unsubscribe is the stronger statement and a later bounce must not overwrite it.
+        await using var command = connection.Command(
+            "UPDATE subscribers SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id AND status = 'active'");
+        await command.With("@status", status.ToWord()).With("@reason", reason).With("@now", time.GetUtcNow()).With("@id", id)
+            .ExecuteNonQueryAsync(ct);
+    }
+
+    private static string AddList(List<(string, object?)> parameters, string prefix, IEnumerable<string> values)
+    {
+        var names = new List<string>();
+        foreach (var value in values.Distinct())
+        {
+            var name = $"@{prefix}{names.Count}";
+            names.Add(name);
+            parameters.Add((name, value));
+        }
+        return string.Join(", ", names);
+    }
+}

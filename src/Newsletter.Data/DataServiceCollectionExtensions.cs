@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Delivery;
+using Newsletter.Data.Audience;
+using Newsletter.Data.Delivery;
+
+namespace Newsletter.Data;
+
+/// <summary>Registers the database and the stores that live on it.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="DatabaseOptions"/> (section <c>Database</c>), <see cref="NewsletterDatabase"/> (migrating on first
+    /// use), <see cref="AppSecrets"/>, <see cref="ISubscriberStore"/>, <see cref="SubscriberTokens"/> (secret from
+    /// <c>Security:TokenSecret</c> when set, else generated once and kept in the database) and the audience services.
+    /// Settings are read when first resolved, so a bad <c>Database:Provider</c> fails only the commands that use the database.
+    /// </summary>
+    public static IServiceCollection AddNewsletterData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => DatabaseOptions.From(configuration));
+        services.TryAddSingleton(sp => new NewsletterDatabase(sp.GetRequiredService<DatabaseOptions>()));
+        services.TryAddSingleton<AppSecrets>();
+        services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
+        services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
+        services.TryAddSingleton(sp => CreateTokens(configuration, sp.GetRequiredService<AppSecrets>()));
+        services.AddAudience();
+        return services;
+    }
+
+    private static SubscriberTokens CreateTokens(IConfiguration configuration, AppSecrets secrets)
+    {
+        if (configuration["Security:TokenSecret"] is { Length: > 0 } configured)
+        {
+            return configured.Length >= 16
+                ? SubscriberTokens.FromText(configured)
+                : throw new DatabaseConfigurationException("Security:TokenSecret is shorter than 16 characters; use a long random value");
+        }
+        // Resolved once per process; the blocking read happens at the first link signed or verified.
+        return new SubscriberTokens(secrets.GetOrCreateAsync("subscriber-tokens").GetAwaiter().GetResult());
+    }
+}

@@ -1,0 +1,108 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Newsletter.Data;
+
+/// <summary>
+/// The one way to a database connection. The first <see cref="OpenConnectionAsync"/> applies pending migrations
+/// (see <see cref="DatabaseMigrator"/>), so every caller sees an up-to-date schema. SQLite connections are opened
+/// with WAL, a busy timeout and foreign keys on; PostgreSQL connections come from one <see cref="NpgsqlDataSource"/>.
+/// </summary>
+public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
+{
+    /// <summary>How long a SQLite writer waits for another one before failing with "database is locked".</summary>
+    public static readonly TimeSpan SqliteBusyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly NpgsqlDataSource? _dataSource;
+    private readonly SemaphoreSlim _migrateLock = new(1, 1);
+    private volatile bool _migrated;
+
+    /// <param name="options">The settings; a bad provider or connection string throws <see cref="DatabaseConfigurationException"/>.</param>
+    /// <param name="baseDirectory">What a relative SQLite path is relative to; default the current folder.</param>
+    public NewsletterDatabase(DatabaseOptions options, string? baseDirectory = null)
+    {
+        Provider = options.ParseProvider();
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            ConnectionString = options.ResolveSqliteConnectionString(baseDirectory ?? Directory.GetCurrentDirectory());
+        }
+        else
+        {
+            try
+            {
+                _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+            }
+            catch (ArgumentException e)
+            {
+                throw new DatabaseConfigurationException($"Database:ConnectionString is not a valid PostgreSQL connection string: {e.Message}", e);
+            }
+            ConnectionString = options.ConnectionString;
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The effective connection string (for SQLite with the absolute file path).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>An open connection; the caller disposes it. Migrates the schema on first use.</summary>
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
+    {
+        await EnsureMigratedAsync(ct);
+        return await OpenWithoutMigratingAsync(ct);
+    }
+
+    /// <summary>Applies pending migrations once per instance; later calls return at once.</summary>
+    public async Task EnsureMigratedAsync(CancellationToken ct = default)
+    {
+        if (_migrated) return;
+        await _migrateLock.WaitAsync(ct);
+        try
+        {
+            if (_migrated) return;
+            await new DatabaseMigrator(this).MigrateAsync(ct);
+            _migrated = true;
+        }
+        finally
+        {
+            _migrateLock.Release();
+        }
+    }
+
+    internal async Task<DbConnection> OpenWithoutMigratingAsync(CancellationToken ct)
+    {
+        if (_dataSource is not null)
+        {
+            return await _dataSource.OpenConnectionAsync(ct);
+        }
+
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var pragma = connection.CreateCommand();
+            // journal_mode is persistent in the file; busy_timeout and foreign_keys are per connection.
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null) await _dataSource.DisposeAsync();
+        _migrateLock.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _dataSource?.Dispose();
+        _migrateLock.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Newsletter.Testing;
+
+/// <summary>The outcome of running the <c>newsletter</c> command as a child process.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the built <c>Newsletter.Cli.dll</c> (copied next to the test assembly by the project reference) in a working
+/// folder, the way a user runs it, with extra environment variables. Bounded by a timeout.
+/// </summary>
+public static class CliProcess
+{
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Run(workingDirectory, environment, TimeSpan.FromMinutes(3), args);
+
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        // Keep the child's output plain: no ANSI colours or live progress in captured output.
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["TERM"] = "dumb";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"newsletter {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>A fresh working folder holding copies of the repository's templates/, subscribers/ and seeds/.</summary>
+    public static TempDirectory NewWorkspace()
+    {
+        var workspace = new TempDirectory("newsletter-ws");
+        foreach (var folder in new[] { "templates", "subscribers", "seeds" })
+        {
+            CopyDirectory(Path.Combine(TestEnvironment.RepositoryRoot, folder), Path.Combine(workspace.Path, folder));
+        }
+        return workspace;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+        foreach (var directory in Directory.GetDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+}

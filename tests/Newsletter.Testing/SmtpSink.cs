@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Newsletter.Testing;
+
+/// <summary>
+/// Postfix's <c>smtp-sink</c> as a real SMTP server process on 127.0.0.1 and a free port, dumping every
+/// message into a folder: one file per transaction, a MIME message whose first headers are smtp-sink's
+/// X-Mail-Args (envelope sender) and X-Rcpt-Args (envelope recipients), then a Received line and the message.
+/// Killed on dispose.
+/// </summary>
+public sealed class SmtpSink : IDisposable
+{
+    private readonly Process _process;
+    private readonly TempDirectory _dump = new("smtp-sink");
+
+    /// <param name="extraArguments">More smtp-sink options, e.g. <c>-f rcpt</c> to reject RCPT with 5xx.</param>
+    public SmtpSink(params string[] extraArguments)
+    {
+        Port = FreePort();
+        // smtp-sink must drop root privileges (-u); the dump folder must be writable by that user.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dump.Path, (UnixFileMode)0x1FF);
+        }
+        var start = new ProcessStartInfo(TestEnvironment.SmtpSinkPath)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        if (Environment.UserName == "root")
+        {
+            start.ArgumentList.Add("-u");
+            start.ArgumentList.Add("nobody");
+        }
+        start.ArgumentList.Add("-d");
+        start.ArgumentList.Add(Path.Combine(_dump.Path, "%Y%m%d%H%M%S."));
+        foreach (var argument in extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.ArgumentList.Add($"127.0.0.1:{Port}");
+        start.ArgumentList.Add("256");
+        _process = Process.Start(start) ?? throw new InvalidOperationException("smtp-sink did not start");
+        WaitUntilListening();
+    }
+
+    public string Host => "127.0.0.1";
+
+    public int Port { get; }
+
+    /// <summary>The folder holding one dump file per received message.</summary>
+    public string DumpDirectory => _dump.Path;
+
+    /// <summary>The dump files received so far.</summary>
+    public IReadOnlyList<string> Messages() =>
+        Directory.Exists(_dump.Path) ? Directory.GetFiles(_dump.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
+
+    /// <summary>Waits (bounded) until at least <paramref name="count"/> messages arrived; returns them.</summary>
+    public IReadOnlyList<string> WaitForMessages(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var messages = Messages();
+            if (messages.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return messages;
+            }
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        _dump.Dispose();
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"smtp-sink exited at start: {_process.StandardError.ReadToEnd()}");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        throw new InvalidOperationException($"smtp-sink did not listen on 127.0.0.1:{Port} within 10 s");
+    }
+
+    /// <summary>A port that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
