@@ -137,7 +137,7 @@ internal sealed class CssSelector
                 {
                     _i++;
                     SkipSpace();
-                    var name = Identifier();
+                    var name = Identifier().ToLowerInvariant();
                     SkipSpace();
                     string? op = null;
                     string? value = null;
@@ -246,6 +246,21 @@ internal sealed class CssSelector
         }
     }
 
+    /// <summary>True when the whitespace-separated list <paramref name="list"/> holds <paramref name="token"/>.</summary>
+    private static bool HasToken(string list, string token)
+    {
+        var span = list.AsSpan();
+        var i = 0;
+        while (i < span.Length)
+        {
+            while (i < span.Length && char.IsWhiteSpace(span[i])) i++;
+            var start = i;
+            while (i < span.Length && !char.IsWhiteSpace(span[i])) i++;
+            if (i > start && span[start..i].SequenceEqual(token)) return true;
+        }
+        return false;
+    }
+
     private static DomElement? PreviousSibling(DomElement element) =>
         element.Parent is { } parent && element.Index > 0 ? parent.Children[element.Index - 1] : null;
 
@@ -257,15 +272,14 @@ internal sealed class CssSelector
         {
             var cls = e.GetAttribute("class");
             if (cls is null) return false;
-            var parts = cls.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             foreach (var name in c.Classes)
             {
-                if (Array.IndexOf(parts, name) < 0) return false;
+                if (!HasToken(cls, name)) return false;
             }
         }
         foreach (var (name, op, value, ignoreCase) in c.Attributes)
         {
-            var actual = e.GetAttribute(name.ToLowerInvariant()) ?? e.GetAttribute(name);
+            var actual = e.GetAttribute(name);
             if (actual is null) return false;
             if (op is null) continue;
             var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;

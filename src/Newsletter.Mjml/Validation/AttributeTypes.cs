@@ -29,9 +29,9 @@ internal static class AttributeTypes
 
     private static readonly HashSet<string> ColorSet = new(ColorNames, StringComparer.Ordinal);
 
-    private static readonly Regex Rgba = new(@"rgba\(\d{1,3},\s?\d{1,3},\s?\d{1,3},\s?\d(\.\d{1,3})?\)", RegexOptions.IgnoreCase | RegexOptions.ECMAScript | RegexOptions.CultureInvariant);
-    private static readonly Regex Rgb = new(@"rgb\(\d{1,3},\s?\d{1,3},\s?\d{1,3}\)", RegexOptions.IgnoreCase | RegexOptions.ECMAScript | RegexOptions.CultureInvariant);
-    private static readonly Regex Hex = new("^#([0-9a-f]{3}){1,2}$", RegexOptions.IgnoreCase | RegexOptions.ECMAScript | RegexOptions.CultureInvariant);
+    private static readonly Regex Rgba = new(@"rgba\(\d{1,3},\s?\d{1,3},\s?\d{1,3},\s?\d(\.\d{1,3})?\)", RegexOptions.IgnoreCase | RegexOptions.ECMAScript | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly Regex Rgb = new(@"rgb\(\d{1,3},\s?\d{1,3},\s?\d{1,3}\)", RegexOptions.IgnoreCase | RegexOptions.ECMAScript | RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly Regex Hex = new("^#([0-9a-f]{3}){1,2}$", RegexOptions.IgnoreCase | RegexOptions.ECMAScript | RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     /// <summary>Returns the error message (without the "Attribute name " prefix) or null when the value is valid.</summary>
     public static string? Check(string type, string value) => Cache.GetOrAdd(type, Create).Check(value);
@@ -68,7 +68,7 @@ internal static class AttributeTypes
             var allowAuto = Array.IndexOf(units, "auto") >= 0 ? "|auto" : "";
             var unitAlternatives = string.Join('|', Array.FindAll(units, u => u != "auto").Select(Regex.Escape));
             var pattern = $"^((({allowNeg}\\d|,|\\.){{1,}}({unitAlternatives})|0{allowAuto})( )?){{{string.Join(',', args)}}}$";
-            var regex = new Regex(pattern, RegexOptions.ECMAScript | RegexOptions.CultureInvariant);
+            var regex = new Regex(pattern, RegexOptions.ECMAScript | RegexOptions.CultureInvariant | RegexOptions.Compiled);
             var message = $"only accepts ({string.Join(", ", units)}) units and {string.Join(" to ", args)} value(s)";
             return new TypeChecker(regex.IsMatch, v => $"has invalid value: {v} for type Unit, {message}");
         }
