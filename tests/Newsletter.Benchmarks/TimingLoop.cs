@@ -17,9 +17,9 @@ public static class TimingLoop
         var compiler = new MjmlCompiler();
         var utf8 = new UTF8Encoding(false, false);
         var sources = args[1..].Select(f => utf8.GetString(File.ReadAllBytes(f))).ToList();
-        // Warm-up over every template first, so no template is timed while the JIT is still tiering up.
+        // Warm-up over every template first, so no template is timed while the JIT is still tiering up (slow on a loaded host).
         var warm = Stopwatch.StartNew();
-        while (warm.Elapsed < TimeSpan.FromSeconds(3))
+        while (warm.Elapsed < TimeSpan.FromSeconds(10))
         {
             foreach (var source in sources) compiler.Compile(source);
         }

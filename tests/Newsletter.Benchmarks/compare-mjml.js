@@ -9,7 +9,7 @@ const mjml2html = require('mjml');
   const sources = files.map((f) => fs.readFileSync(f, 'utf8'));
   // Warm-up over every template first, as the .NET side does, so V8 has optimised the shared code.
   const warmStart = Date.now();
-  while (Date.now() - warmStart < 3000) for (const s of sources) await mjml2html(s, { validationLevel: 'soft' });
+  while (Date.now() - warmStart < 10000) for (const s of sources) await mjml2html(s, { validationLevel: 'soft' });
   for (let f = 0; f < files.length; f++) {
     const file = files[f];
     const src = sources[f];

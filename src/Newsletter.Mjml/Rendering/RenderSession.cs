@@ -15,13 +15,10 @@ internal sealed class RenderSession
     public MjmlOptions Options { get; }
     public GlobalData Global { get; } = new();
 
-    private int _idCounter;
-
     /// <summary>A 16-hex-digit id for carousel, navbar and accordion inputs (random in mjml; see <see cref="MjmlOptions.IdGenerator"/>).</summary>
     public string NewId()
     {
         if (Options.IdGenerator is { } generator) return generator();
-        _idCounter++;
         return Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -80,17 +80,16 @@ internal sealed class MjGroup : BodyComponent
 
     public override void Render(StringBuilder sb)
     {
-        var groupWidth = GetChildContext().ContainerWidth;
         var containerWidth = Context.ContainerWidth;
         var nonRawSiblings = Props.NonRawSiblings;
         string GetElementWidth(string? width)
         {
             if (!Js.Truthy(width)) return Js.Num(Js.ParseInt(containerWidth) / nonRawSiblings) + "px";
             var (parsedWidth, unit) = Shorthand.Width(width!, parseFloatToInt: false);
+            // mjml divides by the group's width string ("600px"), which is NaN.
             if (unit == "%") return Js.Num(double.NaN) + "px";
             return Js.Num(parsedWidth) + unit;
         }
-        _ = groupWidth;
         var classes = GetColumnClass() + " mj-outlook-group-fix";
         if (Has("css-class")) classes += " " + GetAttribute("css-class");
         sb.Append("<div").Attr("class", classes).BeginStyle();
