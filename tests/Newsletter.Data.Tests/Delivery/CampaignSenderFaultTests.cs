@@ -86,7 +86,8 @@ public sealed class CampaignSenderFaultTests
         await using var server = new FaultySmtpServer(new SmtpFaults { RejectAllMail = "554 5.7.1 sender address blocked" }, 1);
         var campaign = await fixture.NewCampaignAsync();
 
-        var summary = await fixture.Sender(Transport(server, connections: 1), FastRetries)
+        // One connection: no other message is in flight when the threshold is reached.
+        var summary = await fixture.Sender(Transport(server, connections: 1), FastRetries, connections: 1)
             .RunAsync(campaign.Id, TimeSpan.FromMinutes(1), null, CancellationToken.None);
 
         Assert.Equal(CampaignState.Paused, summary.Campaign.State);
@@ -135,7 +136,7 @@ public sealed class CampaignSenderFaultTests
         // "Another process": its own connection pool on the same file.
         await using (var other = new NewsletterDatabase(new DatabaseOptions { ConnectionString = fixture.Database.ConnectionString }))
         {
-            var store = new SqlCampaignStore(other, new Audience.SqlSubscriberStore(other, TimeProvider.System), TimeProvider.System);
+            var store = new global::Newsletter.Data.Delivery.SqlCampaignStore(other, new global::Newsletter.Data.Audience.SqlSubscriberStore(other, TimeProvider.System), TimeProvider.System);
             await store.SetStateAsync(campaign.Id, CampaignState.Paused, "paused by the administrator");
         }
         var summary = await run.WaitAsync(TimeSpan.FromSeconds(10));
