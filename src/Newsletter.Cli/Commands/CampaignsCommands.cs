@@ -123,18 +123,18 @@ internal sealed class CampaignsListCommand : AsyncCommand<CampaignsListSettings>
             AnsiConsole.WriteLine("no campaigns yet: `newsletter publish <issue>` starts one");
             return NewsletterApp.Ok;
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("issue").AddColumn("segments").AddColumn("state")
-            .AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("sent").RightAligned())
-            .AddColumn(new TableColumn("deferred").RightAligned()).AddColumn(new TableColumn("failed").RightAligned())
-            .AddColumn(new TableColumn("pending").RightAligned()).AddColumn("updated (UTC)");
+        // One line per campaign: readable at any terminal width, and greppable.
         foreach (var (campaign, counts) in rows)
         {
-            table.AddRow($"{campaign.Id}", Markup.Escape(campaign.IssueKey), Markup.Escape(string.Join(",", campaign.Segments)),
-                CampaignsCommands.Word(campaign.State), $"{counts.Sum(c => c.Total)}", $"{counts.Sum(c => c.Sent)}",
-                $"{counts.Sum(c => c.Deferred)}", $"{counts.Sum(c => c.Failed)}", $"{counts.Sum(c => c.Pending)}",
-                campaign.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+            var deferred = counts.Sum(c => c.Deferred);
+            var failed = counts.Sum(c => c.Failed);
+            var pending = counts.Sum(c => c.Pending);
+            var line = $"{campaign.Id,4}  {campaign.IssueKey}  {CampaignsCommands.Word(campaign.State)}  {string.Join(",", campaign.Segments)}  " +
+                $"sent {counts.Sum(c => c.Sent)} of {counts.Sum(c => c.Total)}" +
+                (pending > 0 ? $", {pending} pending" : "") + (deferred > 0 ? $", {deferred} deferred" : "") + (failed > 0 ? $", {failed} failed" : "") +
+                $"  (updated {campaign.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)";
+            Console.Out.WriteLine(line);
         }
-        AnsiConsole.Write(table);
         return NewsletterApp.Ok;
     }
 }

@@ -40,17 +40,18 @@ public sealed class CampaignsCommandTests
 
         var table = CliProcess.Run(workspace.Path, environment, "campaigns", "list");
         Assert.True(table.ExitCode == 0, table.ToString());
-        Assert.Contains("completed", table.Stdout, StringComparison.Ordinal);
-        Assert.Contains("sample-issue", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("sample-issue  completed  municipal,county  sent 10 of 10", table.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Refused_recipients_fail_with_their_reply_in_show_and_the_csv_and_retry_failed_skips_the_bounced()
+    public async Task Refused_recipients_fail_with_their_reply_in_show_and_the_csv_and_retry_failed_skips_the_bounced()
     {
-        // smtp-sink -f rcpt refuses every RCPT TO with a 5xx.
-        using var sink = new SmtpSink("-f", "rcpt");
+        // Our fault-injecting server refuses every county address with 550 (a hard bounce).
+        var refused = Enumerable.Range(0, 4).Select(i => CampaignsWorkspace.Email("county", i)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        await using var server = new FaultySmtpServer(new SmtpFaults { RejectedRecipients = refused }, 1);
         using var workspace = CampaignsWorkspace.Create(Lists);
-        var environment = CampaignsWorkspace.Environment(CampaignsWorkspace.Smtp(sink));
+        var environment = CampaignsWorkspace.Environment(("NEWSLETTER_Delivery__Transport", "smtp"), ("NEWSLETTER_Smtp__Host", server.Host),
+            ("NEWSLETTER_Smtp__Port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("NEWSLETTER_Smtp__Security", "None"));
         var publish = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "county");
         Assert.True(publish.ExitCode == 0, publish.ToString());
 
@@ -62,12 +63,12 @@ public sealed class CampaignsCommandTests
         Assert.All(failures, f =>
         {
             Assert.Equal("failed", f.GetProperty("status").GetString());
-            Assert.StartsWith("5", f.GetProperty("reply").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("550", f.GetProperty("reply").GetString(), StringComparison.Ordinal);
         });
         var lines = File.ReadAllLines(csv);
         Assert.Equal("email,segment,status,attempts,last_reply", lines[0].TrimStart('\uFEFF'));
         Assert.Equal(5, lines.Length);
-        Assert.StartsWith(CampaignsWorkspace.Email("county", 0) + ",county,failed,1,5", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith(CampaignsWorkspace.Email("county", 0) + ",county,failed,1,550", lines[1], StringComparison.Ordinal);
 
         // The refusals marked the subscribers bounced: retrying queues them, and each is skipped, not sent.
         var retry = CliProcess.Run(workspace.Path, environment, "campaigns", "retry-failed", "1");
