@@ -20,6 +20,9 @@ internal static class IssueCommands
             issue.AddCommand<IssueValidateCommand>("validate")
                 .WithDescription("Check an issue file (.md or .txt): prints each mistake as file:line: message and exits 1 if there is any.")
                 .WithExample("issue", "validate", "seeds/sample-issue.md");
+            issue.AddCommand<IssueReadyCommand>("ready")
+                .WithDescription("Validate an issue and mark it ready: recurring plans (`newsletter schedule plan`) publish the newest ready issue they have not sent.")
+                .WithExample("issue", "ready", "seeds/sample-issue.md");
         });
 
     /// <summary>Prints <paramref name="errors"/> on stderr, one "file:line: message — hint" line each, and fails the command.</summary>

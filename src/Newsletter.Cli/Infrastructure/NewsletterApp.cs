@@ -95,5 +95,7 @@ internal static class NewsletterApp
     {
         PublishCommands.Register(config);
         IssueCommands.Register(config);
+        ServeCommands.Register(config);
+        ScheduleCommands.Register(config);
     }
 }

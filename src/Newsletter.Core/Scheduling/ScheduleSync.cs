@@ -57,7 +57,7 @@ public sealed class ScheduleSync(ISchedulerFactory schedulers, IScheduleStore st
             wanted.Add(key);
             var at = campaign.ScheduledAt!.Value;
             var existing = await scheduler.GetTrigger(key, ct);
-            if (existing is not null && existing.StartTimeUtc == at)
+            if (existing is not null && (existing.StartTimeUtc - at).Duration() < TimeSpan.FromSeconds(1))
             {
                 continue;
             }
