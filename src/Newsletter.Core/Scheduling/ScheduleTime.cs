@@ -56,9 +56,13 @@ public static class ScheduleTime
         return null;
     }
 
-    /// <summary>"2026-11-30 09:00 (Asia/Shanghai)".</summary>
-    public static string Show(DateTimeOffset instant, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + $" ({zone.Id})";
+    /// <summary>"2026-11-30 09:00 (Asia/Shanghai)", with seconds when they are not zero.</summary>
+    public static string Show(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var format = local.Second == 0 ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd HH:mm:ss";
+        return local.ToString(format, CultureInfo.InvariantCulture) + $" ({zone.Id})";
+    }
 
     private static bool HasOffset(string value) =>
         value.EndsWith('Z') || value.EndsWith('z') ||
