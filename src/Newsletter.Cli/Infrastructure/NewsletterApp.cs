@@ -95,6 +95,8 @@ internal static class NewsletterApp
     {
         PublishCommands.Register(config);
         IssueCommands.Register(config);
+        SubscribersCommands.Register(config);
+        SegmentsCommands.Register(config);
         ServeCommands.Register(config);
         ScheduleCommands.Register(config);
     }
