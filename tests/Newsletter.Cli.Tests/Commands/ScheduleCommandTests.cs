@@ -21,7 +21,7 @@ internal sealed class ScheduleWorkspace : IDisposable
     {
         foreach (var folder in new[] { "templates", "seeds" })
         {
-            Copy(Path.Combine(TestEnvironment.RepositoryRoot, folder), Path.Combine(Path, folder));
+            Copy(System.IO.Path.Combine(TestEnvironment.RepositoryRoot, folder), System.IO.Path.Combine(Path, folder));
         }
         Directory.CreateDirectory(System.IO.Path.Combine(Path, "subscribers"));
         Write("municipal", Addresses("m", municipal));
