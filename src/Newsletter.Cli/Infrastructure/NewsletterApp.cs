@@ -101,5 +101,7 @@ internal static class NewsletterApp
         MjmlCommands.Register(config);
         CampaignsCommands.Register(config);
         SendTestCommands.Register(config);
+        ServeCommands.Register(config);
+        ScheduleCommands.Register(config);
     }
 }
