@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
@@ -86,7 +88,11 @@ public static class NewsletterWeb
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             antiforgery.HeaderName = "X-CSRF-TOKEN";
+            // SecurityHeaders sends DENY (and frame-ancestors); antiforgery would otherwise add SAMEORIGIN.
+            antiforgery.SuppressXFrameOptionsHeader = true;
         });
+        // Razor would write every CJK character as &#x…; — the pages are UTF-8, so only markup characters are encoded.
+        services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);
         services.Configure<RequestLocalizationOptions>(localization =>
         {
