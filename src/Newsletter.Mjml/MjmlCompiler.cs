@@ -1,5 +1,6 @@
 using System.Text;
 using Newsletter.Mjml.Parsing;
+using Newsletter.Mjml.PostProcessing;
 using Newsletter.Mjml.Rendering;
 using Newsletter.Mjml.Validation;
 
@@ -47,6 +48,11 @@ public sealed class MjmlCompiler
         if (root is null)
         {
             errors.Add(new MjmlError(1, "mjml", "Parsing failed. Check your mjml."));
+            return new MjmlResult("", errors, Rejected: true);
+        }
+        if (includes?.Fatal is { } fatal)
+        {
+            errors.Add(new MjmlError(root.Line, root.TagName, fatal));
             return new MjmlResult("", errors, Rejected: true);
         }
         includes?.AppendCssIncludes(root);

@@ -95,5 +95,7 @@ internal static class NewsletterApp
     {
         PublishCommands.Register(config);
         IssueCommands.Register(config);
+        SubscribersCommands.Register(config);
+        SegmentsCommands.Register(config);
     }
 }

@@ -160,9 +160,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         await using var rejects = new StreamWriter(rejectsTemp, false, new UTF8Encoding(true));
         await rejects.WriteLineAsync("line,column,reason");
 
-        async Task Reject(int line, string column, string reason)
+        // Counts rows; a row failing several rules gets one line per rule in the rejects file.
+        async Task Reject(int line, string column, string reason, bool sameRow = false)
         {
-            rejected++;
+            if (!sameRow) rejected++;
             if (kept.Count < MaxRejectsKept) kept.Add(new ImportReject(line, column, reason));
             await rejects.WriteLineAsync(CsvText.Line([line.ToString(System.Globalization.CultureInfo.InvariantCulture), column, reason]));
         }
@@ -190,9 +191,11 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                 var result = validator.Validate(input);
                 if (!result.IsValid)
                 {
-                    foreach (var error in result.Errors.GroupBy(e => e.PropertyName).Select(g => g.First()))
+                    var firstError = true;
+                    foreach (var error in result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => g.First()))
                     {
-                        await Reject(row.Line, ColumnLabel(error.PropertyName, map, header), error.ErrorMessage);
+                        await Reject(row.Line, ColumnLabel(error.PropertyName, map, header), error.ErrorMessage, sameRow: !firstError);
+                        firstError = false;
                     }
                     continue;
                 }
@@ -267,7 +270,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     private static ImportRow ToImportRow(TableRow row, Dictionary<ImportColumn, int> map)
     {
         string? Cell(ImportColumn column) =>
-            map.TryGetValue(column, out var i) && i < row.Cells.Count && !string.IsNullOrWhiteSpace(row.Cells[i]) ? row.Cells[i] : null;
+            map.TryGetValue(column, out var i) && i < row.Cells.Count && !string.IsNullOrWhiteSpace(row.Cells[i]) ? CsvText.Restore(row.Cells[i]) : null;
         return new ImportRow(row.Line, Cell(ImportColumn.Email) ?? "", Cell(ImportColumn.Name) ?? "", Cell(ImportColumn.Organisation),
             Cell(ImportColumn.Title), Cell(ImportColumn.Segments), Cell(ImportColumn.District), Cell(ImportColumn.Industries),
             Cell(ImportColumn.Status), Cell(ImportColumn.Salutation));
@@ -292,7 +295,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     }
 
     private static string ColumnLabel(string property, Dictionary<ImportColumn, int> map, TableRow header) =>
-        Enum.TryParse<ImportColumn>(property, out var column) && map.TryGetValue(column, out var i) ? header.Cells[i].Trim() : property.ToLowerInvariant();
+        Enum.TryParse<ImportColumn>(property.Split('[')[0], out var column) && map.TryGetValue(column, out var i) ? header.Cells[i].Trim() : property.ToLowerInvariant();
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
