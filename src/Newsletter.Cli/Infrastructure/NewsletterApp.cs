@@ -97,5 +97,6 @@ internal static class NewsletterApp
         IssueCommands.Register(config);
         SubscribersCommands.Register(config);
         SegmentsCommands.Register(config);
+        UsersCommands.Register(config);
     }
 }
