@@ -103,5 +103,6 @@ internal static class NewsletterApp
         SendTestCommands.Register(config);
         ServeCommands.Register(config);
         ScheduleCommands.Register(config);
+        UsersCommands.Register(config);
     }
 }
