@@ -10,7 +10,9 @@ using Newsletter.Data.Audience;
 //   generate <file.csv> <count>   synthetic subscribers as the importer reads them
 //   import   <file.csv> <db>      SubscriberImporter into a fresh SQLite file
 //   query    <db>                 counts per segment, then streaming the active subscribers of two segments
-// Each phase prints "key=value" lines that run.sh collects.
+// Each phase prints "key=value" lines that run.sh collects. Two diagnostic phases split the import's cost:
+//   parse <file.csv>              CSV reading, then validation and mapping, without a database
+//   store <file.csv> <db>         the store's import session alone, rows already parsed
 return args switch
 {
     ["generate", var path, var count] => Generate(path, int.Parse(count, CultureInfo.InvariantCulture)),
