@@ -7,7 +7,7 @@ namespace Newsletter.Data;
 /// <summary>
 /// Applies the SQL scripts embedded from <c>Migrations/Sqlite/NNNN_name.sql</c> or <c>Migrations/Postgres/NNNN_name.sql</c>
 /// in name order, each in its own transaction, recording them in DbUp's <c>schemaversions</c> table.
-/// Numbering: 0001–0099 audience and foundation, 0100+ campaigns and outbox.
+/// Numbering: 0001–0099 audience and foundation, 0100+ campaigns and outbox, 0300+ web accounts and uploaded issues.
 /// On PostgreSQL an advisory lock keeps several nodes starting at once from migrating together.
 /// </summary>
 public sealed class DatabaseMigrator(NewsletterDatabase database)

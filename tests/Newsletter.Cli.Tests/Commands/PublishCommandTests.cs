@@ -158,7 +158,7 @@ public sealed class PublishCommandTests
             Assert.Equal("bulletin@xcsti.example.org", Assert.Single(message.From.Mailboxes).Address);
             Assert.Equal("许昌市科学技术情报研究所", message.From.Mailboxes.Single().Name);
             Assert.EndsWith("@xcsti.example.org", message.MessageId, StringComparison.Ordinal);
-            Assert.True(messageIds.Add(message.MessageId), "every message has its own Message-ID");
+            Assert.True(messageIds.Add(message.MessageId!), "every message has its own Message-ID");
             Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
             Assert.Equal("bulk", message.Headers["Precedence"]);
             Assert.NotNull(message.Headers["List-Id"]);
@@ -175,7 +175,7 @@ public sealed class PublishCommandTests
             Assert.Contains(subscriber.Salutation, text, StringComparison.Ordinal);
 
             // The recipient's own signed unsubscribe link, in the header and in both parts.
-            var header = message.Headers["List-Unsubscribe"];
+            var header = message.Headers["List-Unsubscribe"]!;
             var url = header[(header.IndexOf('<', StringComparison.Ordinal) + 1)..header.IndexOf('>', StringComparison.Ordinal)];
             Assert.StartsWith("https://bulletin.example.org/u/", url, StringComparison.Ordinal);
             Assert.Contains("mailto:", header, StringComparison.Ordinal);
