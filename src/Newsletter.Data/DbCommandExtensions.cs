@@ -28,6 +28,16 @@ internal static class DbCommandExtensions
         return command;
     }
 
+    /// <summary>Adds parameter <paramref name="name"/> without looking for an existing one (for statements with many).</summary>
+    public static DbCommand Add(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
     public static string? GetNullableString(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -83,7 +83,7 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
             await connection.OpenAsync(ct);
             await using var pragma = connection.CreateCommand();
             // journal_mode is persistent in the file; busy_timeout and foreign_keys are per connection.
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
             await pragma.ExecuteNonQueryAsync(ct);
             return connection;
         }

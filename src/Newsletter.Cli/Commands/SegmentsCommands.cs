@@ -53,14 +53,15 @@ internal sealed class SegmentsListCommand : AsyncCommand<SegmentsListSettings>
                 Console.Out.WriteLine(JsonSerializer.Serialize(rows, SubscribersCommands.Json));
                 return NewsletterApp.Ok;
             }
-            var table = new Table().AddColumn("key").AddColumn("名称").AddColumn("name")
-                .AddColumn(new TableColumn("active").RightAligned()).AddColumn(new TableColumn("unsubscribed").RightAligned())
+            // The English name is in --json; the table keeps to 80 columns.
+            var table = new Table().AddColumn(new TableColumn("key").NoWrap()).AddColumn(new TableColumn("名称").NoWrap())
+                .AddColumn(new TableColumn("active").RightAligned()).AddColumn(new TableColumn("unsub.").RightAligned())
                 .AddColumn(new TableColumn("bounced").RightAligned()).AddColumn(new TableColumn("complained").RightAligned())
                 .AddColumn(new TableColumn("total").RightAligned());
             foreach (var c in counts)
             {
                 table.AddRow(Markup.Escape(c.Segment.Key) + (c.Segment.BuiltIn ? "" : " [grey](admin)[/]"), Markup.Escape(c.Segment.NameZh),
-                    Markup.Escape(c.Segment.NameEn), N(c.Active), N(c.Unsubscribed), N(c.Bounced), N(c.Complained), N(c.Total));
+                    N(c.Active), N(c.Unsubscribed), N(c.Bounced), N(c.Complained), N(c.Total));
             }
             SubscribersCommands.Out().Write(table);
             return NewsletterApp.Ok;

@@ -14,23 +14,29 @@ internal sealed class SqlImportSession : ISubscriberImportSession
     private readonly DbTransaction _transaction;
     private readonly SubscriberWriter _writer;
     private readonly bool _anySuppressed;
+
+    // SQLite runs in-process, so a prepared single-row statement costs no round trip, while a many-parameter statement
+    // pays for SQLite's linear search of parameter names; PostgreSQL gains from fewer round trips.
+    private readonly bool _multiRowInserts;
     private DbCommand? _suppressed;
     private bool _committed;
 
-    private SqlImportSession(DbConnection connection, DbTransaction transaction, SubscriberWriter writer, bool anySuppressed)
+    private SqlImportSession(DbConnection connection, DbTransaction transaction, SubscriberWriter writer, bool anySuppressed, bool multiRowInserts)
     {
+        _multiRowInserts = multiRowInserts;
         _connection = connection;
         _transaction = transaction;
         _writer = writer;
         _anySuppressed = anySuppressed;
     }
 
-    public static async Task<SqlImportSession> StartAsync(DbConnection connection, TimeProvider time, CancellationToken ct)
+    public static async Task<SqlImportSession> StartAsync(DbConnection connection, DatabaseProvider provider, TimeProvider time, CancellationToken ct)
     {
         var transaction = await connection.BeginTransactionAsync(ct);
         await using var count = connection.Command("SELECT COUNT(*) FROM suppressions", transaction);
         var anySuppressed = Convert.ToInt64(await count.ExecuteScalarAsync(ct)) > 0;
-        return new SqlImportSession(connection, transaction, new SubscriberWriter(connection, transaction, time), anySuppressed);
+        return new SqlImportSession(connection, transaction, new SubscriberWriter(connection, transaction, time), anySuppressed,
+            multiRowInserts: provider == DatabaseProvider.Postgres);
     }
 
     public async Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
@@ -60,11 +66,23 @@ internal sealed class SqlImportSession : ISubscriberImportSession
             }
         }
 
-        // One multi-row INSERT for the batch; the addresses it did not insert exist already and are handled one by one.
-        var inserted = await _writer.InsertBatchAsync(toInsert.Select(i => rows[i]).ToList(), ct);
-        foreach (var i in toInsert)
+        if (_multiRowInserts)
         {
-            outcomes[i] = inserted.Contains(rows[i].Email) ? ImportOutcome.Imported : await ApplyExistingAsync(rows[i], update, ct);
+            // One multi-row INSERT for the batch; the addresses it did not insert exist already and are handled one by one.
+            var inserted = await _writer.InsertBatchAsync(toInsert.Select(i => rows[i]).ToList(), ct);
+            foreach (var i in toInsert)
+            {
+                outcomes[i] = inserted.Contains(rows[i].Email) ? ImportOutcome.Imported : await ApplyExistingAsync(rows[i], update, ct);
+            }
+        }
+        else
+        {
+            foreach (var i in toInsert)
+            {
+                outcomes[i] = await _writer.InsertAsync(rows[i], null, ct) is not null
+                    ? ImportOutcome.Imported
+                    : await ApplyExistingAsync(rows[i], update, ct);
+            }
         }
         return outcomes;
     }

@@ -302,7 +302,7 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
         var connection = await database.OpenConnectionAsync(ct);
         try
         {
-            return await SqlImportSession.StartAsync(connection, time, ct);
+            return await SqlImportSession.StartAsync(connection, database.Provider, time, ct);
         }
         catch
         {

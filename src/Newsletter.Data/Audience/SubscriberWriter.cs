@@ -52,15 +52,15 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
         {
             var sql = new System.Text.StringBuilder(
                 "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) VALUES ");
-            insert.With("@now", now);
+            insert.Add("@now", now);
             for (var i = 0; i < rows.Count; i++)
             {
                 var r = rows[i];
                 if (i > 0) sql.Append(',');
                 sql.Append($"(@e{i}, @n{i}, @o{i}, @t{i}, @g{i}, @d{i}, @i{i}, @s{i}, @a{i}, @u{i}, @c{i}, @now, @now)");
-                insert.With($"@e{i}", r.Email).With($"@n{i}", r.Name.Trim()).With($"@o{i}", Blank(r.Organisation)).With($"@t{i}", Blank(r.Title))
-                    .With($"@g{i}", Join(r.Segments)).With($"@d{i}", Blank(r.District)).With($"@i{i}", Join(r.Industries))
-                    .With($"@s{i}", r.Status.ToWord()).With($"@a{i}", Blank(r.Salutation)).With($"@u{i}", Blank(r.Source)).With($"@c{i}", r.ConsentAt);
+                insert.Add($"@e{i}", r.Email).Add($"@n{i}", r.Name.Trim()).Add($"@o{i}", Blank(r.Organisation)).Add($"@t{i}", Blank(r.Title))
+                    .Add($"@g{i}", Join(r.Segments)).Add($"@d{i}", Blank(r.District)).Add($"@i{i}", Join(r.Industries))
+                    .Add($"@s{i}", r.Status.ToWord()).Add($"@a{i}", Blank(r.Salutation)).Add($"@u{i}", Blank(r.Source)).Add($"@c{i}", r.ConsentAt);
             }
             sql.Append(" ON CONFLICT (email) DO NOTHING RETURNING id, email");
             insert.CommandText = sql.ToString();
@@ -81,7 +81,7 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
             {
                 if (i > 0) sql.Append(',');
                 sql.Append($"(@k{i}, @i{i}, @s{i})");
-                segments.With($"@k{i}", memberships[i].Key).With($"@i{i}", memberships[i].Id).With($"@s{i}", memberships[i].Status.ToWord());
+                segments.Add($"@k{i}", memberships[i].Key).Add($"@i{i}", memberships[i].Id).Add($"@s{i}", memberships[i].Status.ToWord());
             }
             segments.CommandText = sql.ToString();
             await segments.ExecuteNonQueryAsync(ct);
