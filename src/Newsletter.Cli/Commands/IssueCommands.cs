@@ -13,13 +13,19 @@ internal static class IssueCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("issue", issue =>
         {
-            issue.SetDescription("Issue sources: import the plain-text bulletin as Markdown, check an issue file.");
+            issue.SetDescription("Issue sources: import the plain-text bulletin as Markdown, check an issue file, preview it.");
             issue.AddCommand<IssueImportCommand>("import")
                 .WithDescription("Convert the plain-text bulletin (.txt) into a Markdown issue (.md) to review; prints what it decided and flags lines to check.")
                 .WithExample("issue", "import", "seeds/000_d7cfb1a0bdf40954.txt", "-o", "seeds/sample-issue.md");
             issue.AddCommand<IssueValidateCommand>("validate")
                 .WithDescription("Check an issue file (.md or .txt): prints each mistake as file:line: message and exits 1 if there is any.")
                 .WithExample("issue", "validate", "seeds/sample-issue.md");
+            issue.AddCommand<IssuePreviewCommand>("preview")
+                .WithDescription("Write each audience variant's HTML and text (sample recipient), and with --png screenshots at 600 and 375 px.")
+                .WithExample("issue", "preview", "seeds/sample-issue.md", "--png");
+            issue.AddCommand<IssueReadyCommand>("ready")
+                .WithDescription("Validate an issue and mark it ready: recurring plans (`newsletter schedule plan`) publish the newest ready issue they have not sent.")
+                .WithExample("issue", "ready", "seeds/sample-issue.md");
         });
 
     /// <summary>Prints <paramref name="errors"/> on stderr, one "file:line: message — hint" line each, and fails the command.</summary>

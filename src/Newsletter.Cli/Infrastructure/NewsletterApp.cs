@@ -96,7 +96,13 @@ internal static class NewsletterApp
     {
         PublishCommands.Register(config);
         IssueCommands.Register(config);
+        SubscribersCommands.Register(config);
+        SegmentsCommands.Register(config);
+        MjmlCommands.Register(config);
         CampaignsCommands.Register(config);
         SendTestCommands.Register(config);
+        ServeCommands.Register(config);
+        ScheduleCommands.Register(config);
+        UsersCommands.Register(config);
     }
 }

@@ -305,7 +305,7 @@ internal sealed class MjmlParser
             _includeDepthMarker++;
             if (_includes is not null && _cur is not null)
             {
-                _includes.Handle(this, _cur, _root!, attributes, line);
+                _includes.Handle(_cur, _root!, attributes, line);
             }
             return;
         }

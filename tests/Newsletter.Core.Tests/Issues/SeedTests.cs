@@ -47,6 +47,21 @@ public sealed class SeedTests
     }
 
     [Fact]
+    public void The_format_example_in_the_seeds_readme_is_a_valid_issue()
+    {
+        var readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Seeds.Markdown)!, "README.md"));
+        var start = readme.IndexOf("```markdown\n", StringComparison.Ordinal) + "```markdown\n".Length;
+        var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var parsed = new IssueParser().Parse(example, "README.md");
+
+        Assert.Empty(parsed.Errors);
+        Assert.Empty(new IssueValidator().Check(parsed.Issue!));
+        Assert.Equal(["county", "enterprise"], parsed.Issue!.Sections[1].Audiences);
+        Assert.Equal(["新材料", "智能装备"], parsed.Issue.Articles.Single().Industries);
+    }
+
+    [Fact]
     public void Text_seed_is_the_bulletin_as_received()
     {
         // The seed's name carries the start of its SHA-256: the file must stay byte for byte as received.

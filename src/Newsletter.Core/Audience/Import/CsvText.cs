@@ -30,6 +30,10 @@ public static class CsvText
         return sb.ToString();
     }
 
+    /// <summary>Undoes <see cref="Neutralise"/>: drops a ' that precedes = + - @ (the validator then judges the value itself).</summary>
+    public static string Restore(string value) =>
+        value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
+
     /// <summary>Prefixes ' to a value a spreadsheet would treat as a formula.</summary>
     public static string Neutralise(string value) =>
         value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;

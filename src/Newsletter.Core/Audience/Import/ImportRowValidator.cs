@@ -67,7 +67,8 @@ public sealed class ImportRowValidator : AbstractValidator<ImportRow>
 
     private static bool NotFormula(string? value)
     {
-        var t = value?.TrimStart();
-        return string.IsNullOrEmpty(t) || t[0] is not ('=' or '+' or '-' or '@');
+        var t = value?.Trim();
+        // A lone "-" is how many lists say "none"; it cannot start a formula.
+        return string.IsNullOrEmpty(t) || t == "-" || t[0] is not ('=' or '+' or '-' or '@');
     }
 }

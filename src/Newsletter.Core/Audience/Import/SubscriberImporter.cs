@@ -54,6 +54,9 @@ public sealed class SubscriberImporter(ISubscriberStore store)
 {
     public const int MaxRejectsKept = 1000;
 
+    /// <summary>Rows handed to the store at once (13 parameters each stay well under SQLite's and PostgreSQL's limits).</summary>
+    public const int BatchSize = 500;
+
     public async Task<ImportSummary> ImportAsync(string path, ImportOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -160,15 +163,33 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         await using var rejects = new StreamWriter(rejectsTemp, false, new UTF8Encoding(true));
         await rejects.WriteLineAsync("line,column,reason");
 
-        async Task Reject(int line, string column, string reason)
+        // Counts rows; a row failing several rules gets one line per rule in the rejects file.
+        async Task Reject(int line, string column, string reason, bool sameRow = false)
         {
-            rejected++;
+            if (!sameRow) rejected++;
             if (kept.Count < MaxRejectsKept) kept.Add(new ImportReject(line, column, reason));
             await rejects.WriteLineAsync(CsvText.Line([line.ToString(System.Globalization.CultureInfo.InvariantCulture), column, reason]));
         }
 
+        var batch = new List<SubscriberDraft>(BatchSize);
         await using (var session = await store.BeginImportAsync(ct))
         {
+            async Task Flush()
+            {
+                if (batch.Count == 0) return;
+                foreach (var outcome in await session.ApplyBatchAsync(batch, options.Update, ct))
+                {
+                    switch (outcome)
+                    {
+                        case ImportOutcome.Imported: imported++; break;
+                        case ImportOutcome.Updated: updated++; break;
+                        case ImportOutcome.Unchanged: unchanged++; break;
+                        case ImportOutcome.Suppressed: suppressed++; break;
+                    }
+                }
+                batch.Clear();
+            }
+
             while (enumerator.MoveNext())
             {
                 ct.ThrowIfCancellationRequested();
@@ -190,9 +211,11 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                 var result = validator.Validate(input);
                 if (!result.IsValid)
                 {
-                    foreach (var error in result.Errors.GroupBy(e => e.PropertyName).Select(g => g.First()))
+                    var firstError = true;
+                    foreach (var error in result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => g.First()))
                     {
-                        await Reject(row.Line, ColumnLabel(error.PropertyName, map, header), error.ErrorMessage);
+                        await Reject(row.Line, ColumnLabel(error.PropertyName, map, header), error.ErrorMessage, sameRow: !firstError);
+                        firstError = false;
                     }
                     continue;
                 }
@@ -206,14 +229,13 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                 }
                 seen[key] = row.Line;
 
-                switch (await session.ApplyAsync(draft, options.Update, ct))
+                batch.Add(draft);
+                if (batch.Count == BatchSize)
                 {
-                    case ImportOutcome.Imported: imported++; break;
-                    case ImportOutcome.Updated: updated++; break;
-                    case ImportOutcome.Unchanged: unchanged++; break;
-                    case ImportOutcome.Suppressed: suppressed++; break;
+                    await Flush();
                 }
             }
+            await Flush();
 
             if (dataRows == 0)
             {
@@ -267,7 +289,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     private static ImportRow ToImportRow(TableRow row, Dictionary<ImportColumn, int> map)
     {
         string? Cell(ImportColumn column) =>
-            map.TryGetValue(column, out var i) && i < row.Cells.Count && !string.IsNullOrWhiteSpace(row.Cells[i]) ? row.Cells[i] : null;
+            map.TryGetValue(column, out var i) && i < row.Cells.Count && !string.IsNullOrWhiteSpace(row.Cells[i]) ? CsvText.Restore(row.Cells[i]) : null;
         return new ImportRow(row.Line, Cell(ImportColumn.Email) ?? "", Cell(ImportColumn.Name) ?? "", Cell(ImportColumn.Organisation),
             Cell(ImportColumn.Title), Cell(ImportColumn.Segments), Cell(ImportColumn.District), Cell(ImportColumn.Industries),
             Cell(ImportColumn.Status), Cell(ImportColumn.Salutation));
@@ -292,7 +314,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     }
 
     private static string ColumnLabel(string property, Dictionary<ImportColumn, int> map, TableRow header) =>
-        Enum.TryParse<ImportColumn>(property, out var column) && map.TryGetValue(column, out var i) ? header.Cells[i].Trim() : property.ToLowerInvariant();
+        Enum.TryParse<ImportColumn>(property.Split('[')[0], out var column) && map.TryGetValue(column, out var i) ? header.Cells[i].Trim() : property.ToLowerInvariant();
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

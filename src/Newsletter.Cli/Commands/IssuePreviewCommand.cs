@@ -1,0 +1,121 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Commands;
+
+internal sealed class IssuePreviewSettings : GlobalSettings
+{
+    [CommandArgument(0, "<issue>")]
+    [Description("The issue file (.md or .txt).")]
+    public string Issue { get; init; } = "";
+
+    [CommandOption("-o|--output <DIR>")]
+    [Description("Folder to write into. Default: preview/<issue name>/.")]
+    public string? Output { get; init; }
+
+    [CommandOption("--segment <SEGMENT>")]
+    [Description("Only this segment's variant (key or Chinese name). Default: every audience of the issue.")]
+    public string? Segment { get; init; }
+
+    [CommandOption("--png")]
+    [Description("Also screenshot each variant at 600 px and 375 px wide through headless Chromium.")]
+    public bool Png { get; init; }
+}
+
+/// <summary>
+/// <c>newsletter issue preview</c>: writes each variant's HTML and text part, personalised with sample values,
+/// and with <c>--png</c> desktop and phone screenshots.
+/// </summary>
+internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
+{
+    private static readonly int[] Widths = [600, 375];
+
+    public override async Task<int> ExecuteAsync(CommandContext context, IssuePreviewSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = AppServices.Build(settings);
+        var publisher = services.GetRequiredService<IssuePublisher>();
+        var composer = services.GetRequiredService<BulletinComposer>();
+        var (issue, known) = await publisher.LoadAsync(settings.Issue, cancellationToken);
+        var segments = IssuePublisher.ResolveSegments(settings.Segment is { } one ? [one] : issue.Metadata.Audiences, known);
+        var folder = Path.GetFullPath(settings.Output ?? Path.Combine(Previews.Folder, Path.GetFileNameWithoutExtension(settings.Issue)));
+        Directory.CreateDirectory(folder);
+
+        var chromium = settings.Png ? FindChromium() : null;
+        foreach (var segment in segments)
+        {
+            var variant = composer.Compose(issue, IssuePublisher.Variant(segment, known));
+            var html = Path.Combine(folder, segment + ".html");
+            await File.WriteAllTextAsync(html, variant.Html.Render(Previews.SampleValues(), htmlEscape: true), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, segment + ".txt"), variant.Text.Render(Previews.SampleValues(), htmlEscape: false), cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"{segment}: {html}");
+            if (chromium is not null)
+            {
+                foreach (var width in Widths)
+                {
+                    var png = Path.Combine(folder, $"{segment}-{width}.png");
+                    await ScreenshotAsync(chromium, html, png, width, cancellationToken);
+                    AnsiConsole.MarkupLineInterpolated($"{segment}: {png}");
+                }
+            }
+        }
+        return NewsletterApp.Ok;
+    }
+
+    private static string FindChromium()
+    {
+        var candidates = new[] { Environment.GetEnvironmentVariable("NEWSLETTER_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" };
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new UserErrorException("--png needs Chromium, which was not found", "install it (`apt-get install chromium`) or set NEWSLETTER_CHROMIUM to its path");
+    }
+
+    private static async Task ScreenshotAsync(string chromium, string html, string png, int width, CancellationToken cancellationToken)
+    {
+        using var profile = new TempFolder();
+        var start = new ProcessStartInfo(chromium) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={profile.Path}",
+            // Tall enough for a whole bulletin: a narrow phone column makes the page several screens long.
+            $"--window-size={width},{(width < 500 ? 16000 : 9000)}", $"--screenshot={png}", new Uri(html).AbsoluteUri,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new UserErrorException($"{chromium} did not start", "check the Chromium installation");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new UserErrorException($"Chromium did not finish the screenshot of {html} within 90 s", "run again, or preview without --png");
+        }
+        if (!File.Exists(png))
+        {
+            throw new UserErrorException($"Chromium wrote no screenshot for {html}: {(await stderr).Trim().Split('\n').LastOrDefault()}",
+                "check that Chromium runs headless on this machine");
+        }
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("newsletter-chromium-").FullName;
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}

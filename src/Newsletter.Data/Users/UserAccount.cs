@@ -1,0 +1,44 @@
+namespace Newsletter.Data.Users;
+
+/// <summary>What a web admin account may do. Editors: issues, previews, test sends, campaign reports. Admins: everything.</summary>
+public enum UserRole
+{
+    Editor,
+    Admin,
+}
+
+/// <summary>A web admin account. <see cref="PasswordHash"/> is a <c>PasswordHasher</c> hash, never the password.</summary>
+public sealed record UserAccount(long Id, string Login, UserRole Role, string PasswordHash, int FailedAttempts,
+    DateTimeOffset? LockedUntil, DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt)
+{
+    /// <summary>Whether sign-in is refused at <paramref name="now"/> because of repeated failures.</summary>
+    public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
+}
+
+/// <summary>The lowercase words stored and typed for roles (<c>admin</c>, <c>editor</c>).</summary>
+public static class UserRoles
+{
+    public const string Admin = "admin";
+    public const string Editor = "editor";
+
+    public static string ToWord(this UserRole role) => role == UserRole.Admin ? Admin : Editor;
+
+    public static bool TryParse(string? text, out UserRole role)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case Admin:
+                role = UserRole.Admin;
+                return true;
+            case Editor:
+                role = UserRole.Editor;
+                return true;
+            default:
+                role = UserRole.Editor;
+                return false;
+        }
+    }
+}
+
+/// <summary>A refused account operation (duplicate or invalid login); the message says which.</summary>
+public sealed class UserAccountException(string message) : Exception(message);

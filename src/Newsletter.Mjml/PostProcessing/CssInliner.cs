@@ -1,0 +1,190 @@
+namespace Newsletter.Mjml.PostProcessing;
+
+/// <summary>
+/// Inlines mj-style inline="inline" CSS the way mjml 5.4.1 calls juice 11 (applyStyleTags off, width/height and
+/// table attributes on, !important removed): each matched element's style becomes its winning properties ordered by
+/// specificity, then source position.
+/// </summary>
+internal static class CssInliner
+{
+    private static readonly HashSet<string> NonVisual = new(StringComparer.Ordinal) { "head", "title", "base", "link", "style", "meta", "script", "noscript" };
+    private static readonly HashSet<string> IgnoredPseudos = new(StringComparer.Ordinal) { "hover", "active", "focus", "visited", "link" };
+    private static readonly HashSet<string> DimensionElements = new(StringComparer.Ordinal) { "table", "td", "th", "img" };
+    private static readonly HashSet<string> TableElements = new(StringComparer.Ordinal) { "table", "th", "tr", "td", "caption", "colgroup", "col", "thead", "tbody", "tfoot" };
+
+    private static readonly int[] StyleAttributeSpecificity = [1, 0, 0, 0];
+
+    private sealed class Prop
+    {
+        public required string Name;
+        public required string Value;
+        public required object Selector;
+        public required int[] Specificity;
+        public required int Priority;
+        public required int Line;
+        public required int Column;
+        public Prop? Next;
+
+        /// <summary>juice's Property.compareFunc: [specificity with priority added to the first, line, column].</summary>
+        public int CompareTo(Prop other)
+        {
+            for (var k = 0; k < 6; k++)
+            {
+                var a = Component(k);
+                var b = other.Component(k);
+                if (a != b) return a > b ? 1 : -1;
+            }
+            return 0;
+        }
+
+        private int Component(int k) => k switch
+        {
+            0 => Specificity[0] + Priority,
+            < 4 => Specificity[k],
+            4 => Line,
+            _ => Column,
+        };
+    }
+
+    public static string Inline(string html, string css)
+    {
+        // juice sees the style-tag CSS (none: applyStyleTags is off) + "\n" + extraCss.
+        var rules = CssRules.Parse("\n" + css);
+        if (rules.Count == 0) return html;
+        var dom = HtmlDom.Parse(html, xmlMode: false);
+        var edited = new List<DomElement>();
+        foreach (var rule in rules)
+        {
+            var selector = CssSelector.TryParse(rule.Selector);
+            if (selector is null) continue;
+            if (selector.PseudoNames.Any(IgnoredPseudos.Contains)) continue;
+            // Pseudo-elements become detached spans in juice; without inlinePseudoElements they change nothing.
+            if (selector.PseudoNames.Any(p => p is "before" or "after")) continue;
+            List<DomElement> matched;
+            try
+            {
+                matched = dom.Elements.Where(selector.Matches).ToList();
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+            foreach (var element in matched)
+            {
+                if (NonVisual.Contains(element.Name)) continue;
+                if (element.StyleProps is not OrderedDictionary<string, Prop> props)
+                {
+                    props = new OrderedDictionary<string, Prop>(StringComparer.Ordinal);
+                    element.StyleProps = props;
+                    if (element.GetAttribute("style") is { Length: > 0 } style)
+                    {
+                        AddProps(props, CssRules.ParseInline(style), StyleAttributeSpecificity, StyleAttributeSpecificity);
+                    }
+                    edited.Add(element);
+                }
+                AddProps(props, rule.Declarations, selector, selector.Specificity);
+            }
+        }
+        foreach (var element in edited) Apply(element);
+        return dom.Serialize();
+    }
+
+    private static void AddProps(OrderedDictionary<string, Prop> props, IReadOnlyList<CssDeclaration> declarations, object selector, int[] specificity)
+    {
+        foreach (var d in declarations)
+        {
+            var value = d.Value;
+            var important = value.EndsWith("!important", StringComparison.Ordinal);
+            if (important) value = value[..^"!important".Length].TrimEnd();
+            var prop = new Prop
+            {
+                Name = d.Name, Value = value, Selector = selector, Specificity = specificity, Priority = important ? 2 : 0, Line = d.Line, Column = d.Column,
+            };
+            props.TryGetValue(d.Name, out var existing);
+            if (existing is null || existing.CompareTo(prop) != 1)
+            {
+                if (existing is not null && !ReferenceEquals(existing.Selector, selector))
+                {
+                    props.Remove(d.Name);
+                }
+                else if (existing is not null)
+                {
+                    prop.Next = existing;
+                }
+                props[d.Name] = prop;
+            }
+        }
+    }
+
+    private static void Apply(DomElement element)
+    {
+        var props = (OrderedDictionary<string, Prop>)element.StyleProps!;
+        var list = new List<Prop>();
+        foreach (var (_, first) in props)
+        {
+            for (var p = first; p is not null; p = p.Next) list.Add(p);
+        }
+        var sorted = list.Select((p, i) => (p, i)).OrderBy(x => x.p, Comparer<Prop>.Create((a, b) => a.CompareTo(b))).ThenBy(x => x.i).Select(x => x.p).ToList();
+        var parts = new List<string>(sorted.Count);
+        foreach (var p in sorted)
+        {
+            if (p.Name.StartsWith("--", StringComparison.Ordinal) || p.Name == "content") continue;
+            parts.Add(p.Name + ": " + p.Value.Replace('"', '\'') + ";");
+        }
+        var text = string.Join(' ', parts);
+        if (text.Length > 0) element.SetAttribute("style", text);
+
+        SetDimension(element, props, "width");
+        SetDimension(element, props, "height");
+        if (TableElements.Contains(element.Name))
+        {
+            foreach (var (_, p) in props)
+            {
+                var attribute = p.Name switch
+                {
+                    "background-color" => "bgcolor",
+                    "background-image" => "background",
+                    "text-align" => "align",
+                    "vertical-align" => "valign",
+                    _ => null,
+                };
+                if (attribute is null) continue;
+                var value = p.Value;
+                if (attribute == "background" && value.StartsWith("url(", StringComparison.Ordinal)) value = ExtractUrl(value);
+                if (value.Contains("linear-gradient(", StringComparison.OrdinalIgnoreCase) || value.Contains("radial-gradient(", StringComparison.OrdinalIgnoreCase)) continue;
+                element.SetAttribute(attribute, value);
+            }
+        }
+    }
+
+    private static string ExtractUrl(string value)
+    {
+        // /^url\((["'])?([^"']+)\1\)$/
+        var inner = value[4..];
+        if (!inner.EndsWith(')')) return value;
+        inner = inner[..^1];
+        if (inner.Length >= 2 && inner[0] is '"' or '\'' && inner[^1] == inner[0]) inner = inner[1..^1];
+        return inner.Length > 0 && inner.IndexOfAny(['"', '\'']) < 0 ? inner : value;
+    }
+
+    private static void SetDimension(DomElement element, OrderedDictionary<string, Prop> props, string dimension)
+    {
+        if (!DimensionElements.Contains(element.Name)) return;
+        foreach (var (_, p) in props)
+        {
+            if (p.Name != dimension) continue;
+            var value = p.Value;
+            if (value.Contains("px", StringComparison.Ordinal) || value.Contains("auto", StringComparison.Ordinal))
+            {
+                var k = value.IndexOf("px", StringComparison.Ordinal);
+                element.SetAttribute(dimension, k < 0 ? value : value.Remove(k, 2));
+                return;
+            }
+            if (TableElements.Contains(element.Name) && value.Contains('%', StringComparison.Ordinal))
+            {
+                element.SetAttribute(dimension, value);
+                return;
+            }
+        }
+    }
+}

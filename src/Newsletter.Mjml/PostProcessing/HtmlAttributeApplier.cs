@@ -1,0 +1,29 @@
+namespace Newsletter.Mjml.PostProcessing;
+
+/// <summary>mj-html-attributes: sets attributes on the body elements matched by each selector (mjml uses cheerio in XML mode).</summary>
+internal static class HtmlAttributeApplier
+{
+    public static string Apply(string content, OrderedDictionary<string, OrderedDictionary<string, string>> attributes)
+    {
+        var dom = HtmlDom.Parse(content, xmlMode: true);
+        foreach (var (path, values) in attributes)
+        {
+            var selector = CssSelector.TryParse(path);
+            if (selector is null) continue;
+            List<DomElement> matched;
+            try
+            {
+                matched = dom.Elements.Where(selector.Matches).ToList();
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+            foreach (var element in matched)
+            {
+                foreach (var (name, value) in values) element.SetAttribute(name, value);
+            }
+        }
+        return dom.Serialize();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Newsletter.Core;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Newsletter.Core.Issues;
+
+namespace Newsletter.Web.Issues;
+
+/// <summary>An uploaded issue as read now: the parsed issue (when readable), every mistake, and for the plain-text bulletin the import decisions.</summary>
+public sealed record IssueReviewResult(Issue? Issue, IReadOnlyList<SourceError> Errors, string? ImportedMarkdown,
+    IReadOnlyList<ImportDecision> Unsure, IReadOnlyList<Segment> Known)
+{
+    public bool IsValid => Issue is not null && Errors.Count == 0;
+
+    /// <summary>The segment keys the issue is meant for (its audiences), in order.</summary>
+    public IReadOnlyList<string> AudienceKeys => Issue is null
+        ? []
+        : [.. Issue.Metadata.Audiences.Select(a => Segments.TryResolve(a, Known, out var k) ? k : null).OfType<string>().Distinct()];
+}
+
+/// <summary>
+/// Reads, validates and composes uploaded issues for the admin pages. Composition (MJML) is the expensive part,
+/// so composed variants are cached per file and segment until the file changes.
+/// </summary>
+public sealed class IssueReview(ISubscriberStore subscribers, BulletinComposer composer)
+{
+    private readonly ConcurrentDictionary<(string Path, DateTime Written, string Segment), ComposedVariant> _composed = new();
+
+    /// <summary>Sample values shown in previews and used by test sends to addresses not on the list.</summary>
+    public static RecipientValues SampleValues(string email = "preview@example.org", string name = "王建国", string salutation = "尊敬的王局长") =>
+        new(salutation, name, email, "#unsubscribe", "#view-in-browser");
+
+    public async Task<IssueReviewResult> ReadAsync(string path, CancellationToken ct)
+    {
+        var known = await subscribers.ListSegmentsAsync(ct);
+        var parsed = IssueLoader.Load(path);
+        string? markdown = null;
+        IReadOnlyList<ImportDecision> unsure = [];
+        if (IssueLoader.KindOf(path) == IssueFileKind.BulletinText && IssueLoader.ReadText(path) is { Text: { } text })
+        {
+            var imported = new BulletinTextImporter().Import(text, path);
+            markdown = imported.Markdown;
+            unsure = [.. imported.Unsure];
+        }
+        var errors = parsed.Errors.ToList();
+        if (parsed.Issue is not null && errors.Count == 0)
+        {
+            errors.AddRange(new IssueValidator(known.SelectMany(s => new[] { s.Key, s.NameZh, s.NameEn })).Check(parsed.Issue));
+        }
+        return new IssueReviewResult(parsed.Issue, errors, markdown, unsure, known);
+    }
+
+    /// <summary>The compiled variant of <paramref name="segmentKey"/>; null when the issue does not validate.</summary>
+    /// <exception cref="TemplateException">The layout cannot be composed.</exception>
+    public async Task<ComposedVariant?> ComposeAsync(string path, string segmentKey, CancellationToken ct)
+    {
+        var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+        if (_composed.TryGetValue((path, written, segmentKey), out var cached)) return cached;
+        var review = await ReadAsync(path, ct);
+        if (!review.IsValid || review.Known.All(s => s.Key != segmentKey)) return null;
+        var variant = composer.Compose(review.Issue!, IssuePublisher.Variant(segmentKey, review.Known));
+        _composed[(path, written, segmentKey)] = variant;
+        return variant;
+    }
+
+    /// <summary>The preview HTML of a variant, filled with <see cref="SampleValues"/>.</summary>
+    public async Task<string?> PreviewAsync(string path, string segmentKey, CancellationToken ct) =>
+        await ComposeAsync(path, segmentKey, ct) is { } variant ? variant.Html.Render(SampleValues(), htmlEscape: true) : null;
+}

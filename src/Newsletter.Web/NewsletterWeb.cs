@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Newsletter.Core;
+using Newsletter.Data;
+using Newsletter.Web.Accounts;
+using Newsletter.Web.Campaigns;
+using Newsletter.Web.Infrastructure;
+using Newsletter.Web.Issues;
+using Newsletter.Web.Public;
+
+namespace Newsletter.Web;
+
+/// <summary>
+/// The web app's entry points for any host (<c>newsletter serve</c>, tests): <see cref="AddNewsletterWeb"/> registers
+/// the pages and services, <see cref="MapNewsletterWeb"/> adds the middleware and endpoints. The host registers the
+/// data and core services (<c>AddNewsletterData</c>, <c>AddNewsletterCore</c>) — or calls <see cref="Create"/>.
+/// </summary>
+public static class NewsletterWeb
+{
+    /// <summary>The default address of <c>newsletter serve</c>.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Adds data, core and web services to <paramref name="builder"/> and builds the mapped app.</summary>
+    public static WebApplication Create(WebApplicationBuilder builder)
+    {
+        builder.Services.AddNewsletterData(builder.Configuration);
+        builder.Services.AddNewsletterCore(builder.Configuration);
+        builder.Services.AddNewsletterWeb(builder.Configuration);
+        var app = builder.Build();
+        app.MapNewsletterWeb();
+        return app;
+    }
+
+    public static IServiceCollection AddNewsletterWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = CoreServiceCollectionExtensions.Bind<WebOptions>(configuration, "Web").Normalized();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<UiText>();
+        services.AddSingleton<Display>();
+        services.AddSingleton<SignInService>();
+        services.AddSingleton<UploadedIssueStore>();
+        services.AddSingleton<IssueReview>();
+        services.AddSingleton<TestSends>();
+        services.AddSingleton<CampaignRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
+
+        services.AddRazorPages(pages =>
+            {
+                pages.Conventions.AuthorizeFolder("/", SignInService.EditorPolicy);
+                foreach (var folder in AdminFolders)
+                {
+                    pages.Conventions.AuthorizeFolder(folder, SignInService.AdminPolicy);
+                }
+                pages.Conventions.AllowAnonymousToFolder("/Public");
+                pages.Conventions.AllowAnonymousToPage("/Account/Login");
+                pages.Conventions.AllowAnonymousToPage("/Account/Denied");
+                pages.Conventions.AllowAnonymousToPage("/Error");
+            })
+            .AddApplicationPart(typeof(NewsletterWeb).Assembly);
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.LoginPath = "/Account/Login";
+                cookie.LogoutPath = "/Account/Logout";
+                cookie.AccessDeniedPath = "/Account/Denied";
+                cookie.Cookie.Name = "nl.auth";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.ExpireTimeSpan = options.SessionLifetime;
+                cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = SignInService.ValidateAsync;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SignInService.AdminPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin))
+            .AddPolicy(SignInService.EditorPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin, Data.Users.UserRoles.Editor));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "nl.csrf";
+            antiforgery.Cookie.HttpOnly = true;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            antiforgery.HeaderName = "X-CSRF-TOKEN";
+            // SecurityHeaders sends DENY (and frame-ancestors); antiforgery would otherwise add SAMEORIGIN.
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+        // Razor would write every CJK character as &#x…; — the pages are UTF-8, so only markup characters are encoded.
+        services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);
+        services.Configure<RequestLocalizationOptions>(localization =>
+        {
+            var cultures = UiText.Cultures.Select(c => new CultureInfo(c)).ToList();
+            localization.DefaultRequestCulture = new RequestCulture(UiText.Chinese);
+            localization.SupportedCultures = cultures;
+            localization.SupportedUICultures = cultures;
+            localization.RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider(),
+                new CookieRequestCultureProvider(),
+            ];
+        });
+        return services;
+    }
+
+    /// <summary>The page folders only admins reach; editors are refused (403).</summary>
+    public static IReadOnlyList<string> AdminFolders { get; } = ["/Subscribers", "/Segments", "/Users"];
+
+    public static WebApplication MapNewsletterWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler("/Error");
+        app.UseStatusCodePages(context =>
+        {
+            // Plain bodies for bare status codes (404 of a forged token, 403), never framework pages or stack traces.
+            var response = context.HttpContext.Response;
+            if (response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+            {
+                response.ContentType = "text/plain; charset=utf-8";
+                return response.WriteAsync(response.StatusCode == 404 ? "404 未找到 Not found" : $"{response.StatusCode}");
+            }
+            return Task.CompletedTask;
+        });
+        app.UseSecurityHeaders();
+        app.UseRequestLocalization();
+        app.UseCultureCookie();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapAssets();
+        app.MapPublicEndpoints();
+        app.MapIssuePreviews();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary><c>?culture=en</c> (or <c>zh-CN</c>) is remembered in the culture cookie for later requests.</summary>
+    private static IApplicationBuilder UseCultureCookie(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Query.TryGetValue("culture", out var value) &&
+            UiText.Cultures.FirstOrDefault(c => string.Equals(c, value, StringComparison.OrdinalIgnoreCase)) is { } culture)
+        {
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps, MaxAge = TimeSpan.FromDays(365), IsEssential = true });
+        }
+        await next(context);
+    });
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Delivery;
+using Newsletter.Web.Campaigns;
+using Newsletter.Web.Infrastructure;
+
+namespace Newsletter.Web.Pages.Campaigns;
+
+/// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
+public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text) : PageModel
+{
+    public const int FailureLimit = 500;
+
+    public Campaign? Campaign { get; private set; }
+
+    public IReadOnlyList<VariantCounts> Counts { get; private set; } = [];
+
+    public IReadOnlyList<RecipientFailure> Failures { get; private set; } = [];
+
+    public IReadOnlyList<Segment> Known { get; private set; } = [];
+
+    public PageMessages Messages { get; } = new();
+
+    public bool IsAdmin => User.IsInRole("admin");
+
+    /// <summary>Whether the page refreshes itself: while messages are going out.</summary>
+    public bool Live => Campaign?.State == CampaignState.Running;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostPauseAsync(long id, CancellationToken ct) =>
+        ChangeAsync(id, c => c.State is CampaignState.Running or CampaignState.Scheduled,
+            () => runner.StopAsync(id, CampaignState.Paused, $"paused by {User.Identity?.Name}", ct), ct);
+
+    public Task<IActionResult> OnPostResumeAsync(long id, CancellationToken ct) =>
+        ChangeAsync(id, c => c.State is CampaignState.Paused or CampaignState.Scheduled or CampaignState.Missed, async () =>
+        {
+            await campaigns.SetStateAsync(id, CampaignState.Running, null, ct);
+            runner.Enqueue(id);
+        }, ct);
+
+    public Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct) =>
+        ChangeAsync(id, c => c.State is not (CampaignState.Completed or CampaignState.Cancelled),
+            () => runner.StopAsync(id, CampaignState.Cancelled, $"cancelled by {User.Identity?.Name}", ct), ct);
+
+    private async Task<IActionResult> ChangeAsync(long id, Func<Campaign, bool> allowed, Func<Task> change, CancellationToken ct)
+    {
+        // Sending and stopping are scheduling: admins only (editors see reports).
+        if (!IsAdmin) return Forbid();
+        var campaign = await campaigns.GetAsync(id, ct);
+        if (campaign is null) return NotFound();
+        if (!allowed(campaign))
+        {
+            await LoadAsync(id, ct);
+            Messages.Errors.Add(text["campaign.not_allowed"]);
+            return Page();
+        }
+        await change();
+        return RedirectToPage(new { id });
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken ct)
+    {
+        Campaign = await campaigns.GetAsync(id, ct);
+        if (Campaign is null) return false;
+        var counts = await campaigns.CountAsync(id, ct);
+        Counts = [.. Campaign.Segments.Select(s => counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0))];
+        Failures = await campaigns.ListFailuresAsync(id, FailureLimit, ct);
+        Known = await subscribers.ListSegmentsAsync(ct);
+        return true;
+    }
+}

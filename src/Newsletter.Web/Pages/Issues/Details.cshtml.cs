@@ -1,0 +1,159 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Newsletter.Web.Campaigns;
+using Newsletter.Web.Infrastructure;
+using Newsletter.Web.Issues;
+
+namespace Newsletter.Web.Pages.Issues;
+
+/// <summary>
+/// One uploaded issue: its mistakes with line numbers, the review of a plain-text import, previews of every
+/// segment's variant at 640 and 375 px, test sends, "ready", and (admins) scheduling or sending it now.
+/// </summary>
+public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, IssuePublisher publisher,
+    CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
+{
+    public UploadedIssue? Issue { get; private set; }
+
+    public IssueReviewResult? Review { get; private set; }
+
+    public PageMessages Messages { get; } = new();
+
+    public IReadOnlyList<TestSendOutcome> TestOutcomes { get; private set; } = [];
+
+    /// <summary>The addresses in the test-send box: what was typed, else the editors' test list.</summary>
+    public string Addresses { get; private set; } = "";
+
+    public bool IsAdmin => User.IsInRole("admin");
+
+    /// <summary>The segments previewed: the issue's audiences, else the built-in readerships.</summary>
+    public IReadOnlyList<string> PreviewSegments => Review is { AudienceKeys.Count: > 0 } r
+        ? r.AudienceKeys
+        : [.. Core.Audience.Segments.BuiltIn.Select(s => s.Key)];
+
+    /// <summary>The schedule box's initial value: the next full hour, local time.</summary>
+    public string DefaultAt => TimeZoneInfo.ConvertTime(time.GetUtcNow().AddHours(1), display.Zone)
+        .ToString("yyyy-MM-dd'T'HH':00'", CultureInfo.InvariantCulture);
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        Addresses = string.Join("\n", await tests.DefaultAddressesAsync(ct));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReadyAsync(long id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        if (!Review!.IsValid)
+        {
+            Messages.Errors.Add(text["issue.fix_first"]);
+            return Page();
+        }
+        await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostTestSendAsync(long id, string? segment, string? addresses, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        Addresses = addresses ?? "";
+        var (valid, invalid) = TestSends.ParseAddresses(addresses);
+        foreach (var entry in invalid)
+        {
+            Messages.Errors.Add(text.Format("test.invalid_address", entry));
+        }
+        if (valid.Count == 0)
+        {
+            Messages.Errors.Add(text["test.no_addresses"]);
+            return Page();
+        }
+        if (valid.Count > TestSends.MaxAddresses)
+        {
+            Messages.Errors.Add(text.Format("test.too_many", TestSends.MaxAddresses));
+            return Page();
+        }
+        var variant = await ComposeAsync(segment ?? "", ct);
+        if (variant is null) return Page();
+        TestOutcomes = await tests.SendAsync(variant, valid, ct);
+        var sent = TestOutcomes.Count(o => o.Sent);
+        Messages.Notices.Add(text.Format("test.summary", sent, TestOutcomes.Count, variant.Subject));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostScheduleAsync(long id, string[]? targets, string? at, string? mode, CancellationToken ct)
+    {
+        if (!IsAdmin) return Forbid();
+        if (!await LoadAsync(id, ct)) return NotFound();
+        if (!Review!.IsValid)
+        {
+            Messages.Errors.Add(text["issue.fix_first"]);
+            return Page();
+        }
+        if (targets is not { Length: > 0 })
+        {
+            Messages.Errors.Add(text["schedule.no_segments"]);
+            return Page();
+        }
+        var now = mode == "now";
+        DateTimeOffset? when = null;
+        if (!now)
+        {
+            when = display.ParseLocal(at);
+            if (when is null || when <= time.GetUtcNow())
+            {
+                Messages.Errors.Add(text["schedule.bad_time"]);
+                return Page();
+            }
+        }
+
+        PreparedCampaign prepared;
+        try
+        {
+            prepared = await publisher.PrepareAsync(Issue!.Path, targets, now ? CampaignState.Running : CampaignState.Scheduled, when, ct);
+        }
+        catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
+        {
+            Messages.Errors.Add(e.Message);
+            return Page();
+        }
+        if (!prepared.Created)
+        {
+            Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
+            return Page();
+        }
+        await issues.SetStateAsync(id, UploadedIssueState.Ready, prepared.Issue.Subject, ct);
+        if (now)
+        {
+            runner.Enqueue(prepared.Campaign.Id);
+        }
+        return Redirect($"/Campaigns/Details/{prepared.Campaign.Id}");
+    }
+
+    private async Task<ComposedVariant?> ComposeAsync(string segment, CancellationToken ct)
+    {
+        try
+        {
+            var variant = await reviews.ComposeAsync(Issue!.Path, segment, ct);
+            if (variant is null) Messages.Errors.Add(text["issue.fix_first"]);
+            return variant;
+        }
+        catch (TemplateException e)
+        {
+            Messages.Errors.Add(e.Message);
+            return null;
+        }
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken ct)
+    {
+        Issue = await issues.GetAsync(id, ct);
+        if (Issue is null) return false;
+        Review = await reviews.ReadAsync(Issue.Path, ct);
+        return true;
+    }
+}

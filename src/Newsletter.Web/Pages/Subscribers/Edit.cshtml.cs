@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Newsletter.Core.Audience;
+using Newsletter.Web.Infrastructure;
+
+namespace Newsletter.Web.Pages.Subscribers;
+
+/// <summary>Add or edit one subscriber; unsubscribe them; remove them (erasure, keeping only a hash that suppresses re-imports).</summary>
+public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageModel
+{
+    public Subscriber? Existing { get; private set; }
+
+    public IReadOnlyList<Segment> Known { get; private set; } = [];
+
+    public PageMessages Messages { get; } = new();
+
+    [BindProperty] public string Email { get; set; } = "";
+    [BindProperty] public string Name { get; set; } = "";
+    [BindProperty] public string? Organisation { get; set; }
+    [BindProperty] public string? Title { get; set; }
+    [BindProperty] public List<string> SegmentKeys { get; set; } = [];
+    [BindProperty] public string? District { get; set; }
+    [BindProperty] public string? Industries { get; set; }
+    [BindProperty] public string? Salutation { get; set; }
+    [BindProperty] public string? ConsentNote { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(long? id, CancellationToken ct)
+    {
+        Known = await subscribers.ListSegmentsAsync(ct);
+        if (id is null) return Page();
+        Existing = await subscribers.FindByIdAsync(id.Value, ct);
+        if (Existing is null) return NotFound();
+        Email = Existing.Email;
+        Name = Existing.Name;
+        Organisation = Existing.Organisation;
+        Title = Existing.Title;
+        SegmentKeys = [.. Existing.Segments];
+        District = Existing.District;
+        Industries = string.Join("、", Existing.Industries);
+        Salutation = Existing.Salutation;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(long? id, CancellationToken ct)
+    {
+        Known = await subscribers.ListSegmentsAsync(ct);
+        if (id is not null && (Existing = await subscribers.FindByIdAsync(id.Value, ct)) is null) return NotFound();
+        if (!EmailAddress.TryNormalize(Email, out var email, out var problem))
+        {
+            Messages.Errors.Add(text.Format("subscriber.bad_email", problem));
+        }
+        if (string.IsNullOrWhiteSpace(Name)) Messages.Errors.Add(text["subscriber.name_required"]);
+        if (SegmentKeys.Count == 0) Messages.Errors.Add(text["subscriber.segment_required"]);
+        var industries = new List<string>();
+        foreach (var item in Core.Audience.Segments.SplitList(Industries))
+        {
+            if (Core.Audience.Industries.TryResolve(item, out var industry)) industries.Add(industry);
+            else Messages.Errors.Add(text.Format("subscriber.bad_industry", item));
+        }
+        if (Messages.Errors.Count > 0) return Page();
+
+        var draft = new SubscriberDraft(email, Name.Trim(), Blank(Organisation), Blank(Title), SegmentKeys, Blank(District), industries,
+            Existing?.Status ?? SubscriberStatus.Active,
+            // The derived salutation is shown in the box; keep it derived unless the admin typed another.
+            Blank(Salutation) is { } typed && typed != Existing?.Salutation ? typed : null,
+            Existing?.Source ?? $"admin:{User.Identity?.Name}", Existing?.ConsentAt);
+        try
+        {
+            var saved = Existing is null
+                ? await subscribers.AddAsync(draft, Blank(ConsentNote), ct)
+                : await subscribers.UpdateAsync(Existing.Id, draft, ct);
+            return saved is null ? NotFound() : RedirectToPage(new { id = saved.Id });
+        }
+        catch (AudienceException e)
+        {
+            Messages.Errors.Add(e.Message);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostUnsubscribeAsync(long id, CancellationToken ct)
+    {
+        if (!await subscribers.UnsubscribeAsync(id, $"admin:{User.Identity?.Name}", ct)) return NotFound();
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(long id, CancellationToken ct)
+    {
+        var existing = await subscribers.FindByIdAsync(id, ct);
+        if (existing is null) return NotFound();
+        await subscribers.RemoveAsync(existing.Email, ct);
+        return Redirect("/Subscribers");
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,285 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Audience.Import;
+using Newsletter.Testing;
+
+namespace Newsletter.Cli.Tests.Commands;
+
+/// <summary>The subscribers and segments verbs, in process, on a SQLite file of their own.</summary>
+[Collection("Console")]
+public sealed class SubscribersCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("subscribers-cli");
+    private readonly string _config;
+
+    public SubscribersCommandTests()
+    {
+        _config = WriteConfig("settings.json", "sqlite", $"Data Source={_temp.File("db/newsletter.db")}");
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private string WriteConfig(string name, string provider, string connectionString)
+    {
+        var path = _temp.File(name);
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            Database = new { Provider = provider, ConnectionString = connectionString },
+            Security = new { TokenSecret = "cli-test-secret-0123456789abcdef" },
+        }));
+        return path;
+    }
+
+    private async Task<(int Exit, string Out, string Error)> Run(params string[] args)
+    {
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        var (output, error) = (new StringWriter(), new StringWriter());
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var exit = await NewsletterApp.RunAsync([.. args, "--config", _config]);
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    private async Task<JsonElement> Json(params string[] args)
+    {
+        var (exit, stdout, stderr) = await Run([.. args, "--json"]);
+        Assert.True(exit == 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement;
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = _temp.File(name);
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+        return path;
+    }
+
+    private static string SampleList(string segment) => Path.Combine(TestEnvironment.RepositoryRoot, "subscribers", segment + ".csv");
+
+    [Theory]
+    [InlineData("municipal")]
+    [InlineData("county")]
+    [InlineData("enterprise")]
+    [InlineData("test-recipients")]
+    public async Task Sample_lists_import_cleanly_into_their_segment(string segment)
+    {
+        // Expected counts come from the file itself, read independently of the importer.
+        var lines = File.ReadAllLines(SampleList(segment)).Skip(1).Where(l => l.Trim().Length > 0).ToList();
+        var unsubscribed = lines.Count(l => l.EndsWith(",unsubscribed", StringComparison.Ordinal));
+        Assert.InRange(lines.Count, 2, 10);
+        Assert.All(lines, l => Assert.Matches(@"@example\.(org|test),", l));
+
+        var (exit, stdout, stderr) = await Run("subscribers", "import", SampleList(segment), "--segment", segment);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(lines.Count.ToString(), stdout);
+
+        var counts = (await Json("segments", "list")).EnumerateArray().Single(e => e.GetProperty("key").GetString() == segment);
+        Assert.Equal(lines.Count - unsubscribed, counts.GetProperty("active").GetInt64());
+        Assert.Equal(unsubscribed, counts.GetProperty("unsubscribed").GetInt64());
+    }
+
+    [Fact]
+    public async Task Import_reports_rejects_and_writes_the_rejects_file()
+    {
+        var path = Write("list.csv", "姓名,邮箱,类别\n王建国,wang@example.org,市级领导\n李娜,not-an-address,县级领导\n");
+        var (exit, stdout, _) = await Run("subscribers", "import", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("line 3, 邮箱", stdout);
+        Assert.Contains("rejects.csv", stdout);
+        Assert.True(File.Exists(path + ".rejects.csv"));
+    }
+
+    [Fact]
+    public async Task Import_of_an_empty_file_fails_with_one_line()
+    {
+        var (exit, stdout, stderr) = await Run("subscribers", "import", Write("empty.csv", ""));
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains("is empty", stderr);
+        Assert.Contains("nothing was imported", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task Dry_run_stores_nothing()
+    {
+        var path = Write("list.csv", "姓名,邮箱,类别\n王建国,wang@example.org,市级领导\n");
+        var (exit, stdout, _) = await Run("subscribers", "import", path, "--dry-run");
+        Assert.Equal(0, exit);
+        Assert.Contains("dry run", stdout);
+        Assert.Empty((await Json("subscribers", "list")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Add_show_edit_unsubscribe_resubscribe_remove()
+    {
+        var (exit, stdout, stderr) = await Run("subscribers", "add", "--email", "Wang@Example.org", "--name", "王建国", "--title", "局长",
+            "--segment", "市级领导,县级领导", "--district", "魏都区", "--industries", "新材料、化工", "--organisation", "许昌市科学技术局");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("尊敬的王局长", stdout);
+
+        var shown = await Json("subscribers", "show", "wang@example.org");
+        Assert.Equal("wang@example.org", shown.GetProperty("email").GetString());
+        Assert.Equal("active", shown.GetProperty("status").GetString());
+        Assert.Equal(["municipal", "county"], shown.GetProperty("segments").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["新材料", "化工"], shown.GetProperty("industries").EnumerateArray().Select(e => e.GetString()));
+        foreach (var field in new[] { "id", "name", "organisation", "title", "district", "salutation", "source", "consentAt", "createdAt", "updatedAt" })
+        {
+            Assert.True(shown.TryGetProperty(field, out _), field);
+        }
+
+        Assert.Equal(0, (await Run("subscribers", "edit", "wang@example.org", "--title", "副市长", "--district", "")).Exit);
+        shown = await Json("subscribers", "show", "wang@example.org");
+        Assert.Equal("尊敬的王副市长", shown.GetProperty("salutation").GetString());
+        Assert.Equal(JsonValueKind.Null, shown.GetProperty("district").ValueKind);
+
+        Assert.Equal(0, (await Run("subscribers", "unsubscribe", "wang@example.org")).Exit);
+        Assert.Equal("unsubscribed", (await Json("subscribers", "show", "wang@example.org")).GetProperty("status").GetString());
+
+        var noConsent = await Run("subscribers", "resubscribe", "wang@example.org");
+        Assert.Equal(1, noConsent.Exit);
+        Assert.Contains("--consent", noConsent.Error);
+        Assert.Equal(0, (await Run("subscribers", "resubscribe", "wang@example.org", "--consent", "2026-11-27 电话确认")).Exit);
+        Assert.Equal("active", (await Json("subscribers", "show", "wang@example.org")).GetProperty("status").GetString());
+
+        Assert.Equal(0, (await Run("subscribers", "remove", "wang@example.org")).Exit);
+        var gone = await Run("subscribers", "show", "wang@example.org");
+        Assert.Equal(1, gone.Exit);
+        Assert.Contains("no subscriber", gone.Error);
+
+        var again = await Run("subscribers", "import", Write("again.csv", "姓名,邮箱,类别\n王建国,wang@example.org,市级领导\n"));
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("left as they are", again.Out);
+        Assert.Empty((await Json("subscribers", "list")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Add_rejects_bad_fields_with_the_option_name()
+    {
+        var (exit, _, stderr) = await Run("subscribers", "add", "--email", "x@example.org", "--name", "王\r\nBcc: a@example.org", "--segment", "county");
+        Assert.Equal(1, exit);
+        Assert.Contains("--name", stderr);
+        var unknown = await Run("subscribers", "add", "--email", "x@example.org", "--name", "王", "--segment", "乡镇");
+        Assert.Equal(1, unknown.Exit);
+        Assert.Contains("unknown segment", unknown.Error);
+    }
+
+    [Fact]
+    public async Task List_filters_and_rejects_unknown_status()
+    {
+        await Run("subscribers", "import", Write("l.csv",
+            "姓名,邮箱,类别,区县,行业\n甲,a@example.org,county,禹州市,发制品\n乙,b@example.org,enterprise,长葛市,食品\n丙,c@example.org,county,长葛市,\n"));
+        Assert.Equal(["a@example.org", "c@example.org"], (await Json("subscribers", "list", "--segment", "县级领导")).EnumerateArray().Select(e => e.GetProperty("email").GetString()));
+        Assert.Equal(["b@example.org", "c@example.org"], (await Json("subscribers", "list", "--tag", "长葛市")).EnumerateArray().Select(e => e.GetProperty("email").GetString()));
+        Assert.Equal(["a@example.org"], (await Json("subscribers", "list", "--tag", "发制品")).EnumerateArray().Select(e => e.GetProperty("email").GetString()));
+        Assert.Equal(["b@example.org"], (await Json("subscribers", "list", "--search", "B@EX")).EnumerateArray().Select(e => e.GetProperty("email").GetString()));
+
+        var table = await Run("subscribers", "list", "--status", "active");
+        Assert.Equal(0, table.Exit);
+        Assert.Contains("3 subscriber(s)", table.Out);
+        var bad = await Run("subscribers", "list", "--status", "sleeping");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("unknown status 'sleeping'", bad.Error);
+    }
+
+    [Fact]
+    public async Task Export_then_import_into_a_new_database_gives_the_same_list()
+    {
+        await Run("subscribers", "import", SampleList("municipal"), "--segment", "municipal");
+        await Run("subscribers", "import", SampleList("county"), "--segment", "county");
+        var before = (await Json("subscribers", "list")).EnumerateArray().Select(Comparable).ToList();
+        var export = _temp.File("out/export.csv");
+        Assert.Equal(0, (await Run("subscribers", "export", "-o", export)).Exit);
+
+        var other = WriteConfig("other.json", "sqlite", $"Data Source={_temp.File("other.db")}");
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        var output = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(new StringWriter());
+        try
+        {
+            Assert.Equal(0, await NewsletterApp.RunAsync(["subscribers", "import", export, "--config", other]));
+            output.GetStringBuilder().Clear();
+            Assert.Equal(0, await NewsletterApp.RunAsync(["subscribers", "list", "--json", "--config", other]));
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+        var after = JsonDocument.Parse(output.ToString()).RootElement.EnumerateArray().Select(Comparable).ToList();
+        Assert.Equal(before, after);
+        Assert.Contains(after, s => s.Contains("unsubscribed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Export_to_standard_output_has_the_import_header()
+    {
+        await Run("subscribers", "add", "--email", "a@example.org", "--name", "甲", "--segment", "county");
+        var (exit, stdout, _) = await Run("subscribers", "export", "--segment", "county");
+        Assert.Equal(0, exit);
+        Assert.StartsWith(string.Join(',', SubscriberExporter.Header), stdout);
+        Assert.Contains("a@example.org,甲,", stdout);
+    }
+
+    [Fact]
+    public async Task Segments_add_and_list()
+    {
+        var (exit, _, stderr) = await Run("segments", "add", "science-parks", "--name-zh", "科技园区", "--name-en", "Science parks");
+        Assert.True(exit == 0, stderr);
+        await Run("subscribers", "add", "--email", "a@example.org", "--name", "甲", "--segment", "科技园区");
+        var parks = (await Json("segments", "list")).EnumerateArray().Single(e => e.GetProperty("key").GetString() == "science-parks");
+        Assert.False(parks.GetProperty("builtIn").GetBoolean());
+        Assert.Equal(1, parks.GetProperty("active").GetInt64());
+
+        var table = await Run("segments", "list");
+        Assert.Contains("市级领导", table.Out);
+        Assert.Contains("科技园区", table.Out);
+        var duplicate = await Run("segments", "add", "parks", "--name-zh", "科技园区", "--name-en", "Parks");
+        Assert.Equal(1, duplicate.Exit);
+        Assert.Contains("already", duplicate.Error);
+    }
+
+    [Fact]
+    public async Task Unknown_database_provider_is_a_one_line_error()
+    {
+        var bad = WriteConfig("bad.json", "oracle", "x");
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        var error = new StringWriter();
+        Console.SetOut(new StringWriter());
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            exit = await NewsletterApp.RunAsync(["segments", "list", "--config", bad]);
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+        Assert.Equal(1, exit);
+        Assert.Contains("unknown database provider 'oracle'", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
+    }
+
+    private static string Comparable(JsonElement s) => string.Join("|",
+        new[] { "email", "name", "organisation", "title", "district", "status", "salutation" }.Select(p => s.GetProperty(p).ToString())
+            .Concat(s.GetProperty("segments").EnumerateArray().Select(e => e.GetString()!))
+            .Concat(s.GetProperty("industries").EnumerateArray().Select(e => e.GetString()!)));
+}
