@@ -84,7 +84,7 @@ public static class Program
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"engine=ours connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={(o.Dkim ? "on" : "off")} count={o.Count} sent={sent} " +
                 $"size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} rate={sent / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={sent / cpu.TotalSeconds:F0} " +
-                $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} state={summary.Campaign.State}"));
+                $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} gc_committed_mb={GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0} state={summary.Campaign.State}"));
         }
         finally
         {
@@ -232,6 +232,13 @@ public static class Program
             await member.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
+    }
+
+    private static double LiveAfterFullGcMb()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
     }
 
     private static double PeakRssMb()
