@@ -76,13 +76,15 @@ public static class Program
             var sender = new CampaignSender(store, new SmtpTransport(smtp), messages, new BenchLinks(), new DeliveryOptions(), smtp,
                 TimeProvider.System, NullLogger<CampaignSender>.Instance);
             clock.Restart();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var summary = await sender.RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
             var elapsed = clock.Elapsed;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var sent = summary.Counts.Sum(c => c.Sent);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"engine=ours connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={(o.Dkim ? "on" : "off")} count={o.Count} sent={sent} " +
-                $"size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} rate={sent / elapsed.TotalSeconds:F0} " +
-                $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} state={summary.Campaign.State}"));
+                $"size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} rate={sent / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={sent / cpu.TotalSeconds:F0} " +
+                $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} gc_committed_mb={GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0} state={summary.Campaign.State}"));
         }
         finally
         {
@@ -100,28 +102,44 @@ public static class Program
         var links = new BenchLinks();
         var date = DateTimeOffset.UtcNow;
         var sink = new CountingStream();
+        var render = new Stopwatch();
+        var create = new Stopwatch();
+        var write = new Stopwatch();
         void One(int i)
         {
             var email = $"leader{i}@xuchang.gov.cn";
             var values = new RecipientValues("王局长", "王建国", email, links.UnsubscribeUrl(i, 1), links.ViewUrl(i, 1));
+            render.Start();
+            _ = variant.Html.Render(values, htmlEscape: true);
+            _ = variant.Text.Render(values, htmlEscape: false);
+            render.Stop();
+            create.Start();
             var message = messages.Create(variant, new Recipient(email, "王建国", values), messages.NewMessageId(), 1, date);
+            create.Stop();
+            write.Start();
             message.WriteTo(FormatOptions.Default, sink);
+            write.Stop();
         }
         for (var i = 0; i < Math.Min(2000, o.Count); i++)
         {
             One(i);   // warm-up
         }
+        render.Reset();
+        create.Reset();
+        write.Reset();
         var before = GC.GetAllocatedBytesForCurrentThread();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < o.Count; i++)
         {
             One(i);
         }
         var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"engine=mime-only threads=1 dkim={(o.Dkim ? "on" : "off")} count={o.Count} size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} " +
-            $"rate={o.Count / elapsed.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1}"));
+            $"rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1} render_ms={render.Elapsed.TotalMilliseconds:F0} create_ms={create.Elapsed.TotalMilliseconds:F0} write_ms={write.Elapsed.TotalMilliseconds:F0}"));
         Directory.Delete(folder, recursive: true);
     }
 
@@ -214,6 +232,13 @@ public static class Program
             await member.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
+    }
+
+    private static double LiveAfterFullGcMb()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
     }
 
     private static double PeakRssMb()

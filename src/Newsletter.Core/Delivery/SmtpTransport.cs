@@ -30,7 +30,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {
-            var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+            var client = new BulkSmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
             if (!string.IsNullOrEmpty(options.LocalDomain))
             {
                 client.LocalDomain = options.LocalDomain;
@@ -121,6 +121,20 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             _client.Dispose();
             _client = null;
         }
+    }
+
+    /// <summary>
+    /// MailKit's client, minus one serialisation per message: for the <c>SIZE=</c> parameter of MAIL FROM it would
+    /// write every message once just to count its bytes. SIZE= is optional (RFC 1870), so we leave it out — except
+    /// when the server offers CHUNKING, whose BDAT command needs the size.
+    /// </summary>
+    private sealed class BulkSmtpClient : SmtpClient
+    {
+        protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
+            (Capabilities & SmtpCapabilities.Chunking) != 0 ? base.GetSize(options, message, cancellationToken) : -1;
+
+        protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
+            (Capabilities & SmtpCapabilities.Chunking) != 0 ? base.GetSizeAsync(options, message, cancellationToken) : Task.FromResult(-1L);
     }
 
     private static SecureSocketOptions ToMailKit(SmtpSecurity security) => security switch
