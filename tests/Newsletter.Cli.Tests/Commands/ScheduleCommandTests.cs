@@ -93,7 +93,7 @@ internal sealed class ScheduleWorkspace : IDisposable
     {
         var folder = System.IO.Path.Combine(Path, "outbox", batch);
         return Directory.Exists(folder)
-            ? Directory.GetFiles(folder).Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(folder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 
