@@ -113,7 +113,7 @@ public sealed class ServeCommandTests
         using var serve = new ServeProcess(ws.Path, ws.Environment, "--urls", "http://127.0.0.1:0");
         Assert.True(serve.WaitForOutput("serving:", Bound), serve.Output);
 
-        var at = ScheduleWorkspace.InSeconds(12);
+        var at = ScheduleWorkspace.InSeconds(20);
         var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", at);
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
         Assert.Empty(ws.Picked("campaign-1"));
@@ -193,6 +193,8 @@ public sealed class ServeCommandTests
         }
         return false;
     }
+
+    internal static bool WaitForSink(SmtpSink sink, int count) => sink.WaitForMessages(count, Bound).Count >= count;
 
     internal static void SleepUntil(DateTimeOffset at)
     {
