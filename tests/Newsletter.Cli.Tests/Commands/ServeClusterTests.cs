@@ -10,13 +10,15 @@ namespace Newsletter.Cli.Tests.Commands;
 /// smtp-sink: a scheduled campaign fires once and reaches every recipient once; when the node running it is killed
 /// with SIGKILL, the other one recovers and finishes it, with duplicates bounded by the dead node's in-flight messages.
 /// </summary>
-public sealed class ServeClusterTests : IDisposable
+public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly string _server = TestEnvironment.PostgresConnectionString;
     private readonly string _name = "newsletter_cluster_" + Guid.NewGuid().ToString("N")[..16];
 
-    public ServeClusterTests()
+    private readonly Xunit.Abstractions.ITestOutputHelper _output = output;
+
+    private void CreateDatabase()
     {
         using var connection = new NpgsqlConnection(_server);
         connection.Open();
@@ -28,6 +30,7 @@ public sealed class ServeClusterTests : IDisposable
 
     private ScheduleWorkspace Workspace(SmtpSink sink, int recipients, int connections, double messagesPerSecond)
     {
+        CreateDatabase();
         var ws = new ScheduleWorkspace(municipal: recipients, county: 1, enterprise: 1, postgres: Database);
         ws.ImportSubscribers();
         foreach (var (key, value) in new Dictionary<string, string>
@@ -123,12 +126,15 @@ public sealed class ServeClusterTests : IDisposable
             var survivor = Assert.Single(nodes, n => n.Id != pid);
             Assert.True(ServeCommandTests.WaitForSink(sink, 30), "sending started");
             victim.KillHard();
+            var killedAt = DateTime.UtcNow;
             var atKill = Received(sink).Count;
             Assert.True(atKill < recipients, $"the kill came too late to test recovery: {atKill} already delivered");
 
             Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), survivor.Output);
+            var completedAfter = DateTime.UtcNow - killedAt;
             Assert.True(ServeCommandTests.WaitForSink(sink, recipients + 1), "every message and the report");
             var received = Received(sink);
+            _output.WriteLine($"killed after {atKill} of {recipients} messages; completed {completedAfter.TotalSeconds:0.0} s later; {received.Count - recipients} duplicates");
             var expected = ws.Recipients.Where(r => r.StartsWith('m')).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(expected, received.Select(r => r.Recipient).Distinct().Order(StringComparer.Ordinal));
             Assert.Equal(recipients, received.Select(r => r.MessageId).Distinct().Count());
