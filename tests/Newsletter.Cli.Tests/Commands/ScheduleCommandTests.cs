@@ -56,6 +56,16 @@ internal sealed class ScheduleWorkspace : IDisposable
 
     public CliResult Run(params string[] args) => CliProcess.Run(Path, Environment, TimeSpan.FromSeconds(60), args);
 
+    /// <summary>Imports the generated lists with `subscribers import` (instead of the first-run load, which is slow on a busy machine).</summary>
+    public void ImportSubscribers()
+    {
+        foreach (var segment in new[] { "municipal", "county", "enterprise", "test-recipients" })
+        {
+            var result = Run("subscribers", "import", $"subscribers/{segment}.csv", "--segment", segment);
+            if (result.ExitCode != 0) throw new InvalidOperationException(result.ToString());
+        }
+    }
+
     /// <summary>An ISO-8601 UTC time <paramref name="seconds"/> from now, whole seconds.</summary>
     public static string InSeconds(double seconds)
     {
@@ -93,7 +103,7 @@ internal sealed class ScheduleWorkspace : IDisposable
     {
         var folder = System.IO.Path.Combine(Path, "outbox", batch);
         return Directory.Exists(folder)
-            ? Directory.GetFiles(folder).Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(folder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 

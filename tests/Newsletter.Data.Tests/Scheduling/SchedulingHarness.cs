@@ -101,7 +101,7 @@ public sealed class SchedulingHarness : IAsyncDisposable
     {
         var folder = Path.Combine(Outbox, $"campaign-{campaignId}");
         return Directory.Exists(folder)
-            ? Directory.GetFiles(folder).Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(folder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 
@@ -109,7 +109,7 @@ public sealed class SchedulingHarness : IAsyncDisposable
     public IReadOnlyList<string> Notices()
     {
         var folder = Path.Combine(Outbox, EditorNotifier.BatchName);
-        return Directory.Exists(folder) ? Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f).Subject ?? "").ToList() : [];
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeKit.MimeMessage.Load(f).Subject ?? "").ToList() : [];
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,161 @@
+using System.Globalization;
+using MimeKit;
+using Newsletter.Testing;
+using Npgsql;
+
+namespace Newsletter.Cli.Tests.Commands;
+
+/// <summary>
+/// Two <c>newsletter serve</c> processes on one PostgreSQL database (Quartz clustered) delivering to Postfix's
+/// smtp-sink: a scheduled campaign fires once and reaches every recipient once; when the node running it is killed
+/// with SIGKILL, the other one recovers and finishes it, with duplicates bounded by the dead node's in-flight messages.
+/// </summary>
+public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly string _server = TestEnvironment.PostgresConnectionString;
+    private readonly string _name = "newsletter_cluster_" + Guid.NewGuid().ToString("N")[..16];
+
+    private readonly Xunit.Abstractions.ITestOutputHelper _output = output;
+
+    private void CreateDatabase()
+    {
+        using var connection = new NpgsqlConnection(_server);
+        connection.Open();
+        using var create = new NpgsqlCommand($"CREATE DATABASE {_name} ENCODING 'UTF8'", connection);
+        create.ExecuteNonQuery();
+    }
+
+    private string Database => new NpgsqlConnectionStringBuilder(_server) { Database = _name }.ToString();
+
+    private ScheduleWorkspace Workspace(SmtpSink sink, int recipients, int connections, double messagesPerSecond)
+    {
+        CreateDatabase();
+        var ws = new ScheduleWorkspace(municipal: recipients, county: 1, enterprise: 1, postgres: Database);
+        ws.ImportSubscribers();
+        foreach (var (key, value) in new Dictionary<string, string>
+                 {
+                     ["NEWSLETTER_Delivery__Transport"] = "smtp",
+                     ["NEWSLETTER_Smtp__Host"] = sink.Host,
+                     ["NEWSLETTER_Smtp__Port"] = sink.Port.ToString(CultureInfo.InvariantCulture),
+                     ["NEWSLETTER_Smtp__Security"] = "None",
+                     ["NEWSLETTER_Smtp__Connections"] = connections.ToString(CultureInfo.InvariantCulture),
+                     ["NEWSLETTER_Delivery__MessagesPerSecond"] = messagesPerSecond.ToString(CultureInfo.InvariantCulture),
+                     // Leases are not renewed while claimed rows wait for the rate limit, so a batch must be sent well
+                     // within the lease (here 30 rows ≈ 1.2 s at 25/s, lease 5 s) or another node claims it again.
+                     ["NEWSLETTER_Delivery__BatchSize"] = "10",
+                     ["NEWSLETTER_Delivery__LeaseDuration"] = "00:00:05",
+                     ["NEWSLETTER_Scheduling__ClusterCheckinInterval"] = "00:00:01",
+                     ["NEWSLETTER_Scheduling__ClusterFailoverGrace"] = "00:00:02",
+                     ["NEWSLETTER_Scheduling__DeliveryInterval"] = "00:00:01",
+                 })
+        {
+            ws.Environment[key] = value;
+        }
+        return ws;
+    }
+
+    /// <summary>Message-IDs of the campaign messages the sink received, one entry per message, by recipient.</summary>
+    private static List<(string Recipient, string MessageId)> Received(SmtpSink sink)
+    {
+        var list = new List<(string, string)>();
+        foreach (var dump in sink.Messages())
+        {
+            MimeMessage message;
+            try
+            {
+                message = MimeMessage.Load(dump);
+            }
+            catch (IOException)
+            {
+                continue;   // still being written
+            }
+            var to = message.To.Mailboxes.Single().Address;
+            if (to != ScheduleWorkspace.Editor)
+            {
+                list.Add((to, message.MessageId ?? ""));
+            }
+        }
+        return list;
+    }
+
+    [Fact]
+    public void Two_nodes_fire_a_scheduled_campaign_once_and_every_recipient_gets_it_once()
+    {
+        using var sink = new SmtpSink();
+        using var ws = Workspace(sink, recipients: 60, connections: 2, messagesPerSecond: 0);
+        using var a = new ServeProcess(ws.Path, ws.Environment);
+        using var b = new ServeProcess(ws.Path, ws.Environment);
+        Assert.True(a.WaitForOutput("clustered", Bound), a.Output);
+        Assert.True(b.WaitForOutput("clustered", Bound), b.Output);
+
+        var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(25), "--segments", "municipal");
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), a.Output + b.Output);
+        Assert.True(ServeCommandTests.WaitForSink(sink, 61), "60 messages and the report");
+
+        var received = Received(sink);
+        var expected = ws.Recipients.Where(r => r.StartsWith('m')).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, received.Select(r => r.Recipient).Order(StringComparer.Ordinal));
+        Assert.Equal(received.Count, received.Select(r => r.MessageId).Distinct().Count());
+        Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM schedule_firings WHERE kind = 'campaign' AND target_id = 1"));
+        Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM campaign_reports"));
+        Assert.Equal(0, a.Stop(Bound));
+        Assert.Equal(0, b.Stop(Bound));
+    }
+
+    [Fact]
+    public void When_the_node_running_the_job_is_killed_the_other_recovers_it_without_duplicates_beyond_the_in_flight_bound()
+    {
+        const int recipients = 200;
+        const int connections = 2;
+        using var sink = new SmtpSink();
+        using var ws = Workspace(sink, recipients, connections, messagesPerSecond: 25);
+        var nodes = new[] { new ServeProcess(ws.Path, ws.Environment), new ServeProcess(ws.Path, ws.Environment) };
+        try
+        {
+            Assert.All(nodes, n => Assert.True(n.WaitForOutput("clustered", Bound), n.Output));
+            var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(25), "--segments", "municipal");
+            Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+
+            // The firing records the node that runs the job ("host:pid"); kill that one mid-send.
+            Assert.True(ws.WaitFor("SELECT COUNT(*) FROM schedule_firings", "1", Bound), string.Concat(nodes.Select(n => n.Output)));
+            var runner = Convert.ToString(ws.Scalar("SELECT node FROM schedule_firings"), CultureInfo.InvariantCulture)!;
+            var pid = int.Parse(runner[(runner.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+            var victim = Assert.Single(nodes, n => n.Id == pid);
+            var survivor = Assert.Single(nodes, n => n.Id != pid);
+            Assert.True(ServeCommandTests.WaitForSink(sink, 30), "sending started");
+            victim.KillHard();
+            var killedAt = DateTime.UtcNow;
+            var atKill = Received(sink).Count;
+            Assert.True(atKill < recipients, $"the kill came too late to test recovery: {atKill} already delivered");
+
+            Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), survivor.Output);
+            var completedAfter = DateTime.UtcNow - killedAt;
+            Assert.True(ServeCommandTests.WaitForSink(sink, recipients + 1), "every message and the report");
+            var received = Received(sink);
+            _output.WriteLine($"killed after {atKill} of {recipients} messages; completed {completedAfter.TotalSeconds:0.0} s later; {received.Count - recipients} duplicates");
+            var expected = ws.Recipients.Where(r => r.StartsWith('m')).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, received.Select(r => r.Recipient).Distinct().Order(StringComparer.Ordinal));
+            Assert.Equal(recipients, received.Select(r => r.MessageId).Distinct().Count());
+            var duplicates = received.Count - recipients;
+            Assert.True(duplicates <= connections, $"{duplicates} duplicates; at most one per connection of the killed node ({connections})");
+            Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM schedule_firings"));
+            Assert.Equal(recipients, ws.Count("SELECT COUNT(*) FROM outbox WHERE campaign_id = 1 AND status = 'sent'"));
+            Assert.Equal(0, survivor.Stop(Bound));
+        }
+        finally
+        {
+            foreach (var node in nodes) node.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        using var connection = new NpgsqlConnection(_server);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
+        drop.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Text;
+using Newsletter.Testing;
+
+namespace Newsletter.Cli.Tests.Commands;
+
+/// <summary>
+/// A <c>newsletter serve</c> child process in a workspace: output captured, stopped gracefully (SIGTERM, as systemd
+/// and Ctrl-C do) or killed hard (SIGKILL).
+/// </summary>
+internal sealed class ServeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public ServeProcess(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] extra)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
+        start.ArgumentList.Add("serve");
+        foreach (var arg in extra) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["TERM"] = "dumb";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Waits (bounded) until the output contains <paramref name="text"/>.</summary>
+    public bool WaitForOutput(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+            Thread.Sleep(100);
+        }
+        return Output.Contains(text, StringComparison.Ordinal);
+    }
+
+    /// <summary>SIGTERM, then waits for the exit; returns the exit code.</summary>
+    public int Stop(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill?.WaitForExit(5000);
+        }
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException("serve did not stop within " + timeout + "\n" + Output);
+        }
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>kill -9: no graceful anything.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public void Dispose()
+    {
+        KillHard();
+        _process.Dispose();
+    }
+}
+
+/// <summary>
+/// <c>newsletter serve</c> on the embedded SQLite store: a scheduled campaign goes out once at its time; a host that
+/// was down at the time sends it on start within the grace and marks it missed beyond.
+/// </summary>
+public sealed class ServeCommandTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public void Serve_sends_a_scheduled_campaign_once_at_its_time_and_stops_gracefully()
+    {
+        using var ws = new ScheduleWorkspace();
+        using var serve = new ServeProcess(ws.Path, ws.Environment, "--urls", "http://127.0.0.1:0");
+        Assert.True(serve.WaitForOutput("serving:", Bound), serve.Output);
+
+        var at = ScheduleWorkspace.InSeconds(20);
+        var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", at);
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        Assert.Empty(ws.Picked("campaign-1"));
+
+        Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), serve.Output);
+        Assert.Equal(ws.Recipients.Order(StringComparer.Ordinal), ws.Picked("campaign-1"));
+        Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM schedule_firings WHERE kind = 'campaign' AND target_id = 1"));
+        // Sent at (not before) the planned time: the firing is recorded at or after it.
+        var firedAt = DateTimeOffset.Parse(Convert.ToString(ws.Scalar("SELECT fired_at FROM schedule_firings"), System.Globalization.CultureInfo.InvariantCulture)!,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(firedAt >= DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(-2), $"fired at {firedAt:o}, planned {at}");
+        Assert.True(WaitForFiles(ws, "editor-notices", 1), "the report reaches the editors");
+        Assert.Equal([ScheduleWorkspace.Editor], ws.Picked("editor-notices"));
+
+        Assert.Equal(0, serve.Stop(Bound));
+        Assert.Contains("stopped", serve.Output, StringComparison.Ordinal);
+        Assert.Equal(ws.Recipients.Count, ws.Picked("campaign-1").Count);
+    }
+
+    [Fact]
+    public void A_host_down_at_the_planned_time_sends_on_restart_within_the_grace()
+    {
+        using var ws = new ScheduleWorkspace();
+        var at = ScheduleWorkspace.InSeconds(15);
+        var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", at, "--segments", "municipal");
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        using (var first = new ServeProcess(ws.Path, ws.Environment))
+        {
+            Assert.True(first.WaitForOutput("Campaign 1 scheduled", Bound), first.Output);
+            Assert.Equal(0, first.Stop(Bound));   // before the planned time
+        }
+        Assert.Equal("scheduled", ws.Scalar("SELECT state FROM campaigns WHERE id = 1"));
+        SleepUntil(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(3));
+        Assert.Empty(ws.Picked("campaign-1"));
+
+        using var second = new ServeProcess(ws.Path, ws.Environment);
+        Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), second.Output);
+        Assert.Equal(ws.Recipients.Where(r => r.StartsWith('m')).Order(StringComparer.Ordinal), ws.Picked("campaign-1"));
+        Assert.Equal("started", ws.Scalar("SELECT outcome FROM schedule_firings"));
+        Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM schedule_firings"));
+        Assert.Equal(0, second.Stop(Bound));
+    }
+
+    [Fact]
+    public void A_host_down_beyond_the_grace_marks_the_campaign_missed_and_tells_the_editors()
+    {
+        using var ws = new ScheduleWorkspace();
+        ws.Environment["NEWSLETTER_Scheduling__MisfireGrace"] = "00:00:02";
+        var at = ScheduleWorkspace.InSeconds(15);
+        var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", at);
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        using (var first = new ServeProcess(ws.Path, ws.Environment))
+        {
+            Assert.True(first.WaitForOutput("Campaign 1 scheduled", Bound), first.Output);
+            Assert.Equal(0, first.Stop(Bound));
+        }
+        SleepUntil(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(5));
+
+        using var second = new ServeProcess(ws.Path, ws.Environment);
+        Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "missed", Bound), second.Output);
+        Assert.True(WaitForFiles(ws, "editor-notices", 1), second.Output);
+        Assert.Equal([ScheduleWorkspace.Editor], ws.Picked("editor-notices"));
+        Assert.Equal("missed", ws.Scalar("SELECT outcome FROM schedule_firings"));
+        Thread.Sleep(2000);   // a second firing, if there were one, would have time to send
+        Assert.Empty(ws.Picked("campaign-1"));
+        Assert.Single(ws.Picked("editor-notices"));
+        Assert.Equal(0, second.Stop(Bound));
+    }
+
+    internal static bool WaitForFiles(ScheduleWorkspace ws, string batch, int count)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (ws.Picked(batch).Count >= count) return true;
+            Thread.Sleep(200);
+        }
+        return false;
+    }
+
+    internal static bool WaitForSink(SmtpSink sink, int count) => sink.WaitForMessages(count, Bound).Count >= count;
+
+    internal static void SleepUntil(DateTimeOffset at)
+    {
+        var wait = at - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) Thread.Sleep(wait);
+    }
+}
