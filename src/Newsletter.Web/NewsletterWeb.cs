@@ -25,6 +25,27 @@ public static class NewsletterWeb
     /// <summary>The default address of <c>newsletter serve</c>.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// The builder <c>newsletter serve</c> hosts the app with: only <paramref name="configuration"/> as settings (the
+    /// CLI's contract: appsettings.json, <c>NEWSLETTER_*</c>, <c>--config</c>), listening on <paramref name="urls"/>
+    /// (semicolon-separated; default the <c>urls</c> setting, else <see cref="DefaultUrls"/>).
+    /// Add services (<see cref="AddNewsletterWeb"/> and the host's own), build, then <see cref="MapNewsletterWeb"/>.
+    /// </summary>
+    /// <param name="contentRoot">What relative paths (the SQLite file, uploads) are relative to; default the current folder.</param>
+    public static WebApplicationBuilder CreateBuilder(IConfiguration configuration, string? urls, string? contentRoot = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = contentRoot ?? Directory.GetCurrentDirectory(),
+            ApplicationName = typeof(NewsletterWeb).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls);
+        return builder;
+    }
+
     /// <summary>Adds data, core and web services to <paramref name="builder"/> and builds the mapped app.</summary>
     public static WebApplication Create(WebApplicationBuilder builder)
     {
