@@ -16,6 +16,8 @@ command -v /usr/sbin/smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+# dkimpy: the independent DKIM verifier of the delivery tests.
+/usr/bin/python3 -c 'import dkim' >/dev/null 2>&1 || need_apt+=(python3-dkim)
 # Chinese fonts, so screenshots of the bulletin and the admin UI show characters instead of boxes.
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 if ((${#need_apt[@]})); then

@@ -24,15 +24,17 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => Bind<DeliveryOptions>(configuration, "Delivery").Normalized());
         services.TryAddSingleton(_ => Bind<SmtpOptions>(configuration, "Smtp").Normalized());
         services.TryAddSingleton(_ => Bind<SenderOptions>(configuration, "Sender"));
+        services.TryAddSingleton(_ => Bind<DkimOptions>(configuration, "Dkim"));
         services.TryAddSingleton(_ => Bind<TemplateOptions>(configuration, "Templates"));
         services.TryAddSingleton(_ => new PublicOptions { PublicBaseUrl = configuration["PublicBaseUrl"] is { Length: > 0 } url ? url : new PublicOptions().PublicBaseUrl });
         services.TryAddSingleton<IMjmlCompiler, MjmlCompilerAdapter>();
         services.TryAddSingleton<BulletinComposer>();
-        services.TryAddSingleton(sp => CreateMessageFactory(sp.GetRequiredService<SenderOptions>()));
+        services.TryAddSingleton(sp => CreateMessageFactory(sp.GetRequiredService<SenderOptions>(), sp.GetRequiredService<DkimOptions>()));
         services.TryAddSingleton<IMailTransport>(sp => CreateTransport(sp.GetRequiredService<DeliveryOptions>(), sp.GetRequiredService<SmtpOptions>()));
         services.TryAddSingleton<IRecipientLinks, TokenRecipientLinks>();
         services.TryAddSingleton<CampaignSender>();
         services.TryAddSingleton<IssuePublisher>();
+        services.TryAddSingleton<TestSender>();
         services.TryAddSingleton(typeof(ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
         return services;
     }
@@ -52,11 +54,11 @@ public static class CoreServiceCollectionExtensions
         }
     }
 
-    private static MessageFactory CreateMessageFactory(SenderOptions options)
+    private static MessageFactory CreateMessageFactory(SenderOptions options, DkimOptions dkim)
     {
         try
         {
-            return new MessageFactory(options);
+            return new MessageFactory(options, dkim);
         }
         catch (ArgumentException e)
         {

@@ -25,6 +25,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<AppSecrets>();
         services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
+        services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
         services.TryAddSingleton<Users.UserStore>();
         services.TryAddSingleton(sp => CreateTokens(configuration, sp.GetRequiredService<AppSecrets>()));
         services.AddAudience();

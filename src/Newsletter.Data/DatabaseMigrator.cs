@@ -26,6 +26,7 @@ public sealed class DatabaseMigrator(NewsletterDatabase database)
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         DbConnection? lockConnection = null;
+        FileStream? fileLock = null;
         try
         {
             if (database.Provider == DatabaseProvider.Postgres)
@@ -37,6 +38,7 @@ public sealed class DatabaseMigrator(NewsletterDatabase database)
             }
             else
             {
+                fileLock = await LockFileAsync(SqliteLockPath(), ct);
                 // Opening once sets WAL mode before DbUp's own connection writes anything.
                 await (await database.OpenWithoutMigratingAsync(ct)).DisposeAsync();
             }
@@ -58,12 +60,16 @@ public sealed class DatabaseMigrator(NewsletterDatabase database)
                     $"database migration {script} failed: {result.Error?.Message}", result.Error);
             }
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
         {
             throw new DatabaseMigrationException($"cannot migrate the {database.Provider} database: {e.Message}", e);
         }
         finally
         {
+            if (fileLock is not null)
+            {
+                await fileLock.DisposeAsync();
+            }
             if (lockConnection is not null)
             {
                 // Explicitly: a pooled connection goes back to the pool with its session, and the lock, still alive.
@@ -78,6 +84,30 @@ public sealed class DatabaseMigrator(NewsletterDatabase database)
                     // The connection is broken; the server drops the lock with the session.
                 }
                 await lockConnection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>How long a process waits for another one migrating the same SQLite file.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
+
+    // Next to the database file; kept (deleting it would race with a process about to lock it).
+    private string SqliteLockPath() =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource + ".migrate-lock";
+
+    /// <summary>An exclusive lock on <paramref name="path"/> (flock on Linux), waiting while another process holds it.</summary>
+    private static async Task<FileStream> LockFileAsync(string path, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, ct);
             }
         }
     }

@@ -81,10 +81,10 @@ public sealed class MjmlCompiler
             return new MjmlResult("", errors, Rejected: true);
         }
 
-        var sb = new StringBuilder(mjml.Length * 4 + 1024);
+        // Default chunk sizes keep the builder off the large object heap.
+        var sb = new StringBuilder();
         var bodyComponent = session.Create(body, new BodyContext(), new ChildProps(0, 1, 1), "");
         bodyComponent!.Render(sb);
-        var content = sb.ToString();
 
         List<string>? beforeDoctype = null;
         foreach (var child in root.Children)
@@ -93,11 +93,19 @@ public sealed class MjmlCompiler
         }
         if (beforeDoctype is not null) g.BeforeDoctype = string.Join('\n', beforeDoctype);
 
-        if (g.HtmlAttributes.Count > 0) content = HtmlAttributeApplier.Apply(content, g.HtmlAttributes);
-
-        var html = Skeleton.Build(g, content);
-        if (g.InlineStyle.Count > 0) html = CssInliner.Inline(html, string.Concat(g.InlineStyle));
-        html = Conditionals.Merge(html);
+        string html;
+        if (g.HtmlAttributes.Count == 0 && g.InlineStyle.Count == 0)
+        {
+            html = Skeleton.BuildMerged(g, sb);
+        }
+        else
+        {
+            var content = sb.ToString();
+            if (g.HtmlAttributes.Count > 0) content = HtmlAttributeApplier.Apply(content, g.HtmlAttributes);
+            html = Skeleton.Build(g, content);
+            if (g.InlineStyle.Count > 0) html = CssInliner.Inline(html, string.Concat(g.InlineStyle));
+            html = Conditionals.Merge(html);
+        }
         if (options.Minify) html = HtmlMinifier.Minify(html, options.KeepComments);
         else if (options.Beautify) html = HtmlBeautifier.Beautify(html);
         return new MjmlResult(html, errors, Rejected: false);

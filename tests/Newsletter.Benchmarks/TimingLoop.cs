@@ -16,9 +16,17 @@ public static class TimingLoop
         var iterations = int.Parse(args[0], CultureInfo.InvariantCulture);
         var compiler = new MjmlCompiler();
         var utf8 = new UTF8Encoding(false, false);
-        foreach (var file in args[1..])
+        var sources = args[1..].Select(f => utf8.GetString(File.ReadAllBytes(f))).ToList();
+        // Warm-up over every template first, so no template is timed while the JIT is still tiering up.
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed < TimeSpan.FromSeconds(3))
         {
-            var mjml = utf8.GetString(File.ReadAllBytes(file));
+            foreach (var source in sources) compiler.Compile(source);
+        }
+        for (var f = 0; f < sources.Count; f++)
+        {
+            var file = args[1 + f];
+            var mjml = sources[f];
             for (var i = 0; i < Math.Max(20, iterations / 5); i++) compiler.Compile(mjml);
             var samples = new double[iterations];
             for (var i = 0; i < iterations; i++)

@@ -23,6 +23,9 @@ internal static class IssueCommands
             issue.AddCommand<IssuePreviewCommand>("preview")
                 .WithDescription("Write each audience variant's HTML and text (sample recipient), and with --png screenshots at 600 and 375 px.")
                 .WithExample("issue", "preview", "seeds/sample-issue.md", "--png");
+            issue.AddCommand<IssueReadyCommand>("ready")
+                .WithDescription("Validate an issue and mark it ready: recurring plans (`newsletter schedule plan`) publish the newest ready issue they have not sent.")
+                .WithExample("issue", "ready", "seeds/sample-issue.md");
         });
 
     /// <summary>Prints <paramref name="errors"/> on stderr, one "file:line: message — hint" line each, and fails the command.</summary>

@@ -172,15 +172,15 @@ internal sealed class SubscribersImportCommand : AsyncCommand<SubscribersImportS
             console.Write(table);
             foreach (var reject in summary.Rejects.Take(10))
             {
-                console.WriteLine($"  line {reject.Line}{(reject.Column.Length > 0 ? ", " + reject.Column : "")}: {reject.Reason}");
+                Console.Out.WriteLine($"  line {reject.Line}{(reject.Column.Length > 0 ? ", " + reject.Column : "")}: {reject.Reason}");
             }
             if (summary.RejectsPath is not null)
             {
-                console.WriteLine($"{summary.Rejected} row(s) rejected; see {summary.RejectsPath}");
+                Console.Out.WriteLine($"{summary.Rejected} row(s) rejected; see {summary.RejectsPath}");
             }
             if (summary.Suppressed > 0)
             {
-                console.WriteLine($"{summary.Suppressed} address(es) unsubscribed, bounced, complained or removed were left as they are; `subscribers resubscribe <email> --consent \"…\"` brings one back");
+                Console.Out.WriteLine($"{summary.Suppressed} address(es) unsubscribed, bounced, complained or removed were left as they are; `subscribers resubscribe <email> --consent \"…\"` brings one back");
             }
             return NewsletterApp.Ok;
         });
@@ -245,7 +245,7 @@ internal sealed class SubscribersListCommand : AsyncCommand<SubscribersListSetti
             var console = SubscribersCommands.Out();
             if (rows.Count == 0)
             {
-                console.WriteLine("no subscribers match");
+                Console.Out.WriteLine("no subscribers match");
                 return NewsletterApp.Ok;
             }
             var table = new Table().AddColumn("email").AddColumn("姓名").AddColumn("单位").AddColumn("职务").AddColumn("类别")
@@ -257,7 +257,7 @@ internal sealed class SubscribersListCommand : AsyncCommand<SubscribersListSetti
                     s.Status == SubscriberStatus.Active ? "active" : $"[yellow]{s.Status.ToWord()}[/]");
             }
             console.Write(table);
-            console.WriteLine(rows.Count == settings.Limit ? $"first {rows.Count} shown; raise --limit or narrow the search" : $"{rows.Count} subscriber(s)");
+            Console.Out.WriteLine(rows.Count == settings.Limit ? $"first {rows.Count} shown; raise --limit or narrow the search" : $"{rows.Count} subscriber(s)");
             return NewsletterApp.Ok;
         });
 }
@@ -355,7 +355,7 @@ internal sealed class SubscribersAddCommand : AsyncCommand<SubscribersAddSetting
             {
                 ConsentAt = settings.Consent is null ? null : services.GetRequiredService<TimeProvider>().GetUtcNow(),
             }, settings.Consent, cancellationToken);
-            SubscribersCommands.Out().WriteLine($"added {added.Email} (id {added.Id}): {added.Salutation}");
+            Console.Out.WriteLine($"added {added.Email} (id {added.Id}): {added.Salutation}");
             return NewsletterApp.Ok;
         });
 }
@@ -388,7 +388,7 @@ internal sealed class SubscribersEditCommand : AsyncCommand<SubscribersEditSetti
             SubscribersCommands.Validate(row, known);
             var updated = await store.UpdateAsync(current.Id, SubscriberImporter.ToDraft(row, known, null, current.Source), cancellationToken)
                 ?? throw new UserErrorException($"no subscriber {settings.Email}", "it was removed meanwhile");
-            SubscribersCommands.Out().WriteLine($"updated {updated.Email}: {updated.Salutation}");
+            Console.Out.WriteLine($"updated {updated.Email}: {updated.Salutation}");
             return NewsletterApp.Ok;
         });
 }
@@ -402,7 +402,7 @@ internal sealed class SubscribersUnsubscribeCommand : AsyncCommand<SubscriberEma
             var s = await SubscribersCommands.FindOrFailAsync(store, settings.Email, cancellationToken);
             await store.UnsubscribeAsync(s.Id, "admin (cli)", cancellationToken);
             var now = (await store.FindByIdAsync(s.Id, cancellationToken))!;
-            SubscribersCommands.Out().WriteLine(s.Status == SubscriberStatus.Active
+            Console.Out.WriteLine(s.Status == SubscriberStatus.Active
                 ? $"{now.Email} unsubscribed"
                 : $"{now.Email} was already {now.Status.ToWord()}; nothing changed");
             return NewsletterApp.Ok;
@@ -432,7 +432,7 @@ internal sealed class SubscribersResubscribeCommand : AsyncCommand<SubscribersRe
                 throw new UserErrorException($"no subscriber {settings.Email}",
                     removed ? "the address was removed; add it again with `subscribers add … --consent \"<note>\"`" : "check the address");
             }
-            SubscribersCommands.Out().WriteLine($"{EmailAddress.NormalizeForLookup(settings.Email)} is active again (consent recorded)");
+            Console.Out.WriteLine($"{EmailAddress.NormalizeForLookup(settings.Email)} is active again (consent recorded)");
             return NewsletterApp.Ok;
         });
 }
@@ -444,7 +444,7 @@ internal sealed class SubscribersRemoveCommand : AsyncCommand<SubscriberEmailSet
         {
             var store = services.GetRequiredService<ISubscriberStore>();
             var removed = await store.RemoveAsync(settings.Email, cancellationToken);
-            SubscribersCommands.Out().WriteLine(removed
+            Console.Out.WriteLine(removed
                 ? $"removed {EmailAddress.NormalizeForLookup(settings.Email)}: personal data erased, address suppressed"
                 : $"no subscriber {EmailAddress.NormalizeForLookup(settings.Email)}; the address is suppressed for future imports");
             return NewsletterApp.Ok;

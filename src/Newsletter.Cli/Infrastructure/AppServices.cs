@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core;
+using Newsletter.Core.Scheduling;
 using Newsletter.Data;
+using Newsletter.Data.Scheduling;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -21,6 +23,8 @@ internal static class AppServices
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddNewsletterData(configuration);
         services.AddNewsletterCore(configuration);
+        services.AddScheduleStore();
+        services.AddScheduleManagement(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

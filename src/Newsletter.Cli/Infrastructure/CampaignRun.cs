@@ -30,31 +30,40 @@ internal static class CampaignRun
 
     public static void PrintSummary(SendSummary summary)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("segment").AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("delivered").RightAligned())
-            .AddColumn(new TableColumn("skipped").RightAligned()).AddColumn(new TableColumn("deferred").RightAligned())
-            .AddColumn(new TableColumn("failed").RightAligned()).AddColumn(new TableColumn("pending").RightAligned());
-        var counts = summary.Campaign.Segments
-            .Select(s => summary.Counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0)).ToList();
-        foreach (var c in counts)
-        {
-            table.AddRow(Markup.Escape(c.Variant), $"{c.Total}", $"{c.Sent}", $"{c.Skipped}", $"{c.Deferred}", $"{c.Failed}", $"{c.Pending}");
-        }
-        var all = summary.Counts;
-        table.AddRow("[bold]total[/]", $"{all.Sum(c => c.Total)}", $"{all.Sum(c => c.Sent)}", $"{all.Sum(c => c.Skipped)}",
-            $"{all.Sum(c => c.Deferred)}", $"{all.Sum(c => c.Failed)}", $"{all.Sum(c => c.Pending)}");
-        AnsiConsole.Write(table);
+        PrintCounts(summary.Campaign, summary.Counts);
         var campaign = summary.Campaign;
         AnsiConsole.MarkupLineInterpolated($"campaign {campaign.Id}: {campaign.State.ToString().ToLowerInvariant()}");
         if (summary.Paused is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]paused: {summary.Paused}[/] — fix the cause, then run `newsletter campaigns resume {campaign.Id}`");
         }
+        else if (campaign.State is CampaignState.Paused or CampaignState.Cancelled)
+        {
+            AnsiConsole.MarkupLineInterpolated($"stopped: the campaign was {campaign.State.ToString().ToLowerInvariant()} from outside{(campaign.StateReason is { } r ? " (" + r + ")" : "")}");
+        }
         else if (summary.Remaining > 0)
         {
             AnsiConsole.MarkupLineInterpolated(
                 $"[yellow]{summary.Remaining} messages remain deferred[/]: `newsletter serve` retries them, or run `newsletter campaigns resume {campaign.Id}` later");
         }
+    }
+
+    /// <summary>The per-segment table of counts, with a total row.</summary>
+    public static void PrintCounts(Campaign campaign, IReadOnlyList<VariantCounts> all)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("segment").AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("delivered").RightAligned())
+            .AddColumn(new TableColumn("skipped").RightAligned()).AddColumn(new TableColumn("deferred").RightAligned())
+            .AddColumn(new TableColumn("failed").RightAligned()).AddColumn(new TableColumn("pending").RightAligned());
+        var counts = campaign.Segments
+            .Select(s => all.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0)).ToList();
+        foreach (var c in counts)
+        {
+            table.AddRow(Markup.Escape(c.Variant), $"{c.Total}", $"{c.Sent}", $"{c.Skipped}", $"{c.Deferred}", $"{c.Failed}", $"{c.Pending}");
+        }
+        table.AddRow("[bold]total[/]", $"{all.Sum(c => c.Total)}", $"{all.Sum(c => c.Sent)}", $"{all.Sum(c => c.Skipped)}",
+            $"{all.Sum(c => c.Deferred)}", $"{all.Sum(c => c.Failed)}", $"{all.Sum(c => c.Pending)}");
+        AnsiConsole.Write(table);
     }
 
     /// <summary>0 when the run ended normally (deferred messages may remain), 1 when the campaign paused.</summary>

@@ -87,6 +87,7 @@ internal static class NewsletterApp
         DatabaseConfigurationException => "fix Database:Provider / Database:ConnectionString",
         TemplateException => "fix the template in Templates:Directory",
         DeliveryException { Kind: DeliveryFailureKind.Configuration } => "fix the Smtp settings",
+        TestSendException test => test.Hint,
         _ => null,
     };
 
@@ -97,6 +98,11 @@ internal static class NewsletterApp
         IssueCommands.Register(config);
         SubscribersCommands.Register(config);
         SegmentsCommands.Register(config);
+        MjmlCommands.Register(config);
+        CampaignsCommands.Register(config);
+        SendTestCommands.Register(config);
+        ServeCommands.Register(config);
+        ScheduleCommands.Register(config);
         UsersCommands.Register(config);
     }
 }

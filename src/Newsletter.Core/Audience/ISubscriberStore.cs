@@ -76,6 +76,12 @@ public interface ISubscriberImportSession : IAsyncDisposable
     /// </summary>
     Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default);
 
+    /// <summary>
+    /// <see cref="ApplyAsync"/> for several rows at once (fewer round trips), outcomes in the same order. The addresses
+    /// must differ from each other (the importer removes duplicates first).
+    /// </summary>
+    Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default);
+
     Task CommitAsync(CancellationToken ct = default);
 }
 

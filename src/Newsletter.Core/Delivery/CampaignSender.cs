@@ -51,6 +51,7 @@ public sealed class CampaignSender
             return new SendSummary(campaign, await _store.CountAsync(campaignId, cancellationToken), null);
         }
 
+        await ReleaseDeadOwnersAsync(campaignId, cancellationToken);
         var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
             v => v.Key,
             v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text)));
@@ -60,16 +61,60 @@ public sealed class CampaignSender
         var paused = await run.ExecuteAsync();
 
         var counts = await _store.CountAsync(campaignId, CancellationToken.None);
+        var current = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
         if (paused is not null)
         {
             await _store.SetStateAsync(campaignId, CampaignState.Paused, paused, CancellationToken.None);
         }
-        else if (counts.All(c => c.Pending == 0 && c.Deferred == 0))
+        else if (current.State == CampaignState.Running && counts.All(c => c.Pending == 0 && c.Deferred == 0))
         {
+            // Only a run that was not paused or cancelled from outside completes the campaign.
             await _store.SetStateAsync(campaignId, CampaignState.Completed, null, CancellationToken.None);
         }
         campaign = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
         return new SendSummary(campaign, counts, paused);
+    }
+
+    /// <summary>The lease owner name of this process: <c>machine:pid:run</c>.</summary>
+    internal static string NewOwner() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Releases the leases of senders on this machine whose process is gone (killed, crashed), so a restart sends their
+    /// rows at once instead of after <see cref="DeliveryOptions.LeaseDuration"/>. Leases of other machines expire on their own.
+    /// </summary>
+    private async Task ReleaseDeadOwnersAsync(long campaignId, CancellationToken cancellationToken)
+    {
+        foreach (var owner in await _store.ListLeaseOwnersAsync(campaignId, cancellationToken))
+        {
+            var parts = owner.Split(':');
+            if (parts.Length == 3 && parts[0] == Environment.MachineName
+                && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
+            {
+                _logger.LogInformation("Releasing the leases of {Owner}, whose process is gone", owner);
+                await _store.ReleaseAsync(owner, cancellationToken);
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The state of one run: channels, counters and the pause decision.</summary>
@@ -81,7 +126,7 @@ public sealed class CampaignSender
         private readonly DateTimeOffset _retryDeadline;
         private readonly IProgress<SendProgress>? _progress;
         private readonly CancellationTokenSource _abort;
-        private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        private readonly string _owner = NewOwner();
         private readonly Channel<OutboxEntry> _claimed;
         private readonly Channel<(DeliveryRecord Record, TaskCompletionSource Committed)> _outcomes =
             Channel.CreateUnbounded<(DeliveryRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
@@ -143,6 +188,13 @@ public sealed class CampaignSender
             var options = _sender._options;
             while (!_abort.IsCancellationRequested)
             {
+                // Another process (campaigns pause / cancel) may have stopped the campaign: look before every batch.
+                if (await Store.GetAsync(_campaign.Id, _abort.Token) is not { State: CampaignState.Running } current)
+                {
+                    _sender._logger.LogInformation("Campaign {Id} was stopped from outside; stopping", _campaign.Id);
+                    _abort.Cancel();
+                    return;
+                }
                 var now = _sender._time.GetUtcNow();
                 var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
                 if (batch.Count > 0)
@@ -240,7 +292,7 @@ public sealed class CampaignSender
             {
                 session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
-                var reply = await session.SendAsync(message, _sender._messages.From, to, FileName(entry), CancellationToken.None);
+                var reply = await session.SendAsync(message, _sender._messages.EnvelopeFrom(entry.Email), to, FileName(entry), CancellationToken.None);
                 Interlocked.Exchange(ref _consecutiveErrors, 0);
                 return (Outcome(entry, OutboxStatus.Sent, reply, temporary: false), session);
             }

@@ -38,6 +38,9 @@ public interface ICampaignStore
     /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
     Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 
+    /// <summary>The distinct owners holding leases on rows of the campaign (to release those of dead processes).</summary>
+    Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default);
+
     /// <summary>Releases every lease of <paramref name="owner"/> (graceful stop).</summary>
     Task ReleaseAsync(string owner, CancellationToken ct = default);
 

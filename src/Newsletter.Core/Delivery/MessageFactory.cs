@@ -1,4 +1,5 @@
 using MimeKit;
+using MimeKit.Cryptography;
 using MimeKit.Text;
 using Newsletter.Core.Composition;
 
@@ -11,7 +12,8 @@ public sealed record Recipient(string Email, string Name, RecipientValues Values
 /// Turns a compiled variant and a recipient into the MIME message: multipart/alternative (text + HTML) in UTF-8,
 /// RFC 2047 Subject and display names, Message-ID, List-Id, List-Unsubscribe (https + mailto) with one-click
 /// POST (RFC 8058), Precedence: bulk. Every recipient-supplied value goes through MimeKit's header encoders
-/// after control characters are removed, so no subscriber field can inject a header.
+/// after control characters are removed, so no subscriber field can inject a header. With <see cref="DkimOptions"/>
+/// enabled every message is DKIM-signed; with <see cref="SenderOptions.VerpReturnPath"/> the envelope sender is per recipient.
 /// </summary>
 public sealed class MessageFactory
 {
@@ -23,15 +25,62 @@ public sealed class MessageFactory
     private readonly string _messageIdDomain;
     private readonly string _unsubscribeMailbox;
     private readonly string _listId;
+    private readonly string? _verp;
+    private readonly DkimSigner? _signer;
 
-    /// <exception cref="ArgumentException">From or Reply-To is not a valid address.</exception>
-    public MessageFactory(SenderOptions options)
+    /// <summary>The headers a DKIM signature covers.</summary>
+    public static readonly IReadOnlyList<string> SignedHeaders =
+        ["From", "Subject", "Date", "Message-ID", "To", "List-Unsubscribe", "List-Unsubscribe-Post"];
+
+    /// <exception cref="ArgumentException">From, Reply-To or the VERP pattern is not valid, or the DKIM key cannot be read.</exception>
+    public MessageFactory(SenderOptions options, DkimOptions? dkim = null)
     {
         _from = ParseMailbox(options.From, "Sender:From");
         _replyTo = string.IsNullOrWhiteSpace(options.ReplyTo) ? null : ParseMailbox(options.ReplyTo, "Sender:ReplyTo");
         _messageIdDomain = string.IsNullOrWhiteSpace(options.MessageIdDomain) ? _from.Domain : options.MessageIdDomain.Trim();
         _unsubscribeMailbox = string.IsNullOrWhiteSpace(options.UnsubscribeMailbox) ? "unsubscribe@" + _from.Domain : options.UnsubscribeMailbox.Trim();
         _listId = string.IsNullOrWhiteSpace(options.ListId) ? "bulletin." + _from.Domain : options.ListId.Trim();
+        if (!string.IsNullOrWhiteSpace(options.VerpReturnPath))
+        {
+            _verp = options.VerpReturnPath.Trim();
+            if (!_verp.Contains('@', StringComparison.Ordinal) || !_verp.Contains("{local}", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Sender:VerpReturnPath \"{_verp}\" must be an address holding {{local}} and {{domain}}, e.g. bounces+{{local}}={{domain}}@example.org");
+            }
+        }
+        if (dkim is { Enabled: true })
+        {
+            try
+            {
+                _signer = new DkimSigner(dkim.KeyFile!, dkim.Domain!.Trim(), dkim.Selector!.Trim(), DkimSignatureAlgorithm.RsaSha256)
+                {
+                    HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+                    BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+                };
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException
+                or NotSupportedException or InvalidCastException)
+            {
+                throw new ArgumentException($"Dkim:KeyFile \"{dkim.KeyFile}\" is not a readable PEM RSA private key: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Whether messages are DKIM-signed.</summary>
+    public bool Signs => _signer is not null;
+
+    /// <summary>The envelope sender (MAIL FROM) for <paramref name="recipientEmail"/>: the VERP address, or From.</summary>
+    public MailboxAddress EnvelopeFrom(string recipientEmail)
+    {
+        if (_verp is null)
+        {
+            return _from;
+        }
+        var at = recipientEmail.LastIndexOf('@');
+        var local = at > 0 ? recipientEmail[..at] : recipientEmail;
+        var domain = at > 0 ? recipientEmail[(at + 1)..] : "";
+        return new MailboxAddress("", _verp.Replace("{local}", Clean(local), StringComparison.Ordinal)
+            .Replace("{domain}", Clean(domain), StringComparison.Ordinal));
     }
 
     /// <summary>The envelope and header sender.</summary>
@@ -42,6 +91,7 @@ public sealed class MessageFactory
 
     /// <summary>Builds the message for <paramref name="recipient"/>.</summary>
     /// <param name="messageId">Without angle brackets; the same id on a re-send lets a duplicate be recognised.</param>
+    /// <param name="campaignId">Named in the campaign header; 0 (test sends) writes none.</param>
     /// <param name="subjectPrefix">E.g. <c>[测试]</c> for test sends.</param>
     public MimeMessage Create(ComposedVariant variant, Recipient recipient, string messageId, long campaignId,
         DateTimeOffset date, string? subjectPrefix = null)
@@ -64,13 +114,22 @@ public sealed class MessageFactory
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         message.Headers.Add("Precedence", "bulk");
         message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Headers.Add(CampaignHeader, campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (campaignId > 0)
+        {
+            message.Headers.Add(CampaignHeader, campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
 
         var text = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.Base64 };
         text.SetText("utf-8", variant.Text.Render(recipient.Values, htmlEscape: false));
         var html = new TextPart(TextFormat.Html) { ContentTransferEncoding = ContentEncoding.Base64 };
         html.SetText("utf-8", variant.Html.Render(recipient.Values, htmlEscape: true));
         message.Body = new MultipartAlternative { text, html };
+        if (_signer is not null)
+        {
+            // Fix the transfer encodings first, so a transport cannot re-encode what the signature covers.
+            message.Prepare(EncodingConstraint.SevenBit);
+            _signer.Sign(message, [.. SignedHeaders]);
+        }
         return message;
     }
 

@@ -17,4 +17,29 @@ public sealed record SenderOptions
 
     /// <summary>List-Id identifier (RFC 2919); default <c>bulletin.</c> the From domain.</summary>
     public string? ListId { get; init; }
+
+    /// <summary>
+    /// VERP envelope sender, e.g. <c>bounces+{local}={domain}@example.org</c>: <c>{local}</c> and <c>{domain}</c> are
+    /// replaced by the recipient's, so a bounce names whom it is about. Default none: the envelope sender is From.
+    /// </summary>
+    public string? VerpReturnPath { get; init; }
+}
+
+/// <summary>
+/// Settings section <c>Dkim</c>: optional DKIM signing (rsa-sha256, relaxed/relaxed). Signing is on when
+/// <see cref="Domain"/>, <see cref="Selector"/> and <see cref="KeyFile"/> are all set; default off.
+/// </summary>
+public sealed record DkimOptions
+{
+    /// <summary>The signing domain (<c>d=</c>), normally the From domain.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>The selector (<c>s=</c>): the public key is published at <c>{Selector}._domainkey.{Domain}</c>.</summary>
+    public string? Selector { get; init; }
+
+    /// <summary>The PEM file of the RSA private key.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>Whether all three settings are present.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Domain) && !string.IsNullOrWhiteSpace(Selector) && !string.IsNullOrWhiteSpace(KeyFile);
 }

@@ -41,6 +41,12 @@ public sealed record SmtpOptions
     /// <summary>Name sent in EHLO; default the machine name.</summary>
     public string? LocalDomain { get; init; }
 
+    /// <summary>
+    /// Connect with MailKit's plain <c>ConnectAsync(host, port)</c>, which leaves Nagle's algorithm on. Default false;
+    /// only for the benchmark that shows why we connect our own socket with NoDelay.
+    /// </summary>
+    public bool PlainConnect { get; init; }
+
     public SmtpOptions Normalized() => this with
     {
         Port = Port is > 0 and < 65536 ? Port : 25,

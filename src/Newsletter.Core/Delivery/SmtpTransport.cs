@@ -47,10 +47,17 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.Timeout);
-                await socket.ConnectAsync(options.Host, options.Port, timeout.Token);
-                await client.ConnectAsync(socket, options.Host, options.Port, ToMailKit(options.Security), cancellationToken);
+                if (options.PlainConnect)
+                {
+                    await client.ConnectAsync(options.Host, options.Port, ToMailKit(options.Security), cancellationToken);
+                }
+                else
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(options.Timeout);
+                    await socket.ConnectAsync(options.Host, options.Port, timeout.Token);
+                    await client.ConnectAsync(socket, options.Host, options.Port, ToMailKit(options.Security), cancellationToken);
+                }
                 if (!string.IsNullOrEmpty(options.UserName))
                 {
                     await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);

@@ -33,26 +33,46 @@ internal sealed class SqlImportSession : ISubscriberImportSession
         return new SqlImportSession(connection, transaction, new SubscriberWriter(connection, transaction, time), anySuppressed);
     }
 
-    public async Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default)
+    public async Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
+        (await ApplyBatchAsync([draft], update, ct))[0];
+
+    public async Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(drafts);
         ObjectDisposedException.ThrowIf(_committed, this);
-        if (!EmailAddress.TryNormalize(draft.Email, out var email, out var error))
+        var outcomes = new ImportOutcome[drafts.Count];
+        var rows = new SubscriberDraft[drafts.Count];
+        var toInsert = new List<int>(drafts.Count);
+        for (var i = 0; i < drafts.Count; i++)
         {
-            throw new AudienceException(error);
-        }
-        var row = draft with { Email = email };
-        if (_anySuppressed && await IsSuppressedAsync(email, ct))
-        {
-            return ImportOutcome.Suppressed;
-        }
-        if (await _writer.InsertAsync(row, null, ct) is not null)
-        {
-            return ImportOutcome.Imported;
+            if (!EmailAddress.TryNormalize(drafts[i].Email, out var email, out var error))
+            {
+                throw new AudienceException(error);
+            }
+            rows[i] = drafts[i] with { Email = email };
+            if (_anySuppressed && await IsSuppressedAsync(email, ct))
+            {
+                outcomes[i] = ImportOutcome.Suppressed;
+            }
+            else
+            {
+                toInsert.Add(i);
+            }
         }
 
-        var stored = await _writer.FindAsync(email, ct)
-            ?? throw new InvalidOperationException($"{email} conflicted on insert but cannot be read");
+        // One multi-row INSERT for the batch; the addresses it did not insert exist already and are handled one by one.
+        var inserted = await _writer.InsertBatchAsync(toInsert.Select(i => rows[i]).ToList(), ct);
+        foreach (var i in toInsert)
+        {
+            outcomes[i] = inserted.Contains(rows[i].Email) ? ImportOutcome.Imported : await ApplyExistingAsync(rows[i], update, ct);
+        }
+        return outcomes;
+    }
+
+    private async Task<ImportOutcome> ApplyExistingAsync(SubscriberDraft row, bool update, CancellationToken ct)
+    {
+        var stored = await _writer.FindAsync(row.Email, ct)
+            ?? throw new InvalidOperationException($"{row.Email} conflicted on insert but cannot be read");
         if (stored.Status != SubscriberStatus.Active)
         {
             return ImportOutcome.Suppressed;
@@ -91,10 +111,11 @@ internal sealed class SqlImportSession : ISubscriberImportSession
         return Convert.ToInt64(await _suppressed.With("@h", SqlSubscriberStore.SuppressionHash(email)).ExecuteScalarAsync(ct)) > 0;
     }
 
+    // Salutations compare as shown: a stored override equal to the derived text is the same as none.
     private static bool Same(StoredRow stored, SubscriberDraft row) =>
         stored.Name == row.Name.Trim() && stored.Organisation == Blank(row.Organisation) && stored.Title == Blank(row.Title) &&
         stored.District == Blank(row.District) && SameSet(stored.Segments, row.Segments) && SameSet(stored.Industries, row.Industries) &&
-        (row.Salutation is null || stored.Salutation == Blank(row.Salutation));
+        (stored.Salutation ?? Salutation.Derive(stored.Name, stored.Title)) == (Blank(row.Salutation) ?? Salutation.Derive(row.Name.Trim(), Blank(row.Title)));
 
     private static bool SameSet(string joined, IReadOnlyList<string> values) =>
         SqlSubscriberStore.SplitJoined(joined).ToHashSet().SetEquals(values);

@@ -146,12 +146,12 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
         var segments = await ListSegmentsAsync(connection, null, ct);
         var counts = new Dictionary<(string, SubscriberStatus), long>();
         await using (var command = connection.Command(
-            "SELECT segment_key, status, COUNT(*) FROM subscriber_segments GROUP BY segment_key, status"))
+            "SELECT segment_key, status, n FROM segment_counts"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                counts[(reader.GetString(0), SubscriberStatusNames.Parse(reader.GetString(1)))] = reader.GetInt64(2);
+                counts[(reader.GetString(0), SubscriberStatusNames.Parse(reader.GetString(1)))] = Convert.ToInt64(reader.GetValue(2));
             }
         }
         long Get(string key, SubscriberStatus status) => counts.GetValueOrDefault((key, status));

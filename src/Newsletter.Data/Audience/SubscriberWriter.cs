@@ -37,6 +37,59 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
     }
 
     /// <summary>
+    /// Inserts the rows (addresses normalised and distinct, segments resolved) with one multi-row statement, and their
+    /// segment memberships with another; returns the addresses inserted (the others exist already).
+    /// </summary>
+    public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<SubscriberDraft> rows, CancellationToken ct)
+    {
+        var inserted = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        var now = time.GetUtcNow();
+        await using (var insert = connection.Command("", transaction))
+        {
+            var sql = new System.Text.StringBuilder(
+                "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) VALUES ");
+            insert.With("@now", now);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var r = rows[i];
+                if (i > 0) sql.Append(',');
+                sql.Append($"(@e{i}, @n{i}, @o{i}, @t{i}, @g{i}, @d{i}, @i{i}, @s{i}, @a{i}, @u{i}, @c{i}, @now, @now)");
+                insert.With($"@e{i}", r.Email).With($"@n{i}", r.Name.Trim()).With($"@o{i}", Blank(r.Organisation)).With($"@t{i}", Blank(r.Title))
+                    .With($"@g{i}", Join(r.Segments)).With($"@d{i}", Blank(r.District)).With($"@i{i}", Join(r.Industries))
+                    .With($"@s{i}", r.Status.ToWord()).With($"@a{i}", Blank(r.Salutation)).With($"@u{i}", Blank(r.Source)).With($"@c{i}", r.ConsentAt);
+            }
+            sql.Append(" ON CONFLICT (email) DO NOTHING RETURNING id, email");
+            insert.CommandText = sql.ToString();
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                inserted[reader.GetString(1)] = reader.GetInt64(0);
+            }
+        }
+
+        var memberships = rows.Where(r => inserted.ContainsKey(r.Email))
+            .SelectMany(r => r.Segments.Select(k => (Key: k, Id: inserted[r.Email], r.Status))).ToList();
+        if (memberships.Count > 0)
+        {
+            await using var segments = connection.Command("", transaction);
+            var sql = new System.Text.StringBuilder("INSERT INTO subscriber_segments (segment_key, subscriber_id, status) VALUES ");
+            for (var i = 0; i < memberships.Count; i++)
+            {
+                if (i > 0) sql.Append(',');
+                sql.Append($"(@k{i}, @i{i}, @s{i})");
+                segments.With($"@k{i}", memberships[i].Key).With($"@i{i}", memberships[i].Id).With($"@s{i}", memberships[i].Status.ToWord());
+            }
+            segments.CommandText = sql.ToString();
+            await segments.ExecuteNonQueryAsync(ct);
+        }
+        return [.. inserted.Keys];
+    }
+
+    /// <summary>
     /// Replaces the editable fields and the segment memberships of <paramref name="id"/>; the status changes only when
     /// <paramref name="withStatus"/> (an import marking an address unsubscribed). False when no such id.
     /// </summary>

@@ -218,6 +218,20 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         await transaction.CommitAsync(ct);
     }
 
+    public async Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command(
+            "SELECT DISTINCT lease_owner FROM outbox WHERE campaign_id = @c AND lease_owner IS NOT NULL").With("@c", campaignId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var owners = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            owners.Add(reader.GetString(0));
+        }
+        return owners;
+    }
+
     public async Task ReleaseAsync(string owner, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);

@@ -34,4 +34,35 @@ internal static class Conditionals
         sb.Append(html, copied, html.Length - copied);
         return sb.ToString();
     }
+
+    /// <summary>The same merge on <paramref name="buffer"/>[0..length), compacting in place; returns the new length.</summary>
+    public static int MergeInPlace(char[] buffer, int length)
+    {
+        var span = buffer.AsSpan(0, length);
+        var i = span.IndexOf(End.AsSpan());
+        if (i < 0) return length;
+        var write = i;
+        var read = i;
+        while (i >= 0)
+        {
+            var j = i + End.Length;
+            while (j < length && char.IsWhiteSpace(buffer[j])) j++;
+            if (buffer.AsSpan(j, length - j).StartsWith(Start.AsSpan()))
+            {
+                if (write != read) Array.Copy(buffer, read, buffer, write, i - read);
+                write += i - read;
+                read = j + Start.Length;
+                var next = buffer.AsSpan(read, length - read).IndexOf(End.AsSpan());
+                i = next < 0 ? -1 : read + next;
+            }
+            else
+            {
+                var from = i + End.Length;
+                var next = buffer.AsSpan(from, length - from).IndexOf(End.AsSpan());
+                i = next < 0 ? -1 : from + next;
+            }
+        }
+        if (write != read) Array.Copy(buffer, read, buffer, write, length - read);
+        return write + (length - read);
+    }
 }

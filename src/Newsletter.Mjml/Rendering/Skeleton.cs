@@ -33,9 +33,40 @@ p { display:block;margin:13px 0; }
 
 """;
 
-    public static string Build(GlobalData g, string content)
+    private const string Tail = "\n</html>\n";
+
+    /// <summary>The whole document around <paramref name="content"/> (the slow path, when the body is post-processed as a string).</summary>
+    public static string Build(GlobalData g, string content) => BuildHead(g, content) + content + Tail;
+
+    /// <summary>
+    /// The document around the body rendered in <paramref name="body"/>, with Outlook conditionals merged, built with a
+    /// single large allocation (the result): the body is merged in a pooled buffer, then copied once.
+    /// </summary>
+    public static string BuildMerged(GlobalData g, StringBuilder body)
     {
-        var sb = new StringBuilder(content.Length + 4096);
+        var length = body.Length;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Max(length, 16));
+        try
+        {
+            body.CopyTo(0, buffer, 0, length);
+            var head = Conditionals.Merge(BuildHead(g, buffer.AsSpan(0, length)));
+            length = Conditionals.MergeInPlace(buffer, length);
+            return string.Create(head.Length + length + Tail.Length, (head, buffer, length), static (span, state) =>
+            {
+                state.head.AsSpan().CopyTo(span);
+                state.buffer.AsSpan(0, state.length).CopyTo(span[state.head.Length..]);
+                Tail.AsSpan().CopyTo(span[(state.head.Length + state.length)..]);
+            });
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static string BuildHead(GlobalData g, ReadOnlySpan<char> content)
+    {
+        var sb = new StringBuilder(4096);
         if (g.BeforeDoctype.Length > 0) sb.Append(g.BeforeDoctype).Append('\n');
         sb.Append("<!doctype html>\n<html lang=\"").Append(g.Lang).Append("\" dir=\"").Append(g.Dir)
             .Append("\" xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\">\n<head>\n<title>")
@@ -51,11 +82,11 @@ p { display:block;margin:13px 0; }
             if (i > 0) sb.Append('\n');
             sb.Append(g.HeadRaw[i]);
         }
-        sb.Append("\n</head>\n").Append(content).Append("\n</html>\n");
+        sb.Append("\n</head>\n");
         return sb.ToString();
     }
 
-    private static void AppendFonts(StringBuilder sb, GlobalData g, string content)
+    private static void AppendFonts(StringBuilder sb, GlobalData g, ReadOnlySpan<char> content)
     {
         List<string>? toImport = null;
         foreach (var (name, url) in g.Fonts)
@@ -71,16 +102,18 @@ p { display:block;margin:13px 0; }
     }
 
     /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c>: a quoted run holding font-family: and later the name.</summary>
-    internal static bool FontUsedInContent(string content, string name)
+    internal static bool FontUsedInContent(ReadOnlySpan<char> content, string name)
     {
         var q = content.IndexOf('"');
         while (q >= 0)
         {
-            var next = content.IndexOf('"', q + 1);
+            var rest = content[(q + 1)..];
+            var next = rest.IndexOf('"');
             if (next < 0) return false;
-            var span = content.AsSpan(q + 1, next - q - 1);
+            var span = rest[..next];
             var ff = span.IndexOf("font-family:", StringComparison.OrdinalIgnoreCase);
             if (ff >= 0 && span[(ff + 12)..].IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            content = rest;
             q = next;
         }
         return false;

@@ -314,6 +314,14 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
             public Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
                 ++_rows == failAt ? throw new IOException("disk full") : inner.ApplyAsync(draft, update, ct);
 
+            // Applies the rows, then fails: what was written in the transaction must not survive.
+            public async Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
+            {
+                var outcomes = await inner.ApplyBatchAsync(drafts, update, ct);
+                _rows += drafts.Count;
+                return _rows >= failAt ? throw new IOException("disk full") : outcomes;
+            }
+
             public Task CommitAsync(CancellationToken ct = default) => inner.CommitAsync(ct);
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();

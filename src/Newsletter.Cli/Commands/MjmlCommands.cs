@@ -1,0 +1,133 @@
+using System.ComponentModel;
+using System.Text;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Mjml;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Commands;
+
+/// <summary><c>newsletter mjml &lt;in.mjml&gt;…</c>: compile MJML to HTML with our mjml 5.4.1-compatible compiler, like the mjml CLI.</summary>
+internal static class MjmlCommands
+{
+    public static void Register(IConfigurator config) =>
+        config.AddCommand<MjmlCommand>("mjml")
+            .WithDescription("Compile MJML files to HTML (mjml 5.4.1 compatible). Without -o the HTML goes to stdout; validation errors go to stderr as file:line: message.")
+            .WithExample("mjml", "templates/bulletin.mjml", "-o", "preview/bulletin.html")
+            .WithExample("mjml", "a.mjml", "b.mjml", "-o", "out/", "--validation", "strict");
+}
+
+internal sealed class MjmlSettings : CommandSettings
+{
+    [CommandArgument(0, "<input>")]
+    [Description("MJML files (UTF-8; GB18030/GBK also read).")]
+    public string[] Inputs { get; init; } = [];
+
+    [CommandOption("-o|--output <PATH>")]
+    [Description("Output file (one input), or a folder (ending in / or existing) receiving <name>.html per input. Default: stdout.")]
+    public string? Output { get; init; }
+
+    [CommandOption("--validation <LEVEL>")]
+    [Description("soft (default: report errors, still compile), strict (errors reject the input) or skip.")]
+    [DefaultValue("soft")]
+    public string Validation { get; init; } = "soft";
+
+    [CommandOption("--minify")]
+    [Description("Minify the HTML (whitespace between tags, CSS, empty attributes).")]
+    public bool Minify { get; init; }
+
+    [CommandOption("--beautify")]
+    [Description("Indent the HTML, one element per line.")]
+    public bool Beautify { get; init; }
+
+    [CommandOption("--include-dir <DIR>")]
+    [Description("Allow mj-include, reading only inside DIR. Default: mj-include is ignored, as in mjml's API.")]
+    public string? IncludeDirectory { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Inputs.Length == 0) return ValidationResult.Error("give at least one .mjml file");
+        if (ParseLevel(Validation) is null) return ValidationResult.Error($"--validation must be soft, strict or skip, not '{Validation}'");
+        return ValidationResult.Success();
+    }
+
+    internal static MjmlValidationLevel? ParseLevel(string value) => value.ToLowerInvariant() switch
+    {
+        "soft" => MjmlValidationLevel.Soft,
+        "strict" => MjmlValidationLevel.Strict,
+        "skip" => MjmlValidationLevel.Skip,
+        _ => null,
+    };
+}
+
+internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, MjmlSettings settings, CancellationToken cancellationToken)
+    {
+        var toFolder = settings.Output is { } o && (o.EndsWith('/') || o.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(o));
+        if (settings.Output is not null && !toFolder && settings.Inputs.Length > 1)
+        {
+            throw new UserErrorException($"{settings.Inputs.Length} inputs but -o {settings.Output} is one file",
+                "give a folder instead (end it with /), or compile one file at a time");
+        }
+        foreach (var input in settings.Inputs)
+        {
+            if (!File.Exists(input)) throw new UserErrorException($"{input}: no such file", "check the path");
+        }
+
+        var options = new MjmlOptions
+        {
+            Validation = MjmlSettings.ParseLevel(settings.Validation)!.Value,
+            Minify = settings.Minify,
+            Beautify = settings.Beautify,
+            IncludeDirectory = settings.IncludeDirectory is null ? null : Path.GetFullPath(settings.IncludeDirectory),
+        };
+        var compiler = new MjmlCompiler();
+        var rejected = 0;
+        foreach (var input in settings.Inputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var mjml = await ReadAsync(input, cancellationToken);
+            var result = compiler.Compile(mjml, options);
+            foreach (var error in result.Errors)
+            {
+                await Console.Error.WriteLineAsync($"{input}:{error.Line}: {error.Message} ({error.TagName})".ReplaceLineEndings(" "));
+            }
+            if (result.Rejected)
+            {
+                rejected++;
+                Errors.Write($"{input}: not compiled", options.Validation == MjmlValidationLevel.Strict
+                    ? "fix the errors above, or use --validation soft"
+                    : "fix the errors above");
+                continue;
+            }
+            if (settings.Output is null)
+            {
+                await Console.Out.WriteAsync(result.Html);
+                continue;
+            }
+            var target = toFolder ? Path.Combine(settings.Output, Path.GetFileNameWithoutExtension(input) + ".html") : settings.Output;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(target));
+            if (folder is not null) Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(target, result.Html, new UTF8Encoding(false), cancellationToken);
+        }
+        return rejected == 0 ? NewsletterApp.Ok : NewsletterApp.UserError;
+    }
+
+    /// <summary>UTF-8 as mjml reads it (a BOM stays in the text); input that is not UTF-8 is read as GB18030.</summary>
+    private static async Task<string> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding("GB18030").GetString(bytes);
+        }
+    }
+}

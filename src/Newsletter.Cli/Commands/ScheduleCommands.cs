@@ -1,0 +1,313 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Audience.Import;
+using Newsletter.Core.Delivery;
+using Newsletter.Core.Scheduling;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Commands;
+
+/// <summary>
+/// <c>newsletter schedule …</c>: send an issue at a planned time, list/cancel/move scheduled campaigns, and recurring
+/// plans. Also <c>newsletter issue ready</c> (registered in the issue branch). The commands only write the tables;
+/// <c>newsletter serve</c> fires them.
+/// </summary>
+internal static class ScheduleCommands
+{
+    public static void Register(IConfigurator config) =>
+        config.AddBranch<GlobalSettings>("schedule", schedule =>
+        {
+            schedule.SetDescription("Send an issue at a planned time; list, cancel or move scheduled campaigns; recurring plans. `newsletter serve` fires them.");
+            schedule.SetDefaultCommand<ScheduleIssueCommand>();
+            schedule.AddCommand<ScheduleListCommand>("list")
+                .WithDescription("Scheduled campaigns, recurring plans and recent firings, times in Scheduling:TimeZone.");
+            schedule.AddCommand<ScheduleCancelCommand>("cancel")
+                .WithDescription("Cancel a scheduled campaign; nothing of it is sent.")
+                .WithExample("schedule", "cancel", "3");
+            schedule.AddCommand<ScheduleMoveCommand>("move")
+                .WithDescription("Move a scheduled campaign to another time.")
+                .WithExample("schedule", "move", "3", "--at", "2026-12-01 09:00");
+            schedule.AddBranch<GlobalSettings>("plan", plan =>
+            {
+                plan.SetDescription("Recurring plans: at each cron time, publish the newest ready issue not yet sent to the plan's segments.");
+                plan.AddCommand<PlanAddCommand>("add")
+                    .WithDescription("Add a recurring plan (Quartz cron, seconds first).")
+                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county");
+                plan.AddCommand<PlanListCommand>("list").WithDescription("List recurring plans with their next firing.");
+                plan.AddCommand<PlanRemoveCommand>("remove").WithDescription("Remove a recurring plan.").WithExample("schedule", "plan", "remove", "1");
+            });
+        });
+
+    /// <summary>The services of a one-shot scheduling command.</summary>
+    internal static ServiceProvider Services(GlobalSettings settings) => AppServices.Build(settings);
+
+    /// <summary>Runs <paramref name="action"/>, turning the scheduler's and the publisher's refusals into user errors.</summary>
+    internal static async Task<T> GuardAsync<T>(string? issuePath, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ScheduleRejectedException e)
+        {
+            throw new UserErrorException(e.Message + "; nothing was scheduled", e.Hint);
+        }
+        catch (IssueRejectedException e)
+        {
+            throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, "the issue has mistakes; nothing was scheduled");
+        }
+    }
+
+    internal static string Show(DateTimeOffset? at, TimeZoneInfo zone) => at is { } value ? ScheduleTime.Show(value, zone) : "-";
+}
+
+internal class ScheduleTimeSettings : GlobalSettings
+{
+    [CommandOption("--at <TIME>")]
+    [Description("When: a local time in --tz (2026-11-30 09:00) or ISO-8601 with an offset (2026-11-30T09:00+08:00).")]
+    public string? At { get; init; }
+
+    [CommandOption("--tz <ZONE>")]
+    [Description("The zone of a --at without offset (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).")]
+    public string? TimeZone { get; init; }
+}
+
+internal sealed class ScheduleIssueSettings : ScheduleTimeSettings
+{
+    [CommandArgument(0, "<issue>")]
+    [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
+    public string Issue { get; init; } = "";
+
+    [CommandOption("--segments <LIST>")]
+    [Description("Segments to send to, comma-separated keys or Chinese names. Default: the issue's audiences.")]
+    public string? Segments { get; init; }
+}
+
+internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ScheduleIssueSettings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.At))
+        {
+            throw new UserErrorException("schedule needs --at; nothing was scheduled", "add --at \"2026-11-30 09:00\"");
+        }
+        await using var services = ScheduleCommands.Services(settings);
+        var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var campaign = await ScheduleCommands.GuardAsync(settings.Issue, async () =>
+        {
+            var zone = scheduler.ZoneFor(settings.TimeZone);
+            var at = scheduler.FutureTime(settings.At, zone);
+            if (!File.Exists(settings.Issue))
+            {
+                throw new UserErrorException($"{settings.Issue}: file not found; nothing was scheduled", "check the path of the issue file");
+            }
+            await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
+                services.GetRequiredService<SubscriberImporter>(), cancellationToken);
+            return await scheduler.ScheduleAsync(settings.Issue, Segments.SplitList(settings.Segments), at, cancellationToken);
+        });
+        var total = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
+        AnsiConsole.MarkupLineInterpolated(
+            $"campaign [bold]{campaign.Id}[/] scheduled: {campaign.Title} → {string.Join(", ", campaign.Segments)}, {total} recipients, at {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
+        AnsiConsole.MarkupLine("`newsletter serve` sends it at that time; `newsletter schedule list` shows what is planned");
+        return NewsletterApp.Ok;
+    }
+}
+
+internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = ScheduleCommands.Services(settings);
+        var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var store = services.GetRequiredService<IScheduleStore>();
+        var zone = scheduler.Zone;
+
+        var scheduled = await store.ListScheduledAsync(cancellationToken);
+        if (scheduled.Count == 0)
+        {
+            AnsiConsole.MarkupLine("no scheduled campaign");
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments");
+            foreach (var c in scheduled)
+            {
+                table.AddRow($"{c.Id}", Markup.Escape(ScheduleCommands.Show(c.ScheduledAt, zone)), Markup.Escape(c.IssueKey), Markup.Escape(c.Title),
+                    Markup.Escape(string.Join(",", c.Segments)));
+            }
+            AnsiConsole.Write(table);
+        }
+        await PlanListCommand.WriteAsync(scheduler, store, cancellationToken);
+
+        var firings = await store.ListFiringsAsync(10, cancellationToken);
+        foreach (var f in firings)
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"fired {f.Kind} {f.TargetId} for {ScheduleTime.Show(f.FireTime, zone)}: {f.Outcome.ToString().ToLowerInvariant()}{(f.CampaignId is { } c ? $", campaign {c}" : "")}{(f.Detail is { } d ? $" ({d})" : "")} on {f.Node}");
+        }
+        return NewsletterApp.Ok;
+    }
+}
+
+internal class CampaignIdSettings : GlobalSettings
+{
+    [CommandArgument(0, "<id>")]
+    [Description("The campaign id (see `newsletter schedule list`).")]
+    public long Id { get; init; }
+}
+
+internal sealed class ScheduleCancelCommand : AsyncCommand<CampaignIdSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, CampaignIdSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = ScheduleCommands.Services(settings);
+        var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var campaign = await ScheduleCommands.GuardAsync(null, () => scheduler.CancelAsync(settings.Id, cancellationToken));
+        AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/] cancelled: nothing of it will be sent");
+        return NewsletterApp.Ok;
+    }
+}
+
+internal sealed class ScheduleMoveSettings : ScheduleTimeSettings
+{
+    [CommandArgument(0, "<id>")]
+    [Description("The campaign id (see `newsletter schedule list`).")]
+    public long Id { get; init; }
+}
+
+internal sealed class ScheduleMoveCommand : AsyncCommand<ScheduleMoveSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ScheduleMoveSettings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.At))
+        {
+            throw new UserErrorException("move needs --at; nothing was changed", "add --at \"2026-11-30 09:00\"");
+        }
+        await using var services = ScheduleCommands.Services(settings);
+        var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var campaign = await ScheduleCommands.GuardAsync(null, () =>
+            scheduler.MoveAsync(settings.Id, scheduler.FutureTime(settings.At, scheduler.ZoneFor(settings.TimeZone)), cancellationToken));
+        AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/] moved to {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
+        return NewsletterApp.Ok;
+    }
+}
+
+internal sealed class PlanAddSettings : GlobalSettings
+{
+    [CommandOption("--cron <EXPRESSION>")]
+    [Description("Quartz cron, seconds first: \"0 0 9 ? * MON\" is every Monday 09:00.")]
+    public string? Cron { get; init; }
+
+    [CommandOption("--segments <LIST>")]
+    [Description("Segments the plan sends to, comma-separated keys or Chinese names.")]
+    public string? Segments { get; init; }
+
+    [CommandOption("--tz <ZONE>")]
+    [Description("The zone the cron is read in (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).")]
+    public string? TimeZone { get; init; }
+}
+
+internal sealed class PlanAddCommand : AsyncCommand<PlanAddSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, PlanAddSettings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Cron))
+        {
+            throw new UserErrorException("plan add needs --cron; nothing was scheduled", "add --cron \"0 0 9 ? * MON\" (every Monday 09:00)");
+        }
+        await using var services = ScheduleCommands.Services(settings);
+        var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var plan = await ScheduleCommands.GuardAsync(null, () =>
+            scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), scheduler.ZoneFor(settings.TimeZone), cancellationToken));
+        var zone = ScheduleTime.FindZone(plan.TimeZone) ?? scheduler.Zone;
+        AnsiConsole.MarkupLineInterpolated(
+            $"plan [bold]{plan.Id}[/] added: \"{plan.Cron}\" ({plan.TimeZone}) → {string.Join(", ", plan.Segments)}; next: {ScheduleCommands.Show(scheduler.NextFiring(plan), zone)}");
+        return NewsletterApp.Ok;
+    }
+}
+
+internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = ScheduleCommands.Services(settings);
+        await WriteAsync(services.GetRequiredService<CampaignScheduler>(), services.GetRequiredService<IScheduleStore>(), cancellationToken);
+        return NewsletterApp.Ok;
+    }
+
+    internal static async Task WriteAsync(CampaignScheduler scheduler, IScheduleStore store, CancellationToken ct)
+    {
+        var plans = await store.ListPlansAsync(ct);
+        if (plans.Count == 0)
+        {
+            AnsiConsole.MarkupLine("no recurring plan");
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("plan").AddColumn("cron").AddColumn("zone").AddColumn("segments").AddColumn("next");
+        foreach (var p in plans)
+        {
+            var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
+            table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Cron), Markup.Escape(p.TimeZone),
+                Markup.Escape(string.Join(",", p.Segments)), Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
+        }
+        AnsiConsole.Write(table);
+        var ready = await store.ListReadyAsync(ct);
+        AnsiConsole.MarkupLineInterpolated($"ready issues: {(ready.Count == 0 ? "none (mark one with `newsletter issue ready <file>`)" : string.Join(", ", ready.Select(r => r.IssueKey)))}");
+    }
+}
+
+internal sealed class PlanRemoveSettings : GlobalSettings
+{
+    [CommandArgument(0, "<id>")]
+    [Description("The plan id (see `newsletter schedule plan list`).")]
+    public long Id { get; init; }
+}
+
+internal sealed class PlanRemoveCommand : AsyncCommand<PlanRemoveSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, PlanRemoveSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = ScheduleCommands.Services(settings);
+        if (!await services.GetRequiredService<IScheduleStore>().RemovePlanAsync(settings.Id, cancellationToken))
+        {
+            throw new UserErrorException($"there is no plan {settings.Id}", "see `newsletter schedule plan list`");
+        }
+        AnsiConsole.MarkupLineInterpolated($"plan [bold]{settings.Id}[/] removed");
+        return NewsletterApp.Ok;
+    }
+}
+
+internal sealed class IssueReadySettings : GlobalSettings
+{
+    [CommandArgument(0, "<issue>")]
+    [Description("The issue file (.md or .txt) to mark ready for the recurring plans.")]
+    public string Issue { get; init; } = "";
+}
+
+/// <summary><c>newsletter issue ready &lt;issue&gt;</c>: validate an issue and keep its text for the recurring plans.</summary>
+internal sealed class IssueReadyCommand : AsyncCommand<IssueReadySettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, IssueReadySettings settings, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(settings.Issue))
+        {
+            throw new UserErrorException($"{settings.Issue}: file not found", "check the path of the issue file");
+        }
+        await using var services = ScheduleCommands.Services(settings);
+        ReadyIssue ready;
+        try
+        {
+            ready = await services.GetRequiredService<CampaignScheduler>().MarkReadyAsync(settings.Issue, cancellationToken);
+        }
+        catch (IssueRejectedException e)
+        {
+            throw IssueCommands.Fail(settings.Issue, e.Errors, "the issue has mistakes; it was not marked ready");
+        }
+        AnsiConsole.MarkupLineInterpolated($"issue [bold]{ready.IssueKey}[/] ({ready.Title}) is ready: the next recurring plan that has not sent it will publish it");
+        return NewsletterApp.Ok;
+    }
+}

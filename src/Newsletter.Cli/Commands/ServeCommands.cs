@@ -1,0 +1,82 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core;
+using Newsletter.Core.Scheduling;
+using Newsletter.Data;
+using Newsletter.Data.Scheduling;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Commands;
+
+/// <summary><c>newsletter serve</c>: the long-lived host — scheduler, delivery engine (and, later, the web admin).</summary>
+internal static class ServeCommands
+{
+    public static void Register(IConfigurator config) =>
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("Run the long-lived host: scheduled campaigns and recurring plans fire at their time, deferred messages are retried. Ctrl-C stops it gracefully.")
+            .WithExample("serve")
+            .WithExample("serve", "--urls", "http://127.0.0.1:5080");
+}
+
+internal sealed class ServeSettings : GlobalSettings
+{
+    [CommandOption("--urls <URLS>")]
+    [Description("Addresses the web admin listens on (semicolon-separated), e.g. http://127.0.0.1:5080. Accepted now; used once the web admin is part of serve.")]
+    public string? Urls { get; init; }
+}
+
+internal sealed class ServeCommand : AsyncCommand<ServeSettings>
+{
+    /// <summary>How long a stop waits for in-flight SMTP transactions and jobs: above the SMTP timeout (60 s by default).</summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(90);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
+    {
+        var configuration = AppConfiguration.Build(settings.ConfigFile);
+        // Migrated before the host starts: Quartz validates its tables (migration 0201) when the scheduler starts.
+        var database = new NewsletterDatabase(DatabaseOptions.From(configuration));
+        await database.EnsureMigratedAsync(cancellationToken);
+
+        using var host = Build(configuration, database, settings.Urls);
+        var options = host.Services.GetRequiredService<SchedulingOptions>();
+        options.Zone();
+        var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
+        AnsiConsole.MarkupLineInterpolated(
+            $"serving: scheduler on {database.Provider.ToString().ToLowerInvariant()} ({(clustered ? "clustered" : "single node")}), node {SchedulerNode.Current.Name}, times in {options.TimeZone}; Ctrl-C stops");
+        await host.RunAsync(cancellationToken);
+        AnsiConsole.MarkupLine("stopped");
+        return NewsletterApp.Ok;
+    }
+
+    /// <summary>The host, as a table of contents: one line per feature.</summary>
+    private static IHost Build(IConfigurationRoot configuration, NewsletterDatabase database, string? urls)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddConfiguration(configuration);
+        if (urls is not null)
+        {
+            builder.Configuration["urls"] = urls;
+        }
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Quartz", LogLevel.Warning)
+            .AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+
+        builder.Services.AddSingleton(database);
+        builder.Services.AddNewsletterData(configuration);
+        builder.Services.AddScheduleStore();
+        builder.Services.AddNewsletterCore(configuration);
+        builder.Services.AddNewsletterScheduling(configuration, SchedulingDataExtensions.JobStore(database));
+        return builder.Build();
+    }
+}

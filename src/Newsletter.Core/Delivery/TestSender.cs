@@ -1,0 +1,178 @@
+using MimeKit;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>What an editor asks a test send for.</summary>
+/// <param name="IssuePath">The issue file.</param>
+/// <param name="Segment">Whose variant to send (key or name); default the issue's first audience.</param>
+/// <param name="To">Addresses to send to; empty: the active members of the <c>test-recipients</c> segment.</param>
+/// <param name="AsEmail">Personalise with this subscriber's data instead of sample data.</param>
+public sealed record TestSendRequest(string IssuePath, string? Segment, IReadOnlyList<string> To, string? AsEmail);
+
+/// <summary>The outcome for one address.</summary>
+public sealed record TestSendResult(string Recipient, bool Delivered, string Reply);
+
+/// <summary>The outcome of a test send: the variant, the subject as sent and one result per address.</summary>
+public sealed record TestSendReport(string IssueKey, string Segment, string Subject, IReadOnlyList<TestSendResult> Results);
+
+/// <summary>One logged test send to one address.</summary>
+public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result);
+
+/// <summary>The log of test sends, apart from campaigns (declared here, implemented in Newsletter.Data).</summary>
+public interface ITestSendLog
+{
+    Task RecordAsync(IReadOnlyList<TestSendEntry> entries, CancellationToken ct = default);
+
+    /// <summary>The latest entries, newest first.</summary>
+    Task<IReadOnlyList<TestSendEntry>> ListAsync(int limit, CancellationToken ct = default);
+}
+
+/// <summary>A test send cannot be made as asked (bad or too many addresses, nobody to send to, unknown subscriber).</summary>
+public sealed class TestSendException(string message, string hint) : Exception(message)
+{
+    /// <summary>How to fix it.</summary>
+    public string Hint { get; } = hint;
+}
+
+/// <summary>
+/// Test sends for editors (CLI <c>send-test</c> and the web admin): the exact message of one segment's variant,
+/// personalised with sample data or a real subscriber's, subject prefixed <see cref="SubjectPrefix"/>, sent to at most
+/// <see cref="MaxRecipients"/> addresses through the configured transport. Logged in <see cref="ITestSendLog"/>;
+/// no campaign, outbox row or count is touched.
+/// </summary>
+public sealed class TestSender(IssuePublisher publisher, BulletinComposer composer, ISubscriberStore subscribers,
+    IMailTransport transport, MessageFactory messages, IRecipientLinks links, ITestSendLog log, TimeProvider time)
+{
+    /// <summary>At most this many addresses per call.</summary>
+    public const int MaxRecipients = 20;
+
+    public const string SubjectPrefix = "[测试]";
+
+    /// <summary>The batch (pickup folder) name of test sends.</summary>
+    public const string BatchName = "test-sends";
+
+    /// <exception cref="TestSendException">The request cannot be served as asked; nothing was sent.</exception>
+    /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
+    /// <exception cref="AudienceException">The segment is unknown.</exception>
+    /// <exception cref="TemplateException">The layout cannot be composed.</exception>
+    public async Task<TestSendReport> SendAsync(TestSendRequest request, CancellationToken ct = default)
+    {
+        var (issue, known) = await publisher.LoadAsync(request.IssuePath, ct);
+        var segment = request.Segment is { Length: > 0 } s
+            ? Segments.Resolve(s, known)
+            : IssuePublisher.ResolveSegments(issue.Metadata.Audiences, known) is [var first, ..]
+                ? first
+                : throw new TestSendException("the issue names no audience", "give the variant with --segment");
+        var recipients = await RecipientsAsync(request.To, ct);
+        var persona = await PersonaAsync(request.AsEmail, ct);
+
+        var variant = composer.Compose(issue, IssuePublisher.Variant(segment, known));
+        var issueKey = IssuePublisher.IssueKey(issue, request.IssuePath);
+        var results = new List<TestSendResult>(recipients.Count);
+        IMailSession? session = null;
+        try
+        {
+            foreach (var address in recipients)
+            {
+                results.Add(await SendOneAsync(variant, persona, address, session ??= await OpenAsync(ct), ct));
+            }
+        }
+        catch (DeliveryException e)
+        {
+            // The transport could not be opened: every address not yet tried gets that reply.
+            foreach (var address in recipients.Skip(results.Count))
+            {
+                results.Add(new TestSendResult(address, false, e.Reply));
+            }
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                await session.DisposeAsync();
+            }
+        }
+        var now = time.GetUtcNow();
+        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply))], CancellationToken.None);
+        return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
+    }
+
+    private Task<IMailSession> OpenAsync(CancellationToken ct) => transport.OpenSessionAsync(BatchName, ct);
+
+    private async Task<TestSendResult> SendOneAsync(ComposedVariant variant, Subscriber? persona, string address, IMailSession session,
+        CancellationToken ct)
+    {
+        var values = persona is null
+            ? new RecipientValues(SampleSalutation, SampleName, address, links.UnsubscribeUrl(0, 0), links.ViewUrl(0, 0))
+            : new RecipientValues(persona.Salutation, persona.Name, persona.Email, links.UnsubscribeUrl(persona.Id, 0), links.ViewUrl(persona.Id, 0));
+        var message = messages.Create(variant, new Recipient(address, persona?.Name ?? SampleName, values),
+            messages.NewMessageId(), campaignId: 0, time.GetUtcNow(), SubjectPrefix);
+        try
+        {
+            var reply = await session.SendAsync(message, messages.EnvelopeFrom(address), (MailboxAddress)message.To[0],
+                $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", ct);
+            return new TestSendResult(address, true, reply);
+        }
+        catch (DeliveryException e)
+        {
+            return new TestSendResult(address, false, e.Reply);
+        }
+    }
+
+    /// <summary>Sample personalisation when no <c>--as</c> subscriber is given.</summary>
+    public const string SampleName = "张三";
+
+    public const string SampleSalutation = "张三主任";
+
+    private async Task<IReadOnlyList<string>> RecipientsAsync(IReadOnlyList<string> to, CancellationToken ct)
+    {
+        var addresses = new List<string>();
+        if (to.Count == 0)
+        {
+            await foreach (var member in subscribers.StreamActiveAsync(new AudienceFilter([Segments.TestRecipients]), 100, ct))
+            {
+                addresses.Add(member.Email);
+                if (addresses.Count > MaxRecipients)
+                {
+                    break;
+                }
+            }
+            if (addresses.Count == 0)
+            {
+                throw new TestSendException("no address to send the test to: the test-recipients segment has no active member",
+                    "give addresses with --to, or add editors to the test-recipients segment");
+            }
+        }
+        foreach (var raw in to)
+        {
+            var address = raw.Trim();
+            if (!MailboxAddress.TryParse(address, out var mailbox) || !mailbox.Address.Contains('@', StringComparison.Ordinal)
+                || mailbox.Address != address)
+            {
+                throw new TestSendException($"\"{raw}\" is not an e-mail address", "write each --to as user@domain");
+            }
+            if (!addresses.Contains(address, StringComparer.OrdinalIgnoreCase))
+            {
+                addresses.Add(address);
+            }
+        }
+        if (addresses.Count > MaxRecipients)
+        {
+            throw new TestSendException($"a test send goes to at most {MaxRecipients} addresses, not {addresses.Count}",
+                "send to fewer addresses; use a campaign for a real audience");
+        }
+        return addresses;
+    }
+
+    private async Task<Subscriber?> PersonaAsync(string? email, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+        return await subscribers.FindByEmailAsync(email.Trim(), ct)
+            ?? throw new TestSendException($"no subscriber has the address {email.Trim()}", "give --as the address of an existing subscriber");
+    }
+}

@@ -1,0 +1,51 @@
+namespace Newsletter.Core.Scheduling;
+
+/// <summary>
+/// How the scheduler behaves, bound from the section <c>Scheduling</c> (<c>NEWSLETTER_Scheduling__MisfireGrace</c>).
+/// Values out of range are clamped by <see cref="Normalized"/>.
+/// </summary>
+public sealed record SchedulingOptions
+{
+    public const string SectionName = "Scheduling";
+
+    /// <summary>The zone times are entered and shown in (IANA id). Default <c>Asia/Shanghai</c>; stored times are UTC.</summary>
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+
+    /// <summary>How late a firing may still send (the host was down at the planned time). Default 2 hours; later is <c>missed</c>.</summary>
+    public TimeSpan MisfireGrace { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>How often <c>serve</c> re-reads scheduled campaigns and plans into Quartz triggers. Default 5 s (1 s – 5 min).</summary>
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the delivery engine looks for running campaigns with messages due. Default 30 s (1 s – 1 h).</summary>
+    public TimeSpan DeliveryInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a clustered node checks in (PostgreSQL). A node silent for about this plus <see cref="ClusterFailoverGrace"/> is recovered from. Default 7.5 s.</summary>
+    public TimeSpan ClusterCheckinInterval { get; init; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>How long past a missed check-in the other nodes wait before taking over. Default 7.5 s.</summary>
+    public TimeSpan ClusterFailoverGrace { get; init; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>
+    /// Whether <c>serve</c> runs Quartz clustered. Default: true on PostgreSQL, false on SQLite (Quartz refuses
+    /// clustering on SQLite, so it is never turned on there).
+    /// </summary>
+    public bool? Clustered { get; init; }
+
+    public SchedulingOptions Normalized() => this with
+    {
+        TimeZone = string.IsNullOrWhiteSpace(TimeZone) ? "Asia/Shanghai" : TimeZone.Trim(),
+        MisfireGrace = Clamp(MisfireGrace, TimeSpan.Zero, TimeSpan.FromDays(7)),
+        SyncInterval = Clamp(SyncInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+        DeliveryInterval = Clamp(DeliveryInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+        ClusterCheckinInterval = Clamp(ClusterCheckinInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+        ClusterFailoverGrace = Clamp(ClusterFailoverGrace, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+    };
+
+    /// <summary>The configured zone.</summary>
+    /// <exception cref="SettingsException">The id names no zone this machine knows.</exception>
+    public TimeZoneInfo Zone() => ScheduleTime.FindZone(TimeZone)
+        ?? throw new SettingsException($"Scheduling:TimeZone '{TimeZone}' is not a known time zone; use an IANA id such as Asia/Shanghai");
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+}

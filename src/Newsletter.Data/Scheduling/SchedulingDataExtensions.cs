@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Newsletter.Core.Scheduling;
+
+namespace Newsletter.Data.Scheduling;
+
+/// <summary>Registers the scheduling tables' store and tells the scheduler where Quartz's job store lives.</summary>
+public static class SchedulingDataExtensions
+{
+    /// <summary>Adds <see cref="IScheduleStore"/> (after <c>AddNewsletterData</c>).</summary>
+    public static IServiceCollection AddScheduleStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IScheduleStore, SqlScheduleStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Quartz's persistent store on the application's database: the same file (SQLite, absolute path) or server
+    /// (PostgreSQL). Its tables come from migration 0201, so the database must be migrated before the scheduler starts.
+    /// </summary>
+    public static JobStoreSettings JobStore(NewsletterDatabase database) => database.Provider == DatabaseProvider.Postgres
+        ? new JobStoreSettings(JobStoreProvider.Postgres, database.ConnectionString)
+        : new JobStoreSettings(JobStoreProvider.Sqlite, database.ConnectionString);
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Newsletter.Data;
+using Newsletter.Data.Audience;
+using Newsletter.Data.Delivery;
+
+namespace Newsletter.Benchmarks.Delivery;
+
+/// <summary>
+/// <c>send</c>: N personalised Chinese messages of about <c>--size</c> bytes through the real CampaignSender on a fresh
+/// SQLite outbox to an SMTP server (smtp-sink, started by run.sh). <c>mime</c>: personalisation + MIME serialisation
+/// alone on one thread. <c>bdn</c>: the same as a BenchmarkDotNet benchmark. One result line per run, key=value.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "help";
+        var options = Options.Parse(args.Skip(1));
+        switch (mode)
+        {
+            case "send":
+                await SendAsync(options);
+                return 0;
+            case "mime":
+                Mime(options);
+                return 0;
+            case "bdn":
+                BenchmarkRunner.Run<MimeBenchmarks>();
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--db PATH] | mime [--count N] [--dkim] | bdn");
+                return 2;
+        }
+    }
+
+    private static async Task SendAsync(Options o)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var dbPath = Path.Combine(folder, "bench.db");
+            await using var database = new NewsletterDatabase(new DatabaseOptions { ConnectionString = $"Data Source={dbPath}" });
+            await database.EnsureMigratedAsync();
+            var clock = Stopwatch.StartNew();
+            await GenerateSubscribersAsync(database, o.Count);
+            var generated = clock.Elapsed;
+
+            var subscribers = new SqlSubscriberStore(database, TimeProvider.System);
+            var store = new SqlCampaignStore(database, subscribers, TimeProvider.System);
+            var messages = Factory(o.Dkim, folder);
+            var variant = Calibrate(messages, o.Size);
+            clock.Restart();
+            var campaign = await store.CreateAsync(
+                new NewCampaign("bench", variant.Subject, [Segments.Municipal], "bench.md", "bench", CampaignState.Running, null),
+                [new StoredVariant(Segments.Municipal, variant.Subject, null, variant.Html.Source, variant.Text.Source)],
+                new AudienceFilter([Segments.Municipal]), messages.NewMessageId);
+            var created = clock.Elapsed;
+
+            var smtp = new SmtpOptions
+            {
+                Host = "127.0.0.1", Port = o.Port, Security = SmtpSecurity.None, Connections = o.Connections,
+                PlainConnect = o.Nagle, MessagesPerConnection = 1_000_000,
+            };
+            var sender = new CampaignSender(store, new SmtpTransport(smtp), messages, new BenchLinks(), new DeliveryOptions(), smtp,
+                TimeProvider.System, NullLogger<CampaignSender>.Instance);
+            clock.Restart();
+            var summary = await sender.RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
+            var elapsed = clock.Elapsed;
+            var sent = summary.Counts.Sum(c => c.Sent);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"engine=ours connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={(o.Dkim ? "on" : "off")} count={o.Count} sent={sent} " +
+                $"size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} rate={sent / elapsed.TotalSeconds:F0} " +
+                $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} state={summary.Campaign.State}"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Mime(Options o)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var messages = Factory(o.Dkim, folder);
+        var variant = Calibrate(messages, o.Size);
+        var links = new BenchLinks();
+        var date = DateTimeOffset.UtcNow;
+        var sink = new CountingStream();
+        void One(int i)
+        {
+            var email = $"leader{i}@xuchang.gov.cn";
+            var values = new RecipientValues("王局长", "王建国", email, links.UnsubscribeUrl(i, 1), links.ViewUrl(i, 1));
+            var message = messages.Create(variant, new Recipient(email, "王建国", values), messages.NewMessageId(), 1, date);
+            message.WriteTo(FormatOptions.Default, sink);
+        }
+        for (var i = 0; i < Math.Min(2000, o.Count); i++)
+        {
+            One(i);   // warm-up
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < o.Count; i++)
+        {
+            One(i);
+        }
+        var elapsed = clock.Elapsed;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"engine=mime-only threads=1 dkim={(o.Dkim ? "on" : "off")} count={o.Count} size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} " +
+            $"rate={o.Count / elapsed.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1}"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    internal static MessageFactory Factory(bool dkim, string folder)
+    {
+        var sender = new SenderOptions { From = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>" };
+        if (!dkim)
+        {
+            return new MessageFactory(sender);
+        }
+        using var rsa = RSA.Create(2048);
+        var keyFile = Path.Combine(folder, "dkim.pem");
+        File.WriteAllText(keyFile, rsa.ExportRSAPrivateKeyPem());
+        return new MessageFactory(sender, new DkimOptions { Domain = "xcsti.example.org", Selector = "bench", KeyFile = keyFile });
+    }
+
+    /// <summary>A bulletin-like variant whose messages serialise to about <paramref name="size"/> bytes.</summary>
+    internal static ComposedVariant Calibrate(MessageFactory messages, int size)
+    {
+        const string paragraph = "许昌市新材料产业持续发力，超硬材料、尼龙新材料等重点企业产能稳步提升，行业动态与财经数据显示产业链协同效应明显。";
+        var paragraphs = 1;
+        while (true)
+        {
+            var variant = Variant(paragraph, paragraphs);
+            var bytes = MessageSize(messages, variant);
+            if (bytes >= size || paragraphs > 10_000)
+            {
+                return variant;
+            }
+            paragraphs = Math.Max(paragraphs + 1, (int)(paragraphs * (double)size / bytes * 0.98));
+        }
+    }
+
+    private static ComposedVariant Variant(string paragraph, int count)
+    {
+        var html = new StringBuilder("<!doctype html><html><body><p>[[nl:salutation]]：</p>");
+        var text = new StringBuilder("[[nl:salutation]]：\n\n");
+        for (var i = 0; i < count; i++)
+        {
+            // Two thirds of the text in the HTML part, as a bulletin's markup weighs.
+            html.Append("<p style=\"margin:0 0 12px;line-height:1.6\">").Append(paragraph).Append("</p>\n");
+            if (i % 3 == 0)
+            {
+                text.Append(paragraph).Append("\n\n");
+            }
+        }
+        html.Append("<p><a href=\"[[nl:view_url]]\">网页版</a> · <a href=\"[[nl:unsubscribe_url]]\">退订</a></p></body></html>");
+        text.Append("退订：[[nl:unsubscribe_url]]\n");
+        return new ComposedVariant("municipal", "许昌竞争情报快递 2026年第1期", null, SlotTemplate.Parse(html.ToString()), SlotTemplate.Parse(text.ToString()));
+    }
+
+    internal static long MessageSize(MessageFactory messages, ComposedVariant variant)
+    {
+        var values = new RecipientValues("王局长", "王建国", "leader@xuchang.gov.cn", "https://bulletin.example.org/u/abcdefghijklmnopqrstuvwxyz0123456789",
+            "https://bulletin.example.org/v/abcdefghijklmnopqrstuvwxyz0123456789");
+        var message = messages.Create(variant, new Recipient("leader@xuchang.gov.cn", "王建国", values), messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
+        var counter = new CountingStream();
+        message.WriteTo(FormatOptions.Default, counter);
+        return counter.Length;
+    }
+
+    /// <summary>Subscribers written straight into the store's tables, in one transaction.</summary>
+    private static async Task GenerateSubscribersAsync(NewsletterDatabase database, int count)
+    {
+        await using var connection = (SqliteConnection)await database.OpenConnectionAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var subscriber = connection.CreateCommand();
+        subscriber.Transaction = transaction;
+        subscriber.CommandText = """
+            INSERT INTO subscribers (id, email, name, organisation, title, segments, district, industries, status, source, created_at, updated_at)
+            VALUES ($id, $email, $name, '许昌市科学技术局', '局长', 'municipal', '魏都区', '新材料', 'active', 'bench', $now, $now)
+            """;
+        var id = subscriber.Parameters.Add("$id", SqliteType.Integer);
+        var email = subscriber.Parameters.Add("$email", SqliteType.Text);
+        var name = subscriber.Parameters.Add("$name", SqliteType.Text);
+        subscriber.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow);
+        await using var member = connection.CreateCommand();
+        member.Transaction = transaction;
+        member.CommandText = "INSERT INTO subscriber_segments (segment_key, subscriber_id, status) VALUES ('municipal', $id, 'active')";
+        var memberId = member.Parameters.Add("$id", SqliteType.Integer);
+        subscriber.Prepare();
+        member.Prepare();
+        for (var i = 1; i <= count; i++)
+        {
+            id.Value = i;
+            email.Value = $"leader{i:D7}@{(i % 5 == 0 ? "xuchang.gov.cn" : "example.org")}";
+            name.Value = "王" + i.ToString(CultureInfo.InvariantCulture);
+            await subscriber.ExecuteNonQueryAsync();
+            memberId.Value = i;
+            await member.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+    }
+
+    private static double PeakRssMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+        return double.NaN;
+    }
+}
+
+internal sealed class BenchLinks : IRecipientLinks
+{
+    public string UnsubscribeUrl(long subscriberId, long campaignId) =>
+        string.Create(CultureInfo.InvariantCulture, $"https://bulletin.example.org/u/{subscriberId}.{campaignId}.abcdefghijklmnopqrstuvwxyz012345");
+
+    public string ViewUrl(long subscriberId, long campaignId) =>
+        string.Create(CultureInfo.InvariantCulture, $"https://bulletin.example.org/v/{subscriberId}.{campaignId}.abcdefghijklmnopqrstuvwxyz012345");
+}
+
+/// <summary>A write-only stream that counts bytes: serialisation cost without I/O.</summary>
+internal sealed class CountingStream : Stream
+{
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => Position;
+    public override long Position { get; set; }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => Position += count;
+    public override void Write(ReadOnlySpan<byte> buffer) => Position += buffer.Length;
+}
+
+internal sealed record Options(int Port, int Count, int Connections, int Size, bool Nagle, bool Dkim)
+{
+    public static Options Parse(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        string? Value(string name) => list.IndexOf(name) is var i and >= 0 && i + 1 < list.Count ? list[i + 1] : null;
+        int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new Options(Int("--port", 2525), Int("--count", 20_000), Int("--connections", 4), Int("--size", 30_000),
+            list.Contains("--nagle"), list.Contains("--dkim"));
+    }
+}
+
+/// <summary>Personalisation + MIME serialisation of one ≈30 KB message, for BenchmarkDotNet.</summary>
+[MemoryDiagnoser]
+public class MimeBenchmarks
+{
+    private MessageFactory _messages = null!;
+    private ComposedVariant _variant = null!;
+    private readonly CountingStream _sink = new();
+    private int _i;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _messages = Program.Factory(dkim: false, Path.GetTempPath());
+        _variant = Program.Calibrate(_messages, 30_000);
+    }
+
+    [Benchmark]
+    public long PersonaliseAndSerialise()
+    {
+        var i = _i++;
+        var email = $"leader{i}@xuchang.gov.cn";
+        var values = new RecipientValues("王局长", "王建国", email, "https://bulletin.example.org/u/x", "https://bulletin.example.org/v/x");
+        var message = _messages.Create(_variant, new Recipient(email, "王建国", values), _messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
+        message.WriteTo(FormatOptions.Default, _sink);
+        return _sink.Length;
+    }
+}

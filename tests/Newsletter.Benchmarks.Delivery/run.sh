@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Delivery throughput benchmark (not a test): starts Postfix's smtp-sink on 127.0.0.1, sends N ≈30 KB personalised
+# Chinese messages through our engine (the real CampaignSender on a real SQLite outbox) with 1 and 4 connections, runs
+# smtp-source with the same size, count and sessions, and prints both rates and the ratio; then Nagle on (MailKit's
+# plain ConnectAsync), DKIM on, and personalisation + MIME alone.
+#   tests/Newsletter.Benchmarks.Delivery/run.sh [N]          (default N=20000)
+#   tests/Newsletter.Benchmarks.Delivery/run.sh memory [N]   (peak RSS of one N-recipient campaign; default 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+MODE=throughput
+if [ "${1:-}" = memory ]; then MODE=memory; shift; fi
+N=${1:-$([ $MODE = memory ] && echo 1000000 || echo 20000)}
+SIZE=30000
+PORT=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
+
+log() { printf '\033[1m[bench]\033[0m %s\n' "$*" >&2; }
+[ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] || { echo "Postfix's smtp-sink/smtp-source are missing: apt-get install postfix (tests/run.sh does it)" >&2; exit 1; }
+
+log "building (Release)"
+dotnet build "$ROOT/tests/Newsletter.Benchmarks.Delivery" -c Release -v quiet -nologo >/dev/null
+BENCH="dotnet $ROOT/tests/Newsletter.Benchmarks.Delivery/bin/Release/net10.0/Newsletter.Benchmarks.Delivery.dll"
+
+SINK_USER=(); [ "$(id -u)" = 0 ] && SINK_USER=(-u nobody)
+/usr/sbin/smtp-sink "${SINK_USER[@]}" 127.0.0.1:$PORT 1024 &
+SINK=$!
+trap 'kill $SINK 2>/dev/null || true' EXIT
+sleep 0.5
+log "smtp-sink on 127.0.0.1:$PORT (pid $SINK)"
+
+rate_of() { sed -n 's/.* rate=\([0-9]*\).*/\1/p'; }
+
+if [ $MODE = memory ]; then
+  log "memory: one campaign of $N recipients, 4 connections"
+  /usr/bin/time -v $BENCH send --port $PORT --count "$N" --connections 4 --size $SIZE 2> >(grep -E "Maximum resident|Elapsed" >&2)
+  exit 0
+fi
+
+log "ours, 1 connection, N=$N"
+OURS1=$($BENCH send --port $PORT --count "$N" --connections 1 --size $SIZE); echo "$OURS1"
+log "ours, 4 connections, N=$N"
+OURS4=$($BENCH send --port $PORT --count "$N" --connections 4 --size $SIZE); echo "$OURS4"
+
+log "smtp-source -s 4 -m $N -l $SIZE -d (connections kept open, as ours)"
+START=$(date +%s.%N)
+/usr/sbin/smtp-source -s 4 -m "$N" -l $SIZE -d -f bulletin@xcsti.example.org -t leader@xuchang.gov.cn 127.0.0.1:$PORT
+END=$(date +%s.%N)
+SRC=$(echo "$N / ($END - $START)" | bc -l | xargs printf '%.0f')
+echo "engine=smtp-source sessions=4 count=$N size=$SIZE seconds=$(echo "$END - $START" | bc -l | xargs printf '%.2f') rate=$SRC"
+
+R4=$(echo "$OURS4" | rate_of)
+echo "ratio ours(4 connections)/smtp-source = $(echo "$R4 / $SRC" | bc -l | xargs printf '%.2f')  (goal ≥ 0.80)"
+
+NN=$(( N < 2000 ? N : 2000 ))
+log "ours, 4 connections, Nagle on (plain ConnectAsync), N=$NN"
+$BENCH send --port $PORT --count "$NN" --connections 4 --size $SIZE --nagle
+ND=$(( N < 5000 ? N : 5000 ))
+log "ours, 4 connections, DKIM on, N=$ND"
+$BENCH send --port $PORT --count "$ND" --connections 4 --size $SIZE --dkim
+log "personalisation + MIME alone, one thread"
+$BENCH mime --count 50000 --size $SIZE
+$BENCH mime --count 5000 --size $SIZE --dkim

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using MimeKit;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Newsletter.Testing;
+
+namespace Newsletter.Core.Tests.Delivery;
+
+public sealed class MessageFactoryTests
+{
+    private static readonly SenderOptions Sender = new()
+    {
+        From = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>",
+        ReplyTo = "编辑部 <editor@xcsti.example.org>",
+        MessageIdDomain = "mail.xcsti.example.org",
+    };
+
+    private static readonly DateTimeOffset Date = new(2026, 11, 27, 16, 30, 0, TimeSpan.FromHours(8));
+
+    private static ComposedVariant Variant(string html = "<p>[[nl:salutation]]：正文</p><a href=\"[[nl:unsubscribe_url]]\">退订</a>",
+        string subject = "许昌竞争情报快递 2026年第1期") =>
+        new("municipal", subject, null, SlotTemplate.Parse(html), SlotTemplate.Parse("[[nl:salutation]]：正文\n退订：[[nl:unsubscribe_url]]\n"));
+
+    private static Recipient Recipient(string name = "王建国", string email = "wang@xuchang.gov.cn", string salutation = "王局长") =>
+        new(email, name, new RecipientValues(salutation, name, email, "https://bulletin.example.org/u/tok123", "https://bulletin.example.org/v/tok123"));
+
+    private static byte[] Wire(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        message.WriteTo(options, stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void The_message_has_every_header_of_a_well_behaved_bulk_mail()
+    {
+        var factory = new MessageFactory(Sender);
+        var id = factory.NewMessageId();
+        var message = factory.Create(Variant(), Recipient(), id, 42, Date);
+        var parsed = MimeMessage.Load(new MemoryStream(Wire(message)));
+
+        Assert.Equal("bulletin@xcsti.example.org", Assert.Single(parsed.From.Mailboxes).Address);
+        Assert.Equal("许昌市科学技术情报研究所", parsed.From.Mailboxes.Single().Name);
+        Assert.Equal("editor@xcsti.example.org", Assert.Single(parsed.ReplyTo.Mailboxes).Address);
+        var to = Assert.Single(parsed.To.Mailboxes);
+        Assert.Equal(("王建国", "wang@xuchang.gov.cn"), (to.Name, to.Address));
+        Assert.Empty(parsed.Cc);
+        Assert.Empty(parsed.Bcc);
+        Assert.Equal("许昌竞争情报快递 2026年第1期", parsed.Subject);
+        Assert.Equal(Date, parsed.Date);
+        Assert.Equal(id, parsed.MessageId);
+        Assert.Matches("^[0-9a-f]{32}@mail\\.xcsti\\.example\\.org$", id);
+        Assert.Equal("<bulletin.xcsti.example.org>", parsed.Headers["List-Id"]);
+        Assert.Equal("<https://bulletin.example.org/u/tok123>, <mailto:unsubscribe@xcsti.example.org?subject=unsubscribe>", parsed.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", parsed.Headers["List-Unsubscribe-Post"]);
+        Assert.Equal("bulk", parsed.Headers["Precedence"]);
+        Assert.Equal("42", parsed.Headers[MessageFactory.CampaignHeader]);
+
+        var alternative = Assert.IsType<MultipartAlternative>(parsed.Body);
+        Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
+        Assert.All(alternative, p => Assert.Equal("utf-8", p.ContentType.Charset));
+        Assert.Equal("王局长：正文\n退订：https://bulletin.example.org/u/tok123\n", parsed.TextBody);
+        Assert.Contains("<p>王局长：正文</p>", parsed.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Headers_on_the_wire_are_ascii_with_rfc2047_chinese_and_no_line_exceeds_998_octets()
+    {
+        var longLine = "<p>" + string.Concat(Enumerable.Repeat("许昌市新材料产业发展情况。", 3000)) + "</p>";
+        var message = new MessageFactory(Sender).Create(Variant(longLine), Recipient(), "id@x", 1, Date);
+        var wire = Wire(message);
+        var text = Encoding.UTF8.GetString(wire);
+        var headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var headers = text[..headerEnd];
+
+        Assert.True(wire.Take(Encoding.UTF8.GetByteCount(headers)).All(b => b < 128), "headers must be 7-bit");
+        Assert.Matches("(?im)^Subject: =\\?utf-8\\?[bq]\\?", headers);
+        Assert.Matches("(?im)^To: =\\?utf-8\\?[bq]\\?.*<wang@xuchang.gov.cn>", headers);
+        Assert.True(wire.All(b => b < 128), "base64 bodies keep the whole message 7-bit");
+        var lines = text.Split("\r\n");
+        Assert.All(lines, line => Assert.True(Encoding.UTF8.GetByteCount(line) <= 998, $"line of {line.Length} chars"));
+        Assert.Contains(longLine, MimeMessage.Load(new MemoryStream(wire)).HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("王\r\nBcc: evil@example.org")]
+    [InlineData("王\nBcc: evil@example.org")]
+    [InlineData("王\rBcc: evil@example.org")]
+    [InlineData("王\u0085Bcc: evil@example.org")]
+    [InlineData("\"王\" <evil@example.org>, x")]
+    public void No_subscriber_field_can_inject_a_header_or_a_recipient(string name)
+    {
+        var recipient = new Recipient("wang@xuchang.gov.cn", name,
+            new RecipientValues(name, name, "wang@xuchang.gov.cn", "https://bulletin.example.org/u/a\r\nBcc: evil@example.org", "https://v"));
+        var message = new MessageFactory(Sender).Create(Variant(subject: "快递\r\nBcc: evil@example.org"), recipient, "id@x", 1, Date);
+        var wire = Encoding.UTF8.GetString(Wire(message));
+        var headers = wire[..wire.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+
+        Assert.DoesNotMatch("(?im)^Bcc:", headers);
+        var parsed = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(wire)));
+        Assert.Empty(parsed.Bcc);
+        Assert.Equal("wang@xuchang.gov.cn", Assert.Single(parsed.To.Mailboxes).Address);
+        Assert.DoesNotContain(parsed.Headers, h => h.Field.Equals("Bcc", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Html_in_a_name_is_escaped_in_the_html_part()
+    {
+        var message = new MessageFactory(Sender).Create(Variant("<p>[[nl:salutation]]</p>"), Recipient(salutation: "<img src=x onerror=alert(1)>"), "id@x", 1, Date);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verp_puts_the_recipient_into_the_envelope_sender_and_is_off_by_default()
+    {
+        var verp = new MessageFactory(Sender with { VerpReturnPath = "bounces+{local}={domain}@xcsti.example.org" });
+        Assert.Equal("bounces+wang.jg=xuchang.gov.cn@xcsti.example.org", verp.EnvelopeFrom("wang.jg@xuchang.gov.cn").Address);
+        Assert.Equal("bulletin@xcsti.example.org", new MessageFactory(Sender).EnvelopeFrom("wang@xuchang.gov.cn").Address);
+        Assert.Throws<ArgumentException>(() => new MessageFactory(Sender with { VerpReturnPath = "bounces@example.org" }));
+    }
+
+    [Fact]
+    public void Test_sends_have_the_prefix_and_no_campaign_header()
+    {
+        var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "id@x", 0, Date, "[测试]");
+        Assert.Equal("[测试] 许昌竞争情报快递 2026年第1期", message.Subject);
+        Assert.Null(message.Headers[MessageFactory.CampaignHeader]);
+    }
+
+    [Fact]
+    public void A_bad_from_address_is_refused_with_the_setting_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new MessageFactory(new SenderOptions { From = "not an address" }));
+        Assert.Contains("Sender:From", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dkim_signatures_verify_with_an_independent_verifier_and_break_when_the_message_changes()
+    {
+        using var keys = new TempDirectory("dkim");
+        using var rsa = RSA.Create(2048);
+        var keyFile = keys.File("dkim.pem");
+        File.WriteAllText(keyFile, rsa.ExportRSAPrivateKeyPem());
+        var publicKey = Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo());
+        var factory = new MessageFactory(Sender, new DkimOptions { Domain = "xcsti.example.org", Selector = "bulletin2026", KeyFile = keyFile });
+        Assert.True(factory.Signs);
+
+        var message = factory.Create(Variant(), Recipient(), factory.NewMessageId(), 7, Date);
+        var signature = message.Headers[HeaderId.DkimSignature];
+        Assert.NotNull(signature);
+        var tags = signature.Replace("\r\n", "", StringComparison.Ordinal).Split(';').Select(t => t.Trim().Split('=', 2)).ToDictionary(t => t[0], t => t.Length > 1 ? t[1] : "");
+        Assert.Equal("rsa-sha256", tags["a"]);
+        Assert.Equal("xcsti.example.org", tags["d"]);
+        Assert.Equal("bulletin2026", tags["s"]);
+        var signed = tags["h"].Split(':').Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
+        Assert.Superset(MessageFactory.SignedHeaders.Select(h => h.ToLowerInvariant()).ToHashSet(), signed);
+
+        var wire = Wire(message);
+        Assert.Equal("pass", DkimVerify(wire, publicKey));
+        var tampered = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(wire).Replace("List-Unsubscribe: <https://bulletin.example.org/u/tok123>", "List-Unsubscribe: <https://evil.example.org/u/tok123>", StringComparison.Ordinal));
+        Assert.NotEqual(wire, tampered);
+        Assert.Equal("fail", DkimVerify(tampered, publicKey));
+    }
+
+    [Fact]
+    public void An_unreadable_dkim_key_is_refused_with_the_setting_name()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new MessageFactory(Sender,
+            new DkimOptions { Domain = "xcsti.example.org", Selector = "s", KeyFile = "/nonexistent/dkim.pem" }));
+        Assert.Contains("Dkim:KeyFile", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Debian's python3-dkim (dkimpy), with the DNS lookup answered by our public key.</summary>
+    internal static string DkimVerify(byte[] message, string publicKeyBase64)
+    {
+        const string python = "/usr/bin/python3";
+        const string script = """
+            import sys, dkim
+            key = sys.argv[1]
+            msg = sys.stdin.buffer.read()
+            ok = dkim.verify(msg, dnsfunc=lambda name, timeout=5: ("v=DKIM1; k=rsa; p=" + key).encode())
+            print("pass" if ok else "fail")
+            """;
+        var check = Process.Start(new ProcessStartInfo(python, ["-c", "import dkim"]) { RedirectStandardError = true })!;
+        check.WaitForExit();
+        if (check.ExitCode != 0)
+        {
+            throw new InvalidOperationException("python3-dkim is needed by this test (apt-get install python3-dkim); tests/run.sh installs it.");
+        }
+        var start = new ProcessStartInfo(python, ["-c", script, publicKeyBase64])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        process.StandardInput.BaseStream.Write(message);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException("dkim verifier failed: " + error);
+    }
+}

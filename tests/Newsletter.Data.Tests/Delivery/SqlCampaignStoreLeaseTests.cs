@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Newsletter.Core.Delivery;
+
+namespace Newsletter.Data.Tests.Delivery;
+
+/// <summary>Claims with leases, on both engines: no row is leased twice, and expired leases become claimable again.</summary>
+public abstract class SqlCampaignStoreLeaseTests<TDatabase> where TDatabase : TestDatabase, new()
+{
+    [Fact]
+    public async Task Concurrent_claimers_never_lease_the_same_row()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 500);
+        var campaign = await fixture.NewCampaignAsync();
+        var seen = new ConcurrentDictionary<long, string>();
+        var duplicates = new ConcurrentBag<long>();
+        var now = DateTimeOffset.UtcNow;
+
+        // Four claimers, each with its own connection pool (as separate processes would have on PostgreSQL).
+        var claimers = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            await using var database = new NewsletterDatabase(DatabaseOptionsOf(fixture));
+            var store = new Newsletter.Data.Delivery.SqlCampaignStore(database, new Newsletter.Data.Audience.SqlSubscriberStore(database, TimeProvider.System), TimeProvider.System);
+            var owner = $"claimer-{i}";
+            while (await store.ClaimAsync(campaign.Id, owner, 25, now, now + TimeSpan.FromMinutes(5)) is { Count: > 0 } batch)
+            {
+                foreach (var entry in batch)
+                {
+                    if (!seen.TryAdd(entry.Id, owner))
+                    {
+                        duplicates.Add(entry.Id);
+                    }
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(claimers);
+
+        Assert.Empty(duplicates);
+        Assert.Equal(500, seen.Count);
+    }
+
+    [Fact]
+    public async Task An_expired_lease_makes_the_row_claimable_again_and_recording_releases_it()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 5);
+        var campaign = await fixture.NewCampaignAsync();
+        var t0 = DateTimeOffset.UtcNow;
+        var first = await fixture.Campaigns.ClaimAsync(campaign.Id, "a", 3, t0, t0 + TimeSpan.FromMinutes(1));
+        Assert.Equal(3, first.Count);
+
+        var during = await fixture.Campaigns.ClaimAsync(campaign.Id, "b", 10, t0 + TimeSpan.FromSeconds(30), t0 + TimeSpan.FromMinutes(2));
+        Assert.Equal(2, during.Count);
+        Assert.Empty(first.Select(e => e.Id).Intersect(during.Select(e => e.Id)));
+        Assert.Equal(["a", "b"], (await fixture.Campaigns.ListLeaseOwnersAsync(campaign.Id)).Order());
+
+        var after = await fixture.Campaigns.ClaimAsync(campaign.Id, "c", 10, t0 + TimeSpan.FromMinutes(1.5), t0 + TimeSpan.FromMinutes(3));
+        Assert.Equal(first.Select(e => e.Id).Order(), after.Select(e => e.Id).Order());
+        // The same row keeps its Message-ID when it is claimed again: a re-send is recognisable as a duplicate.
+        Assert.Equal(first.Select(e => e.MessageId).Order(), after.Select(e => e.MessageId).Order());
+
+        var at = t0 + TimeSpan.FromMinutes(1.6);
+        await fixture.Campaigns.RecordAsync([.. after.Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 ok", at, null, false))]);
+        await fixture.Campaigns.ReleaseAsync("b");
+        Assert.Empty(await fixture.Campaigns.ListLeaseOwnersAsync(campaign.Id));
+        var rest = await fixture.Campaigns.ClaimAsync(campaign.Id, "d", 10, at, at + TimeSpan.FromMinutes(1));
+        Assert.Equal(during.Select(e => e.Id).Order(), rest.Select(e => e.Id).Order());
+    }
+
+    [Fact]
+    public async Task Deferred_rows_are_due_at_their_next_attempt_and_retry_failed_requeues_failures()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 2);
+        var campaign = await fixture.NewCampaignAsync();
+        var t0 = DateTimeOffset.UtcNow;
+        var claimed = await fixture.Campaigns.ClaimAsync(campaign.Id, "a", 10, t0, t0 + TimeSpan.FromMinutes(1));
+        await fixture.Campaigns.RecordAsync([
+            new DeliveryRecord(claimed[0].Id, claimed[0].SubscriberId, OutboxStatus.Deferred, 1, "451 later", t0, t0 + TimeSpan.FromMinutes(10), false),
+            new DeliveryRecord(claimed[1].Id, claimed[1].SubscriberId, OutboxStatus.Failed, 1, "550 5.1.1 no such user", t0, null, true),
+        ]);
+
+        Assert.Empty(await fixture.Campaigns.ClaimAsync(campaign.Id, "b", 10, t0 + TimeSpan.FromMinutes(5), t0 + TimeSpan.FromMinutes(6)));
+        Assert.Equal(t0 + TimeSpan.FromMinutes(10), (await fixture.Campaigns.NextDeferredAsync(campaign.Id))!.Value, TimeSpan.FromMilliseconds(1));
+        var due = Assert.Single(await fixture.Campaigns.ClaimAsync(campaign.Id, "b", 10, t0 + TimeSpan.FromMinutes(11), t0 + TimeSpan.FromMinutes(12)));
+        Assert.Equal(claimed[0].Id, due.Id);
+        Assert.Equal(1, due.Attempts);
+
+        var failures = await fixture.Campaigns.ListFailuresAsync(campaign.Id, 10);
+        Assert.Contains(failures, f => f.Status == OutboxStatus.Failed && f.Reply == "550 5.1.1 no such user" && f.Email == fixture.Emails[1]);
+        Assert.Equal(1, await fixture.Campaigns.RetryFailedAsync(campaign.Id));
+        var again = await fixture.Campaigns.FindEntryAsync(campaign.Id, claimed[1].SubscriberId);
+        // The hard bounce marked the subscriber: the retried row will be skipped, not sent.
+        Assert.False(again!.SubscriberActive);
+    }
+
+    private static DatabaseOptions DatabaseOptionsOf(DeliveryFixture fixture) =>
+        fixture.Database.Provider == DatabaseProvider.Postgres
+            ? new DatabaseOptions { Provider = "postgres", ConnectionString = fixture.Database.ConnectionString }
+            : new DatabaseOptions { ConnectionString = fixture.Database.ConnectionString };
+}
+
+public sealed class SqliteCampaignStoreLeaseTests : SqlCampaignStoreLeaseTests<SqliteTestDatabase>;
+
+public sealed class PostgresCampaignStoreLeaseTests : SqlCampaignStoreLeaseTests<PostgresTestDatabase>;

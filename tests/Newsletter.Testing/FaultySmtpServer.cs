@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Newsletter.Testing;
+
+/// <summary>
+/// What <see cref="FaultySmtpServer"/> does wrong, each a probability per command (0–1), drawn from a seeded random.
+/// </summary>
+public sealed record SmtpFaults
+{
+    /// <summary>421 on MAIL FROM, then the connection is closed.</summary>
+    public double ShutdownOnMail { get; init; }
+
+    /// <summary>451 on RCPT.</summary>
+    public double TemporaryOnRcpt { get; init; }
+
+    /// <summary>452 on RCPT.</summary>
+    public double InsufficientStorageOnRcpt { get; init; }
+
+    /// <summary>451 after the message data (the message is not accepted).</summary>
+    public double TemporaryAfterData { get; init; }
+
+    /// <summary>The connection is dropped in the middle of the message data.</summary>
+    public double DropMidData { get; init; }
+
+    /// <summary>No answer to the end of data for <see cref="StallTime"/>, then the connection is dropped (not accepted).</summary>
+    public double StallAfterData { get; init; }
+
+    public TimeSpan StallTime { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Recipients refused with 550 on RCPT.</summary>
+    public IReadOnlySet<string> RejectedRecipients { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every MAIL FROM gets this 5xx reply (e.g. <c>554 5.7.1 sender blocked</c>), or null.</summary>
+    public string? RejectAllMail { get; init; }
+
+    /// <summary>Advertise AUTH and refuse every attempt with 535.</summary>
+    public bool RefuseAuthentication { get; init; }
+
+    /// <summary>A pause before each accepted message's 250, to slow the server down.</summary>
+    public TimeSpan AcceptDelay { get; init; }
+}
+
+/// <summary>
+/// A small SMTP server on loopback (ours, TcpListener-based) that injects faults: random 421/451/452, 550 for chosen
+/// recipients, dropped connections mid-DATA and stalls. It records each message it accepted (answered 250 after
+/// DATA) by Message-ID, so tests can check that every deliverable message arrived exactly once.
+/// </summary>
+public sealed class FaultySmtpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly SmtpFaults _faults;
+    private readonly Random _random;
+    private readonly Lock _randomLock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _acceptLoop;
+    private readonly ConcurrentBag<Task> _connections = [];
+    private int _connectionCount;
+
+    public FaultySmtpServer(SmtpFaults faults, int seed)
+    {
+        _faults = faults;
+        _random = new Random(seed);
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start(512);
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public string Host => "127.0.0.1";
+
+    public int Port { get; }
+
+    /// <summary>Accepted messages: Message-ID (without brackets) → how many times.</summary>
+    public ConcurrentDictionary<string, int> Accepted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many faults of each kind were injected (by reply code or "drop"/"stall").</summary>
+    public ConcurrentDictionary<string, int> Injected { get; } = new(StringComparer.Ordinal);
+
+    public int Connections => Volatile.Read(ref _connectionCount);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+        await Task.WhenAll(_connections.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            Interlocked.Increment(ref _connectionCount);
+            _connections.Add(Task.Run(() => ServeAsync(client)));
+        }
+    }
+
+    private bool Roll(double probability)
+    {
+        if (probability <= 0)
+        {
+            return false;
+        }
+        lock (_randomLock)
+        {
+            return _random.NextDouble() < probability;
+        }
+    }
+
+    private void Count(string kind) => Injected.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using var _ = client;
+        client.NoDelay = true;
+        var stream = client.GetStream();
+        var reader = new StreamReader(stream, Encoding.Latin1, false, 64 * 1024);
+        var ct = _stop.Token;
+        async Task Reply(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), ct);
+        try
+        {
+            await Reply("220 faulty.test ESMTP");
+            string? sender = null;
+            var recipients = new List<string>();
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                var verb = line.Length >= 4 ? line[..4].ToUpperInvariant() : line.ToUpperInvariant();
+                switch (verb)
+                {
+                    case "EHLO":
+                        await Reply(_faults.RefuseAuthentication ? "250-faulty.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME" : "250-faulty.test\r\n250 8BITMIME");
+                        break;
+                    case "HELO":
+                        await Reply("250 faulty.test");
+                        break;
+                    case "AUTH":
+                        await Reply("535 5.7.8 authentication credentials invalid");
+                        break;
+                    case "MAIL":
+                        if (_faults.RejectAllMail is { } rejection)
+                        {
+                            Count(rejection[..3]);
+                            await Reply(rejection);
+                            break;
+                        }
+                        if (Roll(_faults.ShutdownOnMail))
+                        {
+                            Count("421");
+                            await Reply("421 4.3.2 service shutting down");
+                            return;
+                        }
+                        sender = line;
+                        recipients.Clear();
+                        await Reply("250 2.1.0 ok");
+                        break;
+                    case "RCPT":
+                        var address = Address(line);
+                        if (_faults.RejectedRecipients.Contains(address))
+                        {
+                            Count("550");
+                            await Reply("550 5.1.1 <" + address + ">: no such user");
+                        }
+                        else if (Roll(_faults.TemporaryOnRcpt))
+                        {
+                            Count("451");
+                            await Reply("451 4.3.0 try again later");
+                        }
+                        else if (Roll(_faults.InsufficientStorageOnRcpt))
+                        {
+                            Count("452");
+                            await Reply("452 4.5.3 insufficient system storage");
+                        }
+                        else
+                        {
+                            recipients.Add(address);
+                            await Reply("250 2.1.5 ok");
+                        }
+                        break;
+                    case "DATA":
+                        if (sender is null || recipients.Count == 0)
+                        {
+                            await Reply("503 5.5.1 need MAIL and RCPT first");
+                            break;
+                        }
+                        await Reply("354 end with <CRLF>.<CRLF>");
+                        var drop = Roll(_faults.DropMidData);
+                        string? messageId = null;
+                        var inHeaders = true;
+                        var lines = 0;
+                        while (await reader.ReadLineAsync(ct) is { } data)
+                        {
+                            if (data == ".")
+                            {
+                                break;
+                            }
+                            if (drop && ++lines == 20)
+                            {
+                                Count("drop");
+                                return;   // closes the socket mid-DATA
+                            }
+                            if (inHeaders)
+                            {
+                                if (data.Length == 0)
+                                {
+                                    inHeaders = false;
+                                }
+                                else if (data.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase))
+                                {
+                                    messageId = data["Message-ID:".Length..].Trim().Trim('<', '>');
+                                }
+                            }
+                        }
+                        if (Roll(_faults.StallAfterData))
+                        {
+                            Count("stall");
+                            await Task.Delay(_faults.StallTime, ct);
+                            return;   // never answered: the client timed out
+                        }
+                        if (Roll(_faults.TemporaryAfterData))
+                        {
+                            Count("451-data");
+                            await Reply("451 4.3.0 local error in processing");
+                        }
+                        else
+                        {
+                            if (_faults.AcceptDelay > TimeSpan.Zero)
+                            {
+                                await Task.Delay(_faults.AcceptDelay, ct);
+                            }
+                            Accepted.AddOrUpdate(messageId ?? "(none)", 1, (_, n) => n + 1);
+                            await Reply("250 2.0.0 queued as " + Guid.NewGuid().ToString("N")[..10]);
+                        }
+                        sender = null;
+                        recipients.Clear();
+                        break;
+                    case "RSET":
+                        sender = null;
+                        recipients.Clear();
+                        await Reply("250 2.0.0 ok");
+                        break;
+                    case "NOOP":
+                        await Reply("250 2.0.0 ok");
+                        break;
+                    case "QUIT":
+                        await Reply("221 2.0.0 bye");
+                        return;
+                    default:
+                        await Reply("502 5.5.2 command not recognised");
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // The client went away, or the server is stopping.
+        }
+    }
+
+    private static string Address(string line)
+    {
+        var start = line.IndexOf('<', StringComparison.Ordinal);
+        var end = line.IndexOf('>', StringComparison.Ordinal);
+        return start >= 0 && end > start ? line[(start + 1)..end] : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
+}
