@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core;
+using Newsletter.Core.Scheduling;
 using Newsletter.Data;
+using Newsletter.Data.Scheduling;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
@@ -65,6 +67,9 @@ public static class NewsletterWeb
         services.AddSingleton<UiText>();
         services.AddSingleton<Display>();
         services.AddSingleton<SignInService>();
+        // The scheduler's editor side (schedule, mark ready); serve adds the Quartz host on top (AddNewsletterScheduling).
+        services.AddScheduleStore();
+        services.AddScheduleManagement(configuration);
         services.AddSingleton<UploadedIssueStore>();
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Scheduling;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
 using Newsletter.Web.Issues;
@@ -15,7 +16,7 @@ namespace Newsletter.Web.Pages.Issues;
 /// segment's variant at 640 and 375 px, test sends, "ready", and (admins) scheduling or sending it now.
 /// </summary>
 public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, IssuePublisher publisher,
-    CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
+    CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
 {
     public UploadedIssue? Issue { get; private set; }
 
@@ -52,6 +53,16 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         if (!Review!.IsValid)
         {
             Messages.Errors.Add(text["issue.fix_first"]);
+            return Page();
+        }
+        try
+        {
+            // Ready for the scheduler's recurring plans too (they publish the newest ready issue).
+            await scheduler.MarkReadyAsync(Issue!.Path, ct);
+        }
+        catch (IssueRejectedException e)
+        {
+            Messages.Errors.Add(e.Message);
             return Page();
         }
         await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
@@ -111,27 +122,38 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             }
         }
 
-        PreparedCampaign prepared;
+        Campaign campaign;
         try
         {
-            prepared = await publisher.PrepareAsync(Issue!.Path, targets, now ? CampaignState.Running : CampaignState.Scheduled, when, ct);
+            if (now)
+            {
+                var prepared = await publisher.PrepareAsync(Issue!.Path, targets, CampaignState.Running, null, ct);
+                if (!prepared.Created)
+                {
+                    Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
+                    return Page();
+                }
+                campaign = prepared.Campaign;
+                runner.Enqueue(campaign.Id);
+            }
+            else
+            {
+                // The scheduler's own entry point: a running serve fires it at its time.
+                campaign = await scheduler.ScheduleAsync(Issue!.Path, targets, when!.Value, ct);
+            }
+        }
+        catch (ScheduleRejectedException e)
+        {
+            Messages.Errors.Add($"{e.Message} — {e.Hint}");
+            return Page();
         }
         catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
         {
             Messages.Errors.Add(e.Message);
             return Page();
         }
-        if (!prepared.Created)
-        {
-            Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
-            return Page();
-        }
-        await issues.SetStateAsync(id, UploadedIssueState.Ready, prepared.Issue.Subject, ct);
-        if (now)
-        {
-            runner.Enqueue(prepared.Campaign.Id);
-        }
-        return Redirect($"/Campaigns/Details/{prepared.Campaign.Id}");
+        await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
+        return Redirect($"/Campaigns/Details/{campaign.Id}");
     }
 
     private async Task<ComposedVariant?> ComposeAsync(string segment, CancellationToken ct)
