@@ -15,7 +15,7 @@ namespace Newsletter.Web.Pages.Issues;
 /// One uploaded issue: its mistakes with line numbers, the review of a plain-text import, previews of every
 /// segment's variant at 640 and 375 px, test sends, "ready", and (admins) scheduling or sending it now.
 /// </summary>
-public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, IssuePublisher publisher,
+public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, TestSender testSender, IssuePublisher publisher,
     CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
 {
     public UploadedIssue? Issue { get; private set; }
@@ -24,7 +24,7 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
 
     public PageMessages Messages { get; } = new();
 
-    public IReadOnlyList<TestSendOutcome> TestOutcomes { get; private set; } = [];
+    public IReadOnlyList<TestSendResult> TestOutcomes { get; private set; } = [];
 
     /// <summary>The addresses in the test-send box: what was typed, else the editors' test list.</summary>
     public string Addresses { get; private set; } = "";
@@ -83,16 +83,31 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             Messages.Errors.Add(text["test.no_addresses"]);
             return Page();
         }
-        if (valid.Count > TestSends.MaxAddresses)
+        if (valid.Count > TestSender.MaxRecipients)
         {
-            Messages.Errors.Add(text.Format("test.too_many", TestSends.MaxAddresses));
+            Messages.Errors.Add(text.Format("test.too_many", TestSender.MaxRecipients));
             return Page();
         }
-        var variant = await ComposeAsync(segment ?? "", ct);
-        if (variant is null) return Page();
-        TestOutcomes = await tests.SendAsync(variant, valid, ct);
-        var sent = TestOutcomes.Count(o => o.Sent);
-        Messages.Notices.Add(text.Format("test.summary", sent, TestOutcomes.Count, variant.Subject));
+        if (!Review!.IsValid)
+        {
+            Messages.Errors.Add(text["issue.fix_first"]);
+            return Page();
+        }
+        try
+        {
+            // Core's test sender: the exact message of the variant, "[测试]" subject, logged apart from campaigns.
+            var report = await testSender.SendAsync(new TestSendRequest(Issue!.Path, segment, valid, null), ct);
+            TestOutcomes = report.Results;
+            Messages.Notices.Add(text.Format("test.summary", TestOutcomes.Count(o => o.Delivered), TestOutcomes.Count, report.Subject));
+        }
+        catch (TestSendException e)
+        {
+            Messages.Errors.Add($"{e.Message} — {e.Hint}");
+        }
+        catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
+        {
+            Messages.Errors.Add(e.Message);
+        }
         return Page();
     }
 
@@ -154,21 +169,6 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         }
         await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
         return Redirect($"/Campaigns/Details/{campaign.Id}");
-    }
-
-    private async Task<ComposedVariant?> ComposeAsync(string segment, CancellationToken ct)
-    {
-        try
-        {
-            var variant = await reviews.ComposeAsync(Issue!.Path, segment, ct);
-            if (variant is null) Messages.Errors.Add(text["issue.fix_first"]);
-            return variant;
-        }
-        catch (TemplateException e)
-        {
-            Messages.Errors.Add(e.Message);
-            return null;
-        }
     }
 
     private async Task<bool> LoadAsync(long id, CancellationToken ct)
