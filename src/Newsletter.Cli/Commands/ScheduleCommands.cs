@@ -153,13 +153,6 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
     }
 }
 
-internal class CampaignIdSettings : GlobalSettings
-{
-    [CommandArgument(0, "<id>")]
-    [Description("The campaign id (see `newsletter schedule list`).")]
-    public long Id { get; init; }
-}
-
 internal sealed class ScheduleCancelCommand : AsyncCommand<CampaignIdSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CampaignIdSettings settings, CancellationToken cancellationToken)
