@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -140,6 +141,9 @@ public static class NewsletterWeb
 
     public static WebApplication MapNewsletterWeb(this WebApplication app)
     {
+        // Behind a reverse proxy on this machine (the default trusts loopback proxies only): the client's scheme and
+        // address, so cookies are Secure when the proxy speaks https.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.UseExceptionHandler("/Error");
         app.UseStatusCodePages(context =>
         {

@@ -62,3 +62,33 @@ public sealed class CampaignPageTests(WebAppFixture fixture) : IClassFixture<Web
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+public sealed class CampaignReportTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
+{
+    private WebApp App => fixture.App;
+
+    [Fact]
+    public async Task The_report_counts_failures_and_lists_them_with_the_smtp_reply()
+    {
+        var failing = await App.AddSubscriberAsync($"fail-{Guid.NewGuid():N}@example.org", "失败", "enterprise");
+        await App.AddSubscriberAsync($"ok-{Guid.NewGuid():N}@example.org", "成功", "enterprise");
+        var upload = await App.UploadSampleAsync();
+        var campaigns = App.Services.GetRequiredService<ICampaignStore>();
+        var campaign = (await App.Services.GetRequiredService<IssuePublisher>()
+            .PrepareAsync(upload.Path, ["enterprise"], CampaignState.Running, null)).Campaign;
+        var now = DateTimeOffset.UtcNow;
+        var claimed = await campaigns.ClaimAsync(campaign.Id, "test", 10, now, now.AddMinutes(5));
+        await campaigns.RecordAsync([.. claimed.Select(e => e.SubscriberId == failing.Id
+            ? new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Failed, 1, "550 5.1.1 <fail> mailbox unavailable", now, null, false)
+            : new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 2.0.0 Ok", now, null, false))]);
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+
+        var html = await editor.GetStringAsync($"/Campaigns/Details/{campaign.Id}");
+
+        Assert.Contains(failing.Email, html);
+        Assert.Contains("550 5.1.1 &lt;fail&gt; mailbox unavailable", html);
+        Assert.Contains("class=\"bar-failed\" data-value=\"1\"", html);
+        Assert.Contains("class=\"bar-sent\" data-value=\"1\"", html);
+        Assert.Contains("<meta http-equiv=\"refresh\" content=\"3\">", html);
+    }
+}
