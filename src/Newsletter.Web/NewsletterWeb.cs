@@ -2,11 +2,14 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core;
+using Newsletter.Core.Scheduling;
 using Newsletter.Data;
+using Newsletter.Data.Scheduling;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
@@ -24,6 +27,27 @@ public static class NewsletterWeb
 {
     /// <summary>The default address of <c>newsletter serve</c>.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// The builder <c>newsletter serve</c> hosts the app with: only <paramref name="configuration"/> as settings (the
+    /// CLI's contract: appsettings.json, <c>NEWSLETTER_*</c>, <c>--config</c>), listening on <paramref name="urls"/>
+    /// (semicolon-separated; default the <c>urls</c> setting, else <see cref="DefaultUrls"/>).
+    /// Add services (<see cref="AddNewsletterWeb"/> and the host's own), build, then <see cref="MapNewsletterWeb"/>.
+    /// </summary>
+    /// <param name="contentRoot">What relative paths (the SQLite file, uploads) are relative to; default the current folder.</param>
+    public static WebApplicationBuilder CreateBuilder(IConfiguration configuration, string? urls, string? contentRoot = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = contentRoot ?? Directory.GetCurrentDirectory(),
+            ApplicationName = typeof(NewsletterWeb).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls);
+        return builder;
+    }
 
     /// <summary>Adds data, core and web services to <paramref name="builder"/> and builds the mapped app.</summary>
     public static WebApplication Create(WebApplicationBuilder builder)
@@ -44,6 +68,9 @@ public static class NewsletterWeb
         services.AddSingleton<UiText>();
         services.AddSingleton<Display>();
         services.AddSingleton<SignInService>();
+        // The scheduler's editor side (schedule, mark ready); serve adds the Quartz host on top (AddNewsletterScheduling).
+        services.AddScheduleStore();
+        services.AddScheduleManagement(configuration);
         services.AddSingleton<UploadedIssueStore>();
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();
@@ -114,6 +141,9 @@ public static class NewsletterWeb
 
     public static WebApplication MapNewsletterWeb(this WebApplication app)
     {
+        // Behind a reverse proxy on this machine (the default trusts loopback proxies only): the client's scheme and
+        // address, so cookies are Secure when the proxy speaks https.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         app.UseExceptionHandler("/Error");
         app.UseStatusCodePages(context =>
         {

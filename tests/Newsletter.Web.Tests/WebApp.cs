@@ -48,12 +48,6 @@ public sealed partial class WebApp : IAsyncDisposable
         var folder = new TempDirectory("web-test");
         var port = SmtpSink.FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Production",
-            ContentRootPath = folder.Path,
-            ApplicationName = typeof(NewsletterWeb).Assembly.GetName().Name,
-        });
         var config = new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = $"Data Source={folder.File("newsletter.db")}",
@@ -71,9 +65,8 @@ public sealed partial class WebApp : IAsyncDisposable
         {
             config[key] = value;
         }
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.WebHost.UseUrls(baseUrl);
+        // The same builder as `newsletter serve`, with the settings of this test.
+        var builder = NewsletterWeb.CreateBuilder(new ConfigurationBuilder().AddInMemoryCollection(config).Build(), baseUrl, folder.Path);
         builder.Logging.ClearProviders();
         var app = NewsletterWeb.Create(builder);
         await app.StartAsync();

@@ -8,6 +8,8 @@ using Newsletter.Core;
 using Newsletter.Core.Scheduling;
 using Newsletter.Data;
 using Newsletter.Data.Scheduling;
+using Newsletter.Web;
+using Microsoft.AspNetCore.Builder;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -26,7 +28,7 @@ internal static class ServeCommands
 internal sealed class ServeSettings : GlobalSettings
 {
     [CommandOption("--urls <URLS>")]
-    [Description("Addresses the web admin listens on (semicolon-separated), e.g. http://127.0.0.1:5080. Accepted now; used once the web admin is part of serve.")]
+    [Description("Addresses the web admin listens on (semicolon-separated). Default: the `urls` setting, else http://127.0.0.1:5080.")]
     public string? Urls { get; init; }
 }
 
@@ -42,30 +44,22 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         var database = new NewsletterDatabase(DatabaseOptions.From(configuration));
         await database.EnsureMigratedAsync(cancellationToken);
 
-        using var host = Build(configuration, database, settings.Urls);
+        await using var host = Build(configuration, database, settings.Urls);
         var options = host.Services.GetRequiredService<SchedulingOptions>();
         options.Zone();
         var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
         AnsiConsole.MarkupLineInterpolated(
-            $"serving: scheduler on {database.Provider.ToString().ToLowerInvariant()} ({(clustered ? "clustered" : "single node")}), node {SchedulerNode.Current.Name}, times in {options.TimeZone}; Ctrl-C stops");
+            $"serving: scheduler on {database.Provider.ToString().ToLowerInvariant()} ({(clustered ? "clustered" : "single node")}), node {SchedulerNode.Current.Name}, times in {options.TimeZone}; web admin on {settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls}; Ctrl-C stops");
         await host.RunAsync(cancellationToken);
         AnsiConsole.MarkupLine("stopped");
         return NewsletterApp.Ok;
     }
 
     /// <summary>The host, as a table of contents: one line per feature.</summary>
-    private static IHost Build(IConfigurationRoot configuration, NewsletterDatabase database, string? urls)
+    private static WebApplication Build(IConfigurationRoot configuration, NewsletterDatabase database, string? urls)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            ContentRootPath = Directory.GetCurrentDirectory(),
-            DisableDefaults = true,
-        });
-        builder.Configuration.AddConfiguration(configuration);
-        if (urls is not null)
-        {
-            builder.Configuration["urls"] = urls;
-        }
+        var builder = NewsletterWeb.CreateBuilder(configuration, urls);
+        builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Quartz", LogLevel.Warning)
@@ -77,6 +71,9 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         builder.Services.AddScheduleStore();
         builder.Services.AddNewsletterCore(configuration);
         builder.Services.AddNewsletterScheduling(configuration, SchedulingDataExtensions.JobStore(database));
-        return builder.Build();
+        builder.Services.AddNewsletterWeb(configuration);
+        var app = builder.Build();
+        app.MapNewsletterWeb();
+        return app;
     }
 }

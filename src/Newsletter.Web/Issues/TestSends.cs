@@ -1,21 +1,16 @@
 using MimeKit;
 using Newsletter.Core.Audience;
-using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 
 namespace Newsletter.Web.Issues;
 
-/// <summary>What became of a test message to one address.</summary>
-public sealed record TestSendOutcome(string Email, bool Sent, string Reply);
-
 /// <summary>
-/// Sends a variant of an uploaded issue to a few addresses with the subject prefixed <c>[测试]</c>, through the
-/// configured transport, without creating a campaign. Addresses on the list get their own name and salutation.
+/// The test-send form's side of test sends: the addresses offered by default and the parsing of typed ones.
+/// Sending is Core's <see cref="TestSender"/>.
 /// </summary>
-public sealed class TestSends(ISubscriberStore subscribers, IMailTransport transport, MessageFactory messages, TimeProvider time)
+public sealed class TestSends(ISubscriberStore subscribers)
 {
-    public const string SubjectPrefix = "[测试]";
-    public const int MaxAddresses = 50;
+    public const int MaxAddresses = TestSender.MaxRecipients;
 
     /// <summary>The active members of the editors' test list (segment <c>test-recipients</c>).</summary>
     public async Task<IReadOnlyList<string>> DefaultAddressesAsync(CancellationToken ct) =>
@@ -40,43 +35,5 @@ public sealed class TestSends(ISubscriberStore subscribers, IMailTransport trans
             }
         }
         return (valid, invalid);
-    }
-
-    public async Task<IReadOnlyList<TestSendOutcome>> SendAsync(ComposedVariant variant, IReadOnlyList<string> addresses, CancellationToken ct)
-    {
-        var outcomes = new List<TestSendOutcome>();
-        IMailSession session;
-        try
-        {
-            session = await transport.OpenSessionAsync("test-sends", ct);
-        }
-        catch (DeliveryException e)
-        {
-            return [.. addresses.Select(a => new TestSendOutcome(a, false, e.Reply))];
-        }
-        await using (session)
-        {
-            var index = 0;
-            foreach (var email in addresses.Take(MaxAddresses))
-            {
-                var subscriber = await subscribers.FindByEmailAsync(email, ct);
-                var values = subscriber is null
-                    ? IssueReview.SampleValues(email)
-                    : IssueReview.SampleValues(subscriber.Email, subscriber.Name, subscriber.Salutation);
-                var recipient = new Recipient(values.Email, values.Name, values);
-                var message = messages.Create(variant, recipient, messages.NewMessageId(), 0, time.GetUtcNow(), SubjectPrefix);
-                try
-                {
-                    var reply = await session.SendAsync(message, messages.From, new MailboxAddress(values.Name, values.Email),
-                        $"test-{time.GetUtcNow():yyyyMMddHHmmss}-{index++}.eml", ct);
-                    outcomes.Add(new TestSendOutcome(email, true, reply));
-                }
-                catch (DeliveryException e)
-                {
-                    outcomes.Add(new TestSendOutcome(email, false, e.Reply));
-                }
-            }
-        }
-        return outcomes;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Scheduling;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
 using Newsletter.Web.Issues;
@@ -14,8 +15,8 @@ namespace Newsletter.Web.Pages.Issues;
 /// One uploaded issue: its mistakes with line numbers, the review of a plain-text import, previews of every
 /// segment's variant at 640 and 375 px, test sends, "ready", and (admins) scheduling or sending it now.
 /// </summary>
-public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, IssuePublisher publisher,
-    CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
+public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, TestSender testSender, IssuePublisher publisher,
+    CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
 {
     public UploadedIssue? Issue { get; private set; }
 
@@ -23,7 +24,7 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
 
     public PageMessages Messages { get; } = new();
 
-    public IReadOnlyList<TestSendOutcome> TestOutcomes { get; private set; } = [];
+    public IReadOnlyList<TestSendResult> TestOutcomes { get; private set; } = [];
 
     /// <summary>The addresses in the test-send box: what was typed, else the editors' test list.</summary>
     public string Addresses { get; private set; } = "";
@@ -54,6 +55,16 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             Messages.Errors.Add(text["issue.fix_first"]);
             return Page();
         }
+        try
+        {
+            // Ready for the scheduler's recurring plans too (they publish the newest ready issue).
+            await scheduler.MarkReadyAsync(Issue!.Path, ct);
+        }
+        catch (IssueRejectedException e)
+        {
+            Messages.Errors.Add(e.Message);
+            return Page();
+        }
         await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
         return RedirectToPage(new { id });
     }
@@ -72,16 +83,31 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             Messages.Errors.Add(text["test.no_addresses"]);
             return Page();
         }
-        if (valid.Count > TestSends.MaxAddresses)
+        if (valid.Count > TestSender.MaxRecipients)
         {
-            Messages.Errors.Add(text.Format("test.too_many", TestSends.MaxAddresses));
+            Messages.Errors.Add(text.Format("test.too_many", TestSender.MaxRecipients));
             return Page();
         }
-        var variant = await ComposeAsync(segment ?? "", ct);
-        if (variant is null) return Page();
-        TestOutcomes = await tests.SendAsync(variant, valid, ct);
-        var sent = TestOutcomes.Count(o => o.Sent);
-        Messages.Notices.Add(text.Format("test.summary", sent, TestOutcomes.Count, variant.Subject));
+        if (!Review!.IsValid)
+        {
+            Messages.Errors.Add(text["issue.fix_first"]);
+            return Page();
+        }
+        try
+        {
+            // Core's test sender: the exact message of the variant, "[测试]" subject, logged apart from campaigns.
+            var report = await testSender.SendAsync(new TestSendRequest(Issue!.Path, segment, valid, null), ct);
+            TestOutcomes = report.Results;
+            Messages.Notices.Add(text.Format("test.summary", TestOutcomes.Count(o => o.Delivered), TestOutcomes.Count, report.Subject));
+        }
+        catch (TestSendException e)
+        {
+            Messages.Errors.Add($"{e.Message} — {e.Hint}");
+        }
+        catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
+        {
+            Messages.Errors.Add(e.Message);
+        }
         return Page();
     }
 
@@ -111,42 +137,38 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             }
         }
 
-        PreparedCampaign prepared;
+        Campaign campaign;
         try
         {
-            prepared = await publisher.PrepareAsync(Issue!.Path, targets, now ? CampaignState.Running : CampaignState.Scheduled, when, ct);
+            if (now)
+            {
+                var prepared = await publisher.PrepareAsync(Issue!.Path, targets, CampaignState.Running, null, ct);
+                if (!prepared.Created)
+                {
+                    Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
+                    return Page();
+                }
+                campaign = prepared.Campaign;
+                runner.Enqueue(campaign.Id);
+            }
+            else
+            {
+                // The scheduler's own entry point: a running serve fires it at its time.
+                campaign = await scheduler.ScheduleAsync(Issue!.Path, targets, when!.Value, ct);
+            }
+        }
+        catch (ScheduleRejectedException e)
+        {
+            Messages.Errors.Add($"{e.Message} — {e.Hint}");
+            return Page();
         }
         catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
         {
             Messages.Errors.Add(e.Message);
             return Page();
         }
-        if (!prepared.Created)
-        {
-            Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
-            return Page();
-        }
-        await issues.SetStateAsync(id, UploadedIssueState.Ready, prepared.Issue.Subject, ct);
-        if (now)
-        {
-            runner.Enqueue(prepared.Campaign.Id);
-        }
-        return Redirect($"/Campaigns/Details/{prepared.Campaign.Id}");
-    }
-
-    private async Task<ComposedVariant?> ComposeAsync(string segment, CancellationToken ct)
-    {
-        try
-        {
-            var variant = await reviews.ComposeAsync(Issue!.Path, segment, ct);
-            if (variant is null) Messages.Errors.Add(text["issue.fix_first"]);
-            return variant;
-        }
-        catch (TemplateException e)
-        {
-            Messages.Errors.Add(e.Message);
-            return null;
-        }
+        await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
+        return Redirect($"/Campaigns/Details/{campaign.Id}");
     }
 
     private async Task<bool> LoadAsync(long id, CancellationToken ct)

@@ -48,13 +48,15 @@ public sealed class IndexModel(ISubscriberStore subscribers, SubscriberExporter 
         Rows = [.. page.Take(PageSize)];
     }
 
-    public async Task OnGetExportAsync(CancellationToken ct)
+    /// <summary>Streams the CSV (UTF-8 with BOM, for spreadsheet programs) page by page, never holding the list in memory.</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = "attachment; filename=\"subscribers.csv\"";
         await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(true), 64 * 1024, leaveOpen: true);
         await exporter.ExportAsync(writer, string.IsNullOrWhiteSpace(Segment) ? null : Segment, ct);
         await writer.FlushAsync(ct);
+        return new EmptyResult();
     }
 
     public string PageLink(long after)

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Newsletter.Web.Tests.Pages;
+
+public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
+{
+    private WebApp App => fixture.App;
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string fileName, string content)
+    {
+        var token = WebApp.Token(await client.GetStringAsync("/Issues"));
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(token), "__RequestVerificationToken");
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(content));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/markdown");
+        form.Add(file, "upload", fileName);
+        return await client.PostAsync("/Issues?handler=Upload", form);
+    }
+
+    [Fact]
+    public async Task An_issue_with_mistakes_shows_them_with_their_line_numbers_and_offers_no_sending()
+    {
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+        var source = "---\ntitle: 许昌竞争情报快递\naudiences: [municipal, nobody]\n---\n\n## 行业动态\n\n### 标题\n\n正文。\n";
+
+        using var upload = await UploadAsync(editor, "bad.md", source);
+        Assert.Equal(HttpStatusCode.Redirect, upload.StatusCode);
+        var details = await editor.GetStringAsync(upload.Headers.Location!.ToString());
+
+        Assert.Contains("id=\"issue-errors\"", details);
+        Assert.Contains("第 3 行", details);
+        Assert.Contains("nobody", details);
+        Assert.DoesNotContain("id=\"test-send\"", details);
+        Assert.DoesNotContain("<iframe", details);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_an_issue_is_refused()
+    {
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+
+        using var upload = await UploadAsync(editor, "list.csv", "email,name\n");
+
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        Assert.Contains("只能上传 .md 或 .txt 文件", await upload.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_test_send_goes_through_the_transport_and_is_confirmed()
+    {
+        var upload = await App.UploadSampleAsync();
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+        var url = $"/Issues/Details/{upload.Id}";
+
+        using var response = await WebApp.PostFormAsync(editor, url, new() { ["Segment"] = "county", ["Addresses"] = "qa@example.org, bad-address" },
+            url + "?handler=TestSend");
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"test-result\"", html);
+        Assert.Contains("qa@example.org", html);
+        Assert.Contains("“bad-address”不是有效的邮箱地址", html);
+        var sent = Directory.GetFiles(Path.Combine(App.Folder, "outbox"), "*.eml", SearchOption.AllDirectories);
+        var message = MimeKit.MimeMessage.Load(Assert.Single(sent));
+        Assert.StartsWith("[测试]", message.Subject);
+        Assert.Equal("qa@example.org", message.To.Mailboxes.Single().Address);
+    }
+
+    [Fact]
+    public async Task Mark_ready_records_the_state()
+    {
+        var upload = await App.UploadSampleAsync();
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+        var url = $"/Issues/Details/{upload.Id}";
+
+        using var response = await WebApp.PostFormAsync(editor, url, [], url + "?handler=Ready");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var stored = await App.Services.GetRequiredService<Issues.UploadedIssueStore>().GetAsync(upload.Id, CancellationToken.None);
+        Assert.Equal(Issues.UploadedIssueState.Ready, stored!.State);
+    }
+}
