@@ -114,7 +114,7 @@ public static class Program
             _ = variant.Text.Render(values, htmlEscape: false);
             render.Stop();
             create.Start();
-            var message = messages.Create(variant, new Recipient(email, "王建国", values), messages.NewMessageId(), 1, date);
+            using var message = messages.Create(variant, new Recipient(email, "王建国", values), messages.NewMessageId(), 1, date);
             create.Stop();
             write.Start();
             message.WriteTo(FormatOptions.Default, sink);
@@ -139,7 +139,7 @@ public static class Program
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"engine=mime-only threads=1 dkim={(o.Dkim ? "on" : "off")} count={o.Count} size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} " +
-            $"rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1} render_ms={render.Elapsed.TotalMilliseconds:F0} create_ms={create.Elapsed.TotalMilliseconds:F0} write_ms={write.Elapsed.TotalMilliseconds:F0}"));
+            $"rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1} render_ms={render.Elapsed.TotalMilliseconds:F0} create_ms={create.Elapsed.TotalMilliseconds:F0} write_ms={write.Elapsed.TotalMilliseconds:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0}"));
         Directory.Delete(folder, recursive: true);
     }
 
@@ -195,7 +195,7 @@ public static class Program
     {
         var values = new RecipientValues("王局长", "王建国", "leader@xuchang.gov.cn", "https://bulletin.example.org/u/abcdefghijklmnopqrstuvwxyz0123456789",
             "https://bulletin.example.org/v/abcdefghijklmnopqrstuvwxyz0123456789");
-        var message = messages.Create(variant, new Recipient("leader@xuchang.gov.cn", "王建国", values), messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
+        using var message = messages.Create(variant, new Recipient("leader@xuchang.gov.cn", "王建国", values), messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
         var counter = new CountingStream();
         message.WriteTo(FormatOptions.Default, counter);
         return counter.Length;

@@ -107,7 +107,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         var values = persona is null
             ? new RecipientValues(SampleSalutation, SampleName, address, links.UnsubscribeUrl(0, 0), links.ViewUrl(0, 0))
             : new RecipientValues(persona.Salutation, persona.Name, persona.Email, links.UnsubscribeUrl(persona.Id, 0), links.ViewUrl(persona.Id, 0));
-        var message = messages.Create(variant, new Recipient(address, persona?.Name ?? SampleName, values),
+        using var message = messages.Create(variant, new Recipient(address, persona?.Name ?? SampleName, values),
             messages.NewMessageId(), campaignId: 0, time.GetUtcNow(), SubjectPrefix);
         try
         {
