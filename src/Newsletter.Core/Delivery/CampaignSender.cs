@@ -128,6 +128,7 @@ public sealed class CampaignSender
         private readonly CancellationTokenSource _abort;
         private readonly string _owner = NewOwner();
         private readonly Channel<OutboxEntry> _claimed;
+        private long _leasedUntilTicks;   // the latest lease_until this run set (claim or renewal), UTC ticks
         private readonly Channel<(DeliveryRecord Record, TaskCompletionSource Committed)> _outcomes =
             Channel.CreateUnbounded<(DeliveryRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
         private readonly TokenBucket _overall;
@@ -163,6 +164,8 @@ public sealed class CampaignSender
         {
             var recorder = Task.Run(RecordLoopAsync, CancellationToken.None);
             var workers = Enumerable.Range(0, _sender._workers).Select(_ => Task.Run(WorkerLoopAsync, CancellationToken.None)).ToArray();
+            using var renewing = new CancellationTokenSource();
+            var renewer = Task.Run(() => RenewLoopAsync(renewing.Token), CancellationToken.None);
             try
             {
                 await ClaimLoopAsync();
@@ -177,6 +180,8 @@ public sealed class CampaignSender
                 await Task.WhenAll(workers);
                 _outcomes.Writer.TryComplete();
                 await recorder;
+                await renewing.CancelAsync();
+                await renewer;
                 await Store.ReleaseAsync(_owner, CancellationToken.None);
                 _abort.Dispose();
             }
@@ -199,6 +204,7 @@ public sealed class CampaignSender
                 var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
                 if (batch.Count > 0)
                 {
+                    LeasedUntil(now + options.LeaseDuration);
                     Interlocked.Add(ref _inFlight, batch.Count);
                     foreach (var entry in batch)
                     {
@@ -225,6 +231,44 @@ public sealed class CampaignSender
             }
         }
 
+        /// <summary>
+        /// Renews this run's leases every third of <see cref="DeliveryOptions.LeaseDuration"/>, so rows queued behind a
+        /// rate limit or slow connections stay ours; when this process dies, the renewals stop and the leases expire.
+        /// </summary>
+        private async Task RenewLoopAsync(CancellationToken stop)
+        {
+            var lease = _sender._options.LeaseDuration;
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(lease / 3, _sender._time, stop);
+                    var until = _sender._time.GetUtcNow() + lease;
+                    await Store.RenewAsync(_owner, until, stop);
+                    LeasedUntil(until);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // Workers stop sending once the last lease set is close to expiry (LeaseStillSafe); nothing is sent twice.
+                    _sender._logger.LogWarning(e, "Renewing the leases of {Owner} failed", _owner);
+                }
+            }
+        }
+
+        private void LeasedUntil(DateTimeOffset until) =>
+            Interlocked.Exchange(ref _leasedUntilTicks, Math.Max(Interlocked.Read(ref _leasedUntilTicks), until.UtcTicks));
+
+        /// <summary>
+        /// True while at least a third of a lease remains: a message is only started when no other sender can take
+        /// its row before the SMTP transaction ends.
+        /// </summary>
+        private bool LeaseStillSafe() =>
+            new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - _sender._time.GetUtcNow() > _sender._options.LeaseDuration / 3;
+
         private async Task WorkerLoopAsync()
         {
             IMailSession? session = null;
@@ -232,10 +276,10 @@ public sealed class CampaignSender
             {
                 await foreach (var entry in _claimed.Reader.ReadAllAsync(CancellationToken.None))
                 {
-                    if (_abort.IsCancellationRequested)
+                    if (_abort.IsCancellationRequested || !LeaseStillSafe())
                     {
                         Interlocked.Decrement(ref _inFlight);
-                        continue;   // leave it leased; released at the end of the run
+                        continue;   // leave it leased; released at the end of the run, or claimed again when it expires
                     }
                     DeliveryRecord record;
                     try

@@ -41,6 +41,12 @@ public interface ICampaignStore
     /// <summary>The distinct owners holding leases on rows of the campaign (to release those of dead processes).</summary>
     Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Extends every lease of <paramref name="owner"/> to <paramref name="leaseUntil"/>: a live sender keeps the rows
+    /// waiting in its queue (behind a rate limit, say), so no other process claims and sends them too.
+    /// </summary>
+    Task RenewAsync(string owner, DateTimeOffset leaseUntil, CancellationToken ct = default);
+
     /// <summary>Releases every lease of <paramref name="owner"/> (graceful stop).</summary>
     Task ReleaseAsync(string owner, CancellationToken ct = default);
 

@@ -232,6 +232,13 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         return owners;
     }
 
+    public async Task RenewAsync(string owner, DateTimeOffset leaseUntil, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command("UPDATE outbox SET lease_until = @u WHERE lease_owner = @o");
+        await command.With("@u", leaseUntil).With("@o", owner).ExecuteNonQueryAsync(ct);
+    }
+
     public async Task ReleaseAsync(string owner, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using MimeKit;
+using Newsletter.Core.Delivery;
+using Newsletter.Testing;
+
+namespace Newsletter.Data.Tests.Delivery;
+
+/// <summary>
+/// Rows a sender has claimed but not yet sent (queued behind a rate limit) stay leased to it for as long as it lives:
+/// neither another sender polling the same outbox nor its own next claim takes them, so none is sent twice.
+/// </summary>
+public sealed class CampaignSenderLeaseRenewalTests
+{
+    [Fact]
+    public async Task A_live_sender_keeps_its_queued_rows_beyond_one_lease_duration()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new SqliteTestDatabase(), 30);
+        var campaign = await fixture.NewCampaignAsync();
+        using var pickup = new TempDirectory("lease-renewal");
+        var transport = new CountingTransport(new PickupTransport(pickup.Path));
+        // 30 messages at 3 per second take ~10 s: twice the 5 s lease, all claimed in the first batch.
+        var delivery = new DeliveryOptions { LeaseDuration = TimeSpan.FromSeconds(5), MessagesPerSecond = 3, BatchSize = 30 };
+        var run = fixture.Sender(transport, delivery).RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
+
+        var stolen = 0;
+        while (!run.IsCompleted)
+        {
+            var now = DateTimeOffset.UtcNow;
+            stolen += (await fixture.Campaigns.ClaimAsync(campaign.Id, "rival-node", 100, now, now + TimeSpan.FromSeconds(5))).Count;
+            await Task.Delay(100);
+        }
+
+        var summary = await run;
+        Assert.Equal(0, stolen);
+        Assert.Equal(CampaignState.Completed, summary.Campaign.State);
+        Assert.Equal(30, summary.Counts.Sum(c => c.Sent));
+        Assert.Equal(30, transport.Sends.Count);
+        Assert.All(transport.Sends, pair => Assert.Equal(1, pair.Value));
+    }
+
+    /// <summary>Counts how often each message (by file name, i.e. outbox row) is handed to the transport.</summary>
+    private sealed class CountingTransport(IMailTransport inner) : IMailTransport
+    {
+        public ConcurrentDictionary<string, int> Sends { get; } = new();
+
+        public string Description => inner.Description;
+
+        public async Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken) =>
+            new Session(await inner.OpenSessionAsync(batchName, cancellationToken), Sends);
+
+        private sealed class Session(IMailSession inner, ConcurrentDictionary<string, int> sends) : IMailSession
+        {
+            public Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, string fileName,
+                CancellationToken cancellationToken)
+            {
+                sends.AddOrUpdate(fileName, 1, (_, n) => n + 1);
+                return inner.SendAsync(message, envelopeFrom, recipient, fileName, cancellationToken);
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+}
