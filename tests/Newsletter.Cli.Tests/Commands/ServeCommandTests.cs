@@ -27,6 +27,12 @@ internal sealed class ServeProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
         start.ArgumentList.Add("serve");
         foreach (var arg in extra) start.ArgumentList.Add(arg);
+        if (!extra.Contains("--urls"))
+        {
+            // serve also hosts the web admin: a free port each, so parallel tests and two nodes never fight over 5080.
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add("http://127.0.0.1:0");
+        }
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
         foreach (var (key, value) in environment) start.Environment[key] = value;
