@@ -86,6 +86,8 @@ internal static class NewsletterApp
         SettingsException => "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file",
         DatabaseConfigurationException => "fix Database:Provider / Database:ConnectionString",
         TemplateException => "fix the template in Templates:Directory",
+        IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
+            "another program listens on that address; choose another with --urls (e.g. --urls http://127.0.0.1:5081)",
         DeliveryException { Kind: DeliveryFailureKind.Configuration } => "fix the Smtp settings",
         TestSendException test => test.Hint,
         _ => null,

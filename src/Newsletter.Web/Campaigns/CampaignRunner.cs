@@ -48,6 +48,18 @@ public sealed class CampaignRunner(CampaignSender sender, ICampaignStore campaig
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunQueueAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: not a failure.
+        }
+    }
+
+    private async Task RunQueueAsync(CancellationToken stoppingToken)
+    {
         await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
