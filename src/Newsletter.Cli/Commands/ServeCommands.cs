@@ -50,7 +50,14 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
         AnsiConsole.MarkupLineInterpolated(
             $"serving: scheduler on {database.Provider.ToString().ToLowerInvariant()} ({(clustered ? "clustered" : "single node")}), node {SchedulerNode.Current.Name}, times in {options.TimeZone}; web admin on {settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls}; Ctrl-C stops");
-        await host.RunAsync(cancellationToken);
+        try
+        {
+            await host.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C / SIGTERM while the host was still starting: as graceful as a stop after the start.
+        }
         AnsiConsole.MarkupLine("stopped");
         return NewsletterApp.Ok;
     }
