@@ -4,14 +4,10 @@ using Newsletter.Core.Delivery;
 
 namespace Newsletter.Cli.Infrastructure;
 
-/// <summary>Writes each stored variant of a campaign as an HTML file with sample recipient values.</summary>
+/// <summary>Writes each stored variant of a campaign as an HTML file with sample recipient values (<see cref="RecipientValues.Sample"/>).</summary>
 internal static class Previews
 {
     public const string Folder = "preview";
-
-    /// <summary>Sample values for previews and test sends without a real subscriber.</summary>
-    public static RecipientValues SampleValues(string email = "preview@example.org") =>
-        new("尊敬的王局长", "王建国", email, "#unsubscribe", "#view-in-browser");
 
     /// <returns>The folder written.</returns>
     public static async Task<string> WriteAsync(IServiceProvider services, Campaign campaign, CancellationToken ct)
@@ -20,7 +16,7 @@ internal static class Previews
         Directory.CreateDirectory(folder);
         foreach (var variant in await services.GetRequiredService<ICampaignStore>().GetVariantsAsync(campaign.Id, ct))
         {
-            var html = SlotTemplate.Parse(variant.Html).Render(SampleValues(), htmlEscape: true);
+            var html = SlotTemplate.Parse(variant.Html).Render(RecipientValues.Sample, htmlEscape: true);
             await File.WriteAllTextAsync(Path.Combine(folder, variant.Key + ".html"), html, ct);
         }
         return folder;

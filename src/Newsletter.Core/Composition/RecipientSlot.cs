@@ -16,6 +16,9 @@ public enum RecipientSlot
 /// <summary>The values of <see cref="RecipientSlot"/> for one recipient, unescaped.</summary>
 public sealed record RecipientValues(string Salutation, string Name, string Email, string UnsubscribeUrl, string ViewUrl)
 {
+    /// <summary>The made-up reader of previews (CLI and web admin): 尊敬的王局长, with placeholder links.</summary>
+    public static RecipientValues Sample { get; } = new("尊敬的王局长", "王建国", "preview@example.org", "#unsubscribe", "#view-in-browser");
+
     public string this[RecipientSlot slot] => slot switch
     {
         RecipientSlot.Salutation => Salutation,

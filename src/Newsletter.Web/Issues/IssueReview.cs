@@ -27,10 +27,6 @@ public sealed class IssueReview(ISubscriberStore subscribers, BulletinComposer c
 {
     private readonly ConcurrentDictionary<(string Path, DateTime Written, string Segment), ComposedVariant> _composed = new();
 
-    /// <summary>Sample values shown in previews and used by test sends to addresses not on the list.</summary>
-    public static RecipientValues SampleValues(string email = "preview@example.org", string name = "王建国", string salutation = "尊敬的王局长") =>
-        new(salutation, name, email, "#unsubscribe", "#view-in-browser");
-
     public async Task<IssueReviewResult> ReadAsync(string path, CancellationToken ct)
     {
         var known = await subscribers.ListSegmentsAsync(ct);
@@ -64,7 +60,7 @@ public sealed class IssueReview(ISubscriberStore subscribers, BulletinComposer c
         return variant;
     }
 
-    /// <summary>The preview HTML of a variant, filled with <see cref="SampleValues"/>.</summary>
+    /// <summary>The preview HTML of a variant, filled with <see cref="RecipientValues.Sample"/>.</summary>
     public async Task<string?> PreviewAsync(string path, string segmentKey, CancellationToken ct) =>
-        await ComposeAsync(path, segmentKey, ct) is { } variant ? variant.Html.Render(SampleValues(), htmlEscape: true) : null;
+        await ComposeAsync(path, segmentKey, ct) is { } variant ? variant.Html.Render(RecipientValues.Sample, htmlEscape: true) : null;
 }
