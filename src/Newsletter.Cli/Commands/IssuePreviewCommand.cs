@@ -42,7 +42,7 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
         await using var services = AppServices.Build(settings);
         var publisher = services.GetRequiredService<IssuePublisher>();
         var composer = services.GetRequiredService<BulletinComposer>();
-        var (issue, known) = await publisher.LoadAsync(settings.Issue, cancellationToken);
+        var (issue, known, _) = await publisher.LoadAsync(settings.Issue, cancellationToken);
         var segments = IssuePublisher.ResolveSegments(settings.Segment is { } one ? [one] : issue.Metadata.Audiences, known);
         var folder = Path.GetFullPath(settings.Output ?? Path.Combine(Previews.Folder, Path.GetFileNameWithoutExtension(settings.Issue)));
         Directory.CreateDirectory(folder);
@@ -52,8 +52,8 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
         {
             var variant = composer.Compose(issue, IssuePublisher.Variant(segment, known));
             var html = Path.Combine(folder, segment + ".html");
-            await File.WriteAllTextAsync(html, variant.Html.Render(Previews.SampleValues(), htmlEscape: true), cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(folder, segment + ".txt"), variant.Text.Render(Previews.SampleValues(), htmlEscape: false), cancellationToken);
+            await File.WriteAllTextAsync(html, variant.Html.Render(RecipientValues.Sample, htmlEscape: true), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, segment + ".txt"), variant.Text.Render(RecipientValues.Sample, htmlEscape: false), cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"{segment}: {html}");
             if (chromium is not null)
             {

@@ -22,12 +22,19 @@ public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Iss
 public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore campaigns, BulletinComposer composer,
     MessageFactory messages)
 {
-    /// <summary>Reads and validates an issue against the store's segments.</summary>
+    /// <summary>Reads (once, decoding UTF-8 or GBK) and validates an issue against the store's segments.</summary>
+    /// <returns>The issue, the known segments, and the decoded source text that campaigns and ready issues keep.</returns>
     /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
-    public async Task<(Issue Issue, IReadOnlyList<Segment> Known)> LoadAsync(string path, CancellationToken ct = default)
+    public async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> LoadAsync(string path, CancellationToken ct = default)
     {
         var known = await subscribers.ListSegmentsAsync(ct);
-        var parsed = IssueLoader.Load(path);
+        var text = IssueLoader.KindOf(path) is null ? null : IssueLoader.ReadText(path);
+        var parsed = text switch
+        {
+            null => IssueLoader.Load(path),   // not an issue file: Load says so
+            { Error: { } error } => new IssueParseResult(null, [error]),
+            _ => IssueLoader.Parse(text.Text!, path),
+        };
         if (parsed.Errors.Count > 0 || parsed.Issue is null)
         {
             throw new IssueRejectedException(parsed.Errors.Count > 0 ? parsed.Errors : [new SourceError(path, 1, "the issue could not be read")]);
@@ -37,7 +44,7 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
         {
             throw new IssueRejectedException(errors);
         }
-        return (parsed.Issue, known);
+        return (parsed.Issue, known, text!.Text!);
     }
 
     /// <summary>The variant of <paramref name="segmentKey"/>: the sections meant for it.</summary>
@@ -57,7 +64,7 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     public async Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, CampaignState state,
         DateTimeOffset? scheduledAt, CancellationToken ct = default)
     {
-        var (issue, known) = await LoadAsync(path, ct);
+        var (issue, known, source) = await LoadAsync(path, ct);
         var segments = ResolveSegments(segmentNames is { Count: > 0 } ? segmentNames : issue.Metadata.Audiences, known);
         var issueKey = IssueKey(issue, path);
         if (await campaigns.FindAsync(issueKey, segments, ct) is { } existing)
@@ -70,7 +77,6 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
             var composed = composer.Compose(issue, Variant(key, known));
             return new StoredVariant(key, composed.Subject, composed.Preheader, composed.Html.Source, composed.Text.Source);
         }).ToList();
-        var source = await File.ReadAllTextAsync(path, ct);
         var campaign = await campaigns.CreateAsync(
             new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
             variants, new AudienceFilter(segments), messages.NewMessageId, ct);

@@ -59,7 +59,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
     /// <exception cref="TemplateException">The layout cannot be composed.</exception>
     public async Task<TestSendReport> SendAsync(TestSendRequest request, CancellationToken ct = default)
     {
-        var (issue, known) = await publisher.LoadAsync(request.IssuePath, ct);
+        var (issue, known, _) = await publisher.LoadAsync(request.IssuePath, ct);
         var segment = request.Segment is { Length: > 0 } s
             ? Segments.Resolve(s, known)
             : IssuePublisher.ResolveSegments(issue.Metadata.Audiences, known) is [var first, ..]

@@ -62,7 +62,8 @@ public static class IssueLoader
         return decoded.Error is not null ? new IssueParseResult(null, [decoded.Error]) : Parse(decoded.Text!, path);
     }
 
-    private static IssueParseResult Parse(string text, string path) => KindOf(path) switch
+    /// <summary>Parses already decoded <paramref name="text"/> as the kind of issue the extension of <paramref name="path"/> names.</summary>
+    public static IssueParseResult Parse(string text, string path) => KindOf(path) switch
     {
         IssueFileKind.Markdown => new IssueParser().Parse(text, path),
         IssueFileKind.BulletinText => new BulletinTextImporter().Import(text, path).ToParseResult(),

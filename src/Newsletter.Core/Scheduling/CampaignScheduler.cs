@@ -96,8 +96,7 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
     public async Task<ReadyIssue> MarkReadyAsync(string path, CancellationToken ct)
     {
-        var (issue, _) = await publisher.LoadAsync(path, ct);
-        var text = await File.ReadAllTextAsync(path, ct);
+        var (issue, _, text) = await publisher.LoadAsync(path, ct);
         return await store.MarkReadyAsync(IssuePublisher.IssueKey(issue, path), issue.Subject, Path.GetFullPath(path), text, ct);
     }
 
