@@ -48,9 +48,9 @@ public static class CoreServiceCollectionExtensions
         }
         catch (InvalidOperationException e)
         {
-            var detail = e.InnerException?.Message ?? e.Message;
-            throw new SettingsException($"setting {section}: {e.Message} {detail}".Trim(),
-                e);
+            // The binder names the key and type; its inner exception says what was wrong with the value.
+            var detail = e.InnerException is { } inner ? $" ({inner.Message})" : "";
+            throw new SettingsException($"setting {section}: {e.Message}{detail}", e);
         }
     }
 
