@@ -84,6 +84,22 @@ public sealed class PublishCommandTests
         await AssertMessagesAsync(workspace.Path, messages, expected);
     }
 
+    [Fact]
+    public async Task A_gbk_bulletin_is_published_and_its_campaign_keeps_the_decoded_text()
+    {
+        using var workspace = CliProcess.NewWorkspace();
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var seed = File.ReadAllText(Path.Combine(workspace.Path, "seeds", "000_d7cfb1a0bdf40954.txt"));
+        File.WriteAllBytes(Path.Combine(workspace.Path, "gbk.txt"), System.Text.Encoding.GetEncoding("GB18030").GetBytes(seed));
+
+        var result = CliProcess.Run(workspace.Path, Environment(), "publish", "gbk.txt", "--segments", "county");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        var campaigns = new Newsletter.Data.Delivery.SqlCampaignStore(database, new SqlSubscriberStore(database, TimeProvider.System), TimeProvider.System);
+        Assert.Equal(seed, await campaigns.GetSourceTextAsync(1));
+    }
+
     [Theory]
     [InlineData("missing-audiences.md", "---\ntitle: 许昌竞争情报快递\n---\n\n## 编者的话\n\n正文。\n", "audiences")]
     [InlineData("unknown-segment.md", "---\naudiences: [municipal, 省级领导]\n---\n\n## 编者的话\n\n正文。\n", "省级领导")]
