@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+using MimeKit;
+using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
+using Newsletter.Core.Delivery.Wire;
+using Newsletter.Testing;
+
+namespace Newsletter.Core.Tests.Delivery;
+
+/// <summary>The bytes <see cref="MessageFactory"/> builds, and what the transports make of them.</summary>
+public sealed class WireFormatTests
+{
+    private static readonly SenderOptions Sender = new()
+    {
+        From = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>",
+        ReplyTo = "编辑部 <editor@xcsti.example.org>",
+    };
+
+    private static readonly DateTimeOffset Date = new(2026, 11, 28, 9, 0, 0, TimeSpan.FromHours(8));
+
+    private static ComposedVariant Variant() => new("municipal", "许昌竞争情报快递 2026年第1期",
+        null,
+        SlotTemplate.Parse("<p>[[nl:salutation]]：</p>" + string.Concat(Enumerable.Repeat("<p>超硬材料产业链协同发展。</p>\n", 400)) + "<a href=\"[[nl:unsubscribe_url]]\">退订</a>"),
+        SlotTemplate.Parse("[[nl:salutation]]：\n\n" + string.Concat(Enumerable.Repeat("超硬材料产业链协同发展。\n", 200)) + "退订：[[nl:unsubscribe_url]]\n"));
+
+    private static Recipient Recipient(string name = "王建国", string email = "wang@xuchang.gov.cn") =>
+        new(email, name, new RecipientValues("王局长", name, email, "https://bulletin.example.org/u/tok", "https://bulletin.example.org/v/tok"));
+
+    [Fact]
+    public void Every_line_ends_in_crlf_is_7_bit_and_at_most_998_octets()
+    {
+        using var message = new MessageFactory(Sender).Create(Variant(), Recipient(name: string.Concat(Enumerable.Repeat("欧阳", 60))), "id@x", 3, Date);
+        var data = message.Data.ToArray();
+
+        Assert.All(data, b => Assert.True(b < 128, "8-bit byte in the message"));
+        for (var i = 0; i < data.Length; i++)
+        {
+            Assert.True(data[i] != '\n' || (i > 0 && data[i - 1] == '\r'), $"bare LF at {i}");
+            Assert.True(data[i] != '\r' || (i + 1 < data.Length && data[i + 1] == '\n'), $"bare CR at {i}");
+        }
+        Assert.All(Encoding.ASCII.GetString(data).Split("\r\n"), line => Assert.True(line.Length <= 998, $"line of {line.Length} octets"));
+        Assert.Equal("\r\n\r\n", Encoding.ASCII.GetString(data, message.HeaderLength - 2, 4));
+        var parsed = message.Parse();
+        Assert.Equal(string.Concat(Enumerable.Repeat("欧阳", 60)), parsed.To.Mailboxes.Single().Name);
+        Assert.Equal(Variant().Text.Render(Recipient().Values, htmlEscape: false), parsed.TextBody);
+    }
+
+    [Fact]
+    public async Task The_smtp_server_receives_exactly_the_prepared_bytes()
+    {
+        using var sink = new SmtpSink();
+        var transport = new SmtpTransport(new SmtpOptions { Host = sink.Host, Port = sink.Port, Security = SmtpSecurity.None });
+        using var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "same-bytes@x", 5, Date);
+
+        await using (var session = await transport.OpenSessionAsync("wire", CancellationToken.None))
+        {
+            await session.SendAsync(message, "m1", CancellationToken.None);
+        }
+
+        var dump = Assert.Single(sink.WaitForMessages(1, TimeSpan.FromSeconds(10)));
+        var ours = Encoding.ASCII.GetString(message.Data.Span).ReplaceLineEndings("\n").TrimEnd('\n');
+        var received = (await File.ReadAllTextAsync(dump)).ReplaceLineEndings("\n");
+        var start = received.IndexOf("List-Id:", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the dump holds our first header: " + received[..Math.Min(600, received.Length)]);
+        Assert.Equal(ours, received[start..].TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Pickup_files_are_the_message_bytes()
+    {
+        using var folder = new TempDirectory("pickup");
+        using var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "file@x", 5, Date);
+        await using (var session = await new PickupTransport(folder.Path).OpenSessionAsync("c5", CancellationToken.None))
+        {
+            await session.SendAsync(message, "m1", CancellationToken.None);
+        }
+        Assert.Equal(message.Data.ToArray(), await File.ReadAllBytesAsync(Path.Combine(folder.Path, "c5", "m1.eml")));
+    }
+
+    [Fact]
+    public void Relaxed_body_canonicalisation_follows_the_rfc_6376_example()
+    {
+        // RFC 6376 §3.4.6: " C \r\nD \t E\r\n\r\n\r\n" canonicalises (relaxed) to " C\r\nD E\r\n".
+        Span<byte> actual = stackalloc byte[32];
+        RsaDkimSigner.HashRelaxedBody(" C \r\nD \t E\r\n\r\n\r\n"u8, actual);
+        Assert.Equal(SHA256.HashData(" C\r\nD E\r\n"u8), actual.ToArray());
+
+        RsaDkimSigner.HashRelaxedBody(""u8, actual);
+        Assert.Equal(SHA256.HashData(""u8), actual.ToArray());
+    }
+
+    [Fact]
+    public void A_disposed_message_cannot_be_read()
+    {
+        var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "gone@x", 5, Date);
+        message.Dispose();
+        message.Dispose();   // twice is harmless: the buffer goes back to the pool once
+        Assert.Throws<ObjectDisposedException>(() => message.Data);
+    }
+}
