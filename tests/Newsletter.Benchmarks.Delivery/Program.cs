@@ -124,28 +124,31 @@ public static class Program
                 new NewCampaign("bench", variant.Subject, [Segments.Municipal], "bench.md", "bench", CampaignState.Running, null),
                 [new StoredVariant(Segments.Municipal, variant.Subject, null, variant.Html.Source, variant.Text.Source)],
                 new AudienceFilter([Segments.Municipal]), messages.NewMessageId);
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var claimed = new List<OutboxEntry>();
+            // As a run does: claim a batch, record its outcomes a few rows per commit, claim the next.
+            var claimCpu = TimeSpan.Zero;
+            var recordCpu = TimeSpan.Zero;
+            var rows = 0;
+            await using var writer = await store.OpenOutcomeWriterAsync();
             while (true)
             {
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var now = DateTimeOffset.UtcNow;
                 var batch = await store.ClaimAsync(campaign.Id, "bench", 200, now, now.AddMinutes(5));
+                var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+                claimCpu += cpu1 - cpu0;
                 if (batch.Count == 0)
                 {
                     break;
                 }
-                claimed.AddRange(batch);
+                foreach (var chunk in batch.Chunk(o.Connections))
+                {
+                    await writer.WriteAsync([.. chunk.Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 2.0.0 Ok: queued as 4ABCDEF", DateTimeOffset.UtcNow, null, false))]);
+                }
+                recordCpu += Process.GetCurrentProcess().TotalProcessorTime - cpu1;
+                rows += batch.Count;
             }
-            var claimCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-            cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            await using var writer = await store.OpenOutcomeWriterAsync();
-            foreach (var chunk in claimed.Chunk(o.Connections))
-            {
-                await writer.WriteAsync([.. chunk.Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 2.0.0 Ok: queued as 4ABCDEF", DateTimeOffset.UtcNow, null, false))]);
-            }
-            var recordCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"engine=outbox count={claimed.Count} claim_us_per_row={claimCpu.TotalMilliseconds * 1000 / claimed.Count:F0} record_us_per_row={recordCpu.TotalMilliseconds * 1000 / claimed.Count:F0} rows_per_commit={o.Connections}"));
+                $"engine=outbox count={rows} claim_us_per_row={claimCpu.TotalMilliseconds * 1000 / rows:F0} record_us_per_row={recordCpu.TotalMilliseconds * 1000 / rows:F0} rows_per_commit={o.Connections}"));
         }
         finally
         {

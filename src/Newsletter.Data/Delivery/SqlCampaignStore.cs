@@ -149,33 +149,58 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         await command.With("@s", Word(state)).With("@r", reason).With("@now", time.GetUtcNow()).With("@c", campaignId).ExecuteNonQueryAsync(ct);
     }
 
+    /// <remarks>
+    /// Pending rows first, then deferred rows whose time has come: each condition walks ix_outbox_due (campaign_id,
+    /// status, id) in id order, so a claim reads about <paramref name="count"/> rows however large the campaign. (One
+    /// condition with OR made both databases read and sort every row of the campaign on every claim.)
+    /// </remarks>
     public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
         DateTimeOffset leaseUntil, CancellationToken ct = default)
     {
-        const string due =
-            "campaign_id = @c AND (status = 'pending' OR (status = 'deferred' AND next_attempt_at <= @now)) AND (lease_until IS NULL OR lease_until < @now)";
+        const string free = "(lease_until IS NULL OR lease_until < @now)";
+        string[] due =
+        [
+            $"campaign_id = @c AND status = 'pending' AND {free}",
+            $"campaign_id = @c AND status = 'deferred' AND next_attempt_at <= @now AND {free}",
+        ];
         await using var connection = await database.OpenConnectionAsync(ct);
+        var entries = new List<OutboxEntry>();
         if (IsPostgres)
         {
-            await using var claim = connection.Command(
-                $"""
-                WITH claimed AS (
-                    UPDATE outbox SET lease_owner = @owner, lease_until = @until
-                    WHERE id IN (SELECT id FROM outbox WHERE {due} ORDER BY id LIMIT @n FOR UPDATE SKIP LOCKED)
-                    RETURNING *)
-                SELECT {EntryColumns} FROM claimed o LEFT JOIN subscribers s ON s.id = o.subscriber_id ORDER BY o.id
-                """);
-            claim.With("@c", campaignId).With("@now", now).With("@owner", owner).With("@until", leaseUntil).With("@n", count);
-            return await ReadEntriesAsync(claim, ct);
+            foreach (var condition in due)
+            {
+                if (entries.Count >= count)
+                {
+                    break;
+                }
+                await using var claim = connection.Command(
+                    $"""
+                    WITH claimed AS (
+                        UPDATE outbox SET lease_owner = @owner, lease_until = @until
+                        WHERE id IN (SELECT id FROM outbox WHERE {condition} ORDER BY id LIMIT @n FOR UPDATE SKIP LOCKED)
+                        RETURNING *)
+                    SELECT {EntryColumns} FROM claimed o LEFT JOIN subscribers s ON s.id = o.subscriber_id ORDER BY o.id
+                    """);
+                claim.With("@c", campaignId).With("@now", now).With("@owner", owner).With("@until", leaseUntil).With("@n", count - entries.Count);
+                entries.AddRange(await ReadEntriesAsync(claim, ct));
+            }
+            return entries;
         }
 
         // SQLite has one writer at a time: an immediate transaction makes select-then-lease atomic.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
-        await using var select = connection.Command(
-            $"SELECT {EntryColumns} FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id IN (SELECT id FROM outbox WHERE {due} ORDER BY id LIMIT @n) ORDER BY o.id",
-            transaction);
-        select.With("@c", campaignId).With("@now", now).With("@n", count);
-        var entries = await ReadEntriesAsync(select, ct);
+        foreach (var condition in due)
+        {
+            if (entries.Count >= count)
+            {
+                break;
+            }
+            await using var select = connection.Command(
+                $"SELECT {EntryColumns} FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id IN (SELECT id FROM outbox WHERE {condition} ORDER BY id LIMIT @n) ORDER BY o.id",
+                transaction);
+            select.With("@c", campaignId).With("@now", now).With("@n", count - entries.Count);
+            entries.AddRange(await ReadEntriesAsync(select, ct));
+        }
         if (entries.Count > 0)
         {
             // One statement for the batch; the ids are our own integers, so writing them into the SQL is safe.
