@@ -65,16 +65,33 @@ public sealed class TestCertificateAuthority : IDisposable
     public X509Certificate2 Certificate { get; }
 
     /// <summary>A server certificate for <c>localhost</c> / <c>127.0.0.1</c> signed by this authority, with its private key.</summary>
-    public X509Certificate2 IssueServerCertificate(string commonName = "localhost")
+    /// <param name="crlUrl">Where clients fetch this authority's CRL (see <see cref="CreateCrl"/>); none when null.</param>
+    public X509Certificate2 IssueServerCertificate(string? crlUrl = null, string commonName = "localhost")
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = TestCertificates.ServerRequest(commonName, key);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        if (crlUrl is not null)
+        {
+            request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crlUrl]));
+        }
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         using var issued = request.Create(Certificate, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         return TestCertificates.Reload(withKey);
+    }
+
+    /// <summary>A DER CRL of this authority, valid for a day, listing <paramref name="revoked"/>.</summary>
+    public byte[] CreateCrl(params X509Certificate2[] revoked)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var certificate in revoked)
+        {
+            builder.AddEntry(certificate, DateTimeOffset.UtcNow.AddMinutes(-30), X509RevocationReason.KeyCompromise);
+        }
+        return builder.Build(Certificate, System.Numerics.BigInteger.One, DateTimeOffset.UtcNow.AddDays(1), HashAlgorithmName.SHA256,
+            thisUpdate: DateTimeOffset.UtcNow.AddMinutes(-10));
     }
 
     /// <summary>The authority's certificate as PEM, for a trust bundle file.</summary>

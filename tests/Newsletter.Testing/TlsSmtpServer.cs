@@ -120,7 +120,10 @@ public sealed class TlsSmtpServer : IAsyncDisposable
     /// <summary>Connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connectionCount);
 
-    /// <summary>TLS handshakes that failed (e.g. the client refused the certificate).</summary>
+    /// <summary>
+    /// TLS handshakes that failed on the server's side. With TLS 1.3 the server's side completes before the client has
+    /// judged the certificate, so a client refusing it shows up as a connection that ends without a command instead.
+    /// </summary>
     public int HandshakeFailures => Volatile.Read(ref _handshakeFailures);
 
     private bool AuthOffered => _options.UserName is not null;
