@@ -91,6 +91,7 @@ public sealed class TlsSmtpServer : IAsyncDisposable
     private readonly ConcurrentBag<Task> _sessions = [];
     private int _connectionCount;
     private int _handshakeFailures;
+    private int _pipelined;
 
     public TlsSmtpServer(TlsSmtpServerOptions options)
     {
@@ -116,6 +117,9 @@ public sealed class TlsSmtpServer : IAsyncDisposable
 
     /// <summary>Every line the clients sent outside DATA (AUTH payloads included), for tests that look for leaks.</summary>
     public ConcurrentQueue<string> Commands { get; } = new();
+
+    /// <summary>Commands that arrived while an earlier one still awaited its reply (the client used PIPELINING).</summary>
+    public int PipelinedCommands => Volatile.Read(ref _pipelined);
 
     /// <summary>Connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connectionCount);
@@ -186,6 +190,10 @@ public sealed class TlsSmtpServer : IAsyncDisposable
             {
                 var line = Encoding.UTF8.GetString(bytes);
                 Commands.Enqueue(line);
+                if (reader.HasBuffered)
+                {
+                    Interlocked.Increment(ref _pipelined);
+                }
                 var space = line.IndexOf(' ', StringComparison.Ordinal);
                 var verb = (space < 0 ? line : line[..space]).ToUpperInvariant();
                 var argument = space < 0 ? "" : line[(space + 1)..];
@@ -414,6 +422,9 @@ public sealed class TlsSmtpServer : IAsyncDisposable
         private int _start, _end;
 
         public void DiscardBuffered() => _start = _end = 0;
+
+        /// <summary>Whether bytes after the last line returned were already received.</summary>
+        public bool HasBuffered => _end > _start;
 
         /// <returns>The line without its line end, or null at the end of the stream.</returns>
         public async Task<byte[]?> ReadLineAsync(CancellationToken ct)

@@ -92,6 +92,8 @@ public sealed class SmtpTransportTlsTests : IDisposable
         Assert.Equal(["wang@xuchang.gov.cn"], received.Recipients);
         var data = Encoding.UTF8.GetString(received.Data);
         Assert.Contains("\r\n.line starting with a dot\r\n", data, StringComparison.Ordinal);
+        // MAIL FROM and RCPT TO went in one write inside TLS (PIPELINING, RFC 2920).
+        Assert.True(server.PipelinedCommands >= 1, "the client did not pipeline MAIL FROM and RCPT TO");
         // STARTTLS is used exactly when the server's plain greeting offers it; implicit TLS never sends it.
         Assert.Equal(tls == SmtpServerTls.StartTls ? 1 : 0, server.Commands.Count(c => c.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase)));
     }
