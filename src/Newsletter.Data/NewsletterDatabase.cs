@@ -14,6 +14,9 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
     /// <summary>How long a SQLite writer waits for another one before failing with "database is locked".</summary>
     public static readonly TimeSpan SqliteBusyTimeout = TimeSpan.FromSeconds(10);
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> ConfiguredHandles = new();
+    private static readonly object Configured = new();
+
     private readonly NpgsqlDataSource? _dataSource;
     private readonly SemaphoreSlim _migrateLock = new(1, 1);
     private volatile bool _migrated;
@@ -81,10 +84,15 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
         try
         {
             await connection.OpenAsync(ct);
-            await using var pragma = connection.CreateCommand();
-            // journal_mode is persistent in the file; busy_timeout and foreign_keys are per connection.
-            pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
-            await pragma.ExecuteNonQueryAsync(ct);
+            // Pooled connections keep their native handle and its settings: configure each handle once, not per open.
+            if (connection.Handle is { } handle && !ConfiguredHandles.TryGetValue(handle, out _))
+            {
+                await using var pragma = connection.CreateCommand();
+                // journal_mode is persistent in the file; busy_timeout and foreign_keys are per connection.
+                pragma.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;";
+                await pragma.ExecuteNonQueryAsync(ct);
+                ConfiguredHandles.AddOrUpdate(handle, Configured);
+            }
             return connection;
         }
         catch

@@ -23,6 +23,16 @@ namespace Newsletter.Benchmarks.Delivery;
 /// </summary>
 public static class Program
 {
+    /// <summary>CRLF line ends, as MailKit writes a message on the wire.</summary>
+    internal static readonly FormatOptions Crlf = CrlfOptions();
+
+    private static FormatOptions CrlfOptions()
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        return options;
+    }
+
     public static async Task<int> Main(string[] args)
     {
         var mode = args.Length > 0 ? args[0] : "help";
@@ -32,6 +42,9 @@ public static class Program
             case "send":
                 await SendAsync(options);
                 return 0;
+            case "record":
+                await RecordAsync(options);
+                return 0;
             case "mime":
                 Mime(options);
                 return 0;
@@ -39,7 +52,7 @@ public static class Program
                 BenchmarkRunner.Run<MimeBenchmarks>();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--db PATH] | mime [--count N] [--dkim] | bdn");
+                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--no-smtp] | mime [--count N] [--dkim] | bdn");
                 return 2;
         }
     }
@@ -73,7 +86,8 @@ public static class Program
                 Host = "127.0.0.1", Port = o.Port, Security = SmtpSecurity.None, Connections = o.Connections,
                 PlainConnect = o.Nagle, MessagesPerConnection = 1_000_000,
             };
-            var sender = new CampaignSender(store, new SmtpTransport(smtp), messages, new BenchLinks(), new DeliveryOptions(), smtp,
+            IMailTransport transport = o.NullTransport ? new SerialisingTransport() : new SmtpTransport(smtp);
+            var sender = new CampaignSender(store, transport, messages, new BenchLinks(), new DeliveryOptions(), smtp,
                 TimeProvider.System, NullLogger<CampaignSender>.Instance);
             clock.Restart();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -82,9 +96,56 @@ public static class Program
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var sent = summary.Counts.Sum(c => c.Sent);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"engine=ours connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={(o.Dkim ? "on" : "off")} count={o.Count} sent={sent} " +
+                $"engine={(o.NullTransport ? "ours-no-smtp" : "ours")} connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={(o.Dkim ? "on" : "off")} count={o.Count} sent={sent} " +
                 $"size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} rate={sent / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={sent / cpu.TotalSeconds:F0} " +
                 $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} gc_committed_mb={GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0} state={summary.Campaign.State}"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The outbox alone: claim every row, then record outcomes in commits of <c>--connections</c> rows, as the workers do.</summary>
+    private static async Task RecordAsync(Options o)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            await using var database = new NewsletterDatabase(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "bench.db")}" });
+            await database.EnsureMigratedAsync();
+            await GenerateSubscribersAsync(database, o.Count);
+            var store = new SqlCampaignStore(database, new SqlSubscriberStore(database, TimeProvider.System), TimeProvider.System);
+            var messages = Factory(false, folder);
+            var variant = Calibrate(messages, 2000);
+            var campaign = await store.CreateAsync(
+                new NewCampaign("bench", variant.Subject, [Segments.Municipal], "bench.md", "bench", CampaignState.Running, null),
+                [new StoredVariant(Segments.Municipal, variant.Subject, null, variant.Html.Source, variant.Text.Source)],
+                new AudienceFilter([Segments.Municipal]), messages.NewMessageId);
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var claimed = new List<OutboxEntry>();
+            while (true)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var batch = await store.ClaimAsync(campaign.Id, "bench", 200, now, now.AddMinutes(5));
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                claimed.AddRange(batch);
+            }
+            var claimCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            await using var writer = await store.OpenOutcomeWriterAsync();
+            foreach (var chunk in claimed.Chunk(o.Connections))
+            {
+                await writer.WriteAsync([.. chunk.Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 2.0.0 Ok: queued as 4ABCDEF", DateTimeOffset.UtcNow, null, false))]);
+            }
+            var recordCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"engine=outbox count={claimed.Count} claim_us_per_row={claimCpu.TotalMilliseconds * 1000 / claimed.Count:F0} record_us_per_row={recordCpu.TotalMilliseconds * 1000 / claimed.Count:F0} rows_per_commit={o.Connections}"));
         }
         finally
         {
@@ -102,29 +163,23 @@ public static class Program
         var links = new BenchLinks();
         var date = DateTimeOffset.UtcNow;
         var sink = new CountingStream();
-        var render = new Stopwatch();
         var create = new Stopwatch();
         var write = new Stopwatch();
         void One(int i)
         {
             var email = $"leader{i}@xuchang.gov.cn";
             var values = new RecipientValues("王局长", "王建国", email, links.UnsubscribeUrl(i, 1), links.ViewUrl(i, 1));
-            render.Start();
-            _ = variant.Html.Render(values, htmlEscape: true);
-            _ = variant.Text.Render(values, htmlEscape: false);
-            render.Stop();
             create.Start();
             using var message = messages.Create(variant, new Recipient(email, "王建国", values), messages.NewMessageId(), 1, date);
             create.Stop();
             write.Start();
-            message.WriteTo(FormatOptions.Default, sink);
+            sink.Write(message.Data.Span);
             write.Stop();
         }
         for (var i = 0; i < Math.Min(2000, o.Count); i++)
         {
             One(i);   // warm-up
         }
-        render.Reset();
         create.Reset();
         write.Reset();
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -139,7 +194,7 @@ public static class Program
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"engine=mime-only threads=1 dkim={(o.Dkim ? "on" : "off")} count={o.Count} size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} " +
-            $"rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1} render_ms={render.Elapsed.TotalMilliseconds:F0} create_ms={create.Elapsed.TotalMilliseconds:F0} write_ms={write.Elapsed.TotalMilliseconds:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0}"));
+            $"rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1} create_ms={create.Elapsed.TotalMilliseconds:F0} write_ms={write.Elapsed.TotalMilliseconds:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0}"));
         Directory.Delete(folder, recursive: true);
     }
 
@@ -196,9 +251,7 @@ public static class Program
         var values = new RecipientValues("王局长", "王建国", "leader@xuchang.gov.cn", "https://bulletin.example.org/u/abcdefghijklmnopqrstuvwxyz0123456789",
             "https://bulletin.example.org/v/abcdefghijklmnopqrstuvwxyz0123456789");
         using var message = messages.Create(variant, new Recipient("leader@xuchang.gov.cn", "王建国", values), messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
-        var counter = new CountingStream();
-        message.WriteTo(FormatOptions.Default, counter);
-        return counter.Length;
+        return message.Data.Length;
     }
 
     /// <summary>Subscribers written straight into the store's tables, in one transaction.</summary>
@@ -279,7 +332,30 @@ internal sealed class CountingStream : Stream
     public override void Write(ReadOnlySpan<byte> buffer) => Position += buffer.Length;
 }
 
-internal sealed record Options(int Port, int Count, int Connections, int Size, bool Nagle, bool Dkim)
+/// <summary>
+/// Serialises each message as the SMTP transport would and drops it: the engine's cost without the wire and the server.
+/// </summary>
+internal sealed class SerialisingTransport : IMailTransport
+{
+    public string Description => "serialise and drop";
+
+    public Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken) => Task.FromResult<IMailSession>(new Session());
+
+    private sealed class Session : IMailSession
+    {
+        private readonly CountingStream _sink = new();
+
+        public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
+        {
+            await _sink.WriteAsync(message.Data, cancellationToken);
+            return "250 dropped";
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+internal sealed record Options(int Port, int Count, int Connections, int Size, bool Nagle, bool Dkim, bool NullTransport)
 {
     public static Options Parse(IEnumerable<string> args)
     {
@@ -287,7 +363,7 @@ internal sealed record Options(int Port, int Count, int Connections, int Size, b
         string? Value(string name) => list.IndexOf(name) is var i and >= 0 && i + 1 < list.Count ? list[i + 1] : null;
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Options(Int("--port", 2525), Int("--count", 20_000), Int("--connections", 4), Int("--size", 30_000),
-            list.Contains("--nagle"), list.Contains("--dkim"));
+            list.Contains("--nagle"), list.Contains("--dkim"), list.Contains("--no-smtp"));
     }
 }
 
@@ -313,8 +389,8 @@ public class MimeBenchmarks
         var i = _i++;
         var email = $"leader{i}@xuchang.gov.cn";
         var values = new RecipientValues("王局长", "王建国", email, "https://bulletin.example.org/u/x", "https://bulletin.example.org/v/x");
-        var message = _messages.Create(_variant, new Recipient(email, "王建国", values), _messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
-        message.WriteTo(FormatOptions.Default, _sink);
+        using var message = _messages.Create(_variant, new Recipient(email, "王建国", values), _messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
+        _sink.Write(message.Data.Span);
         return _sink.Length;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 
@@ -13,14 +14,20 @@ public sealed class SlotTemplate
     private const string Suffix = "]]";
 
     private readonly string[] _literals;      // _literals.Length == _slots.Length + 1
+    private readonly byte[][] _utf8Literals;  // the same, encoded once for the wire
     private readonly RecipientSlot[] _slots;
 
     private SlotTemplate(string source, string[] literals, RecipientSlot[] slots)
     {
         Source = source;
         _literals = literals;
+        _utf8Literals = [.. literals.Select(Encoding.UTF8.GetBytes)];
         _slots = slots;
+        Utf8Length = _utf8Literals.Sum(l => l.Length);
     }
+
+    /// <summary>The UTF-8 length of the literal text, without the slot values.</summary>
+    public int Utf8Length { get; }
 
     /// <summary>The document with its slot markers, as compiled.</summary>
     public string Source { get; }
@@ -75,6 +82,23 @@ public sealed class SlotTemplate
         }
         builder.Append(_literals[^1]);
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Writes the document as UTF-8 with the slots filled (HTML-escaped with <paramref name="htmlEscape"/>): the literal
+    /// text was encoded once, so a recipient costs the copies and the few slot values.
+    /// </summary>
+    public void WriteUtf8(RecipientValues values, bool htmlEscape, IBufferWriter<byte> output)
+    {
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            output.Write(_utf8Literals[i]);
+            var value = values[_slots[i]];
+            var text = htmlEscape ? WebUtility.HtmlEncode(value) : value;
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+            output.Advance(Encoding.UTF8.GetBytes(text, span));
+        }
+        output.Write(_utf8Literals[^1]);
     }
 
     private static string Name(RecipientSlot slot) => slot switch

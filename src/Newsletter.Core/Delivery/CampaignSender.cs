@@ -330,14 +330,13 @@ public sealed class CampaignSender
             var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
                 links.UnsubscribeUrl(entry.SubscriberId, entry.CampaignId), links.ViewUrl(entry.SubscriberId, entry.CampaignId));
             var recipient = new Recipient(entry.Email, entry.Name, values);
-            // Disposing returns MimeKit's pooled content blocks; without it every message's body stays reachable (≈35 KB each).
+            // Disposing returns the message's pooled buffer.
             using var message = _sender._messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender._time.GetUtcNow());
-            var to = (MailboxAddress)message.To[0];
             try
             {
                 session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
-                var reply = await session.SendAsync(message, _sender._messages.EnvelopeFrom(entry.Email), to, FileName(entry), CancellationToken.None);
+                var reply = await session.SendAsync(message, FileName(entry), CancellationToken.None);
                 Interlocked.Exchange(ref _consecutiveErrors, 0);
                 return (Outcome(entry, OutboxStatus.Sent, reply, temporary: false), session);
             }
@@ -412,6 +411,7 @@ public sealed class CampaignSender
 
         private async Task RecordLoopAsync()
         {
+            await using var writer = new LazyOutcomeWriter(Store);
             var pending = new List<(DeliveryRecord Record, TaskCompletionSource Committed)>(256);
             while (await _outcomes.Reader.WaitToReadAsync(CancellationToken.None))
             {
@@ -421,7 +421,7 @@ public sealed class CampaignSender
                 }
                 try
                 {
-                    await CommitWithRetryAsync(pending.Select(p => p.Record).ToList());
+                    await CommitWithRetryAsync(writer, pending.Select(p => p.Record).ToList());
                     foreach (var (record, committed) in pending)
                     {
                         Count(record.Status);
@@ -442,13 +442,13 @@ public sealed class CampaignSender
             }
         }
 
-        private async Task CommitWithRetryAsync(IReadOnlyList<DeliveryRecord> records)
+        private async Task CommitWithRetryAsync(LazyOutcomeWriter writer, IReadOnlyList<DeliveryRecord> records)
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await Store.RecordAsync(records, CancellationToken.None);
+                    await writer.WriteAsync(records);
                     return;
                 }
                 catch (Exception e) when (attempt < 5 && e is not OperationCanceledException)
@@ -475,5 +475,19 @@ public sealed class CampaignSender
             var safe = new string(entry.Email.Select(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '-' or '_' ? c : '_').ToArray());
             return $"{entry.Id:D8}-{safe}";
         }
+    }
+
+    /// <summary>Opens the store's outcome writer on first use, so opening it fails where writing is retried.</summary>
+    private sealed class LazyOutcomeWriter(ICampaignStore store) : IAsyncDisposable
+    {
+        private IOutcomeWriter? _writer;
+
+        public async Task WriteAsync(IReadOnlyList<DeliveryRecord> records)
+        {
+            _writer ??= await store.OpenOutcomeWriterAsync(CancellationToken.None);
+            await _writer.WriteAsync(records, CancellationToken.None);
+        }
+
+        public ValueTask DisposeAsync() => _writer?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

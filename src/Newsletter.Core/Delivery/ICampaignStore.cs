@@ -38,6 +38,12 @@ public interface ICampaignStore
     /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
     Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 
+    /// <summary>
+    /// A writer for the outcomes of one run: <see cref="RecordAsync"/> on one connection with its statements prepared
+    /// once, for the many small commits of a send (each worker waits for its outcome to be committed).
+    /// </summary>
+    Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default);
+
     /// <summary>The distinct owners holding leases on rows of the campaign (to release those of dead processes).</summary>
     Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default);
 
@@ -62,4 +68,11 @@ public interface ICampaignStore
 
     /// <summary>The outbox row of one subscriber in a campaign (web view).</summary>
     Task<OutboxEntry?> FindEntryAsync(long campaignId, long subscriberId, CancellationToken ct = default);
+}
+
+/// <summary>Records delivery outcomes, one transaction per call. Not thread-safe: one recorder loop owns it.</summary>
+public interface IOutcomeWriter : IAsyncDisposable
+{
+    /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
+    Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 }

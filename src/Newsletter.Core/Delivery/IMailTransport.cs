@@ -1,5 +1,3 @@
-using MimeKit;
-
 namespace Newsletter.Core.Delivery;
 
 /// <summary>
@@ -19,12 +17,11 @@ public interface IMailTransport
 /// <summary>One worker's channel to the transport. Not thread-safe: one message at a time.</summary>
 public interface IMailSession : IAsyncDisposable
 {
-    /// <summary>Sends one message to one recipient.</summary>
+    /// <summary>Sends one message to its recipient.</summary>
     /// <param name="fileName">A stable name for the message within its batch (used by the pickup transport).</param>
     /// <returns>The server's reply (or a description of where the message went).</returns>
     /// <exception cref="DeliveryException">The message was not accepted; <see cref="DeliveryException.Kind"/> says what to do.</exception>
-    Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, string fileName,
-        CancellationToken cancellationToken);
+    Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken);
 }
 
 /// <summary>What a delivery failure means for the message and the campaign.</summary>

@@ -1,5 +1,3 @@
-using MimeKit;
-
 namespace Newsletter.Core.Delivery;
 
 /// <summary>
@@ -26,8 +24,8 @@ public sealed class PickupTransport(string directory) : IMailTransport
 
     private sealed class Session(string folder) : IMailSession
     {
-        public async Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient,
-            string fileName, CancellationToken cancellationToken)
+
+        public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
         {
             var path = Path.Combine(folder, fileName + ".eml");
             var temporary = path + ".tmp";
@@ -35,7 +33,7 @@ public sealed class PickupTransport(string directory) : IMailTransport
             {
                 await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
                 {
-                    await message.WriteToAsync(FormatOptions.Default, stream, cancellationToken);
+                    await stream.WriteAsync(message.Data, cancellationToken);
                 }
                 File.Move(temporary, path, overwrite: true);
             }

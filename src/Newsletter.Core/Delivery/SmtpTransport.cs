@@ -3,6 +3,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using Newsletter.Core.Delivery.Wire;
 
 namespace Newsletter.Core.Delivery;
 
@@ -25,6 +26,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
 
     private sealed class Session(SmtpOptions options) : IMailSession
     {
+        private readonly MailKitMessage _message = new();
         private SmtpClient? _client;
         private int _sentOnConnection;
 
@@ -43,38 +45,40 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
 #pragma warning restore CA5359
             }
             // MailKit's ConnectAsync(host, port) leaves Nagle's algorithm on: messages over ~4 KB then wait for
-            // delayed ACKs and crawl at ~22/s per connection. Connect the socket ourselves with NoDelay.
+            // delayed ACKs and crawl at ~22/s per connection. Connect the socket ourselves with NoDelay, and hand MailKit
+            // a plain NetworkStream (measured: a third less CPU per message than handing it the Socket). Async reads
+            // on it ignore ReadTimeout, so every operation gets a cancellation deadline instead.
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                using var deadline = Deadline(cancellationToken);
                 if (options.PlainConnect)
                 {
-                    await client.ConnectAsync(options.Host, options.Port, ToMailKit(options.Security), cancellationToken);
+                    socket.Dispose();
+                    await client.ConnectAsync(options.Host, options.Port, ToMailKit(options.Security), deadline.Token);
                 }
                 else
                 {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    timeout.CancelAfter(options.Timeout);
-                    await socket.ConnectAsync(options.Host, options.Port, timeout.Token);
-                    await client.ConnectAsync(socket, options.Host, options.Port, ToMailKit(options.Security), cancellationToken);
+                    await socket.ConnectAsync(options.Host, options.Port, deadline.Token);
+                    await client.ConnectAsync(new NetworkStream(socket, ownsSocket: true), options.Host, options.Port,
+                        ToMailKit(options.Security), deadline.Token);
                 }
                 if (!string.IsNullOrEmpty(options.UserName))
                 {
-                    await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
+                    await client.AuthenticateAsync(options.UserName, options.Password ?? "", deadline.Token);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
                 client.Dispose();
-                throw Classify(e, connecting: true);
+                throw Classify(TimedOut(e), connecting: true);
             }
             _client = client;
             _sentOnConnection = 0;
         }
 
-        public async Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient,
-            string fileName, CancellationToken cancellationToken)
+        public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
         {
             if (_client is not { IsConnected: true } || _sentOnConnection >= options.MessagesPerConnection)
             {
@@ -83,13 +87,14 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             }
             try
             {
-                var reply = await _client!.SendAsync(message, envelopeFrom, [recipient], cancellationToken);
+                using var deadline = Deadline(cancellationToken);
+                var reply = await _client!.SendAsync(_message.Wrap(message), message.EnvelopeFrom, [message.Recipient], deadline.Token);
                 _sentOnConnection++;
                 return reply;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var failure = Classify(e, connecting: false);
+                var failure = Classify(TimedOut(e), connecting: false);
                 if (failure.Kind is DeliveryFailureKind.Temporary && failure.StatusCode is 0 or 421)
                 {
                     await CloseAsync();   // the connection is gone or going; the next message reconnects
@@ -99,6 +104,18 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
         }
 
         public async ValueTask DisposeAsync() => await CloseAsync();
+
+        private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+        {
+            var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(options.Timeout);
+            return deadline;
+        }
+
+        /// <summary>A cancellation that the caller did not ask for is our deadline: say so, as a dropped connection.</summary>
+        private Exception TimedOut(Exception e) => e is OperationCanceledException
+            ? new TimeoutException($"no answer from {options.Host}:{options.Port} within {options.Timeout.TotalSeconds:0.#} s (Smtp:Timeout)", e)
+            : e;
 
         private async Task CloseAsync()
         {
@@ -124,12 +141,17 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
     }
 
     /// <summary>
-    /// MailKit's client, minus one serialisation per message: for the <c>SIZE=</c> parameter of MAIL FROM it would
+    /// MailKit's client, minus two passes over every message: for the <c>SIZE=</c> parameter of MAIL FROM it would
     /// write every message once just to count its bytes. SIZE= is optional (RFC 1870), so we leave it out — except
-    /// when the server offers CHUNKING, whose BDAT command needs the size.
+    /// when the server offers CHUNKING, whose BDAT command needs the size. And it would prepare (re-encode) the MIME
+    /// parts, which <see cref="MessageFactory"/> wrote 7-bit already.
     /// </summary>
     private sealed class BulkSmtpClient : SmtpClient
     {
+        protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength)
+        {
+        }
+
         protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
             (Capabilities & SmtpCapabilities.Chunking) != 0 ? base.GetSize(options, message, cancellationToken) : -1;
 

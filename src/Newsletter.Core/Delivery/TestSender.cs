@@ -111,7 +111,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             messages.NewMessageId(), campaignId: 0, time.GetUtcNow(), SubjectPrefix);
         try
         {
-            var reply = await session.SendAsync(message, messages.EnvelopeFrom(address), (MailboxAddress)message.To[0],
+            var reply = await session.SendAsync(message,
                 $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", ct);
             return new TestSendResult(address, true, reply);
         }

@@ -47,11 +47,11 @@ public sealed class EditorNotifier(ISubscriberStore subscribers, IMailTransport 
             {
                 var values = new RecipientValues(editor.Salutation, editor.Name, editor.Email,
                     links.UnsubscribeUrl(editor.Id, campaignId), links.ViewUrl(editor.Id, campaignId));
-                var message = messages.Create(variant, new Recipient(editor.Email, editor.Name, values), messages.NewMessageId(), campaignId,
+                using var message = messages.Create(variant, new Recipient(editor.Email, editor.Name, values), messages.NewMessageId(), campaignId,
                     time.GetUtcNow(), "[通知]");
                 try
                 {
-                    await session.SendAsync(message, messages.From, (MailboxAddress)message.To[0],
+                    await session.SendAsync(message,
                         $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{editor.Id}", ct);
                     delivered++;
                 }

@@ -178,13 +178,11 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         var entries = await ReadEntriesAsync(select, ct);
         if (entries.Count > 0)
         {
+            // One statement for the batch; the ids are our own integers, so writing them into the SQL is safe.
             await using var lease = connection.Command(
-                "UPDATE outbox SET lease_owner = @owner, lease_until = @until WHERE id = @id", transaction);
-            lease.With("@owner", owner).With("@until", leaseUntil).With("@id", 0L);
-            foreach (var entry in entries)
-            {
-                await lease.With("@id", entry.Id).ExecuteNonQueryAsync(ct);
-            }
+                $"UPDATE outbox SET lease_owner = @owner, lease_until = @until WHERE id IN ({string.Join(',', entries.Select(e => e.Id.ToString(CultureInfo.InvariantCulture)))})",
+                transaction);
+            await lease.With("@owner", owner).With("@until", leaseUntil).ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
         return entries;
@@ -192,30 +190,75 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
 
     public async Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
     {
-        if (records.Count == 0)
+        await using var writer = new OutcomeWriter(database);
+        await writer.WriteAsync(records, ct);
+    }
+
+    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) => Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database));
+
+    /// <summary>
+    /// Keeps its connection and prepared statements between calls; after a failure it starts over on a new connection.
+    /// </summary>
+    private sealed class OutcomeWriter(NewsletterDatabase database) : IOutcomeWriter
+    {
+        private DbConnection? _connection;
+        private DbCommand? _update;
+        private DbCommand? _bounce;
+
+        public async Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
         {
-            return;
+            if (records.Count == 0)
+            {
+                return;
+            }
+            try
+            {
+                _connection ??= await database.OpenConnectionAsync(ct);
+                await using var transaction = await _connection.BeginTransactionAsync(ct);
+                _update ??= _connection.Command(
+                    """
+                    UPDATE outbox SET status = @status, attempts = @attempts, last_reply = @reply, next_attempt_at = @next,
+                        first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at, lease_owner = NULL, lease_until = NULL
+                    WHERE id = @id
+                    """);
+                _update.Transaction = transaction;
+                foreach (var record in records)
+                {
+                    await _update.With("@status", Word(record.Status)).With("@attempts", record.Attempts).With("@reply", Truncate(record.Reply))
+                        .With("@next", record.NextAttemptAt).With("@at", record.AttemptedAt).With("@id", record.OutboxId).ExecuteNonQueryAsync(ct);
+                }
+                foreach (var record in records.Where(r => r.MarkSubscriberBounced))
+                {
+                    _bounce ??= _connection.Command(
+                        "UPDATE subscribers SET status = 'bounced', status_reason = @r, updated_at = @now WHERE id = @id AND status = 'active'");
+                    _bounce.Transaction = transaction;
+                    await _bounce.With("@r", Truncate(record.Reply)).With("@now", record.AttemptedAt).With("@id", record.SubscriberId).ExecuteNonQueryAsync(ct);
+                }
+                await transaction.CommitAsync(ct);
+            }
+            catch
+            {
+                await DisposeAsync();   // the connection may be broken: the next call opens a new one
+                throw;
+            }
         }
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var update = connection.Command(
-            """
-            UPDATE outbox SET status = @status, attempts = @attempts, last_reply = @reply, next_attempt_at = @next,
-                first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at, lease_owner = NULL, lease_until = NULL
-            WHERE id = @id
-            """, transaction);
-        foreach (var record in records)
+
+        public async ValueTask DisposeAsync()
         {
-            await update.With("@status", Word(record.Status)).With("@attempts", record.Attempts).With("@reply", Truncate(record.Reply))
-                .With("@next", record.NextAttemptAt).With("@at", record.AttemptedAt).With("@id", record.OutboxId).ExecuteNonQueryAsync(ct);
+            if (_update is not null)
+            {
+                await _update.DisposeAsync();
+            }
+            if (_bounce is not null)
+            {
+                await _bounce.DisposeAsync();
+            }
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
+            (_update, _bounce, _connection) = (null, null, null);
         }
-        foreach (var record in records.Where(r => r.MarkSubscriberBounced))
-        {
-            await using var bounce = connection.Command(
-                "UPDATE subscribers SET status = 'bounced', status_reason = @r, updated_at = @now WHERE id = @id AND status = 'active'", transaction);
-            await bounce.With("@r", Truncate(record.Reply)).With("@now", record.AttemptedAt).With("@id", record.SubscriberId).ExecuteNonQueryAsync(ct);
-        }
-        await transaction.CommitAsync(ct);
     }
 
     public async Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default)

@@ -26,14 +26,7 @@ public sealed class MessageFactoryTests
     private static Recipient Recipient(string name = "王建国", string email = "wang@xuchang.gov.cn", string salutation = "王局长") =>
         new(email, name, new RecipientValues(salutation, name, email, "https://bulletin.example.org/u/tok123", "https://bulletin.example.org/v/tok123"));
 
-    private static byte[] Wire(MimeMessage message)
-    {
-        using var stream = new MemoryStream();
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
-        message.WriteTo(options, stream);
-        return stream.ToArray();
-    }
+    private static byte[] Wire(OutgoingMessage message) => message.Data.ToArray();
 
     [Fact]
     public void The_message_has_every_header_of_a_well_behaved_bulk_mail()
@@ -111,8 +104,9 @@ public sealed class MessageFactoryTests
     public void Html_in_a_name_is_escaped_in_the_html_part()
     {
         var message = new MessageFactory(Sender).Create(Variant("<p>[[nl:salutation]]</p>"), Recipient(salutation: "<img src=x onerror=alert(1)>"), "id@x", 1, Date);
-        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", message.HtmlBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("<img", message.HtmlBody, StringComparison.Ordinal);
+        var html = MimeMessage.Load(new MemoryStream(Wire(message))).HtmlBody;
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +121,7 @@ public sealed class MessageFactoryTests
     [Fact]
     public void Test_sends_have_the_prefix_and_no_campaign_header()
     {
-        var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "id@x", 0, Date, "[测试]");
+        var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "id@x", 0, Date, "[测试]").Parse();
         Assert.Equal("[测试] 许昌竞争情报快递 2026年第1期", message.Subject);
         Assert.Null(message.Headers[MessageFactory.CampaignHeader]);
     }
@@ -150,8 +144,8 @@ public sealed class MessageFactoryTests
         var factory = new MessageFactory(Sender, new DkimOptions { Domain = "xcsti.example.org", Selector = "bulletin2026", KeyFile = keyFile });
         Assert.True(factory.Signs);
 
-        var message = factory.Create(Variant(), Recipient(), factory.NewMessageId(), 7, Date);
-        var signature = message.Headers[HeaderId.DkimSignature];
+        using var message = factory.Create(Variant(), Recipient(), factory.NewMessageId(), 7, Date);
+        var signature = message.Parse().Headers[HeaderId.DkimSignature];
         Assert.NotNull(signature);
         var tags = signature.Replace("\r\n", "", StringComparison.Ordinal).Split(';').Select(t => t.Trim().Split('=', 2)).ToDictionary(t => t[0], t => t.Length > 1 ? t[1] : "");
         Assert.Equal("rsa-sha256", tags["a"]);

@@ -50,11 +50,10 @@ public sealed class CampaignSenderLeaseRenewalTests
 
         private sealed class Session(IMailSession inner, ConcurrentDictionary<string, int> sends) : IMailSession
         {
-            public Task<string> SendAsync(MimeMessage message, MailboxAddress envelopeFrom, MailboxAddress recipient, string fileName,
-                CancellationToken cancellationToken)
+            public Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
             {
                 sends.AddOrUpdate(fileName, 1, (_, n) => n + 1);
-                return inner.SendAsync(message, envelopeFrom, recipient, fileName, cancellationToken);
+                return inner.SendAsync(message, fileName, cancellationToken);
             }
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();
