@@ -1,6 +1,6 @@
 using System.Security.Authentication;
 using System.Text;
-using MimeKit;
+using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Testing;
 
@@ -35,19 +35,19 @@ public sealed class SmtpTransportTlsTests : IDisposable
         Host = server.Host, Port = server.Port, Security = security, Timeout = TimeSpan.FromSeconds(5), LocalDomain = "client.test",
     };
 
-    /// <summary>Opens a session and sends one message to one recipient; returns the server's reply.</summary>
-    private static async Task<(string Reply, string MessageId)> SendOneAsync(SmtpOptions options)
+    private static readonly MessageFactory Messages = new(new SenderOptions { From = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>" });
+
+    /// <summary>Opens a session and sends one message to one recipient; returns the server's reply and the bytes sent.</summary>
+    private static async Task<(string Reply, string MessageId, byte[] Data)> SendOneAsync(SmtpOptions options)
     {
         await using var session = await new SmtpTransport(options).OpenSessionAsync("tls-tests", CancellationToken.None);
-        using var message = new MimeMessage();
-        message.From.Add(new MailboxAddress("许昌市科学技术情报研究所", "bulletin@xcsti.example.org"));
-        message.To.Add(new MailboxAddress("王局长", "wang@xuchang.gov.cn"));
-        message.Subject = "许昌竞争情报快递 TLS";
-        message.MessageId = $"{Guid.NewGuid():N}@xcsti.example.org";
-        message.Body = new TextPart("plain") { Text = "许昌竞争情报快递正文。\n.line starting with a dot\n" };
-        var reply = await session.SendAsync(message, new MailboxAddress("", "bounces@xcsti.example.org"), (MailboxAddress)message.To[0],
-            "x", CancellationToken.None);
-        return (reply, message.MessageId);
+        var variant = new ComposedVariant("municipal", "许昌竞争情报快递 TLS", null,
+            SlotTemplate.Parse("<p>[[nl:salutation]]：许昌竞争情报快递正文。</p>"), SlotTemplate.Parse("[[nl:salutation]]：\n许昌竞争情报快递正文。\n"));
+        var values = new RecipientValues("王局长", "王局长", "wang@xuchang.gov.cn", "https://bulletin.example.org/u/1", "https://bulletin.example.org/v/1");
+        using var message = Messages.Create(variant, new Recipient("wang@xuchang.gov.cn", "王局长", values), Messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
+        var data = message.Data.ToArray();
+        var reply = await session.SendAsync(message, "x", CancellationToken.None);
+        return (reply, message.MessageId, data);
     }
 
     public static TheoryData<SmtpSecurity, SmtpServerTls> TlsModes => new()
@@ -81,17 +81,17 @@ public sealed class SmtpTransportTlsTests : IDisposable
     {
         await using var server = Server(tls);
 
-        var (reply, messageId) = await SendOneAsync(Options(server, security) with { AcceptInvalidCertificates = true });
+        var (reply, messageId, sent) = await SendOneAsync(Options(server, security) with { AcceptInvalidCertificates = true });
 
         Assert.StartsWith("2.0.0 queued as", reply, StringComparison.Ordinal);
         var received = Assert.Single(server.Received);
         Assert.True(received.OverTls);
         Assert.True(received.Protocol is SslProtocols.Tls12 or SslProtocols.Tls13, received.Protocol.ToString());
         Assert.Equal(messageId, received.MessageId);
-        Assert.Equal("bounces@xcsti.example.org", received.MailFrom);
+        Assert.Equal("bulletin@xcsti.example.org", received.MailFrom);
         Assert.Equal(["wang@xuchang.gov.cn"], received.Recipients);
-        var data = Encoding.UTF8.GetString(received.Data);
-        Assert.Contains("\r\n.line starting with a dot\r\n", data, StringComparison.Ordinal);
+        // Byte for byte what the factory built.
+        Assert.Equal(Encoding.ASCII.GetString(sent).TrimEnd('\r', '\n'), Encoding.ASCII.GetString(received.Data).TrimEnd('\r', '\n'));
         // MAIL FROM and RCPT TO went in one write inside TLS (PIPELINING, RFC 2920).
         Assert.True(server.PipelinedCommands >= 1, "the client did not pipeline MAIL FROM and RCPT TO");
         // STARTTLS is used exactly when the server's plain greeting offers it; implicit TLS never sends it.
