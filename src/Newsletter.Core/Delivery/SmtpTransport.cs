@@ -190,9 +190,9 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
                     $"SMTP authentication failed: {e.Message} (check Smtp:UserName and Smtp:Password)", 535, e);
             case SslHandshakeException:
                 return new DeliveryException(DeliveryFailureKind.Configuration,
-                    $"TLS handshake failed: {e.Message} (check Smtp:Security and the relay's certificate)", 0, e);
+                    $"TLS handshake failed: {e.Message} (check Smtp:Security and the relay's certificate; Smtp:AcceptInvalidCertificates=true only for a lab relay)", 0, e);
             case NotSupportedException:
-                return new DeliveryException(DeliveryFailureKind.Configuration, e.Message, 0, e);
+                return new DeliveryException(DeliveryFailureKind.Configuration, $"{e.Message} (check Smtp:Security, Smtp:UserName)", 0, e);
             default:
                 // Dropped connections, timeouts, protocol garbage, refused connects: try again later.
                 return new DeliveryException(DeliveryFailureKind.Temporary,

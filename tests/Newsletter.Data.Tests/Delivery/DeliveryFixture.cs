@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
@@ -38,14 +39,18 @@ internal sealed class DeliveryFixture : IAsyncDisposable
     /// <summary>The addresses of the campaign's recipients, in id order.</summary>
     public List<string> Emails { get; } = [];
 
-    public static async Task<DeliveryFixture> CreateAsync(TestDatabase db, int recipients)
+    public static Task<DeliveryFixture> CreateAsync(TestDatabase db, int recipients) =>
+        CreateAsync(db, Enumerable.Range(0, recipients).Select(i => $"leader{i:D5}@{(i % 3 == 0 ? "xuchang.gov.cn" : "example.org")}").ToList());
+
+    /// <summary>A fixture whose recipients are these addresses, subscribed (and so sent) in this order.</summary>
+    public static async Task<DeliveryFixture> CreateAsync(TestDatabase db, IReadOnlyList<string> emails)
     {
         var fixture = new DeliveryFixture(db);
         await using (var import = await fixture.Subscribers.BeginImportAsync())
         {
-            for (var i = 0; i < recipients; i++)
+            for (var i = 0; i < emails.Count; i++)
             {
-                var email = $"leader{i:D5}@{(i % 3 == 0 ? "xuchang.gov.cn" : "example.org")}";
+                var email = emails[i];
                 fixture.Emails.Add(email);
                 await import.ApplyAsync(new SubscriberDraft(email, $"王{i}", "许昌市科学技术局", "局长", [Segments.Municipal], "魏都区", []), update: false);
             }
@@ -64,9 +69,9 @@ internal sealed class DeliveryFixture : IAsyncDisposable
             new AudienceFilter([Segments.Municipal]), Messages.NewMessageId);
     }
 
-    public CampaignSender Sender(IMailTransport transport, DeliveryOptions delivery, int connections = 4) =>
+    public CampaignSender Sender(IMailTransport transport, DeliveryOptions delivery, int connections = 4, ILogger<CampaignSender>? logger = null) =>
         new(Campaigns, transport, Messages, new PlainLinks(), delivery, new SmtpOptions { Connections = connections },
-            TimeProvider.System, NullLogger<CampaignSender>.Instance);
+            TimeProvider.System, logger ?? NullLogger<CampaignSender>.Instance);
 
     /// <summary>Outbox rows of a campaign: message id → (status, reply, email).</summary>
     public async Task<List<(string MessageId, string Status, string? Reply, string Email, int Attempts)>> OutboxAsync(long campaignId)
