@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MimeKit;
@@ -133,6 +134,8 @@ public sealed class CampaignSender
             Channel.CreateUnbounded<(DeliveryRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
         private readonly TokenBucket _overall;
         private readonly Dictionary<string, TokenBucket> _perDomain = new(StringComparer.OrdinalIgnoreCase);
+        private readonly ConcurrentDictionary<long, bool> _domainTokenReserved = new();   // outbox row ids parked with their token
+        private int _parked;
         private readonly RetryPolicy _retry;
         private int _inFlight;
         private int _consecutiveErrors;
@@ -150,7 +153,7 @@ public sealed class CampaignSender
             _abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             _claimed = Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(sender._options.BatchSize * 2)
             {
-                SingleWriter = true,
+                SingleWriter = false,   // the claim loop, and entries coming back from waiting for their domain's token
                 FullMode = BoundedChannelFullMode.Wait,
             });
             _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
@@ -199,6 +202,12 @@ public sealed class CampaignSender
                     _sender._logger.LogInformation("Campaign {Id} was stopped from outside; stopping", _campaign.Id);
                     _abort.Cancel();
                     return;
+                }
+                // Parked rows hold no channel slot: bound them, or one slow domain would lease the whole campaign.
+                if (Volatile.Read(ref _parked) > options.BatchSize * 10)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _sender._time, _abort.Token);
+                    continue;
                 }
                 var now = _sender._time.GetUtcNow();
                 var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
@@ -281,6 +290,10 @@ public sealed class CampaignSender
                         Interlocked.Decrement(ref _inFlight);
                         continue;   // leave it leased; released at the end of the run, or claimed again when it expires
                     }
+                    if (ParkForDomain(entry))
+                    {
+                        continue;   // back in the channel when its domain's token is due; this worker takes the next row
+                    }
                     DeliveryRecord record;
                     try
                     {
@@ -324,7 +337,6 @@ public sealed class CampaignSender
             }
 
             await _overall.TakeAsync(_abort.Token);
-            await DomainBucket(entry.Email).TakeAsync(_abort.Token);
 
             var links = _sender._links;
             var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
@@ -393,6 +405,43 @@ public sealed class CampaignSender
                 }
             }
             return new DeliveryRecord(entry.Id, entry.SubscriberId, status, attempts, reply, now, next, bounced);
+        }
+
+        /// <summary>
+        /// Reserves the row's token of its recipient domain; when it is not due yet, parks the row until it is and
+        /// returns true. A worker never waits for one domain, so a domain held back by its limit holds back no other.
+        /// </summary>
+        private bool ParkForDomain(OutboxEntry entry)
+        {
+            if (_sender._options.MessagesPerSecondPerDomain <= 0 || _domainTokenReserved.TryRemove(entry.Id, out _))
+            {
+                return false;
+            }
+            var wait = DomainBucket(entry.Email).Reserve();
+            if (wait <= TimeSpan.Zero)
+            {
+                return false;
+            }
+            _domainTokenReserved[entry.Id] = true;
+            Interlocked.Increment(ref _parked);
+            var stopping = _abort.Token;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await Task.Delay(wait, _sender._time, stopping);
+                    await _claimed.Writer.WriteAsync(entry, stopping);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ChannelClosedException or ObjectDisposedException)
+                {
+                    Interlocked.Decrement(ref _inFlight);   // stopped: the row stays leased and is released at the end of the run
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _parked);
+                }
+            }, CancellationToken.None);
+            return true;
         }
 
         private TokenBucket DomainBucket(string email)

@@ -11,6 +11,25 @@ public sealed class TokenBucket(double rate, TimeProvider time)
     private double _tokens = Math.Max(1, rate);
     private long _last = time.GetTimestamp();
 
+    /// <summary>
+    /// Takes a token now, going into debt when none is left, and returns how long the caller must wait before using it
+    /// (zero when one was available). Later callers queue behind the debt, so the rate holds without anyone blocking.
+    /// </summary>
+    public TimeSpan Reserve()
+    {
+        if (rate <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+        lock (_lock)
+        {
+            var now = time.GetTimestamp();
+            _tokens = Math.Min(_capacity, _tokens + time.GetElapsedTime(_last, now).TotalSeconds * rate) - 1;
+            _last = now;
+            return _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / rate);
+        }
+    }
+
     /// <summary>Waits until a token is available and takes it.</summary>
     public async Task TakeAsync(CancellationToken cancellationToken)
     {

@@ -71,4 +71,18 @@ public sealed class TokenBucketTests
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
     }
+
+    [Fact]
+    public void Reservations_queue_behind_each_other_at_the_rate_without_waiting()
+    {
+        var time = new FakeTimeProvider();
+        var bucket = new TokenBucket(4, time);
+        var waits = Enumerable.Range(0, 8).Select(_ => bucket.Reserve()).ToList();
+
+        // A burst of 4 at once, then one every 250 ms, each reservation behind the one before.
+        Assert.Equal([0, 0, 0, 0, 250, 500, 750, 1000], waits.Select(w => Math.Round(w.TotalMilliseconds)));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(250, Math.Round(bucket.Reserve().TotalMilliseconds));
+        Assert.Equal(TimeSpan.Zero, new TokenBucket(0, time).Reserve());
+    }
 }

@@ -116,4 +116,22 @@ public sealed class CampaignSenderRateLimitTests
         var total = MaxExcess(received.Select(m => m.At).ToList(), overall);
         Assert.True(total <= overall * Grace, $"went over {overall}/s overall by {total:F2} messages");
     }
+
+    [Fact]
+    public async Task A_domain_held_back_by_its_limit_does_not_hold_back_another_domain()
+    {
+        // The county government's 20 leaders come first in the outbox; the 4 enterprise contacts on another domain come last.
+        const double rate = 4;
+        var emails = Enumerable.Range(0, 20).Select(i => Address("xuchang.gov.cn", i))
+            .Concat(Enumerable.Range(0, 4).Select(i => Address("qq.com", i))).ToList();
+
+        var received = await SendAsync(emails, Fast with { MessagesPerSecondPerDomain = rate });
+
+        var start = received.Min(m => m.At);
+        var slow = Of(received, "xuchang.gov.cn");
+        Assert.True(Span(slow) >= (20 - rate) / rate - Grace, $"xuchang.gov.cn took only {Span(slow):F2} s");
+        // qq.com's 4 messages fit in its own burst: nothing of its own makes them wait.
+        var late = (Of(received, "qq.com").Max() - start).TotalSeconds;
+        Assert.True(late < 1.0, $"qq.com's last message started {late:F2} s after the first message: held back by xuchang.gov.cn's limit");
+    }
 }
