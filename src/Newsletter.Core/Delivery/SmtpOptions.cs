@@ -35,6 +35,12 @@ public sealed record SmtpOptions
     /// <summary>Server certificates are validated unless this is set, for a lab relay only. Default false.</summary>
     public bool AcceptInvalidCertificates { get; init; }
 
+    /// <summary>
+    /// Whether the relay certificate's revocation is checked (default true). Turn off for a private CA without a CRL or
+    /// an intranet that cannot reach the CA's CRL servers; the chain and name are still validated.
+    /// </summary>
+    public bool CheckCertificateRevocation { get; init; } = true;
+
     /// <summary>Connect and command timeout; default 60 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -32,7 +32,11 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {
-            var client = new BulkSmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+            var client = new BulkSmtpClient
+            {
+                Timeout = (int)options.Timeout.TotalMilliseconds,
+                CheckCertificateRevocation = options.CheckCertificateRevocation,
+            };
             if (!string.IsNullOrEmpty(options.LocalDomain))
             {
                 client.LocalDomain = options.LocalDomain;
@@ -72,7 +76,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             {
                 socket.Dispose();
                 client.Dispose();
-                throw Classify(TimedOut(e), connecting: true);
+                throw Classify(TimedOut(e, connecting: true), connecting: true);
             }
             _client = client;
             _sentOnConnection = 0;
@@ -94,7 +98,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var failure = Classify(TimedOut(e), connecting: false);
+                var failure = Classify(TimedOut(e, connecting: false), connecting: false);
                 if (failure.Kind is DeliveryFailureKind.Temporary && failure.StatusCode is 0 or 421)
                 {
                     await CloseAsync();   // the connection is gone or going; the next message reconnects
@@ -113,9 +117,18 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
         }
 
         /// <summary>A cancellation that the caller did not ask for is our deadline: say so, as a dropped connection.</summary>
-        private Exception TimedOut(Exception e) => e is OperationCanceledException
-            ? new TimeoutException($"no answer from {options.Host}:{options.Port} within {options.Timeout.TotalSeconds:0.#} s (Smtp:Timeout)", e)
-            : e;
+        private Exception TimedOut(Exception e, bool connecting)
+        {
+            if (e is not OperationCanceledException)
+            {
+                return e;
+            }
+            // A relay on an implicit-TLS port waits for a TLS handshake and never greets a plain client.
+            var hint = connecting && options.Security != SmtpSecurity.SslOnConnect
+                ? "; if the port expects TLS from the start (e.g. 465), set Smtp:Security=SslOnConnect"
+                : "";
+            return new TimeoutException($"no answer from {options.Host}:{options.Port} within {options.Timeout.TotalSeconds:0.#} s (Smtp:Timeout){hint}", e);
+        }
 
         private async Task CloseAsync()
         {

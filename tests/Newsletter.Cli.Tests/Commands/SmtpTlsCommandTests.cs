@@ -65,6 +65,30 @@ public sealed class SmtpTlsCommandTests
     }
 
     [Fact]
+    public async Task Revocation_checks_can_be_turned_off_and_the_chain_is_still_validated()
+    {
+        // A revoked certificate tells whether revocation is checked: refused by default (see below), accepted when off.
+        using var authority = new TestCertificateAuthority();
+        await using var crl = new CrlServer();
+        using var certificate = authority.IssueServerCertificate(crl.Url);
+        crl.Crl = authority.CreateCrl(certificate);
+        await using var server = new TlsSmtpServer(new TlsSmtpServerOptions { Tls = SmtpServerTls.StartTls, Certificate = certificate, UserName = User, Password = Secret });
+        using var workspace = CampaignsWorkspace.Create(Lists);
+        (string, string) off = ("NEWSLETTER_Smtp__CheckCertificateRevocation", "false");
+
+        var untrusted = CliProcess.Run(workspace.Path, Environment(server, "StartTls", Secret, [.. Trust(workspace, null), off]),
+            "send-test", CampaignsWorkspace.Issue, "--to", "editor@xcsti.example.org");
+        Assert.True(untrusted.ExitCode == 1, untrusted.ToString());
+        Assert.Empty(server.Received);
+
+        var notChecking = CliProcess.Run(workspace.Path, Environment(server, "StartTls", Secret, [.. Trust(workspace, authority), off]),
+            "send-test", CampaignsWorkspace.Issue, "--to", "editor@xcsti.example.org");
+        Assert.True(notChecking.ExitCode == 0, notChecking.ToString());
+        Assert.True(Assert.Single(server.Received).OverTls);
+        Assert.Equal(0, crl.Requests);
+    }
+
+    [Fact]
     public async Task A_revoked_relay_certificate_is_refused()
     {
         using var authority = new TestCertificateAuthority();
