@@ -50,8 +50,8 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             }
             // MailKit's ConnectAsync(host, port) leaves Nagle's algorithm on: messages over ~4 KB then wait for
             // delayed ACKs and crawl at ~22/s per connection. Connect the socket ourselves with NoDelay, and hand MailKit
-            // a plain NetworkStream (measured: a third less CPU per message than handing it the Socket). Async reads
-            // on it ignore ReadTimeout, so every operation gets a cancellation deadline instead.
+            // a stream over it (measured: a third less CPU per message than handing it the Socket). Async reads on it
+            // ignore ReadTimeout, so every operation gets a cancellation deadline instead.
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -64,8 +64,10 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
                 else
                 {
                     await socket.ConnectAsync(options.Host, options.Port, deadline.Token);
-                    await client.ConnectAsync(new NetworkStream(socket, ownsSocket: true), options.Host, options.Port,
-                        ToMailKit(options.Security), deadline.Token);
+                    // MailKit writes in 4 KB pieces; buffering them sends a message in one or two segments (a read
+                    // flushes the buffer first, so a command is never held back while its reply is awaited).
+                    var stream = new BufferedStream(new NetworkStream(socket, ownsSocket: true), 64 * 1024);
+                    await client.ConnectAsync(stream, options.Host, options.Port, ToMailKit(options.Security), deadline.Token);
                 }
                 if (!string.IsNullOrEmpty(options.UserName))
                 {
