@@ -42,6 +42,9 @@ public static class Program
             case "send":
                 await SendAsync(options);
                 return 0;
+            case "mailkit":
+                await MailKitOnlyAsync(options);
+                return 0;
             case "record":
                 await RecordAsync(options);
                 return 0;
@@ -52,7 +55,7 @@ public static class Program
                 BenchmarkRunner.Run<MimeBenchmarks>();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--no-smtp] | mime [--count N] [--dkim] | bdn");
+                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--no-smtp] | mailkit --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] | bdn");
                 return 2;
         }
     }
@@ -105,6 +108,37 @@ public static class Program
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The SMTP transport alone (MailKit over NoDelay sockets): one prepared message sent <c>--count</c> times over
+    /// <c>--connections</c> sessions, no outbox and no message building — the ceiling the engine can reach.
+    /// </summary>
+    private static async Task MailKitOnlyAsync(Options o)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var messages = Factory(false, folder);
+        var variant = Calibrate(messages, o.Size);
+        var values = new RecipientValues("王局长", "王建国", "leader@xuchang.gov.cn", "https://bulletin.example.org/u/x", "https://bulletin.example.org/v/x");
+        using var message = messages.Create(variant, new Recipient("leader@xuchang.gov.cn", "王建国", values), messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
+        var transport = new SmtpTransport(new SmtpOptions { Host = "127.0.0.1", Port = o.Port, Security = SmtpSecurity.None, MessagesPerConnection = 1_000_000 });
+        var next = 0;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, o.Connections).Select(async _ =>
+        {
+            await using var session = await transport.OpenSessionAsync("bench", CancellationToken.None);
+            while (Interlocked.Increment(ref next) <= o.Count)
+            {
+                await session.SendAsync(message, "m", CancellationToken.None);
+            }
+        }));
+        var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"engine=mailkit-only connections={o.Connections} count={o.Count} size={message.Data.Length} seconds={elapsed.TotalSeconds:F2} rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0}"));
+        Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>The outbox alone: claim every row, then record outcomes in commits of <c>--connections</c> rows, as the workers do.</summary>

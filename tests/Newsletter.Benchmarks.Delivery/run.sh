@@ -48,8 +48,12 @@ END=$(date +%s.%N)
 SRC=$(echo "$N / ($END - $START)" | bc -l | xargs printf '%.0f')
 echo "engine=smtp-source sessions=4 count=$N size=$SIZE seconds=$(echo "$END - $START" | bc -l | xargs printf '%.2f') rate=$SRC"
 
+log "MailKit alone: one prepared message, 4 connections, no outbox (the ceiling of the engine)"
+MK=$($BENCH mailkit --port $PORT --count "$N" --connections 4 --size $SIZE); echo "$MK"
+
 R4=$(echo "$OURS4" | rate_of)
 echo "ratio ours(4 connections)/smtp-source = $(echo "$R4 / $SRC" | bc -l | xargs printf '%.2f')  (goal ≥ 0.80)"
+echo "ratio mailkit-only(4 connections)/smtp-source = $(echo "$(echo "$MK" | rate_of) / $SRC" | bc -l | xargs printf '%.2f')"
 
 NN=$(( N < 2000 ? N : 2000 ))
 log "ours, 4 connections, Nagle on (plain ConnectAsync), N=$NN"
@@ -57,6 +61,10 @@ $BENCH send --port $PORT --count "$NN" --connections 4 --size $SIZE --nagle
 ND=$(( N < 5000 ? N : 5000 ))
 log "ours, 4 connections, DKIM on, N=$ND"
 $BENCH send --port $PORT --count "$ND" --connections 4 --size $SIZE --dkim
+log "outbox alone: claim and record, 4 rows per commit"
+$BENCH record --count "$N" --connections 4
+log "engine without SMTP: the real sender, messages serialised and dropped"
+$BENCH send --count "$N" --connections 4 --size $SIZE --no-smtp
 log "personalisation + MIME alone, one thread"
 $BENCH mime --count 50000 --size $SIZE
 $BENCH mime --count 5000 --size $SIZE --dkim

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using MimeKit;
 using Newsletter.Core.Composition;
 
 namespace Newsletter.Core.Delivery;

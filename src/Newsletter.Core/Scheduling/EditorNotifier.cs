@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
