@@ -31,6 +31,7 @@ internal static class ScheduleCommands
             schedule.AddCommand<ScheduleMoveCommand>("move")
                 .WithDescription("Move a scheduled campaign to another time.")
                 .WithExample("schedule", "move", "3", "--at", "2026-12-01 09:00");
+            schedule.AddExample("schedule", "seeds/sample-issue.md", "--at", "2026-12-01 09:00", "--segments", "county", "--district", "禹州市");
             schedule.AddBranch<GlobalSettings>("plan", plan =>
             {
                 plan.SetDescription("Recurring plans: at each cron time, publish the newest ready issue not yet sent to the plan's segments.");
@@ -60,6 +61,10 @@ internal static class ScheduleCommands
         {
             throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, "the issue has mistakes; nothing was scheduled");
         }
+        catch (EmptyAudienceException e)
+        {
+            throw new UserErrorException(e.Message + "; nothing was scheduled", e.Hint);
+        }
     }
 
     internal static string Show(DateTimeOffset? at, TimeZoneInfo zone) => at is { } value ? ScheduleTime.Show(value, zone) : "-";
@@ -85,6 +90,14 @@ internal sealed class ScheduleIssueSettings : ScheduleTimeSettings
     [CommandOption("--segments <LIST>")]
     [Description("Segments to send to, comma-separated keys or Chinese names. Default: the issue's audiences.")]
     public string? Segments { get; init; }
+
+    [CommandOption("--district <LIST>")]
+    [Description(AudienceTagOptions.DistrictDescription)]
+    public string[]? Districts { get; init; }
+
+    [CommandOption("--industry <LIST>")]
+    [Description(AudienceTagOptions.IndustryDescription)]
+    public string[]? Industries { get; init; }
 }
 
 internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
@@ -107,11 +120,13 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
             }
             await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
                 services.GetRequiredService<SubscriberImporter>(), cancellationToken);
-            return await scheduler.ScheduleAsync(settings.Issue, Segments.SplitList(settings.Segments), at, cancellationToken);
+            var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
+                "nothing was scheduled", cancellationToken);
+            return await scheduler.ScheduleAsync(settings.Issue, Segments.SplitList(settings.Segments), tags, at, cancellationToken);
         });
         var total = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
         AnsiConsole.MarkupLineInterpolated(
-            $"campaign [bold]{campaign.Id}[/] scheduled: {campaign.Title} → {string.Join(", ", campaign.Segments)}, {total} recipients, at {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
+            $"campaign [bold]{campaign.Id}[/] scheduled: {campaign.Title} → {string.Join(", ", campaign.Segments)}{AudienceTagOptions.Suffix(campaign.Tags)}, {total} recipients, at {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
         AnsiConsole.MarkupLine("`newsletter serve` sends it at that time; `newsletter schedule list` shows what is planned");
         return NewsletterApp.Ok;
     }
@@ -133,11 +148,12 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments")
+                .AddColumn("tags");
             foreach (var c in scheduled)
             {
                 table.AddRow($"{c.Id}", Markup.Escape(ScheduleCommands.Show(c.ScheduledAt, zone)), Markup.Escape(c.IssueKey), Markup.Escape(c.Title),
-                    Markup.Escape(string.Join(",", c.Segments)));
+                    Markup.Escape(string.Join(",", c.Segments)), Markup.Escape(c.Tags.IsEmpty ? "-" : c.Tags.Describe()));
             }
             AnsiConsole.Write(table);
         }
