@@ -57,7 +57,7 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         }
         catch (EmptyAudienceException e)
         {
-            throw new UserErrorException(e.Message + "; nothing was sent", e.Hint);
+            throw new UserErrorException(e.Message, e.Hint);
         }
         var campaign = prepared.Campaign;
         var recipients = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);

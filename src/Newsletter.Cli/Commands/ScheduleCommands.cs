@@ -37,7 +37,8 @@ internal static class ScheduleCommands
                 plan.SetDescription("Recurring plans: at each cron time, publish the newest ready issue not yet sent to the plan's segments.");
                 plan.AddCommand<PlanAddCommand>("add")
                     .WithDescription("Add a recurring plan (Quartz cron, seconds first).")
-                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county");
+                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county")
+                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "enterprise", "--industry", "发制品");
                 plan.AddCommand<PlanListCommand>("list").WithDescription("List recurring plans with their next firing.");
                 plan.AddCommand<PlanRemoveCommand>("remove").WithDescription("Remove a recurring plan.").WithExample("schedule", "plan", "remove", "1");
             });
@@ -63,7 +64,7 @@ internal static class ScheduleCommands
         }
         catch (EmptyAudienceException e)
         {
-            throw new UserErrorException(e.Message + "; nothing was scheduled", e.Hint);
+            throw new UserErrorException(e.Message, e.Hint);
         }
     }
 
@@ -215,6 +216,14 @@ internal sealed class PlanAddSettings : GlobalSettings
     [Description("Segments the plan sends to, comma-separated keys or Chinese names.")]
     public string? Segments { get; init; }
 
+    [CommandOption("--district <LIST>")]
+    [Description(AudienceTagOptions.DistrictDescription)]
+    public string[]? Districts { get; init; }
+
+    [CommandOption("--industry <LIST>")]
+    [Description(AudienceTagOptions.IndustryDescription)]
+    public string[]? Industries { get; init; }
+
     [CommandOption("--tz <ZONE>")]
     [Description("The zone the cron is read in (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).")]
     public string? TimeZone { get; init; }
@@ -230,11 +239,13 @@ internal sealed class PlanAddCommand : AsyncCommand<PlanAddSettings>
         }
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
+            "nothing was scheduled", cancellationToken);
         var plan = await ScheduleCommands.GuardAsync(null, () =>
-            scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), scheduler.ZoneFor(settings.TimeZone), cancellationToken));
+            scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), tags, scheduler.ZoneFor(settings.TimeZone), cancellationToken));
         var zone = ScheduleTime.FindZone(plan.TimeZone) ?? scheduler.Zone;
         AnsiConsole.MarkupLineInterpolated(
-            $"plan [bold]{plan.Id}[/] added: \"{plan.Cron}\" ({plan.TimeZone}) → {string.Join(", ", plan.Segments)}; next: {ScheduleCommands.Show(scheduler.NextFiring(plan), zone)}");
+            $"plan [bold]{plan.Id}[/] added: \"{plan.Cron}\" ({plan.TimeZone}) → {string.Join(", ", plan.Segments)}{AudienceTagOptions.Suffix(plan.Tags)}; next: {ScheduleCommands.Show(scheduler.NextFiring(plan), zone)}");
         return NewsletterApp.Ok;
     }
 }
@@ -256,12 +267,14 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
             AnsiConsole.MarkupLine("no recurring plan");
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("plan").AddColumn("cron").AddColumn("zone").AddColumn("segments").AddColumn("next");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("plan").AddColumn("cron").AddColumn("zone").AddColumn("segments").AddColumn("tags")
+            .AddColumn("next");
         foreach (var p in plans)
         {
             var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
             table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Cron), Markup.Escape(p.TimeZone),
-                Markup.Escape(string.Join(",", p.Segments)), Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
+                Markup.Escape(string.Join(",", p.Segments)), Markup.Escape(p.Tags.IsEmpty ? "-" : p.Tags.Describe()),
+                Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
         }
         AnsiConsole.Write(table);
         var ready = await store.ListReadyAsync(ct);

@@ -43,12 +43,13 @@ public sealed class AudienceTags : IEquatable<AudienceTags>
     /// <exception cref="AudienceTagException">A name is blank or unknown; the hint suggests the closest known one.</exception>
     public static AudienceTags Resolve(IEnumerable<string> districtNames, IEnumerable<string> industryNames, IEnumerable<string> storedDistricts)
     {
-        var knownDistricts = storedDistricts.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim())
-            .Concat(Audience.Districts.Xuchang).Distinct(StringComparer.Ordinal).ToList();
+        var stored = storedDistricts.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()).ToList();
+        var knownDistricts = Audience.Districts.Xuchang.Concat(stored).Distinct(StringComparer.Ordinal).ToList();
         var districts = new List<string>();
         foreach (var name in districtNames)
         {
-            var match = knownDistricts.FirstOrDefault(k => Fold(k) == Fold(name));
+            // The stored spelling first: the store selects subscribers by exact district.
+            var match = stored.Concat(knownDistricts).FirstOrDefault(k => Fold(k) == Fold(name));
             if (Fold(name).Length == 0 || match is null)
             {
                 throw Unknown("district", name, knownDistricts);

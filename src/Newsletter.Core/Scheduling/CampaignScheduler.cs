@@ -108,10 +108,14 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         return await store.MarkReadyAsync(IssuePublisher.IssueKey(issue, path), issue.Subject, Path.GetFullPath(path), text, ct);
     }
 
-    /// <summary>Adds a recurring plan.</summary>
+    /// <summary>Adds a recurring plan for whole segments.</summary>
+    public Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, TimeZoneInfo zone, CancellationToken ct) =>
+        AddPlanAsync(cron, segmentNames, AudienceTags.None, zone, ct);
+
+    /// <summary>Adds a recurring plan whose campaigns target <paramref name="segmentNames"/> narrowed by <paramref name="tags"/>.</summary>
     /// <exception cref="ScheduleRejectedException">The cron does not parse, or no segment was given.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
-    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, TimeZoneInfo zone, CancellationToken ct)
+    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, AudienceTags tags, TimeZoneInfo zone, CancellationToken ct)
     {
         var expression = ParseCron(cron);
         if (segmentNames.Count == 0)
@@ -123,7 +127,7 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         {
             throw new ScheduleRejectedException($"--cron \"{cron}\" never fires again", "give a cron expression with future times");
         }
-        return await store.AddPlanAsync(cron.Trim(), segments, zone.Id, ct);
+        return await store.AddPlanAsync(cron.Trim(), segments, tags, zone.Id, ct);
     }
 
     /// <summary>The next time a plan fires after now, or null.</summary>
