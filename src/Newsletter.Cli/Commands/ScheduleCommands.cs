@@ -149,14 +149,18 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments")
-                .AddColumn("tags");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments");
             foreach (var c in scheduled)
             {
                 table.AddRow($"{c.Id}", Markup.Escape(ScheduleCommands.Show(c.ScheduledAt, zone)), Markup.Escape(c.IssueKey), Markup.Escape(c.Title),
-                    Markup.Escape(string.Join(",", c.Segments)), Markup.Escape(c.Tags.IsEmpty ? "-" : c.Tags.Describe()));
+                    Markup.Escape(string.Join(",", c.Segments) + (c.Tags.IsEmpty ? "" : " *")));
             }
             AnsiConsole.Write(table);
+            // Under the table, not in a column: tags are long, and a sixth column squeezes the times at 80 characters.
+            foreach (var c in scheduled.Where(c => !c.Tags.IsEmpty))
+            {
+                AnsiConsole.MarkupLineInterpolated($"* campaign {c.Id} only to {c.Tags.Describe()}");
+            }
         }
         await PlanListCommand.WriteAsync(scheduler, store, cancellationToken);
 
@@ -267,16 +271,18 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
             AnsiConsole.MarkupLine("no recurring plan");
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("plan").AddColumn("cron").AddColumn("zone").AddColumn("segments").AddColumn("tags")
-            .AddColumn("next");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("plan").AddColumn("cron").AddColumn("zone").AddColumn("segments").AddColumn("next");
         foreach (var p in plans)
         {
             var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
             table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Cron), Markup.Escape(p.TimeZone),
-                Markup.Escape(string.Join(",", p.Segments)), Markup.Escape(p.Tags.IsEmpty ? "-" : p.Tags.Describe()),
-                Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
+                Markup.Escape(string.Join(",", p.Segments) + (p.Tags.IsEmpty ? "" : " *")), Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
         }
         AnsiConsole.Write(table);
+        foreach (var p in plans.Where(p => !p.Tags.IsEmpty))
+        {
+            AnsiConsole.MarkupLineInterpolated($"* plan {p.Id} only to {p.Tags.Describe()}");
+        }
         var ready = await store.ListReadyAsync(ct);
         AnsiConsole.MarkupLineInterpolated($"ready issues: {(ready.Count == 0 ? "none (mark one with `newsletter issue ready <file>`)" : string.Join(", ", ready.Select(r => r.IssueKey)))}");
     }

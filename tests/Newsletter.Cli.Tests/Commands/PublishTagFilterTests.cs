@@ -207,7 +207,7 @@ public sealed class PublishTagFilterTests
 
         var list = Run(workspace, "schedule", "list");
         Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.Contains("禹州市", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("campaign 1 only to district 禹州市", Flat(list.Stdout), StringComparison.Ordinal);
         var campaign = Json(workspace, "campaigns", "show", "1", "--json").GetProperty("campaign");
         Assert.Equal("scheduled", campaign.GetProperty("state").GetString());
         Assert.Equal(["禹州市"], Strings(campaign.GetProperty("districts")));
@@ -233,8 +233,7 @@ public sealed class PublishTagFilterTests
         Assert.True(added.ExitCode == 0, added.ToString());
         var list = Run(workspace, "schedule", "plan", "list");
         Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.Contains("发制品", list.Stdout, StringComparison.Ordinal);
-        Assert.Contains("食品", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("plan 1 only to industry 发制品, 食品", Flat(list.Stdout), StringComparison.Ordinal);
 
         var bad = Run(workspace, "schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "enterprise", "--district", "许昌县");
         Assert.Equal(1, bad.ExitCode);
