@@ -42,7 +42,8 @@ public sealed class CampaignTagsPageTests(WebAppFixture fixture) : IClassFixture
         var details = await admin.GetStringAsync($"/Campaigns/Details/{id}");
         Assert.Contains("<dd id=\"campaign-districts\">禹州市</dd>", details);
         Assert.Contains("<dd id=\"campaign-industries\">新材料</dd>", details);
-        Assert.Contains("新材料", await admin.GetStringAsync("/Campaigns"));
+        Assert.Contains("禹州市、新材料", await admin.GetStringAsync("/Campaigns"));
+        Assert.Contains("禹州市、新材料", await admin.GetStringAsync("/"));
     }
 
     [Theory]
