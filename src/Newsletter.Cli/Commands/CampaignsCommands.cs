@@ -76,6 +76,8 @@ internal static class CampaignsCommands
         issue = campaign.IssueKey,
         title = campaign.Title,
         segments = campaign.Segments,
+        districts = campaign.Tags.Districts,
+        industries = campaign.Tags.Industries,
         state = Word(campaign.State),
         stateReason = campaign.StateReason,
         scheduledAt = campaign.ScheduledAt,
@@ -97,7 +99,7 @@ internal class CampaignIdSettings : GlobalSettings
 internal sealed class CampaignsListSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print JSON (id, issue, segments, state, counts per status) instead of a table.")]
+    [Description("Print JSON (id, issue, segments, districts, industries, state, counts per status) instead of a table.")]
     public bool Json { get; init; }
 }
 
@@ -129,7 +131,8 @@ internal sealed class CampaignsListCommand : AsyncCommand<CampaignsListSettings>
             var deferred = counts.Sum(c => c.Deferred);
             var failed = counts.Sum(c => c.Failed);
             var pending = counts.Sum(c => c.Pending);
-            var line = $"{campaign.Id,4}  {campaign.IssueKey}  {CampaignsCommands.Word(campaign.State)}  {string.Join(",", campaign.Segments)}  " +
+            var line = $"{campaign.Id,4}  {campaign.IssueKey}  {CampaignsCommands.Word(campaign.State)}  {string.Join(",", campaign.Segments)}" +
+                $"{AudienceTagOptions.Suffix(campaign.Tags)}  " +
                 $"sent {counts.Sum(c => c.Sent)} of {counts.Sum(c => c.Total)}" +
                 (pending > 0 ? $", {pending} pending" : "") + (deferred > 0 ? $", {deferred} deferred" : "") + (failed > 0 ? $", {failed} failed" : "") +
                 $"  (updated {campaign.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)";
@@ -191,6 +194,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
 
         AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/]: {campaign.Title} (issue {campaign.IssueKey})");
         AnsiConsole.MarkupLineInterpolated($"state: {CampaignsCommands.Word(campaign.State)}{(campaign.StateReason is { } r ? " — " + r : "")}");
+        AnsiConsole.MarkupLineInterpolated($"audience: {string.Join(", ", campaign.Segments)}{(campaign.Tags.IsEmpty ? " (all active subscribers, no district or industry filter)" : AudienceTagOptions.Suffix(campaign.Tags))}");
         CampaignRun.PrintCounts(campaign, counts);
         if (failures.Count > 0)
         {

@@ -16,7 +16,8 @@ internal static class PublishCommands
         config.AddCommand<PublishCommand>("publish")
             .WithDescription("Compose an issue (.md, or the plain-text bulletin .txt) and deliver it to the active subscribers of its segments.")
             .WithExample("publish", "seeds/sample-issue.md")
-            .WithExample("publish", "seeds/sample-issue.md", "--segments", "municipal,county");
+            .WithExample("publish", "seeds/sample-issue.md", "--segments", "municipal,county")
+            .WithExample("publish", "seeds/sample-issue.md", "--segments", "enterprise", "--district", "禹州市,长葛市", "--industry", "新材料");
 }
 
 internal sealed class PublishSettings : GlobalSettings
@@ -28,6 +29,14 @@ internal sealed class PublishSettings : GlobalSettings
     [CommandOption("--segments <LIST>")]
     [Description("Segments to send to, comma-separated keys or Chinese names (municipal,county,enterprise or 市级领导,…). Default: the issue's audiences.")]
     public string? Segments { get; init; }
+
+    [CommandOption("--district <LIST>")]
+    [Description(AudienceTagOptions.DistrictDescription)]
+    public string[]? Districts { get; init; }
+
+    [CommandOption("--industry <LIST>")]
+    [Description(AudienceTagOptions.IndustryDescription)]
+    public string[]? Industries { get; init; }
 }
 
 internal sealed class PublishCommand : AsyncCommand<PublishSettings>
@@ -39,17 +48,28 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
             services.GetRequiredService<SubscriberImporter>(), cancellationToken);
 
         var publisher = services.GetRequiredService<IssuePublisher>();
-        var prepared = await publisher.PrepareAsync(settings.Issue, Segments.SplitList(settings.Segments),
-            CampaignState.Running, scheduledAt: null, cancellationToken);
+        var tags = await AudienceTagOptions.ResolveAsync(publisher, settings.Districts, settings.Industries, "nothing was sent", cancellationToken);
+        PreparedCampaign prepared;
+        try
+        {
+            prepared = await publisher.PrepareAsync(settings.Issue, Segments.SplitList(settings.Segments), tags,
+                CampaignState.Running, scheduledAt: null, cancellationToken);
+        }
+        catch (EmptyAudienceException e)
+        {
+            throw new UserErrorException(e.Message, e.Hint);
+        }
         var campaign = prepared.Campaign;
+        var recipients = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
         if (prepared.Created)
         {
-            AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/]: {campaign.Title} → {string.Join(", ", campaign.Segments)}");
+            AnsiConsole.MarkupLineInterpolated(
+                $"campaign [bold]{campaign.Id}[/]: {campaign.Title} → {string.Join(", ", campaign.Segments)}{AudienceTagOptions.Suffix(campaign.Tags)}: {recipients} recipients selected");
         }
         else
         {
             AnsiConsole.MarkupLineInterpolated(
-                $"campaign [bold]{campaign.Id}[/] already exists for this issue and these segments ({campaign.State.ToString().ToLowerInvariant()}): continuing it, nothing is sent twice");
+                $"campaign [bold]{campaign.Id}[/] already exists for this issue, these segments{(campaign.Tags.IsEmpty ? "" : " and these tags")} ({campaign.State.ToString().ToLowerInvariant()}, {recipients} recipients): continuing it, nothing is sent twice");
         }
 
         var preview = await Previews.WriteAsync(services, campaign, cancellationToken);

@@ -31,12 +31,14 @@ internal static class ScheduleCommands
             schedule.AddCommand<ScheduleMoveCommand>("move")
                 .WithDescription("Move a scheduled campaign to another time.")
                 .WithExample("schedule", "move", "3", "--at", "2026-12-01 09:00");
+            schedule.AddExample("schedule", "seeds/sample-issue.md", "--at", "2026-12-01 09:00", "--segments", "county", "--district", "禹州市");
             schedule.AddBranch<GlobalSettings>("plan", plan =>
             {
                 plan.SetDescription("Recurring plans: at each cron time, publish the newest ready issue not yet sent to the plan's segments.");
                 plan.AddCommand<PlanAddCommand>("add")
                     .WithDescription("Add a recurring plan (Quartz cron, seconds first).")
-                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county");
+                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county")
+                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "enterprise", "--industry", "发制品");
                 plan.AddCommand<PlanListCommand>("list").WithDescription("List recurring plans with their next firing.");
                 plan.AddCommand<PlanRemoveCommand>("remove").WithDescription("Remove a recurring plan.").WithExample("schedule", "plan", "remove", "1");
             });
@@ -59,6 +61,10 @@ internal static class ScheduleCommands
         catch (IssueRejectedException e)
         {
             throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, "the issue has mistakes; nothing was scheduled");
+        }
+        catch (EmptyAudienceException e)
+        {
+            throw new UserErrorException(e.Message, e.Hint);
         }
     }
 
@@ -85,6 +91,14 @@ internal sealed class ScheduleIssueSettings : ScheduleTimeSettings
     [CommandOption("--segments <LIST>")]
     [Description("Segments to send to, comma-separated keys or Chinese names. Default: the issue's audiences.")]
     public string? Segments { get; init; }
+
+    [CommandOption("--district <LIST>")]
+    [Description(AudienceTagOptions.DistrictDescription)]
+    public string[]? Districts { get; init; }
+
+    [CommandOption("--industry <LIST>")]
+    [Description(AudienceTagOptions.IndustryDescription)]
+    public string[]? Industries { get; init; }
 }
 
 internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
@@ -107,11 +121,13 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
             }
             await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
                 services.GetRequiredService<SubscriberImporter>(), cancellationToken);
-            return await scheduler.ScheduleAsync(settings.Issue, Segments.SplitList(settings.Segments), at, cancellationToken);
+            var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
+                "nothing was scheduled", cancellationToken);
+            return await scheduler.ScheduleAsync(settings.Issue, Segments.SplitList(settings.Segments), tags, at, cancellationToken);
         });
         var total = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
         AnsiConsole.MarkupLineInterpolated(
-            $"campaign [bold]{campaign.Id}[/] scheduled: {campaign.Title} → {string.Join(", ", campaign.Segments)}, {total} recipients, at {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
+            $"campaign [bold]{campaign.Id}[/] scheduled: {campaign.Title} → {string.Join(", ", campaign.Segments)}{AudienceTagOptions.Suffix(campaign.Tags)}, {total} recipients, at {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
         AnsiConsole.MarkupLine("`newsletter serve` sends it at that time; `newsletter schedule list` shows what is planned");
         return NewsletterApp.Ok;
     }
@@ -137,9 +153,14 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
             foreach (var c in scheduled)
             {
                 table.AddRow($"{c.Id}", Markup.Escape(ScheduleCommands.Show(c.ScheduledAt, zone)), Markup.Escape(c.IssueKey), Markup.Escape(c.Title),
-                    Markup.Escape(string.Join(",", c.Segments)));
+                    Markup.Escape(string.Join(",", c.Segments) + (c.Tags.IsEmpty ? "" : " *")));
             }
             AnsiConsole.Write(table);
+            // Under the table, not in a column: tags are long, and a sixth column squeezes the times at 80 characters.
+            foreach (var c in scheduled.Where(c => !c.Tags.IsEmpty))
+            {
+                AnsiConsole.MarkupLineInterpolated($"* campaign {c.Id} only to {c.Tags.Describe()}");
+            }
         }
         await PlanListCommand.WriteAsync(scheduler, store, cancellationToken);
 
@@ -199,6 +220,14 @@ internal sealed class PlanAddSettings : GlobalSettings
     [Description("Segments the plan sends to, comma-separated keys or Chinese names.")]
     public string? Segments { get; init; }
 
+    [CommandOption("--district <LIST>")]
+    [Description(AudienceTagOptions.DistrictDescription)]
+    public string[]? Districts { get; init; }
+
+    [CommandOption("--industry <LIST>")]
+    [Description(AudienceTagOptions.IndustryDescription)]
+    public string[]? Industries { get; init; }
+
     [CommandOption("--tz <ZONE>")]
     [Description("The zone the cron is read in (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).")]
     public string? TimeZone { get; init; }
@@ -214,11 +243,13 @@ internal sealed class PlanAddCommand : AsyncCommand<PlanAddSettings>
         }
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
+            "nothing was scheduled", cancellationToken);
         var plan = await ScheduleCommands.GuardAsync(null, () =>
-            scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), scheduler.ZoneFor(settings.TimeZone), cancellationToken));
+            scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), tags, scheduler.ZoneFor(settings.TimeZone), cancellationToken));
         var zone = ScheduleTime.FindZone(plan.TimeZone) ?? scheduler.Zone;
         AnsiConsole.MarkupLineInterpolated(
-            $"plan [bold]{plan.Id}[/] added: \"{plan.Cron}\" ({plan.TimeZone}) → {string.Join(", ", plan.Segments)}; next: {ScheduleCommands.Show(scheduler.NextFiring(plan), zone)}");
+            $"plan [bold]{plan.Id}[/] added: \"{plan.Cron}\" ({plan.TimeZone}) → {string.Join(", ", plan.Segments)}{AudienceTagOptions.Suffix(plan.Tags)}; next: {ScheduleCommands.Show(scheduler.NextFiring(plan), zone)}");
         return NewsletterApp.Ok;
     }
 }
@@ -245,9 +276,13 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
         {
             var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
             table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Cron), Markup.Escape(p.TimeZone),
-                Markup.Escape(string.Join(",", p.Segments)), Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
+                Markup.Escape(string.Join(",", p.Segments) + (p.Tags.IsEmpty ? "" : " *")), Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
         }
         AnsiConsole.Write(table);
+        foreach (var p in plans.Where(p => !p.Tags.IsEmpty))
+        {
+            AnsiConsole.MarkupLineInterpolated($"* plan {p.Id} only to {p.Tags.Describe()}");
+        }
         var ready = await store.ListReadyAsync(ct);
         AnsiConsole.MarkupLineInterpolated($"ready issues: {(ready.Count == 0 ? "none (mark one with `newsletter issue ready <file>`)" : string.Join(", ", ready.Select(r => r.IssueKey)))}");
     }

@@ -83,6 +83,8 @@ internal static class NewsletterApp
     private static string? KnownUserError(Exception e) => e switch
     {
         AudienceException => "see `newsletter segments list` for the segments",
+        AudienceTagException tag => tag.Hint,
+        EmptyAudienceException empty => empty.Hint,
         SettingsException => "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file",
         DatabaseConfigurationException => "fix Database:Provider / Database:ConnectionString",
         TemplateException => "fix the template in Templates:Directory",

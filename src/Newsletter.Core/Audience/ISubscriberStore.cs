@@ -30,6 +30,9 @@ public interface ISubscriberStore
 
     Task<IReadOnlyList<Segment>> ListSegmentsAsync(CancellationToken ct = default);
 
+    /// <summary>The distinct districts subscribers (any status) are tagged with, sorted; for tag filters and their hints.</summary>
+    Task<IReadOnlyList<string>> ListDistrictsAsync(CancellationToken ct = default);
+
     /// <summary>Adds an admin-defined segment. Throws <see cref="AudienceException"/> when the key exists.</summary>
     Task AddSegmentAsync(Segment segment, CancellationToken ct = default);
 

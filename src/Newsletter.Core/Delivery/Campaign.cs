@@ -1,3 +1,5 @@
+using Newsletter.Core.Audience;
+
 namespace Newsletter.Core.Delivery;
 
 /// <summary>Where a campaign is in its life.</summary>
@@ -36,6 +38,7 @@ public enum OutboxStatus
 /// </summary>
 /// <param name="IssueKey">Identifies the issue: its 期号, or its file name when it has none.</param>
 /// <param name="Segments">The targeted segment keys, in priority order (a subscriber in two gets the first one's variant).</param>
+/// <remarks>Issue, segments and <see cref="Tags"/> identify a live campaign: publishing them again continues it.</remarks>
 public sealed record Campaign(
     long Id,
     string IssueKey,
@@ -48,6 +51,12 @@ public sealed record Campaign(
     DateTimeOffset UpdatedAt,
     string SourcePath)
 {
+    /// <summary>The district and industry filter within <see cref="Segments"/>; <see cref="AudienceTags.None"/> when the whole segments are targeted.</summary>
+    public AudienceTags Tags { get; init; } = AudienceTags.None;
+
+    /// <summary>Who the campaign was created for: its segments narrowed by its tags.</summary>
+    public AudienceFilter Audience => Tags.For(Segments);
+
     /// <summary>The key of a segment set, independent of order: "county,municipal".</summary>
     public static string SegmentsKey(IEnumerable<string> segments) => string.Join(',', segments.Order(StringComparer.Ordinal));
 

@@ -8,8 +8,8 @@ namespace Newsletter.Core.Delivery;
 /// </summary>
 public interface ICampaignStore
 {
-    /// <summary>The campaign of this issue for exactly this set of segments, if one was started.</summary>
-    Task<Campaign?> FindAsync(string issueKey, IReadOnlyList<string> segments, CancellationToken ct = default);
+    /// <summary>The live (not cancelled) campaign of this issue for exactly this set of segments and these tags, if one was started.</summary>
+    Task<Campaign?> FindAsync(string issueKey, IReadOnlyList<string> segments, AudienceTags tags, CancellationToken ct = default);
 
     Task<Campaign?> GetAsync(long id, CancellationToken ct = default);
 
@@ -18,6 +18,7 @@ public interface ICampaignStore
     /// <summary>
     /// Creates the campaign with its variants and one outbox row per active subscriber of <paramref name="filter"/>
     /// (each subscriber once, with the variant of the first targeted segment they belong to), in one transaction.
+    /// The filter's districts and industries are stored with the campaign as its <see cref="Campaign.Tags"/>.
     /// </summary>
     Task<Campaign> CreateAsync(NewCampaign campaign, IReadOnlyList<StoredVariant> variants, AudienceFilter filter,
         Func<string> newMessageId, CancellationToken ct = default);

@@ -11,6 +11,15 @@ public sealed class IssueRejectedException(IReadOnlyList<SourceError> errors)
     public IReadOnlyList<SourceError> Errors { get; } = errors;
 }
 
+/// <summary>
+/// The tag filter selects no active subscriber of the segments: 0 recipients, so no campaign was created (an empty
+/// campaign would only look sent). <see cref="Hint"/> says how to widen the filter.
+/// </summary>
+public sealed class EmptyAudienceException(string message, string hint) : Exception(message)
+{
+    public string Hint { get; } = hint;
+}
+
 /// <summary>A campaign ready to send, and whether this call created it.</summary>
 public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Issue);
 
@@ -57,19 +66,41 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     public static IReadOnlyList<string> ResolveSegments(IEnumerable<string> names, IReadOnlyList<Segment> known) =>
         [.. names.Select(n => Segments.Resolve(n, known)).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Finds or creates the campaign of <paramref name="path"/> for <paramref name="segmentNames"/> (default: the issue's audiences).</summary>
+    /// <summary>Resolves district and industry names (spaces ignored) to a tag filter; see <see cref="AudienceTags.Resolve"/>.</summary>
+    /// <exception cref="AudienceTagException">A name is blank or unknown.</exception>
+    public async Task<AudienceTags> ResolveTagsAsync(IReadOnlyList<string> districtNames, IReadOnlyList<string> industryNames,
+        CancellationToken ct = default) =>
+        AudienceTags.Resolve(districtNames, industryNames, districtNames.Count > 0 ? await subscribers.ListDistrictsAsync(ct) : []);
+
+    /// <summary>Finds or creates the campaign of <paramref name="path"/> for whole segments; see the overload with tags.</summary>
+    public Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, CampaignState state,
+        DateTimeOffset? scheduledAt, CancellationToken ct = default) =>
+        PrepareAsync(path, segmentNames, AudienceTags.None, state, scheduledAt, ct);
+
+    /// <summary>
+    /// Finds or creates the campaign of <paramref name="path"/> for <paramref name="segmentNames"/> (default: the issue's
+    /// audiences) narrowed by <paramref name="tags"/>. The same issue, segments and tags find the campaign already started.
+    /// </summary>
     /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
+    /// <exception cref="EmptyAudienceException">The tags select no active subscriber; nothing was created.</exception>
     /// <exception cref="TemplateException">The layout cannot be composed.</exception>
-    public async Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, CampaignState state,
-        DateTimeOffset? scheduledAt, CancellationToken ct = default)
+    public async Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, AudienceTags tags,
+        CampaignState state, DateTimeOffset? scheduledAt, CancellationToken ct = default)
     {
         var (issue, known, source) = await LoadAsync(path, ct);
         var segments = ResolveSegments(segmentNames is { Count: > 0 } ? segmentNames : issue.Metadata.Audiences, known);
         var issueKey = IssueKey(issue, path);
-        if (await campaigns.FindAsync(issueKey, segments, ct) is { } existing)
+        if (await campaigns.FindAsync(issueKey, segments, tags, ct) is { } existing)
         {
             return new PreparedCampaign(existing, Created: false, issue);
+        }
+        var audience = tags.For(segments);
+        if (!tags.IsEmpty && !await AnyRecipientAsync(audience, ct))
+        {
+            throw new EmptyAudienceException(
+                $"0 recipients selected: no active subscriber of {string.Join(",", segments)} matches {tags.Describe()}; no campaign was created",
+                "check the tags with `newsletter subscribers list --tag <district or industry>`, or widen --district/--industry/--segments");
         }
 
         var variants = segments.Select(key =>
@@ -79,8 +110,17 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
         }).ToList();
         var campaign = await campaigns.CreateAsync(
             new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
-            variants, new AudienceFilter(segments), messages.NewMessageId, ct);
+            variants, audience, messages.NewMessageId, ct);
         return new PreparedCampaign(campaign, Created: true, issue);
+    }
+
+    private async Task<bool> AnyRecipientAsync(AudienceFilter audience, CancellationToken ct)
+    {
+        await foreach (var _ in subscribers.StreamActiveAsync(audience, 1, ct))
+        {
+            return true;
+        }
+        return false;
     }
 
     /// <summary>An issue is identified by its 期号, or by its file name when it has none (the sample).</summary>

@@ -37,9 +37,12 @@ public sealed class CampaignReporter(ICampaignStore campaigns, IScheduleStore sc
         var lines = new List<string>
         {
             $"活动 {campaign.Id}：{campaign.Title}（{campaign.IssueKey}）已结束 / campaign {campaign.Id} has ended",
-            "",
-            "segment: recipients, delivered, skipped, failed, deferred",
         };
+        if (!campaign.Tags.IsEmpty)
+        {
+            lines.Add($"筛选 / tags: {campaign.Tags.Describe()}");
+        }
+        lines.AddRange(["", "segment: recipients, delivered, skipped, failed, deferred"]);
         foreach (var segment in campaign.Segments)
         {
             var c = counts.FirstOrDefault(x => x.Variant == segment) ?? new VariantCounts(segment, 0, 0, 0, 0, 0);

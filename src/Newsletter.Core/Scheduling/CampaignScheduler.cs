@@ -44,22 +44,30 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         return at;
     }
 
-    /// <summary>Creates the campaign of <paramref name="path"/> in state <c>scheduled</c> for <paramref name="at"/>.</summary>
-    /// <exception cref="ScheduleRejectedException">The time is past, or a campaign of this issue for these segments exists.</exception>
+    /// <summary>Creates the campaign of <paramref name="path"/> for whole segments; see the overload with tags.</summary>
+    public Task<Campaign> ScheduleAsync(string path, IReadOnlyList<string>? segments, DateTimeOffset at, CancellationToken ct) =>
+        ScheduleAsync(path, segments, AudienceTags.None, at, ct);
+
+    /// <summary>
+    /// Creates the campaign of <paramref name="path"/> in state <c>scheduled</c> for <paramref name="at"/>. Its outbox is
+    /// written now, for the segments narrowed by <paramref name="tags"/>, and the tags are stored with the campaign.
+    /// </summary>
+    /// <exception cref="ScheduleRejectedException">The time is past, or a campaign of this issue for these segments and tags exists.</exception>
     /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
-    public async Task<Campaign> ScheduleAsync(string path, IReadOnlyList<string>? segments, DateTimeOffset at, CancellationToken ct)
+    /// <exception cref="EmptyAudienceException">The tags select no active subscriber.</exception>
+    public async Task<Campaign> ScheduleAsync(string path, IReadOnlyList<string>? segments, AudienceTags tags, DateTimeOffset at, CancellationToken ct)
     {
         if (at <= time.GetUtcNow())
         {
             throw new ScheduleRejectedException($"{ScheduleTime.Show(at, Zone)} is in the past", "give a time in the future");
         }
-        var prepared = await publisher.PrepareAsync(path, segments, CampaignState.Scheduled, at, ct);
+        var prepared = await publisher.PrepareAsync(path, segments, tags, CampaignState.Scheduled, at, ct);
         if (!prepared.Created)
         {
             var c = prepared.Campaign;
             throw new ScheduleRejectedException(
-                $"campaign {c.Id} of this issue for {string.Join(",", c.Segments)} already exists ({Word(c.State)}{(c.ScheduledAt is { } s ? ", " + ScheduleTime.Show(s, Zone) : "")})",
+                $"campaign {c.Id} of this issue for {string.Join(",", c.Segments)}{(c.Tags.IsEmpty ? "" : " (" + c.Tags.Describe() + ")")} already exists ({Word(c.State)}{(c.ScheduledAt is { } s ? ", " + ScheduleTime.Show(s, Zone) : "")})",
                 c.State == CampaignState.Scheduled ? $"move it with `newsletter schedule move {c.Id} --at …` or cancel it first" : "it cannot be scheduled twice; cancel it first to start anew");
         }
         return prepared.Campaign;
@@ -100,10 +108,14 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         return await store.MarkReadyAsync(IssuePublisher.IssueKey(issue, path), issue.Subject, Path.GetFullPath(path), text, ct);
     }
 
-    /// <summary>Adds a recurring plan.</summary>
+    /// <summary>Adds a recurring plan for whole segments.</summary>
+    public Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, TimeZoneInfo zone, CancellationToken ct) =>
+        AddPlanAsync(cron, segmentNames, AudienceTags.None, zone, ct);
+
+    /// <summary>Adds a recurring plan whose campaigns target <paramref name="segmentNames"/> narrowed by <paramref name="tags"/>.</summary>
     /// <exception cref="ScheduleRejectedException">The cron does not parse, or no segment was given.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
-    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, TimeZoneInfo zone, CancellationToken ct)
+    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, AudienceTags tags, TimeZoneInfo zone, CancellationToken ct)
     {
         var expression = ParseCron(cron);
         if (segmentNames.Count == 0)
@@ -115,7 +127,7 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         {
             throw new ScheduleRejectedException($"--cron \"{cron}\" never fires again", "give a cron expression with future times");
         }
-        return await store.AddPlanAsync(cron.Trim(), segments, zone.Id, ct);
+        return await store.AddPlanAsync(cron.Trim(), segments, tags, zone.Id, ct);
     }
 
     /// <summary>The next time a plan fires after now, or null.</summary>

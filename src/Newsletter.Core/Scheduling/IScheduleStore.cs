@@ -1,3 +1,4 @@
+using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 
 namespace Newsletter.Core.Scheduling;
@@ -5,9 +6,16 @@ namespace Newsletter.Core.Scheduling;
 /// <summary>An issue an editor marked ready for the recurring plans, with the source text as it was then.</summary>
 public sealed record ReadyIssue(long Id, string IssueKey, string Title, string SourcePath, string SourceText, DateTimeOffset ReadyAt);
 
-/// <summary>A recurring plan: at each firing of <see cref="Cron"/> (in <see cref="TimeZone"/>), publish the newest ready issue not yet sent to <see cref="Segments"/>.</summary>
+/// <summary>
+/// A recurring plan: at each firing of <see cref="Cron"/> (in <see cref="TimeZone"/>), publish the newest ready issue not
+/// yet sent to <see cref="Segments"/> (narrowed by <see cref="Tags"/>).
+/// </summary>
 /// <param name="Cron">A Quartz cron expression, seconds first (<c>0 0 9 ? * MON</c>).</param>
-public sealed record SchedulePlan(long Id, string Cron, IReadOnlyList<string> Segments, string TimeZone, DateTimeOffset CreatedAt);
+public sealed record SchedulePlan(long Id, string Cron, IReadOnlyList<string> Segments, string TimeZone, DateTimeOffset CreatedAt)
+{
+    /// <summary>The district and industry filter each firing's campaign gets; <see cref="AudienceTags.None"/> for whole segments.</summary>
+    public AudienceTags Tags { get; init; } = AudienceTags.None;
+}
 
 /// <summary>What became of one firing.</summary>
 public enum FiringOutcome
@@ -58,7 +66,7 @@ public interface IScheduleStore
     /// <summary>Ready issues, newest first.</summary>
     Task<IReadOnlyList<ReadyIssue>> ListReadyAsync(CancellationToken ct = default);
 
-    Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segments, string timeZone, CancellationToken ct = default);
+    Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segments, AudienceTags tags, string timeZone, CancellationToken ct = default);
 
     Task<IReadOnlyList<SchedulePlan>> ListPlansAsync(CancellationToken ct = default);
 

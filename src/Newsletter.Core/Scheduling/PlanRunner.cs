@@ -45,7 +45,7 @@ public sealed class PlanRunner(IScheduleStore schedule, ICampaignStore campaigns
         }
 
         var zone = _options.Zone();
-        var segments = string.Join(",", plan.Segments);
+        var segments = string.Join(",", plan.Segments) + (plan.Tags.IsEmpty ? "" : $" ({plan.Tags.Describe()})");
         var late = time.GetUtcNow() - planned;
         if (late > _options.MisfireGrace)
         {
@@ -61,16 +61,16 @@ public sealed class PlanRunner(IScheduleStore schedule, ICampaignStore campaigns
 
         foreach (var issue in await schedule.ListReadyAsync(ct))
         {
-            if (await AlreadySentAsync(issue.IssueKey, plan.Segments, ct))
+            if (await AlreadySentAsync(issue.IssueKey, plan, ct))
             {
                 continue;
             }
             PreparedCampaign prepared;
             try
             {
-                prepared = await publisher.PrepareAsync(SourceFile(issue), plan.Segments, CampaignState.Running, planned, ct);
+                prepared = await publisher.PrepareAsync(SourceFile(issue), plan.Segments, plan.Tags, CampaignState.Running, planned, ct);
             }
-            catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException or IOException)
+            catch (Exception e) when (e is IssueRejectedException or AudienceException or EmptyAudienceException or TemplateException or IOException)
             {
                 await schedule.UpdateFiringAsync(firing.Id, FiringOutcome.Failed, null, $"{issue.IssueKey}: {e.Message}", ct);
                 await notifier.NotifyAsync(new EditorNotice($"发送失败 / failed: plan {planId}, issue {issue.IssueKey}",
@@ -125,9 +125,10 @@ public sealed class PlanRunner(IScheduleStore schedule, ICampaignStore campaigns
         return last ?? whole;
     }
 
-    private async Task<bool> AlreadySentAsync(string issueKey, IReadOnlyList<string> segments, CancellationToken ct) =>
+    // A campaign covers the plan when it reached all the plan's segments, for the whole segments or with the plan's own tags.
+    private async Task<bool> AlreadySentAsync(string issueKey, SchedulePlan plan, CancellationToken ct) =>
         (await campaigns.ListAsync(ct)).Any(c => c.IssueKey == issueKey && c.State is not (CampaignState.Cancelled or CampaignState.Missed)
-            && segments.All(s => c.Segments.Contains(s, StringComparer.Ordinal)));
+            && plan.Segments.All(s => c.Segments.Contains(s, StringComparer.Ordinal)) && (c.Tags.IsEmpty || c.Tags.Equals(plan.Tags)));
 
     /// <summary>The ready issue's file: the original when unchanged, else its stored text under the same name (the name may be its key).</summary>
     private static string SourceFile(ReadyIssue issue)

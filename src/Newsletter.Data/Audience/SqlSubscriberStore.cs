@@ -116,6 +116,20 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
         return await ListSegmentsAsync(connection, null, ct);
     }
 
+    public async Task<IReadOnlyList<string>> ListDistrictsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command("SELECT DISTINCT district FROM subscribers WHERE district IS NOT NULL AND district <> ''");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var districts = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            districts.Add(reader.GetString(0));
+        }
+        // Sorted here, not by the database: SQLite and PostgreSQL collate Chinese differently.
+        return [.. districts.Order(StringComparer.Ordinal)];
+    }
+
     public async Task AddSegmentAsync(Segment segment, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(segment);

@@ -14,7 +14,7 @@ namespace Newsletter.Data.Delivery;
 public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberStore subscribers, TimeProvider time) : ICampaignStore
 {
     private const string CampaignColumns =
-        "id, issue_key, title, segments, state, state_reason, scheduled_at, created_at, updated_at, source_path";
+        "id, issue_key, title, segments, state, state_reason, scheduled_at, created_at, updated_at, source_path, districts, industries";
 
     // Names and addresses come from subscribers; a removed subscriber (no row) is sent nothing.
     private const string EntryColumns =
@@ -22,12 +22,13 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
 
     private bool IsPostgres => database.Provider == DatabaseProvider.Postgres;
 
-    public async Task<Campaign?> FindAsync(string issueKey, IReadOnlyList<string> segments, CancellationToken ct = default)
+    public async Task<Campaign?> FindAsync(string issueKey, IReadOnlyList<string> segments, AudienceTags tags, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(tags);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = connection.Command(
-            $"SELECT {CampaignColumns} FROM campaigns WHERE issue_key = @k AND segments_key = @s AND state <> 'cancelled'")
-            .With("@k", issueKey).With("@s", Campaign.SegmentsKey(segments));
+            $"SELECT {CampaignColumns} FROM campaigns WHERE issue_key = @k AND segments_key = @s AND tags_key = @t AND state <> 'cancelled'")
+            .With("@k", issueKey).With("@s", Campaign.SegmentsKey(segments)).With("@t", tags.Key);
         return await ReadCampaignsAsync(command, ct) is [var campaign, ..] ? campaign : null;
     }
 
@@ -48,16 +49,20 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
     public async Task<Campaign> CreateAsync(NewCampaign campaign, IReadOnlyList<StoredVariant> variants, AudienceFilter filter,
         Func<string> newMessageId, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        var tags = AudienceTags.Of(filter.Districts, filter.Industries);
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long id;
         await using (var insert = connection.Command(
             """
-            INSERT INTO campaigns (issue_key, segments_key, segments, title, state, scheduled_at, source_path, source_text, created_at, updated_at)
-            VALUES (@k, @sk, @s, @t, @state, @at, @path, @text, @now, @now) RETURNING id
+            INSERT INTO campaigns (issue_key, segments_key, segments, title, state, scheduled_at, source_path, source_text, created_at, updated_at,
+                districts, industries, tags_key)
+            VALUES (@k, @sk, @s, @t, @state, @at, @path, @text, @now, @now, @d, @i, @tk) RETURNING id
             """, transaction))
         {
+            insert.With("@d", string.Join('|', tags.Districts)).With("@i", string.Join('|', tags.Industries)).With("@tk", tags.Key);
             insert.With("@k", campaign.IssueKey).With("@sk", Campaign.SegmentsKey(campaign.Segments))
                 .With("@s", string.Join('|', campaign.Segments)).With("@t", campaign.Title).With("@state", Word(campaign.State))
                 .With("@at", campaign.ScheduledAt).With("@path", campaign.SourcePath).With("@text", campaign.SourceText).With("@now", now);
@@ -420,10 +425,15 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
                 ScheduledAt: reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 CreatedAt: reader.GetFieldValue<DateTimeOffset>(7),
                 UpdatedAt: reader.GetFieldValue<DateTimeOffset>(8),
-                SourcePath: reader.GetString(9)));
+                SourcePath: reader.GetString(9))
+            {
+                Tags = AudienceTags.Of(SplitJoined(reader.GetString(10)), SplitJoined(reader.GetString(11))),
+            });
         }
         return campaigns;
     }
+
+    private static string[] SplitJoined(string joined) => joined.Split('|', StringSplitOptions.RemoveEmptyEntries);
 
     private static string Word(CampaignState state) => state.ToString().ToLowerInvariant();
 

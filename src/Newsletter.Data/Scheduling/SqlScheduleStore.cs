@@ -1,3 +1,4 @@
+using Newsletter.Core.Audience;
 using System.Data.Common;
 using System.Globalization;
 using Newsletter.Core.Delivery;
@@ -98,26 +99,28 @@ public sealed class SqlScheduleStore(NewsletterDatabase database, ICampaignStore
         return await ReadReadyAsync(command, ct);
     }
 
-    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segments, string timeZone, CancellationToken ct = default)
+    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segments, AudienceTags tags, string timeZone, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(tags);
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = connection.Command(
-            "INSERT INTO schedule_plans (cron, segments, time_zone, created_at) VALUES (@c, @s, @z, @now) RETURNING id, cron, segments, time_zone, created_at")
-            .With("@c", cron).With("@s", string.Join('|', segments)).With("@z", timeZone).With("@now", Utc(time.GetUtcNow()));
+            $"INSERT INTO schedule_plans (cron, segments, time_zone, created_at, districts, industries) VALUES (@c, @s, @z, @now, @d, @i) RETURNING {PlanColumns}")
+            .With("@c", cron).With("@s", string.Join('|', segments)).With("@z", timeZone).With("@now", Utc(time.GetUtcNow()))
+            .With("@d", string.Join('|', tags.Districts)).With("@i", string.Join('|', tags.Industries));
         return (await ReadPlansAsync(command, ct))[0];
     }
 
     public async Task<IReadOnlyList<SchedulePlan>> ListPlansAsync(CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command("SELECT id, cron, segments, time_zone, created_at FROM schedule_plans ORDER BY id");
+        await using var command = connection.Command($"SELECT {PlanColumns} FROM schedule_plans ORDER BY id");
         return await ReadPlansAsync(command, ct);
     }
 
     public async Task<SchedulePlan?> GetPlanAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command("SELECT id, cron, segments, time_zone, created_at FROM schedule_plans WHERE id = @id").With("@id", id);
+        await using var command = connection.Command($"SELECT {PlanColumns} FROM schedule_plans WHERE id = @id").With("@id", id);
         return await ReadPlansAsync(command, ct) is [var plan, ..] ? plan : null;
     }
 
@@ -206,6 +209,8 @@ public sealed class SqlScheduleStore(NewsletterDatabase database, ICampaignStore
         return list;
     }
 
+    private const string PlanColumns = "id, cron, segments, time_zone, created_at, districts, industries";
+
     private static async Task<List<SchedulePlan>> ReadPlansAsync(DbCommand command, CancellationToken ct)
     {
         var list = new List<SchedulePlan>();
@@ -213,7 +218,11 @@ public sealed class SqlScheduleStore(NewsletterDatabase database, ICampaignStore
         while (await reader.ReadAsync(ct))
         {
             list.Add(new SchedulePlan(reader.GetInt64(0), reader.GetString(1), reader.GetString(2).Split('|', StringSplitOptions.RemoveEmptyEntries),
-                reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4))
+            {
+                Tags = AudienceTags.Of(reader.GetString(5).Split('|', StringSplitOptions.RemoveEmptyEntries),
+                    reader.GetString(6).Split('|', StringSplitOptions.RemoveEmptyEntries)),
+            });
         }
         return list;
     }

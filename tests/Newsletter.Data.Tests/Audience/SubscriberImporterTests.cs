@@ -335,6 +335,8 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
         public Task MarkBouncedAsync(long id, string reason, CancellationToken ct = default) => inner.MarkBouncedAsync(id, reason, ct);
         public Task MarkComplainedAsync(long id, string reason, CancellationToken ct = default) => inner.MarkComplainedAsync(id, reason, ct);
         public Task<IReadOnlyList<Segment>> ListSegmentsAsync(CancellationToken ct = default) => inner.ListSegmentsAsync(ct);
+
+        public Task<IReadOnlyList<string>> ListDistrictsAsync(CancellationToken ct = default) => inner.ListDistrictsAsync(ct);
         public Task AddSegmentAsync(Segment segment, CancellationToken ct = default) => inner.AddSegmentAsync(segment, ct);
         public Task<IReadOnlyList<SegmentCount>> CountBySegmentAsync(CancellationToken ct = default) => inner.CountBySegmentAsync(ct);
         public Task<IReadOnlyList<Subscriber>> SearchAsync(SubscriberQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);

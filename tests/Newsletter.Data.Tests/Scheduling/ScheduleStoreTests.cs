@@ -64,7 +64,7 @@ public abstract class ScheduleStoreTests<TDatabase> : IAsyncLifetime where TData
     [Fact]
     public async Task Plans_are_added_listed_and_removed()
     {
-        var plan = await Store.AddPlanAsync("0 0 9 ? * MON", ["municipal", "county"], "Asia/Shanghai");
+        var plan = await Store.AddPlanAsync("0 0 9 ? * MON", ["municipal", "county"], Newsletter.Core.Audience.AudienceTags.None, "Asia/Shanghai");
         Assert.Equal(plan, await Store.GetPlanAsync(plan.Id), PlanComparer.Instance);
         Assert.Single(await Store.ListPlansAsync());
         Assert.True(await Store.RemovePlanAsync(plan.Id));

@@ -31,6 +31,11 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
 
     public bool IsAdmin => User.IsInRole("admin");
 
+    /// <summary>The schedule form's district and industry filters as typed (kept when the form comes back with an error).</summary>
+    public string? Districts { get; private set; }
+
+    public string? Industries { get; private set; }
+
     /// <summary>The segments previewed: the issue's audiences, else the built-in readerships.</summary>
     public IReadOnlyList<string> PreviewSegments => Review is { AudienceKeys.Count: > 0 } r
         ? r.AudienceKeys
@@ -111,8 +116,10 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         return Page();
     }
 
-    public async Task<IActionResult> OnPostScheduleAsync(long id, string[]? targets, string? at, string? mode, CancellationToken ct)
+    public async Task<IActionResult> OnPostScheduleAsync(long id, string[]? targets, string? at, string? mode, string? districts, string? industries,
+        CancellationToken ct)
     {
+        (Districts, Industries) = (districts, industries);
         if (!IsAdmin) return Forbid();
         if (!await LoadAsync(id, ct)) return NotFound();
         if (!Review!.IsValid)
@@ -140,9 +147,10 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         Campaign campaign;
         try
         {
+            var tags = await publisher.ResolveTagsAsync(Core.Audience.Segments.SplitList(districts), Core.Audience.Segments.SplitList(industries), ct);
             if (now)
             {
-                var prepared = await publisher.PrepareAsync(Issue!.Path, targets, CampaignState.Running, null, ct);
+                var prepared = await publisher.PrepareAsync(Issue!.Path, targets, tags, CampaignState.Running, null, ct);
                 if (!prepared.Created)
                 {
                     Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
@@ -154,12 +162,22 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             else
             {
                 // The scheduler's own entry point: a running serve fires it at its time.
-                campaign = await scheduler.ScheduleAsync(Issue!.Path, targets, when!.Value, ct);
+                campaign = await scheduler.ScheduleAsync(Issue!.Path, targets, tags, when!.Value, ct);
             }
         }
         catch (ScheduleRejectedException e)
         {
             Messages.Errors.Add($"{e.Message} — {e.Hint}");
+            return Page();
+        }
+        catch (AudienceTagException e)
+        {
+            Messages.Errors.Add($"{e.Message} — {e.Hint}");
+            return Page();
+        }
+        catch (EmptyAudienceException e)
+        {
+            Messages.Errors.Add(e.Message);
             return Page();
         }
         catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
