@@ -204,6 +204,11 @@ public sealed class MessageFactory
 
     private static void WriteAscii(PooledBufferWriter output, string value)
     {
+        if (!System.Text.Ascii.IsValid(value))
+        {
+            // Only a non-ASCII local part gets here (names are RFC 2047 encoded, domains punycode): that needs SMTPUTF8.
+            throw new ArgumentException($"header value \"{value.Trim()}\" is not ASCII; addresses with a non-ASCII local part cannot be sent");
+        }
         var span = output.GetSpan(value.Length);
         output.Advance(Encoding.ASCII.GetBytes(value, span));
     }

@@ -98,4 +98,14 @@ public sealed class WireFormatTests
         message.Dispose();   // twice is harmless: the buffer goes back to the pool once
         Assert.Throws<ObjectDisposedException>(() => message.Data);
     }
+
+    [Fact]
+    public void A_non_ascii_local_part_is_refused_instead_of_being_mangled()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new MessageFactory(Sender).Create(Variant(), Recipient(email: "王局长@xuchang.gov.cn"), "u@x", 5, Date));
+        Assert.Contains("王局长@xuchang.gov.cn", e.Message, StringComparison.Ordinal);
+
+        using var idn = new MessageFactory(Sender).Create(Variant(), Recipient(email: "wang@许昌.中国"), "i@x", 5, Date);
+        Assert.Contains("wang@xn--", Encoding.ASCII.GetString(idn.Data.Span[..idn.HeaderLength]), StringComparison.Ordinal);
+    }
 }
