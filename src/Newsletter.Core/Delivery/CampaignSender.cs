@@ -23,6 +23,7 @@ public sealed class CampaignSender
     private readonly TimeProvider _time;
     private readonly ILogger<CampaignSender> _logger;
     private readonly int _workers;
+    private readonly ConcurrentDictionary<long, byte> _running = new();
 
     public CampaignSender(ICampaignStore store, IMailTransport transport, MessageFactory messages, IRecipientLinks links,
         DeliveryOptions deliveryOptions, SmtpOptions smtpOptions, TimeProvider time, ILogger<CampaignSender> logger)
@@ -41,7 +42,32 @@ public sealed class CampaignSender
     /// Sends what is due of campaign <paramref name="campaignId"/>. Deferred messages are retried while their next
     /// attempt falls within <paramref name="retryWindow"/> from now; later ones are left for a later run.
     /// </summary>
+    /// <remarks>
+    /// One run per campaign at a time in this process: a second call while one is in progress (<c>serve</c>'s delivery
+    /// round and a scheduled job both asking) returns the campaign as it stands, because a second run would open its own
+    /// connections beyond <see cref="SmtpOptions.Connections"/> and double the messages a crash leaves of unknown fate.
+    /// </remarks>
     public async Task<SendSummary> RunAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (!_running.TryAdd(campaignId, 0))
+        {
+            _logger.LogInformation("Campaign {Id} is being sent by this process already", campaignId);
+            var current = await _store.GetAsync(campaignId, cancellationToken)
+                ?? throw new InvalidOperationException($"campaign {campaignId} does not exist");
+            return new SendSummary(current, await _store.CountAsync(campaignId, cancellationToken), null);
+        }
+        try
+        {
+            return await RunOnceAsync(campaignId, retryWindow, progress, cancellationToken);
+        }
+        finally
+        {
+            _running.TryRemove(campaignId, out _);
+        }
+    }
+
+    private async Task<SendSummary> RunOnceAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
         CancellationToken cancellationToken)
     {
         var campaign = await _store.GetAsync(campaignId, cancellationToken)
