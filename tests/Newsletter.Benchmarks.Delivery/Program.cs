@@ -131,7 +131,7 @@ public static class Program
             await using var session = await transport.OpenSessionAsync("bench", CancellationToken.None);
             while (Interlocked.Increment(ref next) <= o.Count)
             {
-                await session.SendAsync(message, "m", CancellationToken.None);
+                await session.SendAsync(message, "m", Task.CompletedTask, CancellationToken.None);
             }
         }));
         var elapsed = clock.Elapsed;
@@ -382,7 +382,7 @@ internal sealed class SerialisingTransport : IMailTransport
     {
         private readonly CountingStream _sink = new();
 
-        public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
+        public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
         {
             await _sink.WriteAsync(message.Data, cancellationToken);
             return "250 dropped";

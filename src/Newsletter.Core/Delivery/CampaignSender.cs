@@ -303,9 +303,15 @@ public sealed class CampaignSender
         private bool LeaseStillSafe() =>
             new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - _sender._time.GetUtcNow() > _sender._options.LeaseDuration / 3;
 
+        /// <summary>
+        /// One connection's loop. A message is handed over (SMTP's final dot) only once the outcome of the worker's
+        /// previous message is committed, yet everything before that overlaps the commit; so after a crash at most one
+        /// message per connection has an unknown fate, without every message waiting for a commit.
+        /// </summary>
         private async Task WorkerLoopAsync()
         {
             IMailSession? session = null;
+            var previousCommitted = Task.CompletedTask;
             try
             {
                 await foreach (var entry in _claimed.Reader.ReadAllAsync(CancellationToken.None))
@@ -322,7 +328,7 @@ public sealed class CampaignSender
                     DeliveryRecord record;
                     try
                     {
-                        (record, session) = await DeliverAsync(entry, session);
+                        (record, session) = await DeliverAsync(entry, session, previousCommitted);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -337,8 +343,7 @@ public sealed class CampaignSender
                     }
                     var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     await _outcomes.Writer.WriteAsync((record, committed), CancellationToken.None);
-                    await committed.Task;
-                    Interlocked.Decrement(ref _inFlight);
+                    previousCommitted = committed.Task;   // the recorder counts the row out of _inFlight once committed
                 }
             }
             finally
@@ -350,7 +355,8 @@ public sealed class CampaignSender
             }
         }
 
-        private async Task<(DeliveryRecord Record, IMailSession? Session)> DeliverAsync(OutboxEntry entry, IMailSession? session)
+        private async Task<(DeliveryRecord Record, IMailSession? Session)> DeliverAsync(OutboxEntry entry, IMailSession? session,
+            Task handOver)
         {
             if (!entry.SubscriberActive)
             {
@@ -373,7 +379,7 @@ public sealed class CampaignSender
             {
                 session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
-                var reply = await session.SendAsync(message, FileName(entry), CancellationToken.None);
+                var reply = await session.SendAsync(message, FileName(entry), handOver, CancellationToken.None);
                 Interlocked.Exchange(ref _consecutiveErrors, 0);
                 return (Outcome(entry, OutboxStatus.Sent, reply, temporary: false), session);
             }
@@ -500,6 +506,7 @@ public sealed class CampaignSender
                     {
                         Count(record.Status);
                         committed.TrySetResult();
+                        Interlocked.Decrement(ref _inFlight);
                     }
                     _progress?.Report(new SendProgress(_sent, _deferred, _failed, _skipped));
                 }
@@ -509,7 +516,10 @@ public sealed class CampaignSender
                     Pause($"cannot record delivery outcomes: {e.Message}");
                     foreach (var (_, committed) in pending)
                     {
-                        committed.TrySetResult();
+                        // Fault the hand-over: a worker's message waiting for it is abandoned unfinished, not delivered.
+                        committed.TrySetException(new InvalidOperationException("the previous outcome could not be recorded", e));
+                        _ = committed.Task.Exception;   // observed here; the waiting session sees it as an abandoned message
+                        Interlocked.Decrement(ref _inFlight);
                     }
                 }
                 pending.Clear();

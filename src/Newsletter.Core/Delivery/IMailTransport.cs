@@ -19,9 +19,14 @@ public interface IMailSession : IAsyncDisposable
 {
     /// <summary>Sends one message to its recipient.</summary>
     /// <param name="fileName">A stable name for the message within its batch (used by the pickup transport).</param>
+    /// <param name="handOver">
+    /// Completes when the message may be handed over for good. The session transmits all but the end of the message
+    /// (SMTP's final line and dot, the pickup's rename) first and waits for it there, so a crash while waiting
+    /// delivers nothing. A faulted task abandons the message. <see cref="Task.CompletedTask"/> when there is nothing to wait for.
+    /// </param>
     /// <returns>The server's reply (or a description of where the message went).</returns>
     /// <exception cref="DeliveryException">The message was not accepted; <see cref="DeliveryException.Kind"/> says what to do.</exception>
-    Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken);
+    Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken);
 }
 
 /// <summary>What a delivery failure means for the message and the campaign.</summary>

@@ -25,7 +25,7 @@ public sealed class PickupTransport(string directory) : IMailTransport
     private sealed class Session(string folder) : IMailSession
     {
 
-        public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
+        public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
         {
             var path = Path.Combine(folder, fileName + ".eml");
             var temporary = path + ".tmp";
@@ -35,6 +35,7 @@ public sealed class PickupTransport(string directory) : IMailTransport
                 {
                     await stream.WriteAsync(message.Data, cancellationToken);
                 }
+                await handOver;   // the rename is what delivers
                 File.Move(temporary, path, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

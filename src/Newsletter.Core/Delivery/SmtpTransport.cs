@@ -84,7 +84,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             _sentOnConnection = 0;
         }
 
-        public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
+        public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
         {
             if (_client is not { IsConnected: true } || _sentOnConnection >= options.MessagesPerConnection)
             {
@@ -94,7 +94,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             try
             {
                 using var deadline = Deadline(cancellationToken);
-                var reply = await _client!.SendAsync(_message.Wrap(message), message.EnvelopeFrom, [message.Recipient], deadline.Token);
+                var reply = await _client!.SendAsync(_message.Wrap(message, handOver), message.EnvelopeFrom, [message.Recipient], deadline.Token);
                 _sentOnConnection++;
                 return reply;
             }

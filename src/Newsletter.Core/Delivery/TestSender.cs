@@ -112,7 +112,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         try
         {
             var reply = await session.SendAsync(message,
-                $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", ct);
+                $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", Task.CompletedTask, ct);
             return new TestSendResult(address, true, reply);
         }
         catch (DeliveryException e)

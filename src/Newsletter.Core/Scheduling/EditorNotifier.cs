@@ -51,7 +51,7 @@ public sealed class EditorNotifier(ISubscriberStore subscribers, IMailTransport 
                 try
                 {
                     await session.SendAsync(message,
-                        $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{editor.Id}", ct);
+                        $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{editor.Id}", Task.CompletedTask, ct);
                     delivered++;
                 }
                 catch (DeliveryException e)

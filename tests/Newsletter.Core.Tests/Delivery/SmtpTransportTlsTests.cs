@@ -46,7 +46,7 @@ public sealed class SmtpTransportTlsTests : IDisposable
         var values = new RecipientValues("王局长", "王局长", "wang@xuchang.gov.cn", "https://bulletin.example.org/u/1", "https://bulletin.example.org/v/1");
         using var message = Messages.Create(variant, new Recipient("wang@xuchang.gov.cn", "王局长", values), Messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
         var data = message.Data.ToArray();
-        var reply = await session.SendAsync(message, "x", CancellationToken.None);
+        var reply = await session.SendAsync(message, "x", Task.CompletedTask, CancellationToken.None);
         return (reply, message.MessageId, data);
     }
 

@@ -55,7 +55,7 @@ public sealed class WireFormatTests
 
         await using (var session = await transport.OpenSessionAsync("wire", CancellationToken.None))
         {
-            await session.SendAsync(message, "m1", CancellationToken.None);
+            await session.SendAsync(message, "m1", Task.CompletedTask, CancellationToken.None);
         }
 
         var dump = Assert.Single(sink.WaitForMessages(1, TimeSpan.FromSeconds(10)));
@@ -73,7 +73,7 @@ public sealed class WireFormatTests
         using var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "file@x", 5, Date);
         await using (var session = await new PickupTransport(folder.Path).OpenSessionAsync("c5", CancellationToken.None))
         {
-            await session.SendAsync(message, "m1", CancellationToken.None);
+            await session.SendAsync(message, "m1", Task.CompletedTask, CancellationToken.None);
         }
         Assert.Equal(message.Data.ToArray(), await File.ReadAllBytesAsync(Path.Combine(folder.Path, "c5", "m1.eml")));
     }
@@ -107,5 +107,36 @@ public sealed class WireFormatTests
 
         using var idn = new MessageFactory(Sender).Create(Variant(), Recipient(email: "wang@许昌.中国"), "i@x", 5, Date);
         Assert.Contains("wang@xn--", Encoding.ASCII.GetString(idn.Data.Span[..idn.HeaderLength]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_is_handed_over_only_when_its_hand_over_completes_and_abandoned_when_it_faults()
+    {
+        using var sink = new SmtpSink();
+        var transport = new SmtpTransport(new SmtpOptions { Host = sink.Host, Port = sink.Port, Security = SmtpSecurity.None });
+        using var waiting = new MessageFactory(Sender).Create(Variant(), Recipient(), "waits@x", 5, Date);
+        using var abandoned = new MessageFactory(Sender).Create(Variant(), Recipient(), "abandoned@x", 5, Date);
+        await using var session = await transport.OpenSessionAsync("hand-over", CancellationToken.None);
+
+        var handOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sending = session.SendAsync(waiting, "m1", handOver.Task, CancellationToken.None);
+        await Task.Delay(500);
+        Assert.False(sending.IsCompleted);
+        Assert.DoesNotContain(sink.Messages(), Complete);   // the body is out, its last line and the dot are not
+        handOver.SetResult();
+        await sending;
+        Assert.Single(sink.WaitForMessages(1, TimeSpan.FromSeconds(10)), Complete);
+
+        var e = await Assert.ThrowsAsync<DeliveryException>(() =>
+            session.SendAsync(abandoned, "m2", Task.FromException(new InvalidOperationException("not recorded")), CancellationToken.None));
+        Assert.Equal(DeliveryFailureKind.Temporary, e.Kind);
+        await Task.Delay(300);
+        Assert.Single(sink.Messages(), Complete);
+    }
+
+    private static bool Complete(string dump)
+    {
+        var lastLine = File.ReadAllText(dump).TrimEnd().Split('\n')[^1].TrimEnd('\r');
+        return lastLine.StartsWith("--", StringComparison.Ordinal) && lastLine.EndsWith("--", StringComparison.Ordinal);
     }
 }

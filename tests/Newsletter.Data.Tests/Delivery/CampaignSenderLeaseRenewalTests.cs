@@ -50,10 +50,10 @@ public sealed class CampaignSenderLeaseRenewalTests
 
         private sealed class Session(IMailSession inner, ConcurrentDictionary<string, int> sends) : IMailSession
         {
-            public Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
+            public Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
             {
                 sends.AddOrUpdate(fileName, 1, (_, n) => n + 1);
-                return inner.SendAsync(message, fileName, cancellationToken);
+                return inner.SendAsync(message, fileName, handOver, cancellationToken);
             }
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -61,7 +61,7 @@ public sealed class CampaignSenderOneRunTests
 
         private sealed class Session(SlowTransport owner) : IMailSession
         {
-            public async Task<string> SendAsync(OutgoingMessage message, string fileName, CancellationToken cancellationToken)
+            public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
             {
                 owner.FirstSend.TrySetResult();
                 await Task.Delay(owner.Delay, cancellationToken);

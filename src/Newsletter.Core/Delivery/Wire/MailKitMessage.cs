@@ -23,7 +23,8 @@ internal sealed class MailKitMessage
     /// <summary>The message MailKit writes; it shows <see cref="Wrap"/>'s message until the next call.</summary>
     public MimeMessage Message { get; }
 
-    public MimeMessage Wrap(OutgoingMessage outgoing)
+    /// <param name="handOver">Awaited before the message's last line is written (see <see cref="IMailSession.SendAsync"/>).</param>
+    public MimeMessage Wrap(OutgoingMessage outgoing, Task handOver)
     {
         var data = outgoing.Data;
         var block = data.Span[..outgoing.HeaderLength];
@@ -38,6 +39,7 @@ internal sealed class MailKitMessage
         }
         _header.SetRawValue(block[(colon + 1)..].ToArray());
         _body.Content = data[(outgoing.HeaderLength + 2)..];   // after the empty line, which MimeMessage writes itself
+        _body.HandOver = handOver;
         return Message;
     }
 
@@ -52,6 +54,8 @@ internal sealed class MailKitMessage
 
         public ReadOnlyMemory<byte> Content { get; set; }
 
+        public Task HandOver { get; set; } = Task.CompletedTask;
+
         public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
         {
             // Already 7-bit base64 in lines of 76.
@@ -60,14 +64,30 @@ internal sealed class MailKitMessage
         public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
             CheckCrlf(options);
+            HandOver.GetAwaiter().GetResult();
             stream.Write(Content.Span);
         }
 
-        public override Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Sends all but the closing delimiter, then waits for <see cref="HandOver"/>: until it completes the server holds
+        /// an unfinished message, which it discards if we die; MailKit writes the final dot after this returns.
+        /// </summary>
+        public override async Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default)
         {
             CheckCrlf(options);
-            return stream.WriteAsync(Content, cancellationToken).AsTask();
+            var tail = Math.Min(Content.Length, TailLength);
+            await stream.WriteAsync(Content[..^tail], cancellationToken);
+            if (!HandOver.IsCompleted)
+            {
+                await stream.FlushAsync(cancellationToken);
+                await HandOver.WaitAsync(cancellationToken);
+            }
+            await HandOver;   // a faulted hand-over abandons the message mid-DATA
+            await stream.WriteAsync(Content[^tail..], cancellationToken);
         }
+
+        /// <summary>More than the closing delimiter line (<c>--=_nl_…--</c>, 43 octets), so what waits is never a whole message.</summary>
+        private const int TailLength = 64;
 
         private static void CheckCrlf(FormatOptions options)
         {
