@@ -321,11 +321,7 @@ public sealed class CampaignSender
                         Interlocked.Decrement(ref _inFlight);
                         continue;   // leave it leased; released at the end of the run, or claimed again when it expires
                     }
-                    if (ParkForDomain(entry))
-                    {
-                        continue;   // back in the channel when its domain's token is due; this worker takes the next row
-                    }
-                    DeliveryRecord record;
+                    DeliveryRecord? record;
                     try
                     {
                         (record, session) = await DeliverAsync(entry, session, previousCommitted);
@@ -341,6 +337,10 @@ public sealed class CampaignSender
                         Interlocked.Decrement(ref _inFlight);
                         continue;
                     }
+                    if (record is null)
+                    {
+                        continue;   // parked for its domain's rate: still in flight, it comes back to the channel
+                    }
                     var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     await _outcomes.Writer.WriteAsync((record, committed), CancellationToken.None);
                     previousCommitted = committed.Task;   // the recorder counts the row out of _inFlight once committed
@@ -355,7 +355,8 @@ public sealed class CampaignSender
             }
         }
 
-        private async Task<(DeliveryRecord Record, IMailSession? Session)> DeliverAsync(OutboxEntry entry, IMailSession? session,
+        /// <returns>The outcome, or null when the row was parked until its domain's token is due.</returns>
+        private async Task<(DeliveryRecord? Record, IMailSession? Session)> DeliverAsync(OutboxEntry entry, IMailSession? session,
             Task handOver)
         {
             if (!entry.SubscriberActive)
@@ -366,7 +367,19 @@ public sealed class CampaignSender
             {
                 return (Outcome(entry, OutboxStatus.Failed, $"campaign has no variant '{entry.Variant}'", temporary: false), session);
             }
-
+            try
+            {
+                // Connect before taking rate tokens: a token spent on connecting would let the next messages bunch up.
+                session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
+            }
+            catch (DeliveryException e)
+            {
+                return (Failure(entry, e), session);
+            }
+            if (ParkForDomain(entry))
+            {
+                return (null, session);   // back in the channel when its domain's token is due; this worker takes the next row
+            }
             await _overall.TakeAsync(_abort.Token);
 
             var links = _sender._links;
@@ -377,7 +390,6 @@ public sealed class CampaignSender
             using var message = _sender._messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender._time.GetUtcNow());
             try
             {
-                session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
                 var reply = await session.SendAsync(message, FileName(entry), handOver, CancellationToken.None);
                 Interlocked.Exchange(ref _consecutiveErrors, 0);
