@@ -58,6 +58,19 @@ public sealed class SmtpSink : IDisposable
     public IReadOnlyList<string> Messages() =>
         Directory.Exists(_dump.Path) ? Directory.GetFiles(_dump.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
 
+    /// <summary>
+    /// Whether a dump holds a whole transaction: it ends with a multipart closing delimiter (<c>--boundary--</c>). A
+    /// sender killed, or still waiting to hand the message over, leaves a dump without it, which no MTA delivers.
+    /// </summary>
+    public static bool IsComplete(string dump) => IsCompleteText(File.ReadAllText(dump));
+
+    /// <summary><see cref="IsComplete"/> for a dump already read.</summary>
+    public static bool IsCompleteText(string text)
+    {
+        var lastLine = text.TrimEnd().Split('\n')[^1].TrimEnd('\r');
+        return lastLine.StartsWith("--", StringComparison.Ordinal) && lastLine.EndsWith("--", StringComparison.Ordinal);
+    }
+
     /// <summary>Waits (bounded) until at least <paramref name="count"/> messages arrived; returns them.</summary>
     public IReadOnlyList<string> WaitForMessages(int count, TimeSpan timeout)
     {

@@ -108,8 +108,7 @@ internal static class CampaignsWorkspace
             }
             var id = text.Split('\n').Select(l => l.TrimEnd('\r'))
                 .FirstOrDefault(l => l.StartsWith("Message-ID:", StringComparison.OrdinalIgnoreCase));
-            var lastLine = text.TrimEnd().Split('\n')[^1].TrimEnd('\r');
-            if (id is null || !(lastLine.StartsWith("--", StringComparison.Ordinal) && lastLine.EndsWith("--", StringComparison.Ordinal)))
+            if (id is null || !SmtpSink.IsCompleteText(text))
             {
                 continue;   // cut off mid-message
             }

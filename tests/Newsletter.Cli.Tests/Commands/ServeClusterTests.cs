@@ -66,8 +66,7 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
             {
                 // A dump without its closing delimiter is a transaction that never completed (the sender was killed or
                 // had not handed the message over yet): no MTA delivers it.
-                var lastLine = File.ReadAllText(dump).TrimEnd().Split('\n')[^1].TrimEnd('\r');
-                if (!(lastLine.StartsWith("--", StringComparison.Ordinal) && lastLine.EndsWith("--", StringComparison.Ordinal)))
+                if (!SmtpSink.IsComplete(dump))
                 {
                     continue;
                 }
