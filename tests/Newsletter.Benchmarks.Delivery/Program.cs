@@ -116,14 +116,17 @@ public static class Program
         var next = 0;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, o.Connections).Select(async _ =>
+        // One thread per connection, as the engine's workers.
+        var threads = Enumerable.Range(0, o.Connections).Select(_ => new Thread(() =>
         {
-            await using var session = await transport.OpenSessionAsync("bench", CancellationToken.None);
+            using var session = transport.OpenSession("bench", CancellationToken.None);
             while (Interlocked.Increment(ref next) <= o.Count)
             {
-                await session.SendAsync(message, "m", Task.CompletedTask, CancellationToken.None);
+                session.Send(message, "m", handOver: null);
             }
-        }));
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
         var elapsed = clock.Elapsed;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -357,19 +360,22 @@ internal sealed class SerialisingTransport : IMailTransport
 {
     public string Description => "serialise and drop";
 
-    public Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken) => Task.FromResult<IMailSession>(new Session());
+    public IMailSession OpenSession(string batchName, CancellationToken cancellationToken) => new Session();
 
     private sealed class Session : IMailSession
     {
         private readonly CountingStream _sink = new();
 
-        public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
+        public string Send(OutgoingMessage message, string fileName, Action? handOver)
         {
-            await _sink.WriteAsync(message.Data, cancellationToken);
+            handOver?.Invoke();
+            _sink.Write(message.Data.Span);
             return "250 dropped";
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public void Dispose()
+        {
+        }
     }
 }
 

@@ -155,13 +155,12 @@ public sealed class CampaignSender
         private readonly string _owner = NewOwner();
         private readonly Channel<OutboxEntry> _claimed;
         private long _leasedUntilTicks;   // the latest lease_until this run set (claim or renewal), UTC ticks
-        private readonly Channel<(DeliveryRecord Record, TaskCompletionSource Committed)> _outcomes =
-            Channel.CreateUnbounded<(DeliveryRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
         private readonly TokenBucket _overall;
         private readonly Dictionary<string, TokenBucket> _perDomain = new(StringComparer.OrdinalIgnoreCase);
         private readonly ConcurrentDictionary<long, bool> _domainTokenReserved = new();   // outbox row ids parked with their token
         private int _parked;
         private readonly RetryPolicy _retry;
+        private readonly OutcomeRecorder _recorder;
         private int _inFlight;
         private int _consecutiveErrors;
         private int _sent, _deferred, _failed, _skipped;
@@ -176,13 +175,10 @@ public sealed class CampaignSender
             _retryDeadline = retryDeadline;
             _progress = progress;
             _abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            _claimed = Channel.CreateBounded<OutboxEntry>(new BoundedChannelOptions(sender._options.BatchSize * 2)
-            {
-                SingleWriter = false,   // the claim loop, and entries coming back from waiting for their domain's token
-                FullMode = BoundedChannelFullMode.Wait,
-            });
+            _claimed = Channel.CreateUnbounded<OutboxEntry>();   // bounded by ClaimLoopAsync, which claims only when it runs low
             _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
             _retry = new RetryPolicy(sender._options);
+            _recorder = new OutcomeRecorder(sender._store, Committed, RecordingFailed, sender._workers, IdleCommit, sender._logger);
         }
 
         private ICampaignStore Store => _sender._store;
@@ -190,8 +186,7 @@ public sealed class CampaignSender
         /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
         public async Task<string?> ExecuteAsync()
         {
-            var recorder = Task.Run(RecordLoopAsync, CancellationToken.None);
-            var workers = Enumerable.Range(0, _sender._workers).Select(_ => Task.Run(WorkerLoopAsync, CancellationToken.None)).ToArray();
+            var workers = Enumerable.Range(1, _sender._workers).Select(StartWorker).ToArray();
             using var renewing = new CancellationTokenSource();
             var renewer = Task.Run(() => RenewLoopAsync(renewing.Token), CancellationToken.None);
             try
@@ -206,8 +201,7 @@ public sealed class CampaignSender
             {
                 _claimed.Writer.TryComplete();
                 await Task.WhenAll(workers);
-                _outcomes.Writer.TryComplete();
-                await recorder;
+                await _recorder.DisposeAsync();   // commits the outcomes no hand-over asked for
                 await renewing.CancelAsync();
                 await renewer;
                 await Store.ReleaseAsync(_owner, CancellationToken.None);
@@ -216,11 +210,21 @@ public sealed class CampaignSender
             return _pauseReason;
         }
 
+        /// <summary>How long an outcome waits for a worker's hand-over before it is committed anyway (idle workers, progress).</summary>
+        private static readonly TimeSpan IdleCommit = TimeSpan.FromMilliseconds(50);
+
         private async Task ClaimLoopAsync()
         {
             var options = _sender._options;
             while (!_abort.IsCancellationRequested)
             {
+                // Claim when the queue runs low, not whenever a worker frees a place: that would wake this loop for every
+                // message. Parked rows are not queued: bound them too, or one slow domain would lease the whole campaign.
+                if (_claimed.Reader.Count >= options.BatchSize || Volatile.Read(ref _parked) > options.BatchSize * 10)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), _sender._time, _abort.Token);
+                    continue;
+                }
                 // Another process (campaigns pause / cancel) may have stopped the campaign: look before every batch.
                 if (await Store.GetAsync(_campaign.Id, _abort.Token) is not { State: CampaignState.Running } current)
                 {
@@ -228,21 +232,16 @@ public sealed class CampaignSender
                     _abort.Cancel();
                     return;
                 }
-                // Parked rows hold no channel slot: bound them, or one slow domain would lease the whole campaign.
-                if (Volatile.Read(ref _parked) > options.BatchSize * 10)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), _sender._time, _abort.Token);
-                    continue;
-                }
                 var now = _sender._time.GetUtcNow();
-                var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
+                var batch = await _recorder.ExclusiveAsync(
+                    () => Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token));
                 if (batch.Count > 0)
                 {
                     LeasedUntil(now + options.LeaseDuration);
                     Interlocked.Add(ref _inFlight, batch.Count);
                     foreach (var entry in batch)
                     {
-                        await _claimed.Writer.WriteAsync(entry, _abort.Token);
+                        _claimed.Writer.TryWrite(entry);
                     }
                     continue;
                 }
@@ -304,17 +303,45 @@ public sealed class CampaignSender
             new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - _sender._time.GetUtcNow() > _sender._options.LeaseDuration / 3;
 
         /// <summary>
+        /// Starts one connection's loop on a thread of its own (see <see cref="IMailTransport"/> for why); the task
+        /// completes when the loop ends.
+        /// </summary>
+        private Task StartWorker(int number)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    WorkerLoop();
+                    done.SetResult();
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);   // an unhandled exception on a thread of our own would end the process
+                }
+            })
+            {
+                IsBackground = true,
+                Name = $"campaign {_campaign.Id} sender {number}",
+            };
+            thread.Start();
+            return done.Task;
+        }
+
+        /// <summary>
         /// One connection's loop. A message is handed over (SMTP's final dot) only once the outcome of the worker's
         /// previous message is committed, yet everything before that overlaps the commit; so after a crash at most one
-        /// message per connection has an unknown fate, without every message waiting for a commit.
+        /// message per connection has an unknown fate, without every message waiting for a commit of its own.
         /// </summary>
-        private async Task WorkerLoopAsync()
+        private void WorkerLoop()
         {
             IMailSession? session = null;
-            var previousCommitted = Task.CompletedTask;
+            var previous = 0L;   // the sequence number of this worker's last outcome
+            Action handOver = () => _recorder.WaitDurable(previous);
             try
             {
-                await foreach (var entry in _claimed.Reader.ReadAllAsync(CancellationToken.None))
+                while (Take(out var entry))
                 {
                     if (_abort.IsCancellationRequested || !LeaseStillSafe())
                     {
@@ -324,63 +351,76 @@ public sealed class CampaignSender
                     DeliveryRecord? record;
                     try
                     {
-                        (record, session) = await DeliverAsync(entry, session, previousCommitted);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // A fault of ours while building the message must not lose the row: defer it with the reason.
-                        _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
-                        record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
+                        record = Deliver(entry, ref session, handOver);
                     }
                     catch (OperationCanceledException)
                     {
                         Interlocked.Decrement(ref _inFlight);
                         continue;
                     }
-                    if (record is null)
+                    catch (Exception e)
                     {
-                        continue;   // parked for its domain's rate: still in flight, it comes back to the channel
+                        // A fault of ours while building the message must not lose the row: defer it with the reason.
+                        _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
+                        record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
                     }
-                    var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    await _outcomes.Writer.WriteAsync((record, committed), CancellationToken.None);
-                    previousCommitted = committed.Task;   // the recorder counts the row out of _inFlight once committed
+                    if (record is not null)
+                    {
+                        previous = _recorder.Append(record);   // counted out of _inFlight once committed
+                    }
+                    // else: parked for its domain's rate; still in flight, it comes back to the channel
                 }
             }
             finally
             {
-                if (session is not null)
-                {
-                    await session.DisposeAsync();
-                }
+                session?.Dispose();
             }
         }
 
+        /// <summary>Takes the next claimed row, blocking while none is queued; false once the claim loop is done.</summary>
+        private bool Take(out OutboxEntry entry)
+        {
+            var reader = _claimed.Reader;
+            while (!reader.TryRead(out entry!))
+            {
+                var more = reader.WaitToReadAsync(CancellationToken.None);
+                if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /// <returns>The outcome, or null when the row was parked until its domain's token is due.</returns>
-        private async Task<(DeliveryRecord? Record, IMailSession? Session)> DeliverAsync(OutboxEntry entry, IMailSession? session,
-            Task handOver)
+        private DeliveryRecord? Deliver(OutboxEntry entry, ref IMailSession? session, Action handOver)
         {
             if (!entry.SubscriberActive)
             {
-                return (Outcome(entry, OutboxStatus.Skipped, "subscriber no longer active", temporary: false), session);
+                return Outcome(entry, OutboxStatus.Skipped, "subscriber no longer active", temporary: false);
             }
             if (!_variants.TryGetValue(entry.Variant, out var variant))
             {
-                return (Outcome(entry, OutboxStatus.Failed, $"campaign has no variant '{entry.Variant}'", temporary: false), session);
+                return Outcome(entry, OutboxStatus.Failed, $"campaign has no variant '{entry.Variant}'", temporary: false);
             }
             try
             {
                 // Connect before taking rate tokens: a token spent on connecting would let the next messages bunch up.
-                session ??= await _sender._transport.OpenSessionAsync(_campaign.BatchName, _abort.Token);
+                session ??= _sender._transport.OpenSession(_campaign.BatchName, _abort.Token);
             }
             catch (DeliveryException e)
             {
-                return (Failure(entry, e), session);
+                return Failure(entry, e);
             }
             if (ParkForDomain(entry))
             {
-                return (null, session);   // back in the channel when its domain's token is due; this worker takes the next row
+                return null;   // back in the channel when its domain's token is due; this worker takes the next row
             }
-            await _overall.TakeAsync(_abort.Token);
+            var token = _overall.TakeAsync(_abort.Token);
+            if (!token.IsCompletedSuccessfully)
+            {
+                token.GetAwaiter().GetResult();
+            }
 
             var links = _sender._links;
             var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
@@ -391,13 +431,13 @@ public sealed class CampaignSender
             try
             {
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
-                var reply = await session.SendAsync(message, FileName(entry), handOver, CancellationToken.None);
+                var reply = session.Send(message, FileName(entry), handOver);
                 Interlocked.Exchange(ref _consecutiveErrors, 0);
-                return (Outcome(entry, OutboxStatus.Sent, reply, temporary: false), session);
+                return Outcome(entry, OutboxStatus.Sent, reply, temporary: false);
             }
             catch (DeliveryException e)
             {
-                return (Failure(entry, e), session);
+                return Failure(entry, e);
             }
         }
 
@@ -501,58 +541,25 @@ public sealed class CampaignSender
             }
         }
 
-        private async Task RecordLoopAsync()
+        /// <summary>A batch of outcomes is durable: count it, and count its rows out of the run.</summary>
+        private void Committed(IReadOnlyList<DeliveryRecord> records)
         {
-            await using var writer = new LazyOutcomeWriter(Store);
-            var pending = new List<(DeliveryRecord Record, TaskCompletionSource Committed)>(256);
-            while (await _outcomes.Reader.WaitToReadAsync(CancellationToken.None))
+            foreach (var record in records)
             {
-                while (pending.Count < 256 && _outcomes.Reader.TryRead(out var item))
-                {
-                    pending.Add(item);
-                }
-                try
-                {
-                    await CommitWithRetryAsync(writer, pending.Select(p => p.Record).ToList());
-                    foreach (var (record, committed) in pending)
-                    {
-                        Count(record.Status);
-                        committed.TrySetResult();
-                        Interlocked.Decrement(ref _inFlight);
-                    }
-                    _progress?.Report(new SendProgress(_sent, _deferred, _failed, _skipped));
-                }
-                catch (Exception e)
-                {
-                    // The store is gone: stop sending (the leases expire and the rows are sent again later).
-                    Pause($"cannot record delivery outcomes: {e.Message}");
-                    foreach (var (_, committed) in pending)
-                    {
-                        // Fault the hand-over: a worker's message waiting for it is abandoned unfinished, not delivered.
-                        committed.TrySetException(new InvalidOperationException("the previous outcome could not be recorded", e));
-                        _ = committed.Task.Exception;   // observed here; the waiting session sees it as an abandoned message
-                        Interlocked.Decrement(ref _inFlight);
-                    }
-                }
-                pending.Clear();
+                Count(record.Status);
             }
+            Interlocked.Add(ref _inFlight, -records.Count);
+            _progress?.Report(new SendProgress(_sent, _deferred, _failed, _skipped));
         }
 
-        private async Task CommitWithRetryAsync(LazyOutcomeWriter writer, IReadOnlyList<DeliveryRecord> records)
+        /// <summary>
+        /// The store is gone: stop sending. The rows stay leased, expire and are sent again later; a worker waiting to
+        /// hand over its next message abandons it unfinished.
+        /// </summary>
+        private void RecordingFailed(Exception e, IReadOnlyList<DeliveryRecord> records)
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await writer.WriteAsync(records);
-                    return;
-                }
-                catch (Exception e) when (attempt < 5 && e is not OperationCanceledException)
-                {
-                    _sender._logger.LogWarning(e, "Recording {Count} outcomes failed (attempt {Attempt}); retrying", records.Count, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), CancellationToken.None);
-                }
-            }
+            Pause($"cannot record delivery outcomes: {e.Message}");
+            Interlocked.Add(ref _inFlight, -records.Count);
         }
 
         private void Count(OutboxStatus status)
@@ -573,17 +580,4 @@ public sealed class CampaignSender
         }
     }
 
-    /// <summary>Opens the store's outcome writer on first use, so opening it fails where writing is retried.</summary>
-    private sealed class LazyOutcomeWriter(ICampaignStore store) : IAsyncDisposable
-    {
-        private IOutcomeWriter? _writer;
-
-        public async Task WriteAsync(IReadOnlyList<DeliveryRecord> records)
-        {
-            _writer ??= await store.OpenOutcomeWriterAsync(CancellationToken.None);
-            await _writer.WriteAsync(records, CancellationToken.None);
-        }
-
-        public ValueTask DisposeAsync() => _writer?.DisposeAsync() ?? ValueTask.CompletedTask;
-    }
 }

@@ -8,7 +8,7 @@ public sealed class PickupTransport(string directory) : IMailTransport
 {
     public string Description => $"pickup folder {Path.GetFullPath(directory)}";
 
-    public Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken)
+    public IMailSession OpenSession(string batchName, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(directory, batchName);
         try
@@ -19,23 +19,22 @@ public sealed class PickupTransport(string directory) : IMailTransport
         {
             throw new DeliveryException(DeliveryFailureKind.Configuration, $"cannot create pickup folder {folder}: {e.Message}", 0, e);
         }
-        return Task.FromResult<IMailSession>(new Session(folder));
+        return new Session(folder);
     }
 
     private sealed class Session(string folder) : IMailSession
     {
-
-        public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
+        public string Send(OutgoingMessage message, string fileName, Action? handOver)
         {
             var path = Path.Combine(folder, fileName + ".eml");
             var temporary = path + ".tmp";
             try
             {
-                await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+                using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
                 {
-                    await stream.WriteAsync(message.Data, cancellationToken);
+                    stream.Write(message.Data.Span);
                 }
-                await handOver;   // the rename is what delivers
+                handOver?.Invoke();   // the rename is what delivers
                 File.Move(temporary, path, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -45,6 +44,8 @@ public sealed class PickupTransport(string directory) : IMailTransport
             return "written " + path;
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public void Dispose()
+        {
+        }
     }
 }

@@ -70,13 +70,22 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
 
         var variant = composer.Compose(issue, IssuePublisher.Variant(segment, known));
         var issueKey = IssuePublisher.IssueKey(issue, request.IssuePath);
+        // Sessions block (see IMailTransport): off the caller's thread, which may be a web request's.
+        var results = await Task.Run(() => SendAll(variant, persona, recipients, ct), CancellationToken.None);
+        var now = time.GetUtcNow();
+        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply))], CancellationToken.None);
+        return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
+    }
+
+    private List<TestSendResult> SendAll(ComposedVariant variant, Subscriber? persona, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
         var results = new List<TestSendResult>(recipients.Count);
         IMailSession? session = null;
         try
         {
             foreach (var address in recipients)
             {
-                results.Add(await SendOneAsync(variant, persona, address, session ??= await OpenAsync(ct), ct));
+                results.Add(SendOne(variant, persona, address, session ??= transport.OpenSession(BatchName, ct)));
             }
         }
         catch (DeliveryException e)
@@ -89,20 +98,12 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         }
         finally
         {
-            if (session is not null)
-            {
-                await session.DisposeAsync();
-            }
+            session?.Dispose();
         }
-        var now = time.GetUtcNow();
-        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply))], CancellationToken.None);
-        return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
+        return results;
     }
 
-    private Task<IMailSession> OpenAsync(CancellationToken ct) => transport.OpenSessionAsync(BatchName, ct);
-
-    private async Task<TestSendResult> SendOneAsync(ComposedVariant variant, Subscriber? persona, string address, IMailSession session,
-        CancellationToken ct)
+    private TestSendResult SendOne(ComposedVariant variant, Subscriber? persona, string address, IMailSession session)
     {
         var values = persona is null
             ? new RecipientValues(SampleSalutation, SampleName, address, links.UnsubscribeUrl(0, 0), links.ViewUrl(0, 0))
@@ -111,8 +112,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             messages.NewMessageId(), campaignId: 0, time.GetUtcNow(), SubjectPrefix);
         try
         {
-            var reply = await session.SendAsync(message,
-                $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", Task.CompletedTask, ct);
+            var reply = session.Send(message, $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{Guid.NewGuid():N}", handOver: null);
             return new TestSendResult(address, true, reply);
         }
         catch (DeliveryException e)

@@ -39,31 +39,34 @@ public sealed class EditorNotifier(ISubscriberStore subscribers, IMailTransport 
         var html = "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">" + WebUtility.HtmlEncode(text) + "</pre></body></html>";
         var variant = new ComposedVariant(Segments.TestRecipients, notice.Subject, null, SlotTemplate.Parse(html), SlotTemplate.Parse(text));
         var delivered = 0;
-        try
+        // Sessions block (see IMailTransport): off the caller's thread.
+        await Task.Run(() =>
         {
-            await using var session = await transport.OpenSessionAsync(BatchName, ct);
-            foreach (var editor in editors)
+            try
             {
-                var values = new RecipientValues(editor.Salutation, editor.Name, editor.Email,
-                    links.UnsubscribeUrl(editor.Id, campaignId), links.ViewUrl(editor.Id, campaignId));
-                using var message = messages.Create(variant, new Recipient(editor.Email, editor.Name, values), messages.NewMessageId(), campaignId,
-                    time.GetUtcNow(), "[通知]");
-                try
+                using var session = transport.OpenSession(BatchName, ct);
+                foreach (var editor in editors)
                 {
-                    await session.SendAsync(message,
-                        $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{editor.Id}", Task.CompletedTask, ct);
-                    delivered++;
-                }
-                catch (DeliveryException e)
-                {
-                    logger.LogWarning("Notice '{Subject}' to {Email} failed: {Reply}", notice.Subject, editor.Email, e.Reply);
+                    var values = new RecipientValues(editor.Salutation, editor.Name, editor.Email,
+                        links.UnsubscribeUrl(editor.Id, campaignId), links.ViewUrl(editor.Id, campaignId));
+                    using var message = messages.Create(variant, new Recipient(editor.Email, editor.Name, values), messages.NewMessageId(), campaignId,
+                        time.GetUtcNow(), "[通知]");
+                    try
+                    {
+                        session.Send(message, $"{time.GetUtcNow():yyyyMMddHHmmssfff}-{editor.Id}", handOver: null);
+                        delivered++;
+                    }
+                    catch (DeliveryException e)
+                    {
+                        logger.LogWarning("Notice '{Subject}' to {Email} failed: {Reply}", notice.Subject, editor.Email, e.Reply);
+                    }
                 }
             }
-        }
-        catch (DeliveryException e)
-        {
-            logger.LogWarning("Notice '{Subject}' could not be sent: {Reply}", notice.Subject, e.Reply);
-        }
+            catch (DeliveryException e)
+            {
+                logger.LogWarning("Notice '{Subject}' could not be sent: {Reply}", notice.Subject, e.Reply);
+            }
+        }, CancellationToken.None);
         return delivered;
     }
 }

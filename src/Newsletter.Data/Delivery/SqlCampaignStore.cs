@@ -220,19 +220,25 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
 
     public async Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
     {
-        await using var writer = new OutcomeWriter(database);
+        await using var writer = new OutcomeWriter(database, IsPostgres);
         await writer.WriteAsync(records, ct);
     }
 
-    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) => Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database));
+    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) =>
+        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres));
 
     /// <summary>
-    /// Keeps its connection and prepared statements between calls; after a failure it starts over on a new connection.
+    /// Writes a batch with one UPDATE per up to <see cref="MaxRows"/> outcomes (a statement per row cost ~30 µs each on
+    /// SQLite, most of it per-statement overhead). Keeps its connection and one prepared statement per batch size between
+    /// calls; after a failure it starts over on a new connection.
     /// </summary>
-    private sealed class OutcomeWriter(NewsletterDatabase database) : IOutcomeWriter
+    private sealed class OutcomeWriter(NewsletterDatabase database, bool postgres) : IOutcomeWriter
     {
+        private const int MaxRows = 32;
+        private const int Columns = 6;
+
+        private readonly Dictionary<int, DbCommand> _updates = [];
         private DbConnection? _connection;
-        private DbCommand? _update;
         private DbCommand? _bounce;
 
         public async Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
@@ -245,17 +251,23 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             {
                 _connection ??= await database.OpenConnectionAsync(ct);
                 await using var transaction = await _connection.BeginTransactionAsync(ct);
-                _update ??= _connection.Command(
-                    """
-                    UPDATE outbox SET status = @status, attempts = @attempts, last_reply = @reply, next_attempt_at = @next,
-                        first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at, lease_owner = NULL, lease_until = NULL
-                    WHERE id = @id
-                    """);
-                _update.Transaction = transaction;
-                foreach (var record in records)
+                for (var start = 0; start < records.Count; start += MaxRows)
                 {
-                    await _update.With("@status", Word(record.Status)).With("@attempts", record.Attempts).With("@reply", Truncate(record.Reply))
-                        .With("@next", record.NextAttemptAt).With("@at", record.AttemptedAt).With("@id", record.OutboxId).ExecuteNonQueryAsync(ct);
+                    var count = Math.Min(MaxRows, records.Count - start);
+                    var update = Update(count);
+                    update.Transaction = transaction;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var record = records[start + i];
+                        var parameters = update.Parameters;
+                        parameters[(i * Columns) + 0].Value = record.OutboxId;
+                        parameters[(i * Columns) + 1].Value = Word(record.Status);
+                        parameters[(i * Columns) + 2].Value = record.Attempts;
+                        parameters[(i * Columns) + 3].Value = (object?)Truncate(record.Reply) ?? DBNull.Value;
+                        parameters[(i * Columns) + 4].Value = (object?)record.NextAttemptAt ?? DBNull.Value;
+                        parameters[(i * Columns) + 5].Value = record.AttemptedAt;
+                    }
+                    await update.ExecuteNonQueryAsync(ct);
                 }
                 foreach (var record in records.Where(r => r.MarkSubscriberBounced))
                 {
@@ -273,12 +285,39 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             }
         }
 
+        /// <summary>The UPDATE for <paramref name="rows"/> outcomes: a VALUES list joined to the outbox by id.</summary>
+        private DbCommand Update(int rows)
+        {
+            if (_updates.TryGetValue(rows, out var cached))
+            {
+                return cached;
+            }
+            // PostgreSQL types an all-NULL VALUES column as text: say what each column is.
+            string[] casts = postgres ? ["::bigint", "::text", "::integer", "::text", "::timestamptz", "::timestamptz"] : ["", "", "", "", "", ""];
+            var values = string.Join(", ", Enumerable.Range(0, rows).Select(
+                i => "(" + string.Join(", ", Enumerable.Range(0, Columns).Select(c => $"@p{(i * Columns) + c}{casts[c]}")) + ")"));
+            var command = _connection!.Command(
+                $"""
+                WITH v (id, status, attempts, reply, next_at, at) AS (VALUES {values})
+                UPDATE outbox SET status = v.status, attempts = v.attempts, last_reply = v.reply, next_attempt_at = v.next_at,
+                    first_attempt_at = COALESCE(outbox.first_attempt_at, v.at), last_attempt_at = v.at, lease_owner = NULL, lease_until = NULL
+                FROM v WHERE outbox.id = v.id
+                """);
+            for (var i = 0; i < rows * Columns; i++)
+            {
+                command.Add($"@p{i}", null);
+            }
+            _updates[rows] = command;
+            return command;
+        }
+
         public async ValueTask DisposeAsync()
         {
-            if (_update is not null)
+            foreach (var update in _updates.Values)
             {
-                await _update.DisposeAsync();
+                await update.DisposeAsync();
             }
+            _updates.Clear();
             if (_bounce is not null)
             {
                 await _bounce.DisposeAsync();
@@ -287,7 +326,7 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             {
                 await _connection.DisposeAsync();
             }
-            (_update, _bounce, _connection) = (null, null, null);
+            (_bounce, _connection) = (null, null);
         }
     }
 

@@ -40,13 +40,13 @@ public sealed class SmtpTransportTlsTests : IDisposable
     /// <summary>Opens a session and sends one message to one recipient; returns the server's reply and the bytes sent.</summary>
     private static async Task<(string Reply, string MessageId, byte[] Data)> SendOneAsync(SmtpOptions options)
     {
-        await using var session = await new SmtpTransport(options).OpenSessionAsync("tls-tests", CancellationToken.None);
+        using var session = new SmtpTransport(options).OpenSession("tls-tests", CancellationToken.None);
         var variant = new ComposedVariant("municipal", "许昌竞争情报快递 TLS", null,
             SlotTemplate.Parse("<p>[[nl:salutation]]：许昌竞争情报快递正文。</p>"), SlotTemplate.Parse("[[nl:salutation]]：\n许昌竞争情报快递正文。\n"));
         var values = new RecipientValues("王局长", "王局长", "wang@xuchang.gov.cn", "https://bulletin.example.org/u/1", "https://bulletin.example.org/v/1");
         using var message = Messages.Create(variant, new Recipient("wang@xuchang.gov.cn", "王局长", values), Messages.NewMessageId(), 1, DateTimeOffset.UtcNow);
         var data = message.Data.ToArray();
-        var reply = await session.SendAsync(message, "x", Task.CompletedTask, CancellationToken.None);
+        var reply = session.Send(message, "x", handOver: null);
         return (reply, message.MessageId, data);
     }
 

@@ -53,9 +53,9 @@ public sealed class WireFormatTests
         var transport = new SmtpTransport(new SmtpOptions { Host = sink.Host, Port = sink.Port, Security = SmtpSecurity.None });
         using var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "same-bytes@x", 5, Date);
 
-        await using (var session = await transport.OpenSessionAsync("wire", CancellationToken.None))
+        using (var session = transport.OpenSession("wire", CancellationToken.None))
         {
-            await session.SendAsync(message, "m1", Task.CompletedTask, CancellationToken.None);
+            session.Send(message, "m1", handOver: null);
         }
 
         var dump = Assert.Single(sink.WaitForMessages(1, TimeSpan.FromSeconds(10)));
@@ -71,11 +71,30 @@ public sealed class WireFormatTests
     {
         using var folder = new TempDirectory("pickup");
         using var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "file@x", 5, Date);
-        await using (var session = await new PickupTransport(folder.Path).OpenSessionAsync("c5", CancellationToken.None))
+        using (var session = new PickupTransport(folder.Path).OpenSession("c5", CancellationToken.None))
         {
-            await session.SendAsync(message, "m1", Task.CompletedTask, CancellationToken.None);
+            session.Send(message, "m1", handOver: null);
         }
         Assert.Equal(message.Data.ToArray(), await File.ReadAllBytesAsync(Path.Combine(folder.Path, "c5", "m1.eml")));
+    }
+
+    [Theory]
+    [InlineData("QUJD\r\n--=_nl_x--\r\n", false, "QUJD\r\n--=_nl_x--\r\n")]
+    [InlineData(".hidden\r\n", true, "..hidden\r\n")]
+    [InlineData("QUJD\r\n.\r\nQUJD\r\n", true, "QUJD\r\n..\r\nQUJD\r\n")]
+    public void Dot_stuffing_is_skipped_only_for_a_body_without_a_line_starting_with_a_dot(string body, bool filtered, string sent)
+    {
+        using var target = new MemoryStream();
+        using var data = new MimeKit.IO.FilteredStream(target);
+        data.Add(new MailKit.Net.Smtp.SmtpDataFilter());
+        var bytes = Encoding.ASCII.GetBytes(body);
+
+        var chosen = MailKitMessage.PastDotStuffing(data, bytes);
+        chosen.Write(bytes);
+        chosen.Flush();
+
+        Assert.Equal(filtered, ReferenceEquals(chosen, data));
+        Assert.Equal(sent, Encoding.ASCII.GetString(target.ToArray()));   // a line starting with a dot gets a second one
     }
 
     [Fact]
@@ -116,10 +135,10 @@ public sealed class WireFormatTests
         var transport = new SmtpTransport(new SmtpOptions { Host = sink.Host, Port = sink.Port, Security = SmtpSecurity.None });
         using var waiting = new MessageFactory(Sender).Create(Variant(), Recipient(), "waits@x", 5, Date);
         using var abandoned = new MessageFactory(Sender).Create(Variant(), Recipient(), "abandoned@x", 5, Date);
-        await using var session = await transport.OpenSessionAsync("hand-over", CancellationToken.None);
+        using var session = transport.OpenSession("hand-over", CancellationToken.None);
 
         var handOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sending = session.SendAsync(waiting, "m1", handOver.Task, CancellationToken.None);
+        var sending = Task.Run(() => session.Send(waiting, "m1", () => handOver.Task.Wait()));
         await Task.Delay(500);
         Assert.False(sending.IsCompleted);
         Assert.DoesNotContain(sink.Messages(), SmtpSink.IsComplete);   // the body is out, its last line and the dot are not
@@ -127,8 +146,8 @@ public sealed class WireFormatTests
         await sending;
         Assert.Single(sink.WaitForMessages(1, TimeSpan.FromSeconds(10)), SmtpSink.IsComplete);
 
-        var e = await Assert.ThrowsAsync<DeliveryException>(() =>
-            session.SendAsync(abandoned, "m2", Task.FromException(new InvalidOperationException("not recorded")), CancellationToken.None));
+        var e = Assert.Throws<DeliveryException>(() =>
+            session.Send(abandoned, "m2", () => throw new InvalidOperationException("not recorded")));
         Assert.Equal(DeliveryFailureKind.Temporary, e.Kind);
         await Task.Delay(300);
         Assert.Single(sink.Messages(), SmtpSink.IsComplete);

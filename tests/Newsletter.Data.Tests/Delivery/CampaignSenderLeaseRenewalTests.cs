@@ -45,18 +45,18 @@ public sealed class CampaignSenderLeaseRenewalTests
 
         public string Description => inner.Description;
 
-        public async Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken) =>
-            new Session(await inner.OpenSessionAsync(batchName, cancellationToken), Sends);
+        public IMailSession OpenSession(string batchName, CancellationToken cancellationToken) =>
+            new Session(inner.OpenSession(batchName, cancellationToken), Sends);
 
         private sealed class Session(IMailSession inner, ConcurrentDictionary<string, int> sends) : IMailSession
         {
-            public Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
+            public string Send(OutgoingMessage message, string fileName, Action? handOver)
             {
                 sends.AddOrUpdate(fileName, 1, (_, n) => n + 1);
-                return inner.SendAsync(message, fileName, handOver, cancellationToken);
+                return inner.Send(message, fileName, handOver);
             }
 
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
+            public void Dispose() => inner.Dispose();
         }
     }
 }

@@ -49,31 +49,27 @@ public sealed class CampaignSenderOneRunTests
 
         public string Description => "slow test transport";
 
-        public Task<IMailSession> OpenSessionAsync(string batchName, CancellationToken cancellationToken)
+        public IMailSession OpenSession(string batchName, CancellationToken cancellationToken)
         {
             var open = Interlocked.Increment(ref _open);
             int max;
             while (open > (max = Volatile.Read(ref _maxOpen)) && Interlocked.CompareExchange(ref _maxOpen, open, max) != max)
             {
             }
-            return Task.FromResult<IMailSession>(new Session(this));
+            return new Session(this);
         }
 
         private sealed class Session(SlowTransport owner) : IMailSession
         {
-            public async Task<string> SendAsync(OutgoingMessage message, string fileName, Task handOver, CancellationToken cancellationToken)
+            public string Send(OutgoingMessage message, string fileName, Action? handOver)
             {
                 owner.FirstSend.TrySetResult();
-                await Task.Delay(owner.Delay, cancellationToken);
+                Thread.Sleep(owner.Delay);
                 owner.Sends.AddOrUpdate(message.MessageId, 1, (_, n) => n + 1);
                 return "250 ok";
             }
 
-            public ValueTask DisposeAsync()
-            {
-                Interlocked.Decrement(ref owner._open);
-                return ValueTask.CompletedTask;
-            }
+            public void Dispose() => Interlocked.Decrement(ref owner._open);
         }
     }
 }

@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Logging;
+
+namespace Newsletter.Core.Delivery;
+
+/// <summary>
+/// Group commit of delivery outcomes, done by whoever needs it. Workers append outcomes; a worker that is about to hand
+/// over its next message (SMTP's final dot) first needs its previous outcome durable, and commits everything appended
+/// so far if nobody is committing already — so the outcomes of all connections go out in one transaction, with no
+/// thread in between. Once every connection has an outcome waiting, the worker that appends the last one commits them at
+/// once, before anyone has to wait at a hand-over; a timer commits what waits when no worker asks (idle workers, progress).
+/// </summary>
+/// <remarks>
+/// Thread-safe. The store's writer is async; commits block on it, which is what a worker waiting to hand over does anyway.
+/// After a commit fails (with retries) every later wait fails too: nothing more may be handed over.
+/// </remarks>
+internal sealed class OutcomeRecorder : IAsyncDisposable
+{
+    private const int Attempts = 5;
+
+    private readonly ICampaignStore _store;
+    private readonly Action<IReadOnlyList<DeliveryRecord>> _committed;
+    private readonly Action<Exception, IReadOnlyList<DeliveryRecord>> _failed;
+    private readonly ILogger _logger;
+    private readonly Lock _appending = new();
+    // One writer at a time in this process: commits, and the run's claims (see ExclusiveAsync).
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly Timer _timer;
+    private readonly int _fullBatch;
+    private List<DeliveryRecord> _pending = new(64);
+    private long _appended;     // sequence number of the last appended outcome (under _appending)
+    private long _durable;      // sequence number up to which outcomes are committed
+    private IOutcomeWriter? _writer;
+    private Exception? _failure;
+
+    /// <param name="committed">Called (one commit at a time) with each batch once it is committed.</param>
+    /// <param name="failed">Called once, with the batch that could not be committed after retries.</param>
+    /// <param name="fullBatch">The number of workers: a batch of that many outcomes is committed without waiting to be asked.</param>
+    /// <param name="idleCommit">How long an appended outcome may wait for a worker to ask before the timer commits it.</param>
+    public OutcomeRecorder(ICampaignStore store, Action<IReadOnlyList<DeliveryRecord>> committed,
+        Action<Exception, IReadOnlyList<DeliveryRecord>> failed, int fullBatch, TimeSpan idleCommit, ILogger logger)
+    {
+        _fullBatch = fullBatch;
+        _store = store;
+        _committed = committed;
+        _failed = failed;
+        _logger = logger;
+        _timer = new Timer(_ => CommitPendingQuietly(), null, idleCommit, idleCommit);
+    }
+
+    /// <summary>Queues an outcome; returns its sequence number for <see cref="WaitDurable"/>.</summary>
+    public long Append(DeliveryRecord record)
+    {
+        long sequence;
+        bool full;
+        lock (_appending)
+        {
+            _pending.Add(record);
+            sequence = ++_appended;
+            full = _pending.Count >= _fullBatch;
+        }
+        // A full batch is committed now, unless a commit is under way already (which the next hand-over joins).
+        if (full && _writing.Wait(0))
+        {
+            try
+            {
+                CommitPendingAfterFailureCheck();
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+        return sequence;
+    }
+
+    /// <summary>Blocks until outcome <paramref name="sequence"/> is committed, committing everything queued if needed.</summary>
+    /// <exception cref="InvalidOperationException">The outcomes could not be recorded.</exception>
+    public void WaitDurable(long sequence)
+    {
+        if (Volatile.Read(ref _durable) >= sequence)
+        {
+            return;
+        }
+        _writing.Wait();
+        try
+        {
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("the previous outcome could not be recorded", _failure);
+            }
+            if (_durable < sequence)
+            {
+                CommitPending();
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Commits everything queued; a failure has already been reported through the logger and later waits.</summary>
+    public void CommitPendingQuietly()
+    {
+        _writing.Wait();
+        try
+        {
+            CommitPendingAfterFailureCheck();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs another write of the run (a claim) while no commit is under way. SQLite has one writer per database, and
+    /// its busy handler would put a commit that meets a claim to sleep for a millisecond or more, with every worker
+    /// waiting at its hand-over; here the commit waits for exactly as long as the claim takes.
+    /// </summary>
+    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> write)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>While writing: commits what is queued unless recording has failed (which the callbacks reported).</summary>
+    private void CommitPendingAfterFailureCheck()
+    {
+        if (_failure is null)
+        {
+            try
+            {
+                CommitPending();
+            }
+            catch (InvalidOperationException)
+            {
+                // Kept in _failure for the workers.
+            }
+        }
+    }
+
+    private void CommitPending()
+    {
+        List<DeliveryRecord> batch;
+        long upTo;
+        lock (_appending)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+            batch = _pending;
+            upTo = _appended;
+            _pending = new List<DeliveryRecord>(64);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _writer ??= _store.OpenOutcomeWriterAsync(CancellationToken.None).GetAwaiter().GetResult();
+                _writer.WriteAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+                break;
+            }
+            catch (Exception e) when (attempt < Attempts)
+            {
+                _logger.LogWarning(e, "Recording {Count} outcomes failed (attempt {Attempt}); retrying", batch.Count, attempt);
+                Thread.Sleep(TimeSpan.FromMilliseconds(100 * attempt));
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                _failed(e, batch);
+                throw new InvalidOperationException("the previous outcome could not be recorded", e);
+            }
+        }
+        Volatile.Write(ref _durable, upTo);
+        _committed(batch);
+    }
+
+    /// <summary>Stops the timer and commits what is left.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _timer.DisposeAsync();
+        CommitPendingQuietly();
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+        _writing.Dispose();
+    }
+}
