@@ -239,6 +239,7 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
 
         private readonly Dictionary<int, DbCommand> _updates = [];
         private DbConnection? _connection;
+        private SqliteCheckpointer? _checkpointer;
         private DbCommand? _bounce;
 
         public async Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
@@ -249,7 +250,11 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             }
             try
             {
-                _connection ??= await database.OpenConnectionAsync(ct);
+                if (_connection is null)
+                {
+                    _connection = await database.OpenConnectionAsync(ct);
+                    _checkpointer = postgres ? null : await SqliteCheckpointer.StartAsync(database, _connection, ct);
+                }
                 await using var transaction = await _connection.BeginTransactionAsync(ct);
                 for (var start = 0; start < records.Count; start += MaxRows)
                 {
@@ -322,11 +327,15 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             {
                 await _bounce.DisposeAsync();
             }
+            if (_checkpointer is not null)
+            {
+                await _checkpointer.DisposeAsync();
+            }
             if (_connection is not null)
             {
                 await _connection.DisposeAsync();
             }
-            (_bounce, _connection) = (null, null);
+            (_bounce, _checkpointer, _connection) = (null, null, null);
         }
     }
 
