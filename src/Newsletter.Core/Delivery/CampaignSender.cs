@@ -178,7 +178,7 @@ public sealed class CampaignSender
             _claimed = Channel.CreateUnbounded<OutboxEntry>();   // bounded by ClaimLoopAsync, which claims only when it runs low
             _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
             _retry = new RetryPolicy(sender._options);
-            _recorder = new OutcomeRecorder(sender._store, Committed, RecordingFailed, sender._workers, IdleCommit, sender._logger);
+            _recorder = new OutcomeRecorder(sender._store.OpenOutcomeWriterAsync, Committed, RecordingFailed, sender._workers, IdleCommit, sender._logger);
         }
 
         private ICampaignStore Store => _sender._store;

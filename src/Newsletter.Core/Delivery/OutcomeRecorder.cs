@@ -17,7 +17,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 {
     private const int Attempts = 5;
 
-    private readonly ICampaignStore _store;
+    private readonly Func<CancellationToken, Task<IOutcomeWriter>> _openWriter;
     private readonly Action<IReadOnlyList<DeliveryRecord>> _committed;
     private readonly Action<Exception, IReadOnlyList<DeliveryRecord>> _failed;
     private readonly ILogger _logger;
@@ -32,15 +32,16 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private IOutcomeWriter? _writer;
     private Exception? _failure;
 
+    /// <param name="openWriter">Opens the store's writer (<see cref="ICampaignStore.OpenOutcomeWriterAsync"/>), on first use.</param>
     /// <param name="committed">Called (one commit at a time) with each batch once it is committed.</param>
     /// <param name="failed">Called once, with the batch that could not be committed after retries.</param>
     /// <param name="fullBatch">The number of workers: a batch of that many outcomes is committed without waiting to be asked.</param>
     /// <param name="idleCommit">How long an appended outcome may wait for a worker to ask before the timer commits it.</param>
-    public OutcomeRecorder(ICampaignStore store, Action<IReadOnlyList<DeliveryRecord>> committed,
+    public OutcomeRecorder(Func<CancellationToken, Task<IOutcomeWriter>> openWriter, Action<IReadOnlyList<DeliveryRecord>> committed,
         Action<Exception, IReadOnlyList<DeliveryRecord>> failed, int fullBatch, TimeSpan idleCommit, ILogger logger)
     {
         _fullBatch = fullBatch;
-        _store = store;
+        _openWriter = openWriter;
         _committed = committed;
         _failed = failed;
         _logger = logger;
@@ -165,7 +166,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         {
             try
             {
-                _writer ??= _store.OpenOutcomeWriterAsync(CancellationToken.None).GetAwaiter().GetResult();
+                _writer ??= _openWriter(CancellationToken.None).GetAwaiter().GetResult();
                 _writer.WriteAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
                 break;
             }
