@@ -163,7 +163,7 @@ public sealed class MessageFactory
         output.Write(_closeDelimiter);
     }
 
-    private static void WriteBase64Lines(ReadOnlySpan<byte> data, PooledBufferWriter output)
+    internal static void WriteBase64Lines(ReadOnlySpan<byte> data, PooledBufferWriter output)
     {
         const int BytesPerLine = 57;   // 76 characters, the most RFC 2045 allows
         while (!data.IsEmpty)

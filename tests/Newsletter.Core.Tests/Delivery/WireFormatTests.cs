@@ -79,6 +79,26 @@ public sealed class WireFormatTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(56)]
+    [InlineData(57)]
+    [InlineData(58)]
+    [InlineData(114)]
+    [InlineData(22_222)]
+    public void Base64_lines_are_those_of_the_framework(int length)
+    {
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        using var output = new PooledBufferWriter(16);
+
+        MessageFactory.WriteBase64Lines(data, output);
+
+        var expected = Convert.ToBase64String(data, Base64FormattingOptions.InsertLineBreaks) + (length > 0 ? "\r\n" : "");
+        Assert.Equal(expected, Encoding.ASCII.GetString(output.WrittenSpan));
+    }
+
+    [Theory]
     [InlineData("QUJD\r\n--=_nl_x--\r\n", false, "QUJD\r\n--=_nl_x--\r\n")]
     [InlineData(".hidden\r\n", true, "..hidden\r\n")]
     [InlineData("QUJD\r\n.\r\nQUJD\r\n", true, "QUJD\r\n..\r\nQUJD\r\n")]
