@@ -6,10 +6,11 @@ using Newsletter.Core.Composition;
 namespace Newsletter.Core.Delivery;
 
 /// <summary>
-/// The send path (principle 3): leased batches from the outbox → a bounded channel → N workers, each with one
-/// transport session (one SMTP connection), personalising and serialising each message → a group-committing
-/// recorder. A worker waits until its previous outcome is committed before it sends again, so after a crash at
-/// most one message per connection has an unknown fate; those are re-sent with the same Message-ID.
+/// The send path (principle 3): leased batches from the outbox → a queue the claim loop keeps filled → N workers, each
+/// a thread with one transport session (one SMTP connection), personalising and serialising each message → an
+/// <see cref="OutcomeRecorder"/> that group-commits outcomes. A worker hands a message over (SMTP's final dot) only
+/// once its previous outcome is committed, so after a crash at most one message per connection has an unknown fate;
+/// those are re-sent with the same Message-ID.
 /// Consecutive sender-side rejections beyond <see cref="DeliveryOptions.PauseAfterConsecutiveErrors"/>, or a
 /// configuration fault (authentication, TLS), pause the campaign instead of burning the list.
 /// </summary>

@@ -41,7 +41,7 @@ public sealed record SmtpOptions
     /// </summary>
     public bool CheckCertificateRevocation { get; init; } = true;
 
-    /// <summary>Connect and command timeout; default 60 s.</summary>
+    /// <summary>How long connecting, and each read or write on the connection, may take; default 60 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Name sent in EHLO; default the machine name.</summary>

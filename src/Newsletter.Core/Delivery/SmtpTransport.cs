@@ -146,7 +146,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
         /// <summary>A timed-out read or write, or connect deadline, is said as such: a dropped connection with the setting to look at.</summary>
         private Exception TimedOut(Exception e, bool connecting)
         {
-            var timedOut = e is OperationCanceledException
+            var timedOut = e is OperationCanceledException or TimeoutException
                 || (e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } })
                 || (e is SocketException { SocketErrorCode: SocketError.TimedOut });
             if (!timedOut)
