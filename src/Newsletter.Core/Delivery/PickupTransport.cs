@@ -34,7 +34,15 @@ public sealed class PickupTransport(string directory) : IMailTransport
                 {
                     stream.Write(message.Data.Span);
                 }
-                handOver?.Invoke();   // the rename is what delivers
+                try
+                {
+                    handOver?.Invoke();   // the rename is what delivers
+                }
+                catch (Exception e)
+                {
+                    File.Delete(temporary);   // abandoned: nothing of it is left for a reader
+                    throw new DeliveryException(DeliveryFailureKind.Temporary, $"not handed over: {e.Message}", 0, e);
+                }
                 File.Move(temporary, path, overwrite: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

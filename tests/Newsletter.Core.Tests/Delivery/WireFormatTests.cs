@@ -118,6 +118,19 @@ public sealed class WireFormatTests
     }
 
     [Fact]
+    public void A_pickup_message_whose_hand_over_fails_leaves_no_file()
+    {
+        using var folder = new TempDirectory("pickup");
+        using var message = new MessageFactory(Sender).Create(Variant(), Recipient(), "abandoned@x", 5, Date);
+        using var session = new PickupTransport(folder.Path).OpenSession("c5", CancellationToken.None);
+
+        var e = Assert.Throws<DeliveryException>(() => session.Send(message, "m1", () => throw new InvalidOperationException("not recorded")));
+
+        Assert.Equal(DeliveryFailureKind.Temporary, e.Kind);
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "c5")));
+    }
+
+    [Fact]
     public void Relaxed_body_canonicalisation_follows_the_rfc_6376_example()
     {
         // RFC 6376 §3.4.6: " C \r\nD \t E\r\n\r\n\r\n" canonicalises (relaxed) to " C\r\nD E\r\n".
