@@ -67,6 +67,13 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
                 }
                 if (!string.IsNullOrEmpty(options.UserName))
                 {
+                    // Like Postfix (smtp_sasl_security_options = noplaintext): no password in the clear unless asked for.
+                    if (!client.IsSecure && options.Security != SmtpSecurity.None)
+                    {
+                        throw new DeliveryException(DeliveryFailureKind.Configuration,
+                            $"{options.Host}:{options.Port} offers no TLS, so the password would cross the network unencrypted; " +
+                            "ask for STARTTLS on the relay, or set Smtp:Security=None to allow it on a trusted network", 0);
+                    }
                     client.Authenticate(options.UserName, options.Password ?? "", cancellationToken);
                 }
             }
@@ -74,7 +81,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             {
                 socket?.Dispose();
                 client.Dispose();
-                throw Classify(TimedOut(e, connecting: true), connecting: true);
+                throw e as DeliveryException ?? Classify(TimedOut(e, connecting: true), connecting: true);
             }
             _client = client;
             _sentOnConnection = 0;

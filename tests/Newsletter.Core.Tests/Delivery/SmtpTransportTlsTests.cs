@@ -182,6 +182,26 @@ public sealed class SmtpTransportTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Auto_never_sends_the_password_in_plain_and_None_does_so_only_because_it_was_asked_to()
+    {
+        await using (var plain = Server(SmtpServerTls.None, User, Secret))
+        {
+            var e = await Assert.ThrowsAsync<DeliveryException>(() =>
+                SendOneAsync(Options(plain, SmtpSecurity.Auto) with { UserName = User, Password = Secret }));
+
+            Assert.Equal(DeliveryFailureKind.Configuration, e.Kind);
+            Assert.Contains("Smtp:Security=None", e.Reply, StringComparison.Ordinal);
+            Assert.Empty(plain.AuthAttempts);
+            Assert.DoesNotContain(plain.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+            Assert.Empty(plain.Received);
+        }
+        await using var trusted = Server(SmtpServerTls.None, User, Secret);
+        await SendOneAsync(Options(trusted, SmtpSecurity.None) with { UserName = User, Password = Secret });
+        Assert.False(Assert.Single(trusted.AuthAttempts).OverTls);
+        Assert.Single(trusted.Received);
+    }
+
+    [Fact]
     public async Task Credentials_for_a_server_that_offers_no_auth_are_a_configuration_fault()
     {
         // The server offers AUTH only inside TLS (like Postfix's smtpd_tls_auth_only); Security=None never gets there.
