@@ -68,11 +68,8 @@ public sealed class SmtpTlsCommandTests
     public async Task Revocation_checks_can_be_turned_off_and_the_chain_is_still_validated()
     {
         // A revoked certificate tells whether revocation is checked: refused by default (see below), accepted when off.
-        using var authority = new TestCertificateAuthority();
-        await using var crl = new CrlServer();
-        using var certificate = authority.IssueServerCertificate(crl.Url);
-        crl.Crl = authority.CreateCrl(certificate);
-        await using var server = new TlsSmtpServer(new TlsSmtpServerOptions { Tls = SmtpServerTls.StartTls, Certificate = certificate, UserName = User, Password = Secret });
+        await using var relay = new RevokedRelay();
+        var (authority, crl, server) = (relay.Authority, relay.Crl, relay.Server);
         using var workspace = CampaignsWorkspace.Create(Lists);
         (string, string) off = ("NEWSLETTER_Smtp__CheckCertificateRevocation", "false");
 
@@ -91,11 +88,8 @@ public sealed class SmtpTlsCommandTests
     [Fact]
     public async Task A_revoked_relay_certificate_is_refused()
     {
-        using var authority = new TestCertificateAuthority();
-        await using var crl = new CrlServer();
-        using var certificate = authority.IssueServerCertificate(crl.Url);
-        crl.Crl = authority.CreateCrl(certificate);
-        await using var server = new TlsSmtpServer(new TlsSmtpServerOptions { Tls = SmtpServerTls.StartTls, Certificate = certificate, UserName = User, Password = Secret });
+        await using var relay = new RevokedRelay();
+        var (authority, server) = (relay.Authority, relay.Server);
         using var workspace = CampaignsWorkspace.Create(Lists);
 
         var result = CliProcess.Run(workspace.Path, Environment(server, "StartTls", Secret, Trust(workspace, authority)),
@@ -134,6 +128,33 @@ public sealed class SmtpTlsCommandTests
         {
             Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
             Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Secret)), output, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A STARTTLS relay whose certificate, issued by a test CA, is listed on that CA's CRL (served on loopback).</summary>
+    private sealed class RevokedRelay : IAsyncDisposable
+    {
+        private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 _certificate;
+
+        public RevokedRelay()
+        {
+            _certificate = Authority.IssueServerCertificate(Crl.Url);
+            Crl.Crl = Authority.CreateCrl(_certificate);
+            Server = new TlsSmtpServer(new TlsSmtpServerOptions { Tls = SmtpServerTls.StartTls, Certificate = _certificate, UserName = User, Password = Secret });
+        }
+
+        public TestCertificateAuthority Authority { get; } = new();
+
+        public CrlServer Crl { get; } = new();
+
+        public TlsSmtpServer Server { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            _certificate.Dispose();
+            await Crl.DisposeAsync();
+            Authority.Dispose();
         }
     }
 }
