@@ -33,7 +33,7 @@ public static class Program
                 await SendAsync(options);
                 return 0;
             case "mailkit":
-                await MailKitOnlyAsync(options);
+                MailKitOnly(options);
                 return 0;
             case "record":
                 await RecordAsync(options);
@@ -104,7 +104,7 @@ public static class Program
     /// The SMTP transport alone (MailKit over NoDelay sockets): one prepared message sent <c>--count</c> times over
     /// <c>--connections</c> sessions, no outbox and no message building — the ceiling the engine can reach.
     /// </summary>
-    private static async Task MailKitOnlyAsync(Options o)
+    private static void MailKitOnly(Options o)
     {
         var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);

@@ -220,19 +220,20 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
 
     public async Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
     {
-        await using var writer = new OutcomeWriter(database, IsPostgres);
+        await using var writer = new OutcomeWriter(database, IsPostgres, longLived: false);
         await writer.WriteAsync(records, ct);
     }
 
     public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) =>
-        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres));
+        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres, longLived: true));
 
     /// <summary>
     /// Writes a batch with one UPDATE per up to <see cref="MaxRows"/> outcomes (a statement per row cost ~30 µs each on
     /// SQLite, most of it per-statement overhead). Keeps its connection and one prepared statement per batch size between
-    /// calls; after a failure it starts over on a new connection.
+    /// calls; after a failure it starts over on a new connection. A long-lived writer on SQLite leaves WAL checkpoints to
+    /// a <see cref="SqliteCheckpointer"/>, because a sender waits for its commits.
     /// </summary>
-    private sealed class OutcomeWriter(NewsletterDatabase database, bool postgres) : IOutcomeWriter
+    private sealed class OutcomeWriter(NewsletterDatabase database, bool postgres, bool longLived) : IOutcomeWriter
     {
         private const int MaxRows = 32;
         private const int Columns = 6;
@@ -253,7 +254,7 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
                 if (_connection is null)
                 {
                     _connection = await database.OpenConnectionAsync(ct);
-                    _checkpointer = postgres ? null : await SqliteCheckpointer.StartAsync(database, _connection, ct);
+                    _checkpointer = longLived && !postgres ? await SqliteCheckpointer.StartAsync(database, _connection, ct) : null;
                 }
                 await using var transaction = await _connection.BeginTransactionAsync(ct);
                 for (var start = 0; start < records.Count; start += MaxRows)
@@ -261,10 +262,10 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
                     var count = Math.Min(MaxRows, records.Count - start);
                     var update = Update(count);
                     update.Transaction = transaction;
+                    var parameters = update.Parameters;
                     for (var i = 0; i < count; i++)
                     {
                         var record = records[start + i];
-                        var parameters = update.Parameters;
                         parameters[(i * Columns) + 0].Value = record.OutboxId;
                         parameters[(i * Columns) + 1].Value = Word(record.Status);
                         parameters[(i * Columns) + 2].Value = record.Attempts;
