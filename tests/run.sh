@@ -11,6 +11,20 @@ mkdir -p "$CACHE"
 
 log() { printf '\033[1m[run.sh]\033[0m %s\n' "$*"; }
 
+# The read-only shared folder (the MJML corpus, the sample bulletin) lives beside the repository, never inside it. A
+# clone elsewhere (a clean-checkout check in /tmp) finds it beside the repository it was cloned from.
+if [ -z "${NEWSLETTER_SHARED:-}" ]; then
+  for candidate in "$ROOT/../shared" "$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null || true)/../shared"; do
+    if [ -d "$candidate/mjml-corpus" ]; then
+      NEWSLETTER_SHARED=$(cd "$candidate" && pwd)
+      export NEWSLETTER_SHARED
+      break
+    fi
+  done
+fi
+[ -d "${NEWSLETTER_SHARED:-$ROOT/../shared}/mjml-corpus" ] \
+  || { echo "the shared folder (mjml-corpus) is not beside the repository: set NEWSLETTER_SHARED to it" >&2; exit 1; }
+
 need_apt=()
 command -v /usr/sbin/smtp-sink >/dev/null 2>&1 || need_apt+=(postfix)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
