@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Testing;
+using static Microsoft.Playwright.Assertions;
 
 namespace Newsletter.Web.Tests.Browser;
 
@@ -11,8 +12,15 @@ namespace Newsletter.Web.Tests.Browser;
 /// import a list with bad rows, upload the sample bulletin, check the phone preview, send a test, schedule, send,
 /// and a reader unsubscribes through the link in the message they received.
 /// </summary>
+/// <remarks>
+/// After a click, the test polls the address (<c>Expect(page).ToHaveURLAsync</c>) and waits for elements, never for a
+/// load state on the client side: <c>WaitForURLAsync</c> checks the frame's load states and then subscribes to their
+/// events, and once in CI it waited 30 s for a "load" event while the signed-in dashboard sat idle.
+/// </remarks>
 public sealed partial class AdminJourneyTests
 {
+    private static readonly PageAssertionsToHaveURLOptions Navigation = new() { Timeout = 30_000 };
+
     [Fact]
     public async Task From_sign_in_to_a_reader_unsubscribing_through_a_delivered_message()
     {
@@ -30,7 +38,7 @@ public sealed partial class AdminJourneyTests
         await page.FillAsync("input[name=UserName]", WebApp.AdminLogin);
         await page.FillAsync("input[name=Password]", WebApp.Password);
         await page.ClickAsync("main button[type=submit]");
-        await page.WaitForURLAsync(app.BaseUrl + "/");
+        await Expect(page).ToHaveURLAsync(app.BaseUrl + "/", Navigation);
         Assert.Equal("概览", (await page.TextContentAsync("main h1"))?.Trim());
         await BrowserSession.ScreenshotAsync(page, "dashboard");
 
@@ -60,7 +68,7 @@ public sealed partial class AdminJourneyTests
         await page.GotoAsync("/Issues");
         await page.SetInputFilesAsync("input[name=upload]", Path.Combine(TestEnvironment.RepositoryRoot, "seeds", "000_d7cfb1a0bdf40954.txt"));
         await page.ClickAsync("main button[type=submit]");
-        await page.WaitForURLAsync(new Regex(@"/Issues/Details/\d+$"));
+        await Expect(page).ToHaveURLAsync(new Regex(@"/Issues/Details/\d+$"), Navigation);
         await page.WaitForSelectorAsync("#issue-valid");
         var phones = page.Locator("iframe.phone");
         Assert.Equal(3, await phones.CountAsync());
@@ -68,7 +76,7 @@ public sealed partial class AdminJourneyTests
         {
             var frame = await (await phones.Nth(i).ElementHandleAsync()).ContentFrameAsync();
             Assert.NotNull(frame);
-            await frame.WaitForLoadStateAsync(LoadState.Load);
+            await frame.WaitForFunctionAsync("() => document.readyState === 'complete'");
             var widths = await frame.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth, document.body.innerText.length]");
             Assert.True(widths[1] is > 300 and <= 375, $"phone preview {i} is {widths[1]} px wide");
             Assert.True(widths[0] <= widths[1], $"phone preview {i} scrolls sideways: {widths[0]} > {widths[1]}");
@@ -93,7 +101,7 @@ public sealed partial class AdminJourneyTests
         }
         await page.CheckAsync($"#schedule input[name=Targets][value={Segments.Municipal}]");
         await page.ClickAsync("#schedule button[value=schedule]");
-        await page.WaitForURLAsync(new Regex(@"/Campaigns/Details/\d+$"));
+        await Expect(page).ToHaveURLAsync(new Regex(@"/Campaigns/Details/\d+$"), Navigation);
         Assert.Equal("scheduled", await page.GetAttributeAsync("#campaign-state", "data-state"));
         await BrowserSession.ScreenshotAsync(page, "campaign-scheduled");
         await page.GotoAsync("/");
