@@ -49,6 +49,11 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
     /// <summary>The effective connection string (for SQLite with the absolute file path).</summary>
     public string ConnectionString { get; }
 
+    /// <summary>The SQLite database file; null on PostgreSQL or for an in-memory database.</summary>
+    public string? SqliteFile => Provider == DatabaseProvider.Sqlite
+        && new SqliteConnectionStringBuilder(ConnectionString) is { Mode: not SqliteOpenMode.Memory, DataSource: { Length: > 0 } file }
+        && file != ":memory:" ? file : null;
+
     /// <summary>An open connection; the caller disposes it. Migrates the schema on first use.</summary>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
     {

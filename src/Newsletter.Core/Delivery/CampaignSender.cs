@@ -78,6 +78,8 @@ public sealed class CampaignSender
             return new SendSummary(campaign, await _store.CountAsync(campaignId, cancellationToken), null);
         }
 
+        // First the outcomes of runs that died before committing them, then their leases: or their rows would go again.
+        await RecoverJournalsAsync(campaignId, cancellationToken);
         await ReleaseDeadOwnersAsync(campaignId, cancellationToken);
         var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
             v => v.Key,
@@ -104,6 +106,16 @@ public sealed class CampaignSender
 
     /// <summary>The lease owner name of this process: <c>machine:pid:run</c>.</summary>
     internal static string NewOwner() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>Records what the journals of dead runs hold (see <see cref="OutcomeJournal.RecoverAsync"/>).</summary>
+    private async Task RecoverJournalsAsync(long campaignId, CancellationToken cancellationToken)
+    {
+        if (_store.OutcomeJournalDirectory is { } directory
+            && await OutcomeJournal.RecoverAsync(directory, campaignId, _store.RecordAsync, cancellationToken) is > 0 and var recovered)
+        {
+            _logger.LogInformation("Recorded {Count} outcomes of campaign {Id} from the journal of a run that stopped", recovered, campaignId);
+        }
+    }
 
     /// <summary>
     /// Releases the leases of senders on this machine whose process is gone (killed, crashed), so a restart sends their
@@ -179,7 +191,9 @@ public sealed class CampaignSender
             _claimed = Channel.CreateUnbounded<OutboxEntry>();   // bounded by ClaimLoopAsync, which claims only when it runs low
             _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
             _retry = new RetryPolicy(sender._options);
-            _recorder = new OutcomeRecorder(sender._store.OpenOutcomeWriterAsync, Committed, RecordingFailed, sender._workers, IdleCommit, sender._logger);
+            var journal = sender._store.OutcomeJournalDirectory is { } directory ? OutcomeJournal.Create(directory, campaign.Id, _owner) : null;
+            _recorder = new OutcomeRecorder(sender._store.OpenOutcomeWriterAsync, Committed, RecordingFailed, sender._workers, IdleCommit,
+                sender._logger, journal);
         }
 
         private ICampaignStore Store => _sender._store;
@@ -233,9 +247,12 @@ public sealed class CampaignSender
                     _abort.Cancel();
                     return;
                 }
+                // A run of this campaign in another process may have died: its outcomes first, or its rows would go
+                // again once their leases expire.
+                await _sender.RecoverJournalsAsync(_campaign.Id, _abort.Token);
                 var now = _sender._time.GetUtcNow();
-                var batch = await _recorder.ExclusiveAsync(
-                    () => Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token));
+                var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration,
+                    _recorder.ExclusiveAsync, _abort.Token);
                 if (batch.Count > 0)
                 {
                     LeasedUntil(now + options.LeaseDuration);

@@ -33,8 +33,19 @@ public interface ICampaignStore
     /// Leases up to <paramref name="count"/> rows that are due (pending, or deferred with their time come) and not
     /// leased by a live owner, until <paramref name="leaseUntil"/>. On PostgreSQL several processes may claim at once.
     /// </summary>
+    /// <param name="writeGate">
+    /// Runs the claim's write, where a database with one writer at a time (SQLite) needs it kept apart from the
+    /// caller's own writes; the rows are read before, outside it. Null: the write runs as it comes.
+    /// </param>
     Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
-        DateTimeOffset leaseUntil, CancellationToken ct = default);
+        DateTimeOffset leaseUntil, Func<Func<Task>, Task>? writeGate = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Where a sender keeps the outcomes it has not committed yet (<see cref="OutcomeJournal"/>): a folder beside a
+    /// SQLite file. Null on PostgreSQL, whose outbox several machines share: there each outcome is committed before the
+    /// connection's next message is handed over.
+    /// </summary>
+    string? OutcomeJournalDirectory { get; }
 
     /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
     Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);

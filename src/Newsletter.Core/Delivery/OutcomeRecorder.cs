@@ -8,14 +8,20 @@ namespace Newsletter.Core.Delivery;
 /// so far if nobody is committing already — so the outcomes of all connections go out in one transaction, with no
 /// thread in between. Once every connection has an outcome waiting, the worker that appends the last one commits them at
 /// once, before anyone has to wait at a hand-over; a timer commits what waits when no worker asks (idle workers, progress).
+/// With an <see cref="OutcomeJournal"/> (SQLite) an outcome is safe once its line is written, so nobody waits at a
+/// hand-over: batches of <see cref="JournalBatch"/> are committed on the thread pool, and the journal is emptied when it
+/// has grown past <see cref="JournalLimit"/> and everything in it is committed.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The store's writer is async; commits block on it, which is what a worker waiting to hand over does anyway.
-/// After a commit fails (with retries) every later wait fails too: nothing more may be handed over.
+/// After a commit fails (with retries) every later wait fails too: nothing more may be handed over. After a journal
+/// write fails, the recorder commits before hand-overs again.
 /// </remarks>
 internal sealed class OutcomeRecorder : IAsyncDisposable
 {
     private const int Attempts = 5;
+    private const int JournalBatch = 64;
+    private const long JournalLimit = 4 << 20;
 
     private readonly Func<CancellationToken, Task<IOutcomeWriter>> _openWriter;
     private readonly Action<IReadOnlyList<DeliveryRecord>> _committed;
@@ -29,6 +35,9 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private List<DeliveryRecord> _pending = new(64);
     private long _appended;     // sequence number of the last appended outcome (under _appending)
     private long _durable;      // sequence number up to which outcomes are committed
+    private long _journaled;    // sequence number up to which outcomes are in the journal (under _appending)
+    private readonly OutcomeJournal? _journal;
+    private bool _journalFailed;
     private IOutcomeWriter? _writer;
     private Exception? _failure;
 
@@ -37,10 +46,13 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     /// <param name="failed">Called once, with the batch that could not be committed after retries.</param>
     /// <param name="fullBatch">The number of workers: a batch of that many outcomes is committed without waiting to be asked.</param>
     /// <param name="idleCommit">How long an appended outcome may wait for a worker to ask before the timer commits it.</param>
+    /// <param name="journal">Where outcomes are safe before they are committed; the recorder deletes it once all are.</param>
     public OutcomeRecorder(Func<CancellationToken, Task<IOutcomeWriter>> openWriter, Action<IReadOnlyList<DeliveryRecord>> committed,
-        Action<Exception, IReadOnlyList<DeliveryRecord>> failed, int fullBatch, TimeSpan idleCommit, ILogger logger)
+        Action<Exception, IReadOnlyList<DeliveryRecord>> failed, int fullBatch, TimeSpan idleCommit, ILogger logger,
+        OutcomeJournal? journal = null)
     {
-        _fullBatch = fullBatch;
+        _journal = journal;
+        _fullBatch = journal is null ? fullBatch : JournalBatch;
         _openWriter = openWriter;
         _committed = committed;
         _failed = failed;
@@ -58,6 +70,29 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
             _pending.Add(record);
             sequence = ++_appended;
             full = _pending.Count >= _fullBatch;
+            if (_journal is not null && !_journalFailed)
+            {
+                Journal(record, sequence);
+            }
+        }
+        if (_journal is not null)
+        {
+            // Nobody waits for this commit: it runs off the worker's thread.
+            if (full && _writing.Wait(0))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(_ =>
+                {
+                    try
+                    {
+                        CommitPendingAfterFailureCheck();
+                    }
+                    finally
+                    {
+                        _writing.Release();
+                    }
+                }, null);
+            }
+            return sequence;
         }
         // A full batch is committed now, unless a commit is under way already (which the next hand-over joins).
         if (full && _writing.Wait(0))
@@ -80,6 +115,14 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     {
         if (Volatile.Read(ref _durable) >= sequence)
         {
+            return;
+        }
+        if (Volatile.Read(ref _journaled) >= sequence)
+        {
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("the previous outcome could not be recorded", _failure);
+            }
             return;
         }
         _writing.Wait();
@@ -119,12 +162,12 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     /// its busy handler would put a commit that meets a claim to sleep for a millisecond or more, with every worker
     /// waiting at its hand-over; here the commit waits for exactly as long as the claim takes.
     /// </summary>
-    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> write)
+    public async Task ExclusiveAsync(Func<Task> write)
     {
         await _writing.WaitAsync();
         try
         {
-            return await write();
+            await write();
         }
         finally
         {
@@ -150,17 +193,45 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 
     private void CommitPending()
     {
-        List<DeliveryRecord> batch;
-        long upTo;
+        if (_journal is { Length: > JournalLimit })
+        {
+            // Appends wait for this one commit (a few ms, once per JournalLimit bytes): then nothing in the journal is
+            // uncommitted, and it can be emptied.
+            lock (_appending)
+            {
+                Commit(TakePending());
+                if (!_journalFailed)
+                {
+                    _journal.Clear();
+                }
+            }
+            return;
+        }
+        (List<DeliveryRecord>, long)? batch;
         lock (_appending)
         {
-            if (_pending.Count == 0)
-            {
-                return;
-            }
-            batch = _pending;
-            upTo = _appended;
-            _pending = new List<DeliveryRecord>(64);
+            batch = TakePending();
+        }
+        Commit(batch);
+    }
+
+    /// <summary>Under <see cref="_appending"/>: what is queued, with its last sequence number; null when nothing is.</summary>
+    private (List<DeliveryRecord> Records, long UpTo)? TakePending()
+    {
+        if (_pending.Count == 0)
+        {
+            return null;
+        }
+        var batch = (_pending, _appended);
+        _pending = new List<DeliveryRecord>(64);
+        return batch;
+    }
+
+    private void Commit((List<DeliveryRecord> Records, long UpTo)? pending)
+    {
+        if (pending is not var (batch, upTo))
+        {
+            return;
         }
         for (var attempt = 1; ; attempt++)
         {
@@ -186,11 +257,37 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         _committed(batch);
     }
 
+    /// <summary>Under <see cref="_appending"/>: writes the outcome's line; after a failure, commits take over.</summary>
+    private void Journal(DeliveryRecord record, long sequence)
+    {
+        try
+        {
+            _journal!.Write(record);
+            Volatile.Write(ref _journaled, sequence);
+        }
+        catch (IOException e)
+        {
+            _journalFailed = true;
+            _logger.LogWarning(e, "Cannot write the outcome journal {Path}; committing every outcome before the next message instead", _journal!.Path);
+        }
+    }
+
     /// <summary>Stops the timer and commits what is left.</summary>
     public async ValueTask DisposeAsync()
     {
         await _timer.DisposeAsync();
         CommitPendingQuietly();
+        if (_journal is not null)
+        {
+            if (_failure is null)
+            {
+                _journal.Delete();   // everything in it is committed
+            }
+            else
+            {
+                _journal.Dispose();  // for the next run to recover
+            }
+        }
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

@@ -160,7 +160,7 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
     /// condition with OR made both databases read and sort every row of the campaign on every claim.)
     /// </remarks>
     public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
-        DateTimeOffset leaseUntil, CancellationToken ct = default)
+        DateTimeOffset leaseUntil, Func<Func<Task>, Task>? writeGate = null, CancellationToken ct = default)
     {
         const string free = "(lease_until IS NULL OR lease_until < @now)";
         string[] due =
@@ -192,8 +192,8 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             return entries;
         }
 
-        // SQLite has one writer at a time: an immediate transaction makes select-then-lease atomic.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        // SQLite has one writer at a time, and reading the rows is most of a claim: read them first, outside any write,
+        // then lease with one statement that checks again that each row is still free and due.
         foreach (var condition in due)
         {
             if (entries.Count >= count)
@@ -201,22 +201,37 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
                 break;
             }
             await using var select = connection.Command(
-                $"SELECT {EntryColumns} FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id IN (SELECT id FROM outbox WHERE {condition} ORDER BY id LIMIT @n) ORDER BY o.id",
-                transaction);
+                $"SELECT {EntryColumns} FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id IN (SELECT id FROM outbox WHERE {condition} ORDER BY id LIMIT @n) ORDER BY o.id");
             select.With("@c", campaignId).With("@now", now).With("@n", count - entries.Count);
             entries.AddRange(await ReadEntriesAsync(select, ct));
         }
-        if (entries.Count > 0)
+        if (entries.Count == 0)
         {
-            // One statement for the batch; the ids are our own integers, so writing them into the SQL is safe.
-            await using var lease = connection.Command(
-                $"UPDATE outbox SET lease_owner = @owner, lease_until = @until WHERE id IN ({string.Join(',', entries.Select(e => e.Id.ToString(CultureInfo.InvariantCulture)))})",
-                transaction);
-            await lease.With("@owner", owner).With("@until", leaseUntil).ExecuteNonQueryAsync(ct);
+            return entries;
         }
-        await transaction.CommitAsync(ct);
-        return entries;
+        var leased = new HashSet<long>();
+        async Task LeaseAsync()
+        {
+            // The ids are our own integers, so writing them into the SQL is safe.
+            await using var lease = connection.Command(
+                $"""
+                UPDATE outbox SET lease_owner = @owner, lease_until = @until
+                WHERE id IN ({string.Join(',', entries.Select(e => e.Id.ToString(CultureInfo.InvariantCulture)))})
+                  AND (status = 'pending' OR (status = 'deferred' AND next_attempt_at <= @now)) AND {free}
+                RETURNING id
+                """);
+            lease.With("@owner", owner).With("@until", leaseUntil).With("@now", now);
+            await using var reader = await lease.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                leased.Add(reader.GetInt64(0));
+            }
+        }
+        await (writeGate is null ? LeaseAsync() : writeGate(LeaseAsync));
+        return leased.Count == entries.Count ? entries : entries.FindAll(e => leased.Contains(e.Id));
     }
+
+    public string? OutcomeJournalDirectory => database.SqliteFile is { } file ? file + "-outcomes" : null;
 
     public async Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
     {
