@@ -191,9 +191,26 @@ public sealed class CampaignSender
             _claimed = Channel.CreateUnbounded<OutboxEntry>();   // bounded by ClaimLoopAsync, which claims only when it runs low
             _overall = new TokenBucket(sender._options.MessagesPerSecond, sender._time);
             _retry = new RetryPolicy(sender._options);
-            var journal = sender._store.OutcomeJournalDirectory is { } directory ? OutcomeJournal.Create(directory, campaign.Id, _owner) : null;
             _recorder = new OutcomeRecorder(sender._store.OpenOutcomeWriterAsync, Committed, RecordingFailed, sender._workers, IdleCommit,
-                sender._logger, journal);
+                sender._logger, OpenJournal());
+        }
+
+        /// <summary>The run's outcome journal, if the store has a place for one and it can be written there.</summary>
+        private OutcomeJournal? OpenJournal()
+        {
+            if (_sender._store.OutcomeJournalDirectory is not { } directory)
+            {
+                return null;
+            }
+            try
+            {
+                return OutcomeJournal.Create(directory, _campaign.Id, _owner);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _sender._logger.LogWarning(e, "Cannot create an outcome journal in {Directory}; every outcome is committed before the next message instead", directory);
+                return null;
+            }
         }
 
         private ICampaignStore Store => _sender._store;
