@@ -366,8 +366,8 @@ public sealed class CampaignSender
 
         /// <summary>
         /// One connection's loop. A message is handed over (SMTP's final dot) only once the outcome of the worker's
-        /// previous message is committed, yet everything before that overlaps the commit; so after a crash at most one
-        /// message per connection has an unknown fate, without every message waiting for a commit of its own.
+        /// previous message is safe (journaled or committed), yet everything before that overlaps the commit; so after a
+        /// crash at most one message per connection has an unknown fate, without every message waiting for a commit.
         /// </summary>
         private void WorkerLoop()
         {
@@ -386,7 +386,9 @@ public sealed class CampaignSender
                     DeliveryRecord? record;
                     try
                     {
-                        record = Deliver(entry, ref session, handOver);
+                        // No hand-over when the previous outcome is safe already (always, with a journal): the
+                        // message then goes out in one piece instead of waiting at its last line.
+                        record = Deliver(entry, ref session, _recorder.IsSafe(previous) ? null : handOver);
                     }
                     catch (OperationCanceledException)
                     {
@@ -428,7 +430,7 @@ public sealed class CampaignSender
         }
 
         /// <returns>The outcome, or null when the row was parked until its domain's token is due.</returns>
-        private DeliveryRecord? Deliver(OutboxEntry entry, ref IMailSession? session, Action handOver)
+        private DeliveryRecord? Deliver(OutboxEntry entry, ref IMailSession? session, Action? handOver)
         {
             if (!entry.SubscriberActive)
             {
