@@ -109,8 +109,12 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         return sequence;
     }
 
-    /// <summary>Whether outcome <paramref name="sequence"/> would survive a crash now (committed, or in the journal).</summary>
-    public bool IsSafe(long sequence) => Volatile.Read(ref _durable) >= sequence || Volatile.Read(ref _journaled) >= sequence;
+    /// <summary>
+    /// Whether outcome <paramref name="sequence"/> would survive a crash now (committed, or in the journal) and recording
+    /// has not failed: then <see cref="WaitDurable"/> would return at once.
+    /// </summary>
+    public bool IsSafe(long sequence) =>
+        Volatile.Read(ref _failure) is null && (Volatile.Read(ref _durable) >= sequence || Volatile.Read(ref _journaled) >= sequence);
 
     /// <summary>Blocks until outcome <paramref name="sequence"/> is committed, committing everything queued if needed.</summary>
     /// <exception cref="InvalidOperationException">The outcomes could not be recorded.</exception>

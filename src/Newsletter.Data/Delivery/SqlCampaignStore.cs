@@ -193,42 +193,50 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         }
 
         // SQLite has one writer at a time, and reading the rows is most of a claim: read them first, outside any write,
-        // then lease with one statement that checks again that each row is still free and due.
-        foreach (var condition in due)
+        // then lease with one statement that checks again that each row is still free and due. Another claimer may have
+        // taken them all in between: then read again rather than report nothing due.
+        for (var attempt = 1; ; attempt++)
         {
-            if (entries.Count >= count)
+            foreach (var condition in due)
             {
-                break;
+                if (entries.Count >= count)
+                {
+                    break;
+                }
+                await using var select = connection.Command(
+                    $"SELECT {EntryColumns} FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id IN (SELECT id FROM outbox WHERE {condition} ORDER BY id LIMIT @n) ORDER BY o.id");
+                select.With("@c", campaignId).With("@now", now).With("@n", count - entries.Count);
+                entries.AddRange(await ReadEntriesAsync(select, ct));
             }
-            await using var select = connection.Command(
-                $"SELECT {EntryColumns} FROM outbox o LEFT JOIN subscribers s ON s.id = o.subscriber_id WHERE o.id IN (SELECT id FROM outbox WHERE {condition} ORDER BY id LIMIT @n) ORDER BY o.id");
-            select.With("@c", campaignId).With("@now", now).With("@n", count - entries.Count);
-            entries.AddRange(await ReadEntriesAsync(select, ct));
-        }
-        if (entries.Count == 0)
-        {
-            return entries;
-        }
-        var leased = new HashSet<long>();
-        async Task LeaseAsync()
-        {
-            // The ids are our own integers, so writing them into the SQL is safe.
-            await using var lease = connection.Command(
-                $"""
-                UPDATE outbox SET lease_owner = @owner, lease_until = @until
-                WHERE id IN ({string.Join(',', entries.Select(e => e.Id.ToString(CultureInfo.InvariantCulture)))})
-                  AND (status = 'pending' OR (status = 'deferred' AND next_attempt_at <= @now)) AND {free}
-                RETURNING id
-                """);
-            lease.With("@owner", owner).With("@until", leaseUntil).With("@now", now);
-            await using var reader = await lease.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            if (entries.Count == 0)
             {
-                leased.Add(reader.GetInt64(0));
+                return entries;
             }
+            var leased = new HashSet<long>();
+            async Task LeaseAsync()
+            {
+                // The ids are our own integers, so writing them into the SQL is safe.
+                await using var lease = connection.Command(
+                    $"""
+                    UPDATE outbox SET lease_owner = @owner, lease_until = @until
+                    WHERE id IN ({string.Join(',', entries.Select(e => e.Id.ToString(CultureInfo.InvariantCulture)))})
+                      AND (status = 'pending' OR (status = 'deferred' AND next_attempt_at <= @now)) AND {free}
+                    RETURNING id
+                    """);
+                lease.With("@owner", owner).With("@until", leaseUntil).With("@now", now);
+                await using var reader = await lease.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    leased.Add(reader.GetInt64(0));
+                }
+            }
+            await (writeGate is null ? LeaseAsync() : writeGate(LeaseAsync));
+            if (leased.Count > 0 || attempt == 3)
+            {
+                return leased.Count == entries.Count ? entries : entries.FindAll(e => leased.Contains(e.Id));
+            }
+            entries.Clear();
         }
-        await (writeGate is null ? LeaseAsync() : writeGate(LeaseAsync));
-        return leased.Count == entries.Count ? entries : entries.FindAll(e => leased.Contains(e.Id));
     }
 
     public string? OutcomeJournalDirectory => database.SqliteFile is { } file ? file + "-outcomes" : null;
