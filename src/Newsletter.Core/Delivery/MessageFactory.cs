@@ -115,31 +115,27 @@ public sealed class MessageFactory
         var output = new PooledBufferWriter((text.Utf8Length + html.Utf8Length) * 140 / 100 + 4096);
         try
         {
-            // The body first, behind room for the headers: the DKIM signature, which goes first, needs the body's hash.
-            using var body = new PooledBufferWriter((text.Utf8Length + html.Utf8Length) * 140 / 100 + 2048);
-            WriteBody(variant, recipient.Values, body);
-
-            using var headers = new PooledBufferWriter(2048);
-            headers.Write(_listHeaders);
-            WriteAscii(headers, $"List-Unsubscribe: <{Clean(recipient.Values.UnsubscribeUrl)}>, <mailto:{_unsubscribeMailbox}?subject=unsubscribe>\r\n");
-            if (campaignId > 0)
+            int headerLength;
+            if (_signer is null)
             {
-                WriteAscii(headers, $"{CampaignHeader}: {campaignId.ToString(CultureInfo.InvariantCulture)}\r\n");
+                WriteHeaders(output, variant, recipient, to, messageId, campaignId, date, subjectPrefix);
+                headerLength = output.WrittenCount;
+                output.Write("\r\n"u8);
+                WriteBody(variant, recipient.Values, output);
             }
-            headers.Write(_fromHeaders);
-            WriteAscii(headers, $"To: {Address(to)}\r\n");
-            headers.Write(Subject(subjectPrefix is null ? variant.Subject : subjectPrefix + " " + variant.Subject));
-            WriteAscii(headers, $"Date: {DateUtils.FormatDate(date)}\r\nMessage-ID: <{Clean(messageId)}>\r\n");
-            headers.Write(_bodyHeaders);
-
-            if (_signer is not null)
+            else
             {
+                // The body first: the DKIM signature, which goes first, needs the body's hash.
+                using var body = new PooledBufferWriter((text.Utf8Length + html.Utf8Length) * 140 / 100 + 2048);
+                WriteBody(variant, recipient.Values, body);
+                using var headers = new PooledBufferWriter(2048);
+                WriteHeaders(headers, variant, recipient, to, messageId, campaignId, date, subjectPrefix);
                 output.Write(_signer.Sign(headers.WrittenSpan, body.WrittenSpan, SignedHeaders, date));
+                output.Write(headers.WrittenSpan);
+                headerLength = output.WrittenCount;
+                output.Write("\r\n"u8);
+                output.Write(body.WrittenSpan);
             }
-            output.Write(headers.WrittenSpan);
-            var headerLength = output.WrittenCount;
-            output.Write("\r\n"u8);
-            output.Write(body.WrittenSpan);
             return new OutgoingMessage(output, headerLength, EnvelopeFrom(recipient.Email), to, messageId);
         }
         catch
@@ -147,6 +143,22 @@ public sealed class MessageFactory
             output.Dispose();
             throw;
         }
+    }
+
+    private void WriteHeaders(PooledBufferWriter headers, ComposedVariant variant, Recipient recipient, MailboxAddress to, string messageId,
+        long campaignId, DateTimeOffset date, string? subjectPrefix)
+    {
+        headers.Write(_listHeaders);
+        WriteAscii(headers, $"List-Unsubscribe: <{Clean(recipient.Values.UnsubscribeUrl)}>, <mailto:{_unsubscribeMailbox}?subject=unsubscribe>\r\n");
+        if (campaignId > 0)
+        {
+            WriteAscii(headers, $"{CampaignHeader}: {campaignId.ToString(CultureInfo.InvariantCulture)}\r\n");
+        }
+        headers.Write(_fromHeaders);
+        WriteAscii(headers, $"To: {Address(to)}\r\n");
+        headers.Write(Subject(subjectPrefix is null ? variant.Subject : subjectPrefix + " " + variant.Subject));
+        WriteAscii(headers, $"Date: {DateUtils.FormatDate(date)}\r\nMessage-ID: <{Clean(messageId)}>\r\n");
+        headers.Write(_bodyHeaders);
     }
 
     /// <summary>multipart/alternative: the text part, then the HTML part, each UTF-8 in base64 lines of 76.</summary>
@@ -225,7 +237,8 @@ public sealed class MessageFactory
     /// <summary>Removes control characters (CR, LF, NUL, …) that have no place in a header value.</summary>
     internal static string Clean(string value)
     {
-        if (!value.Any(char.IsControl))
+        // char.IsControl is true for exactly these two ranges (Unicode category Cc).
+        if (value.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') < 0 && value.AsSpan().IndexOfAnyInRange('\u007f', '\u009f') < 0)
         {
             return value;
         }

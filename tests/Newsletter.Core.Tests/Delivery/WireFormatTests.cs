@@ -78,6 +78,16 @@ public sealed class WireFormatTests
         Assert.Equal(message.Data.ToArray(), await File.ReadAllBytesAsync(Path.Combine(folder.Path, "c5", "m1.eml")));
     }
 
+    [Fact]
+    public void Header_values_lose_exactly_the_control_characters()
+    {
+        for (var c = char.MinValue; c < char.MaxValue; c++)
+        {
+            var value = "王" + c + "建国";
+            Assert.Equal(char.IsControl(c) ? "王 建国" : value, MessageFactory.Clean(value));
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
