@@ -16,13 +16,18 @@ internal sealed class OutcomeJournal : IDisposable
 {
     private const string Extension = ".outcomes";
 
+    /// <summary>The size past which <see cref="OutcomeRecorder"/> empties the journal once all of it is committed.</summary>
+    private const long DefaultLimit = 4 << 20;
+
+    private readonly long _limit;
     private readonly FileStream _file;
     private readonly ArrayBufferWriter<byte> _line = new(512);
     private readonly Utf8JsonWriter _json;
 
-    private OutcomeJournal(string path)
+    private OutcomeJournal(string path, long limit)
     {
         Path = path;
+        _limit = limit;
         // Unbuffered: each line is one write at the end of the file.
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         _json = new Utf8JsonWriter(_line);
@@ -33,12 +38,16 @@ internal sealed class OutcomeJournal : IDisposable
     /// <summary>The bytes written since the file was created or last emptied.</summary>
     public long Length => _file.Position;
 
+    /// <summary>Whether the journal has grown past its limit and should be emptied (<see cref="Clear"/>).</summary>
+    public bool Full => Length > _limit;
+
     /// <summary>Creates the journal of run <paramref name="owner"/> of campaign <paramref name="campaignId"/>.</summary>
-    public static OutcomeJournal Create(string directory, long campaignId, string owner)
+    /// <param name="limit">The size past which it is <see cref="Full"/>.</param>
+    public static OutcomeJournal Create(string directory, long campaignId, string owner, long limit = DefaultLimit)
     {
         Directory.CreateDirectory(directory);
         var name = string.Concat(owner.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '-'));
-        return new OutcomeJournal(System.IO.Path.Combine(directory, $"campaign-{campaignId}.{name}{Extension}"));
+        return new OutcomeJournal(System.IO.Path.Combine(directory, $"campaign-{campaignId}.{name}{Extension}"), limit);
     }
 
     /// <summary>Appends one outcome; once this returns it survives the process.</summary>

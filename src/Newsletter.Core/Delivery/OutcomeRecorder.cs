@@ -10,7 +10,7 @@ namespace Newsletter.Core.Delivery;
 /// once, before anyone has to wait at a hand-over; a timer commits what waits when no worker asks (idle workers, progress).
 /// With an <see cref="OutcomeJournal"/> (SQLite) an outcome is safe once its line is written, so nobody waits at a
 /// hand-over: batches of <see cref="JournalBatch"/> are committed on the thread pool, and the journal is emptied when it
-/// has grown past <see cref="JournalLimit"/> and everything in it is committed.
+/// is <see cref="OutcomeJournal.Full"/> and everything in it is committed.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The store's writer is async; commits block on it, which is what a worker waiting to hand over does anyway.
@@ -21,7 +21,6 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 {
     private const int Attempts = 5;
     private const int JournalBatch = 64;
-    private const long JournalLimit = 4 << 20;
 
     private readonly Func<CancellationToken, Task<IOutcomeWriter>> _openWriter;
     private readonly Action<IReadOnlyList<DeliveryRecord>> _committed;
@@ -200,9 +199,9 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 
     private void CommitPending()
     {
-        if (_journal is { Length: > JournalLimit })
+        if (_journal is { Full: true })
         {
-            // Appends wait for this one commit (a few ms, once per JournalLimit bytes): then nothing in the journal is
+            // Appends wait for this one commit (a few ms, once per 4 MB of journal): then nothing in the journal is
             // uncommitted, and it can be emptied.
             lock (_appending)
             {

@@ -35,6 +35,32 @@ public sealed class OutcomeJournalTests
     }
 
     [Fact]
+    public async Task A_full_journal_is_emptied_only_by_a_commit_of_everything_in_it()
+    {
+        using var folder = new TempDirectory("journal");
+        var writer = new Writer();
+        var journal = OutcomeJournal.Create(folder.Path, 5, "host:42:run", limit: 1);
+        var recorder = new OutcomeRecorder(_ => Task.FromResult<IOutcomeWriter>(writer), _ => { }, (_, _) => { },
+            fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance, journal);
+        recorder.Append(Record(1, OutboxStatus.Sent));
+        recorder.Append(Record(2, OutboxStatus.Sent));
+        Assert.True(journal.Full);
+
+        recorder.CommitPendingQuietly();
+
+        Assert.Equal([1L, 2L], Assert.Single(writer.Batches).Select(r => r.OutboxId));
+        Assert.Equal(0, journal.Length);
+        recorder.WaitDurable(recorder.Append(Record(3, OutboxStatus.Sent)));
+        Assert.InRange(journal.Length, 1, 300);   // the third outcome alone
+        Assert.Single(writer.Batches);
+
+        await recorder.DisposeAsync();
+
+        Assert.Equal(3, writer.Batches[1].Single().OutboxId);
+        Assert.False(File.Exists(journal.Path));
+    }
+
+    [Fact]
     public async Task The_journal_of_a_dead_run_is_recorded_once_in_order_and_a_torn_last_line_is_ignored()
     {
         using var folder = new TempDirectory("journal");
