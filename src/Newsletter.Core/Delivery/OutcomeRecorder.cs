@@ -74,27 +74,24 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
                 Journal(record, sequence);
             }
         }
-        if (_journal is not null)
+        if (full)
         {
-            // Nobody waits for this commit: it runs off the worker's thread.
-            if (full && _writing.Wait(0))
+            if (_journal is null)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(_ =>
-                {
-                    try
-                    {
-                        CommitPendingAfterFailureCheck();
-                    }
-                    finally
-                    {
-                        _writing.Release();
-                    }
-                }, null);
+                TryCommitPending();   // on this worker: the next hand-over would wait for it anyway
             }
-            return sequence;
+            else if (_writing.CurrentCount > 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(_ => TryCommitPending(), null);   // nobody waits for it
+            }
         }
-        // A full batch is committed now, unless a commit is under way already (which the next hand-over joins).
-        if (full && _writing.Wait(0))
+        return sequence;
+    }
+
+    /// <summary>Commits what is queued unless a commit (or claim) is under way already, which the next wait joins.</summary>
+    private void TryCommitPending()
+    {
+        if (_writing.Wait(0))
         {
             try
             {
@@ -105,7 +102,6 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
                 _writing.Release();
             }
         }
-        return sequence;
     }
 
     /// <summary>
@@ -115,20 +111,12 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     public bool IsSafe(long sequence) =>
         Volatile.Read(ref _failure) is null && (Volatile.Read(ref _durable) >= sequence || Volatile.Read(ref _journaled) >= sequence);
 
-    /// <summary>Blocks until outcome <paramref name="sequence"/> is committed, committing everything queued if needed.</summary>
+    /// <summary>Blocks until outcome <paramref name="sequence"/> is safe (see <see cref="IsSafe"/>), committing everything queued if needed.</summary>
     /// <exception cref="InvalidOperationException">The outcomes could not be recorded.</exception>
     public void WaitDurable(long sequence)
     {
-        if (Volatile.Read(ref _durable) >= sequence)
+        if (IsSafe(sequence))
         {
-            return;
-        }
-        if (Volatile.Read(ref _journaled) >= sequence)
-        {
-            if (_failure is not null)
-            {
-                throw new InvalidOperationException("the previous outcome could not be recorded", _failure);
-            }
             return;
         }
         _writing.Wait();
