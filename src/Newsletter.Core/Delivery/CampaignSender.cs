@@ -9,8 +9,8 @@ namespace Newsletter.Core.Delivery;
 /// The send path (principle 3): leased batches from the outbox → a queue the claim loop keeps filled → N workers, each
 /// a thread with one transport session (one SMTP connection), personalising and serialising each message → an
 /// <see cref="OutcomeRecorder"/> that group-commits outcomes. A worker hands a message over (SMTP's final dot) only
-/// once its previous outcome is committed, so after a crash at most one message per connection has an unknown fate;
-/// those are re-sent with the same Message-ID.
+/// once its previous outcome is safe — in the run's <see cref="OutcomeJournal"/> (SQLite) or committed — so after a
+/// crash at most one message per connection has an unknown fate; those are re-sent with the same Message-ID.
 /// Consecutive sender-side rejections beyond <see cref="DeliveryOptions.PauseAfterConsecutiveErrors"/>, or a
 /// configuration fault (authentication, TLS), pause the campaign instead of burning the list.
 /// </summary>
