@@ -39,6 +39,15 @@ public sealed record SmtpFaults
     /// <summary>Advertise AUTH and refuse every attempt with 535.</summary>
     public bool RefuseAuthentication { get; init; }
 
+    /// <summary>Offer PIPELINING (RFC 2920), as Postfix does; off, the client must wait for each reply.</summary>
+    public bool Pipelining { get; init; } = true;
+
+    /// <summary>
+    /// Answer DATA with 354 even when every recipient was refused (RFC 2920 says a server should not), then refuse the
+    /// empty message with 554.
+    /// </summary>
+    public bool AcceptDataWithoutRecipients { get; init; }
+
     /// <summary>A pause before each accepted message's 250, to slow the server down.</summary>
     public TimeSpan AcceptDelay { get; init; }
 }
@@ -58,6 +67,7 @@ public sealed class FaultySmtpServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly ConcurrentBag<Task> _connections = [];
     private int _connectionCount;
+    private int _pipelinedAfterRcpt;
 
     public FaultySmtpServer(SmtpFaults faults, int seed)
     {
@@ -80,6 +90,9 @@ public sealed class FaultySmtpServer : IAsyncDisposable
     public ConcurrentDictionary<string, int> Injected { get; } = new(StringComparer.Ordinal);
 
     public int Connections => Volatile.Read(ref _connectionCount);
+
+    /// <summary>RCPT commands whose next command (DATA, with one recipient) had arrived before RCPT was answered.</summary>
+    public int PipelinedAfterRcpt => Volatile.Read(ref _pipelinedAfterRcpt);
 
     public async ValueTask DisposeAsync()
     {
@@ -125,7 +138,7 @@ public sealed class FaultySmtpServer : IAsyncDisposable
         using var _ = client;
         client.NoDelay = true;
         var stream = client.GetStream();
-        var reader = new StreamReader(stream, Encoding.Latin1, false, 64 * 1024);
+        var reader = new SmtpLineReader(stream);
         var ct = _stop.Token;
         async Task Reply(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), ct);
         try
@@ -133,13 +146,15 @@ public sealed class FaultySmtpServer : IAsyncDisposable
             await Reply("220 faulty.test ESMTP");
             string? sender = null;
             var recipients = new List<string>();
-            while (await reader.ReadLineAsync(ct) is { } line)
+            while (await reader.ReadLineAsync(ct) is { } bytes)
             {
+                var line = Encoding.Latin1.GetString(bytes);
                 var verb = line.Length >= 4 ? line[..4].ToUpperInvariant() : line.ToUpperInvariant();
                 switch (verb)
                 {
                     case "EHLO":
-                        await Reply(_faults.RefuseAuthentication ? "250-faulty.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME" : "250-faulty.test\r\n250 8BITMIME");
+                        await Reply("250-faulty.test\r\n" + (_faults.Pipelining ? "250-PIPELINING\r\n" : "")
+                            + (_faults.RefuseAuthentication ? "250-AUTH PLAIN LOGIN\r\n" : "") + "250 8BITMIME");
                         break;
                     case "HELO":
                         await Reply("250 faulty.test");
@@ -165,6 +180,10 @@ public sealed class FaultySmtpServer : IAsyncDisposable
                         await Reply("250 2.1.0 ok");
                         break;
                     case "RCPT":
+                        if (reader.HasBuffered)
+                        {
+                            Interlocked.Increment(ref _pipelinedAfterRcpt);
+                        }
                         var address = Address(line);
                         if (_faults.RejectedRecipients.Contains(address))
                         {
@@ -188,6 +207,17 @@ public sealed class FaultySmtpServer : IAsyncDisposable
                         }
                         break;
                     case "DATA":
+                        if (sender is not null && recipients.Count == 0 && _faults.AcceptDataWithoutRecipients)
+                        {
+                            Count("354-without-rcpt");
+                            await Reply("354 end with <CRLF>.<CRLF>");
+                            while (await reader.ReadLineAsync(ct) is { } ignored && ignored is not [(byte)'.'])
+                            {
+                            }
+                            await Reply("554 5.5.1 no valid recipients");
+                            sender = null;
+                            break;
+                        }
                         if (sender is null || recipients.Count == 0)
                         {
                             await Reply("503 5.5.1 need MAIL and RCPT first");
@@ -198,8 +228,13 @@ public sealed class FaultySmtpServer : IAsyncDisposable
                         string? messageId = null;
                         var inHeaders = true;
                         var lines = 0;
-                        while (await reader.ReadLineAsync(ct) is { } data)
+                        while (true)
                         {
+                            if (await reader.ReadLineAsync(ct) is not { } dataBytes)
+                            {
+                                return;   // the client went away mid-message: like any server, discard it
+                            }
+                            var data = Encoding.Latin1.GetString(dataBytes);
                             if (data == ".")
                             {
                                 break;

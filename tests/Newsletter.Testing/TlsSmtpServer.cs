@@ -177,7 +177,7 @@ public sealed class TlsSmtpServer : IAsyncDisposable
                 }
                 stream = tls;
             }
-            var reader = new LineReader(stream);
+            var reader = new SmtpLineReader(stream);
             async Task Reply(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), ct);
 
             await Reply("220 tls.test ESMTP");
@@ -233,7 +233,7 @@ public sealed class TlsSmtpServer : IAsyncDisposable
                             return;
                         }
                         stream = tls;
-                        reader = new LineReader(stream);
+                        reader = new SmtpLineReader(stream);
                         greeted = false;
                         authenticated = null;
                         sender = null;
@@ -286,8 +286,12 @@ public sealed class TlsSmtpServer : IAsyncDisposable
                         }
                         await Reply("354 end with <CRLF>.<CRLF>");
                         var data = new MemoryStream();
-                        while (await reader.ReadLineAsync(ct) is { } dataLine)
+                        while (true)
                         {
+                            if (await reader.ReadLineAsync(ct) is not { } dataLine)
+                            {
+                                return;   // the client went away mid-message: like any server, discard it
+                            }
                             if (dataLine is [(byte)'.'])
                             {
                                 break;
@@ -355,7 +359,7 @@ public sealed class TlsSmtpServer : IAsyncDisposable
     }
 
     /// <returns>The authenticated user, or null.</returns>
-    private async Task<string?> AuthenticateAsync(string argument, LineReader reader, Func<string, Task> reply, bool overTls, CancellationToken ct)
+    private async Task<string?> AuthenticateAsync(string argument, SmtpLineReader reader, Func<string, Task> reply, bool overTls, CancellationToken ct)
     {
         var parts = argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         var mechanism = parts.Length > 0 ? parts[0].ToUpperInvariant() : "";
@@ -413,42 +417,5 @@ public sealed class TlsSmtpServer : IAsyncDisposable
         var start = argument.IndexOf('<', StringComparison.Ordinal);
         var end = argument.IndexOf('>', StringComparison.Ordinal);
         return start >= 0 && end > start ? argument[(start + 1)..end] : argument[(argument.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-    }
-
-    /// <summary>CRLF-terminated lines as bytes, over a stream that may be swapped for a TLS one (hence no StreamReader).</summary>
-    private sealed class LineReader(Stream stream)
-    {
-        private readonly byte[] _buffer = new byte[16 * 1024];
-        private int _start, _end;
-
-        public void DiscardBuffered() => _start = _end = 0;
-
-        /// <summary>Whether bytes after the last line returned were already received.</summary>
-        public bool HasBuffered => _end > _start;
-
-        /// <returns>The line without its line end, or null at the end of the stream.</returns>
-        public async Task<byte[]?> ReadLineAsync(CancellationToken ct)
-        {
-            var line = new MemoryStream();
-            while (true)
-            {
-                var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-                if (newline >= 0)
-                {
-                    line.Write(_buffer, _start, newline - _start);
-                    _start = newline + 1;
-                    var bytes = line.ToArray();
-                    return bytes is [.., (byte)'\r'] ? bytes[..^1] : bytes;
-                }
-                line.Write(_buffer, _start, _end - _start);
-                _start = _end = 0;
-                var read = await stream.ReadAsync(_buffer, ct);
-                if (read == 0)
-                {
-                    return null;
-                }
-                _end = read;
-            }
-        }
     }
 }

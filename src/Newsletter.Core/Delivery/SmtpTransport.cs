@@ -28,7 +28,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
     private sealed class Session(SmtpOptions options) : IMailSession
     {
         private readonly MailKitMessage _message = new();
-        private SmtpClient? _client;
+        private BulkSmtpClient? _client;
         private int _sentOnConnection;
 
         public void Connect(CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             }
             try
             {
-                var reply = _client!.Send(_message.Wrap(message, handOver), message.EnvelopeFrom, [message.Recipient]);
+                var reply = _client!.SendPrepared(message, _message, handOver);
                 _sentOnConnection++;
                 return reply;
             }
@@ -188,25 +188,6 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             _client.Dispose();
             _client = null;
         }
-    }
-
-    /// <summary>
-    /// MailKit's client, minus two passes over every message: for the <c>SIZE=</c> parameter of MAIL FROM it would
-    /// write every message once just to count its bytes. SIZE= is optional (RFC 1870), so we leave it out — except
-    /// when the server offers CHUNKING, whose BDAT command needs the size. And it would prepare (re-encode) the MIME
-    /// parts, which <see cref="MessageFactory"/> wrote 7-bit already.
-    /// </summary>
-    private sealed class BulkSmtpClient : SmtpClient
-    {
-        protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength)
-        {
-        }
-
-        protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
-            (Capabilities & SmtpCapabilities.Chunking) != 0 ? base.GetSize(options, message, cancellationToken) : -1;
-
-        protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
-            (Capabilities & SmtpCapabilities.Chunking) != 0 ? base.GetSizeAsync(options, message, cancellationToken) : Task.FromResult(-1L);
     }
 
     private static SecureSocketOptions ToMailKit(SmtpSecurity security) => security switch

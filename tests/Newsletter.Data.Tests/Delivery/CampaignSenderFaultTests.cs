@@ -26,9 +26,10 @@ public sealed class CampaignSenderFaultTests
     });
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task Every_deliverable_message_arrives_exactly_once_despite_random_faults(int seed)
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public async Task Every_deliverable_message_arrives_exactly_once_despite_random_faults(int seed, bool pipelining)
     {
         await using var fixture = await DeliveryFixture.CreateAsync(new SqliteTestDatabase(), 300);
         var refused = fixture.Emails.Where((_, i) => i % 37 == 5).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -42,6 +43,7 @@ public sealed class CampaignSenderFaultTests
             StallAfterData = 0.01,
             StallTime = TimeSpan.FromMilliseconds(1500),
             RejectedRecipients = refused,
+            Pipelining = pipelining,
         }, seed);
         var campaign = await fixture.NewCampaignAsync();
 
@@ -72,6 +74,9 @@ public sealed class CampaignSenderFaultTests
         }
         Assert.Equal(300 - refused.Count, server.Accepted.Count);
         Assert.Equal(300 - refused.Count, server.Accepted.Values.Sum());
+        // With PIPELINING, DATA went in one group with MAIL and RCPT (our transaction); without, MailKit's waited for each reply.
+        Assert.True(pipelining ? server.PipelinedAfterRcpt >= server.Accepted.Count : server.PipelinedAfterRcpt == 0,
+            $"{server.PipelinedAfterRcpt} RCPT commands had DATA behind them ({server.Accepted.Count} messages accepted)");
         // Refused recipients are marked bounced, and the next campaign skips them.
         foreach (var email in refused)
         {

@@ -21,6 +21,12 @@ internal sealed class MailKitMessage
         Message.Body = _body;
     }
 
+    /// <summary>
+    /// What a hand-over holds back: more than the closing delimiter line (<c>--=_nl_…--</c>, 43 octets), so what waits
+    /// is never a whole message.
+    /// </summary>
+    internal const int TailLength = 64;
+
     /// <summary>The message MailKit writes; it shows <see cref="Wrap"/>'s message until the next call.</summary>
     public MimeMessage Message { get; }
 
@@ -51,7 +57,7 @@ internal sealed class MailKitMessage
     /// what the filter would have passed on unchanged; otherwise through the filter.
     /// </summary>
     internal static Stream PastDotStuffing(Stream stream, ReadOnlySpan<byte> body) =>
-        stream is FilteredStream filtered && !body.StartsWith("."u8) && body.IndexOf("\n."u8) < 0 ? filtered.Source : stream;
+        stream is FilteredStream filtered && !BulkSmtpClient.NeedsDotStuffing(body) ? filtered.Source : stream;
 
     /// <summary>A body without headers of its own that writes the prepared bytes.</summary>
     private sealed class RawBody : MimeEntity
@@ -93,9 +99,6 @@ internal sealed class MailKitMessage
 
         public override Task WriteToAsync(FormatOptions options, Stream stream, bool contentOnly, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException("sessions send synchronously (see IMailTransport)");
-
-        /// <summary>More than the closing delimiter line (<c>--=_nl_…--</c>, 43 octets), so what waits is never a whole message.</summary>
-        private const int TailLength = 64;
 
         private static void CheckCrlf(FormatOptions options)
         {
