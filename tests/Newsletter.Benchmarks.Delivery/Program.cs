@@ -32,8 +32,8 @@ public static class Program
             case "send":
                 await SendAsync(options);
                 return 0;
-            case "mailkit":
-                MailKitOnly(options);
+            case "transport":
+                TransportOnly(options);
                 return 0;
             case "record":
                 await RecordAsync(options);
@@ -45,7 +45,7 @@ public static class Program
                 BenchmarkRunner.Run<MimeBenchmarks>();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--no-smtp] | mailkit --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] | bdn");
+                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--no-smtp] | transport --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] | bdn");
                 return 2;
         }
     }
@@ -101,10 +101,11 @@ public static class Program
     }
 
     /// <summary>
-    /// The SMTP transport alone (MailKit over NoDelay sockets): one prepared message sent <c>--count</c> times over
-    /// <c>--connections</c> sessions, no outbox and no message building — the ceiling the engine can reach.
+    /// The SMTP transport alone (our pipelined transaction on MailKit's connection, NoDelay sockets): one prepared
+    /// message sent <c>--count</c> times over <c>--connections</c> sessions, no outbox and no message building — the
+    /// ceiling the engine can reach.
     /// </summary>
-    private static void MailKitOnly(Options o)
+    private static void TransportOnly(Options o)
     {
         var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -130,7 +131,7 @@ public static class Program
         var elapsed = clock.Elapsed;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"engine=mailkit-only connections={o.Connections} count={o.Count} size={message.Data.Length} seconds={elapsed.TotalSeconds:F2} rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0}"));
+            $"engine=transport-only connections={o.Connections} count={o.Count} size={message.Data.Length} seconds={elapsed.TotalSeconds:F2} rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0}"));
         Directory.Delete(folder, recursive: true);
     }
 

@@ -69,12 +69,12 @@ log "smtp-source -s 4 -m $N -l $SIZE -d (connections kept open, as ours)"
 SRC=$(source_rate)
 echo "engine=smtp-source sessions=4 count=$N size=$SIZE rate=$SRC"
 
-log "MailKit alone: one prepared message, 4 connections, no outbox (the ceiling of the engine)"
-MK=$($BENCH mailkit --port $PORT --count "$N" --connections 4 --size $SIZE); echo "$MK"
+log "the SMTP transport alone: one prepared message, 4 connections, no outbox (the ceiling of the engine)"
+MK=$($BENCH transport --port $PORT --count "$N" --connections 4 --size $SIZE); echo "$MK"
 
 R4=$(echo "$OURS4" | rate_of)
 echo "ratio ours(4 connections)/smtp-source = $(echo "$R4 / $SRC" | bc -l | xargs printf '%.2f')  (goal ≥ 0.80)"
-echo "ratio mailkit-only(4 connections)/smtp-source = $(echo "$(echo "$MK" | rate_of) / $SRC" | bc -l | xargs printf '%.2f')"
+echo "ratio transport-only(4 connections)/smtp-source = $(echo "$(echo "$MK" | rate_of) / $SRC" | bc -l | xargs printf '%.2f')"
 
 NN=$(( N < 2000 ? N : 2000 ))
 log "ours, 4 connections, Nagle on (plain ConnectAsync), N=$NN"
