@@ -54,7 +54,7 @@ public sealed partial class AdminJourneyTests
         await page.GotoAsync("/Subscribers/Import");
         await page.SetInputFilesAsync("input[name=upload]", csv);
         await page.ClickAsync("main button[type=submit]");
-        await page.WaitForSelectorAsync("#import-summary");
+        await ShownAsync(page, "#import-summary");
         Assert.Equal("2", (await page.TextContentAsync("#imported"))?.Trim());
         Assert.Equal("2", (await page.TextContentAsync("#rejected"))?.Trim());
         var rejectedLines = await page.Locator("#rejects tbody tr td:first-child").AllTextContentsAsync();
@@ -69,7 +69,7 @@ public sealed partial class AdminJourneyTests
         await page.SetInputFilesAsync("input[name=upload]", Path.Combine(TestEnvironment.RepositoryRoot, "seeds", "000_d7cfb1a0bdf40954.txt"));
         await page.ClickAsync("main button[type=submit]");
         await Expect(page).ToHaveURLAsync(new Regex(@"/Issues/Details/\d+$"), Navigation);
-        await page.WaitForSelectorAsync("#issue-valid");
+        await ShownAsync(page, "#issue-valid");
         var phones = page.Locator("iframe.phone");
         Assert.Equal(3, await phones.CountAsync());
         for (var i = 0; i < 3; i++)
@@ -87,7 +87,7 @@ public sealed partial class AdminJourneyTests
         // Test send to the editors' list (prefilled), found in the SMTP server's mailbox.
         Assert.Contains("tester@example.org", await page.InputValueAsync("#test-send textarea"));
         await page.ClickAsync("#test-send button[type=submit]");
-        await page.WaitForSelectorAsync("#test-result");
+        await ShownAsync(page, "#test-result");
         Assert.Contains("已发送", await page.TextContentAsync("#test-result") ?? "");
         var test = Assert.Single(Received(sink, 1));
         Assert.StartsWith("[测试]", test.Subject);
@@ -130,9 +130,29 @@ public sealed partial class AdminJourneyTests
         Assert.Contains(reader.Email, await readerPage.TextContentAsync("main") ?? "");
         await BrowserSession.ScreenshotAsync(readerPage, "unsubscribe-confirm");
         await readerPage.ClickAsync("#confirm-unsubscribe");
-        await readerPage.WaitForSelectorAsync("#unsubscribed");
+        await ShownAsync(readerPage, "#unsubscribed");
         await BrowserSession.ScreenshotAsync(readerPage, "unsubscribe-done");
         Assert.Equal(SubscriberStatus.Unsubscribed, (await app.Subscribers.FindByIdAsync(reader.Id))!.Status);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="selector"/>; when it does not appear, the failure says where the page is and what it
+    /// shows (and leaves a screenshot), since an element that never came says nothing about why.
+    /// </summary>
+    private static async Task ShownAsync(IPage page, string selector)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = 30_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var name = "failed-" + selector.TrimStart('#');
+            await BrowserSession.ScreenshotAsync(page, name);
+            var text = await page.InnerTextAsync("body");
+            throw new TimeoutException(
+                $"{selector} did not appear within 30 s at {page.Url} (screenshot {name}.png); the page shows: {text[..Math.Min(text.Length, 1500)]}", e);
+        }
     }
 
     private static List<MimeMessage> Received(SmtpSink sink, int count)

@@ -9,9 +9,9 @@ namespace Newsletter.Core.Delivery.Wire;
 
 /// <summary>
 /// MailKit's client with a shorter transaction for prepared messages. MailKit does the connection, TLS, EHLO, AUTH,
-/// reply parsing and protocol log; <see cref="SendPrepared"/> sends MAIL, RCPT and
-/// DATA in one write when the server offers PIPELINING, as Postfix's smtp client does (RFC 2920 allows DATA as the last
-/// command of a group): two round trips per message instead of MailKit's three, and one wake-up fewer on both ends.
+/// reply parsing and protocol log; <see cref="SendPrepared"/> sends MAIL, RCPT and DATA in one write when the server
+/// offers PIPELINING, as Postfix's smtp client does (RFC 2920 allows DATA as the last command of a group): two round
+/// trips per message instead of MailKit's three, and one wake-up fewer on both ends.
 /// </summary>
 internal sealed class BulkSmtpClient : SmtpClient
 {
