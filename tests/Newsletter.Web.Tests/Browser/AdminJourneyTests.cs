@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MimeKit;
@@ -42,17 +43,17 @@ public sealed partial class AdminJourneyTests
         Assert.Equal("概览", (await page.TextContentAsync("main h1"))?.Trim());
         await BrowserSession.ScreenshotAsync(page, "dashboard");
 
-        // Import a list whose lines 3 and 4 are bad.
-        using var files = new TempDirectory("web-browser");
-        var csv = files.File("名单.csv");
-        await File.WriteAllTextAsync(csv, string.Join("\n",
+        // Import a list whose lines 3 and 4 are bad. The file goes to the browser as bytes with its Chinese name: a path
+        // would reach Chromium through the locale, and without LANG (as in CI) it cannot open a non-ASCII path — the
+        // input stays empty and the form is never sent.
+        var csv = Encoding.UTF8.GetBytes(string.Join("\n",
             "email,name,organisation,title,segments",
             "liu@example.org,刘洋,许昌市发改委,主任,municipal",
             "not-an-email,坏地址,某单位,科员,county",
             "chen@example.org,陈晨,某企业,经理,no-such-segment",
             "zhou@example.org,周舟,许昌市工信局,局长,county") + "\n");
         await page.GotoAsync("/Subscribers/Import");
-        await page.SetInputFilesAsync("input[name=upload]", csv);
+        await page.SetInputFilesAsync("input[name=upload]", new FilePayload { Name = "名单.csv", MimeType = "text/csv", Buffer = csv });
         await page.ClickAsync("main button[type=submit]");
         await ShownAsync(page, "#import-summary");
         Assert.Equal("2", (await page.TextContentAsync("#imported"))?.Trim());
