@@ -14,7 +14,7 @@ internal static class SendTestCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<SendTestCommand>("send-test")
-            .WithDescription($"Send one segment's variant of an issue, subject prefixed {TestSender.SubjectPrefix}, to at most {TestSender.MaxRecipients} addresses (default: the test-recipients segment). No campaign is touched.")
+            .WithDescription($"Send one segment's variant of an issue, subject prefixed {Markup.Escape(TestSender.SubjectPrefix)}, to at most {TestSender.MaxRecipients} addresses (default: the test-recipients segment). No campaign is touched.")
             .WithExample("send-test", "seeds/sample-issue.md", "--to", "editor@example.org", "--segment", "county")
             .WithExample("send-test", "seeds/sample-issue.md", "--as", "leader@example.gov.cn");
 }
