@@ -75,5 +75,8 @@ export NEWSLETTER_TEST_SMTP_SOURCE=/usr/sbin/smtp-source
 export NEWSLETTER_TEST_MJML_NODE_MODULES=$MJML_DIR/node_modules
 export NEWSLETTER_TEST_CHROMIUM=$(command -v chromium)
 
+# A compiler server left running by an earlier build can hold stale state: once on this machine it failed every Razor
+# page of a fresh checkout (RZ1021 on valid markup) until it was restarted. CI starts from a fresh one.
+dotnet build-server shutdown >/dev/null 2>&1 || true
 log "dotnet test"
 dotnet test "$ROOT/Newsletter.sln" -c Release --logger "console;verbosity=minimal" "$@"
