@@ -39,11 +39,16 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
             throw new ArgumentException("an audience needs at least one segment", nameof(filter));
         }
 
-        var where = new StringBuilder("s.status = 'active' AND s.id > @after");
+        // A page is the next @limit ids, in id order, with an active membership of a targeted segment: each segment's
+        // ids come from its membership index in order (a range scan that reads only members), merged by UNION (which
+        // also makes a subscriber of two targeted segments come once). Scanning subscribers by id instead read the whole
+        // list, probing memberships for every row — two thirds of the rows for a typical pair of segments, wasted.
+        // District and industry filters then apply to the page's rows; a page they empty still advances.
         var parameters = new List<(string, object?)>();
-        // EXISTS, not a join: a subscriber in two targeted segments must come once.
-        where.Append(" AND EXISTS (SELECT 1 FROM subscriber_segments ss WHERE ss.subscriber_id = s.id AND ss.segment_key IN (")
-            .Append(AddList(parameters, "g", filter.Segments)).Append("))");
+        var members = AddList(parameters, "g", filter.Segments).Split(", ").Select(segment =>
+            "SELECT subscriber_id AS id FROM (SELECT subscriber_id FROM subscriber_segments " +
+            $"WHERE segment_key = {segment} AND status = 'active' AND subscriber_id > @after ORDER BY subscriber_id LIMIT @limit) m");
+        var where = new StringBuilder("s.status = 'active'");
         if (filter.Districts is { Count: > 0 } districts)
         {
             where.Append(" AND s.district IN (").Append(AddList(parameters, "d", districts.Select(d => d.Trim()))).Append(')');
@@ -53,13 +58,17 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
             var names = AddList(parameters, "i", industries.Select(i => "|" + i.Trim() + "|")).Split(", ");
             where.Append(" AND (").Append(string.Join(" OR ", names.Select(n => _sql.Contains("'|' || s.industries || '|'", n)))).Append(')');
         }
-        var sql = $"SELECT {Columns} FROM subscribers s WHERE {where} ORDER BY s.id LIMIT @limit";
+        var sql = $"""
+            WITH page AS (SELECT id FROM ({string.Join(" UNION ", members)}) u ORDER BY id LIMIT @limit)
+            SELECT page.id AS page_id, {Columns} FROM page LEFT JOIN subscribers s ON s.id = page.id AND {where} ORDER BY page.id
+            """;
 
         long after = 0;
         var batch = new List<Subscriber>(batchSize);
         while (true)
         {
             batch.Clear();
+            var pageSize = 0;
             // One short-lived connection per batch: a long send holds no connection (or SQLite read snapshot) between batches.
             await using (var connection = await database.OpenConnectionAsync(ct))
             await using (var command = connection.Command(sql))
@@ -69,7 +78,12 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    batch.Add(ReadSubscriber(reader));
+                    pageSize++;
+                    after = reader.GetInt64(0);
+                    if (!reader.IsDBNull(1))
+                    {
+                        batch.Add(ReadSubscriber(reader, offset: 1));
+                    }
                 }
             }
 
@@ -77,11 +91,10 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
             {
                 yield return subscriber;
             }
-            if (batch.Count < batchSize)
+            if (pageSize < batchSize)
             {
                 yield break;
             }
-            after = batch[^1].Id;
         }
     }
 
@@ -329,25 +342,26 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
     internal static string SuppressionHash(string normalizedEmail) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
 
-    internal static Subscriber ReadSubscriber(DbDataReader r)
+    /// <summary>A subscriber from <see cref="Columns"/>, which start at column <paramref name="offset"/>.</summary>
+    internal static Subscriber ReadSubscriber(DbDataReader r, int offset = 0)
     {
-        var name = r.GetString(2);
-        var title = r.GetNullableString(4);
+        var name = r.GetString(offset + 2);
+        var title = r.GetNullableString(offset + 4);
         return new Subscriber(
-            Id: r.GetInt64(0),
-            Email: r.GetString(1),
+            Id: r.GetInt64(offset),
+            Email: r.GetString(offset + 1),
             Name: name,
-            Organisation: r.GetNullableString(3),
+            Organisation: r.GetNullableString(offset + 3),
             Title: title,
-            Segments: SplitJoined(r.GetString(5)),
-            District: r.GetNullableString(6),
-            Industries: SplitJoined(r.GetString(7)),
-            Status: SubscriberStatusNames.Parse(r.GetString(8)),
-            Salutation: r.GetNullableString(9) ?? Salutation.Derive(name, title),
-            Source: r.GetNullableString(10),
-            ConsentAt: r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
-            CreatedAt: r.GetFieldValue<DateTimeOffset>(12),
-            UpdatedAt: r.GetFieldValue<DateTimeOffset>(13));
+            Segments: SplitJoined(r.GetString(offset + 5)),
+            District: r.GetNullableString(offset + 6),
+            Industries: SplitJoined(r.GetString(offset + 7)),
+            Status: SubscriberStatusNames.Parse(r.GetString(offset + 8)),
+            Salutation: r.GetNullableString(offset + 9) ?? Salutation.Derive(name, title),
+            Source: r.GetNullableString(offset + 10),
+            ConsentAt: r.IsDBNull(offset + 11) ? null : r.GetFieldValue<DateTimeOffset>(offset + 11),
+            CreatedAt: r.GetFieldValue<DateTimeOffset>(offset + 12),
+            UpdatedAt: r.GetFieldValue<DateTimeOffset>(offset + 13));
     }
 
     internal static IReadOnlyList<string> SplitJoined(string joined) =>

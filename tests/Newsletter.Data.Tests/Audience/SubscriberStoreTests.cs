@@ -128,6 +128,26 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
     }
 
     [Fact]
+    public async Task Streaming_goes_past_batches_that_a_filter_empties()
+    {
+        // Pages are taken from the memberships, then filtered: six members outside the district fill three pages of two
+        // before the one who matches.
+        for (var i = 0; i < 6; i++)
+        {
+            await Store.AddAsync(Draft($"x{i}@example.org", segments: i % 2 == 0 ? ["municipal"] : ["municipal", "county"]) with { District = "长葛市" });
+        }
+        var match = await Store.AddAsync(Draft("y@example.org", segments: ["county"]) with { District = "禹州市" });
+
+        var streamed = new List<long>();
+        await foreach (var s in Store.StreamActiveAsync(new AudienceFilter(["municipal", "county"], Districts: ["禹州市"]), batchSize: 2))
+        {
+            streamed.Add(s.Id);
+        }
+
+        Assert.Equal([match.Id], streamed);
+    }
+
+    [Fact]
     public async Task Unsubscribe_is_idempotent_and_reports_unknown_ids()
     {
         var s = await Store.AddAsync(Draft("a@example.org"));
