@@ -30,9 +30,42 @@ internal static class AppConfiguration
         }
         catch (InvalidDataException e)
         {
-            // The JSON provider reports the file and position of a syntax error in its message.
-            throw new UserErrorException($"settings are not valid JSON: {e.InnerException?.Message ?? e.Message}",
-                "fix the JSON syntax in that file");
+            throw new UserErrorException($"{JsonErrorLocation(e)}: not valid JSON: {JsonErrorText(e)}", "fix the JSON syntax there");
         }
+    }
+
+    /// <summary>"file:line" of a settings file's syntax error (the provider names the file; System.Text.Json counts lines from 0).</summary>
+    internal static string JsonErrorLocation(InvalidDataException e)
+    {
+        // "Failed to load configuration from file '/path/appsettings.json'."
+        var quoted = e.Message.Split('\'');
+        var file = quoted.Length >= 3 ? quoted[1] : "a settings file";
+        return FindJsonError(e)?.LineNumber is { } line ? $"{file}:{line + 1}" : file;
+    }
+
+    private static string JsonErrorText(InvalidDataException e)
+    {
+        if (FindJsonError(e) is not { } json)
+        {
+            return e.InnerException?.Message ?? e.Message;
+        }
+        // "… LineNumber: 2 | BytePositionInLine: 0." — the position is said already, as file:line.
+        var text = json.Message;
+        var position = text.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var path = text.IndexOf(" Path:", StringComparison.Ordinal);
+        var end = new[] { position, path }.Where(i => i >= 0).DefaultIfEmpty(text.Length).Min();
+        return text[..end].TrimEnd(' ', '|').TrimEnd('.') + (json.BytePositionInLine is { } column ? $" (column {column + 1})" : "");
+    }
+
+    private static System.Text.Json.JsonException? FindJsonError(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Text.Json.JsonException json)
+            {
+                return json;
+            }
+        }
+        return null;
     }
 }
