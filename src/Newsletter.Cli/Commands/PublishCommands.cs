@@ -44,6 +44,9 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, PublishSettings settings, CancellationToken cancellationToken)
     {
         await using var services = AppServices.Build(settings);
+        // The sending settings (transport, SMTP, sender, DKIM) are read before anything is written: a bad value must not
+        // leave a campaign behind that nothing can send.
+        services.GetRequiredService<CampaignSender>();
         await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
             services.GetRequiredService<SubscriberImporter>(), cancellationToken);
 

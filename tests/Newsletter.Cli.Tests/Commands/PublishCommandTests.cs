@@ -48,6 +48,21 @@ public sealed class PublishCommandTests
     }
 
     [Fact]
+    public void A_bad_sending_setting_stops_publish_before_anything_is_written()
+    {
+        using var workspace = CliProcess.NewWorkspace();
+        var result = CliProcess.Run(workspace.Path,
+            Environment(("NEWSLETTER_Delivery__Transport", "smtp"), ("NEWSLETTER_Smtp__Port", "twenty-five")), "publish", Issue);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Smtp:Port", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("recipients selected", result.Stdout, StringComparison.Ordinal);
+        var list = CliProcess.Run(workspace.Path, Environment(), "campaigns", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Equal("[]", list.Stdout.Trim());
+    }
+
+    [Fact]
     public void Publishing_the_same_issue_again_continues_the_campaign_and_sends_nothing_twice()
     {
         using var workspace = CliProcess.NewWorkspace();
