@@ -29,6 +29,7 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
         if (Provider == DatabaseProvider.Sqlite)
         {
             ConnectionString = options.ResolveSqliteConnectionString(baseDirectory ?? Directory.GetCurrentDirectory());
+            SqliteFile = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
         }
         else
         {
@@ -49,10 +50,8 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
     /// <summary>The effective connection string (for SQLite with the absolute file path).</summary>
     public string ConnectionString { get; }
 
-    /// <summary>The SQLite database file; null on PostgreSQL or for an in-memory database.</summary>
-    public string? SqliteFile => Provider == DatabaseProvider.Sqlite
-        && new SqliteConnectionStringBuilder(ConnectionString) is { Mode: not SqliteOpenMode.Memory, DataSource: { Length: > 0 } file }
-        && file != ":memory:" ? file : null;
+    /// <summary>The SQLite database file (its absolute path; a SQLite database always has one); null on PostgreSQL.</summary>
+    public string? SqliteFile { get; }
 
     /// <summary>An open connection; the caller disposes it. Migrates the schema on first use.</summary>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)

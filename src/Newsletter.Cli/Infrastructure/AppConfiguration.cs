@@ -35,7 +35,7 @@ internal static class AppConfiguration
     }
 
     /// <summary>"file:line" of a settings file's syntax error (the provider names the file; System.Text.Json counts lines from 0).</summary>
-    internal static string JsonErrorLocation(InvalidDataException e)
+    private static string JsonErrorLocation(InvalidDataException e)
     {
         // "Failed to load configuration from file '/path/appsettings.json'."
         var quoted = e.Message.Split('\'');
