@@ -9,6 +9,24 @@ public sealed record WebOptions
     /// <summary>How long a locked account stays locked; default 15 minutes (clamped to 1 minute–1 day).</summary>
     public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Failed sign-ins from one client address (IPv4, or an IPv6 /64) per <see cref="ClientSignInWindow"/>, whatever the logins; default 20 (clamped to 1–10000).</summary>
+    public int ClientSignInLimit { get; init; } = 20;
+
+    /// <summary>The window of <see cref="ClientSignInLimit"/>; default 15 minutes (clamped to 1 minute–1 day).</summary>
+    public TimeSpan ClientSignInWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c> are believed: addresses or CIDR networks,
+    /// separated by ',' or ';'. Default empty: loopback only (a proxy on this machine, e.g. nginx).
+    /// </summary>
+    public string KnownProxies { get; init; } = "";
+
+    /// <summary>
+    /// The key the data-protection keys (cookies, antiforgery) are encrypted with in the database: at least 16
+    /// characters of random text. Default empty: generated once and kept in the database (<c>app_secrets</c>).
+    /// </summary>
+    public string DataProtectionKey { get; init; } = "";
+
     /// <summary>How long a sign-in lasts without activity; default 8 hours (sliding).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
@@ -26,6 +44,8 @@ public sealed record WebOptions
     {
         LockoutThreshold = Math.Clamp(LockoutThreshold, 1, 100),
         LockoutDuration = TimeSpan.FromTicks(Math.Clamp(LockoutDuration.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
+        ClientSignInLimit = Math.Clamp(ClientSignInLimit, 1, 10_000),
+        ClientSignInWindow = TimeSpan.FromTicks(Math.Clamp(ClientSignInWindow.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
         SessionLifetime = TimeSpan.FromTicks(Math.Clamp(SessionLifetime.Ticks, TimeSpan.FromMinutes(5).Ticks, TimeSpan.FromDays(30).Ticks)),
         MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, 512L * 1024 * 1024),
     };

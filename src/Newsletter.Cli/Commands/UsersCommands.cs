@@ -1,9 +1,11 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
 using Newsletter.Data.Users;
 using Newsletter.Web.Accounts;
+using Newsletter.Web.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,12 +27,14 @@ internal static class UsersCommands
                 .WithExample("users", "set-password", "zhang", "--password-stdin");
             b.AddCommand<UsersUnlockCommand>("unlock").WithDescription("Lift the lockout after repeated failed sign-ins.")
                 .WithExample("users", "unlock", "zhang");
+            b.AddCommand<UsersSignOutCommand>("sign-out").WithDescription("End every web session of the account at its next request (sign out everywhere).")
+                .WithExample("users", "sign-out", "zhang");
             b.AddCommand<UsersRemoveCommand>("remove").WithDescription("Remove an account; its sessions end at their next request.")
                 .WithExample("users", "remove", "li");
         });
 
-    /// <summary>The password from stdin (first line) or, interactively, prompted twice; checked against the rules.</summary>
-    internal static string ReadPassword(bool fromStdin)
+    /// <summary>The password from stdin (first line) or, interactively, prompted twice; checked against the rules for <paramref name="login"/>.</summary>
+    internal static string ReadPassword(string login, bool fromStdin)
     {
         string? password;
         if (fromStdin)
@@ -51,9 +55,11 @@ internal static class UsersCommands
             throw new UserErrorException("no terminal to prompt for the password", "pipe it in with --password-stdin");
         }
         password = password?.TrimEnd('\r', '\n');
-        if (Passwords.Problem(password) is { } problem)
+        if (Passwords.Check(login, password) is { } problem)
         {
-            throw new UserErrorException(problem, $"use at least {Passwords.MinimumLength} characters");
+            // The web's rules and wording (English here): one validator for both.
+            throw new UserErrorException("password refused: " + Passwords.Describe(problem, new UiText(), CultureInfo.GetCultureInfo("en")),
+                $"choose another: at least {Passwords.MinimumLength} characters, not the login, not a common password");
         }
         return password!;
     }
@@ -101,7 +107,7 @@ internal sealed class UsersAddCommand : AsyncCommand<UsersAddSettings>
         {
             throw new UserErrorException(settings.Role is null ? "--role is required" : $"unknown role '{settings.Role}'", "use --role admin or --role editor");
         }
-        var password = UsersCommands.ReadPassword(settings.PasswordStdin);
+        var password = UsersCommands.ReadPassword(settings.Login, settings.PasswordStdin);
         return UsersCommands.WithUsersAsync(settings, async users =>
         {
             var user = await users.AddAsync(settings.Login, role, Passwords.Hash(password), cancellationToken);
@@ -156,11 +162,11 @@ internal sealed class UsersPasswordCommand : AsyncCommand<UsersPasswordSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, UsersPasswordSettings settings, CancellationToken cancellationToken)
     {
-        var password = UsersCommands.ReadPassword(settings.PasswordStdin);
+        var password = UsersCommands.ReadPassword(settings.Login, settings.PasswordStdin);
         return UsersCommands.WithUsersAsync(settings, async users =>
         {
             if (!await users.SetPasswordAsync(settings.Login, Passwords.Hash(password), cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
-            AnsiConsole.MarkupLineInterpolated($"password of {settings.Login} changed");
+            AnsiConsole.MarkupLineInterpolated($"password of {settings.Login} changed; its web sessions have ended");
             return NewsletterApp.Ok;
         });
     }
@@ -173,6 +179,17 @@ internal sealed class UsersUnlockCommand : AsyncCommand<UserLoginSettings>
         {
             if (!await users.UnlockAsync(settings.Login, cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
             AnsiConsole.MarkupLineInterpolated($"{settings.Login} unlocked");
+            return NewsletterApp.Ok;
+        });
+}
+
+internal sealed class UsersSignOutCommand : AsyncCommand<UserLoginSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, UserLoginSettings settings, CancellationToken cancellationToken) =>
+        UsersCommands.WithUsersAsync(settings, async users =>
+        {
+            if (!await users.SignOutEverywhereAsync(settings.Login, cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
+            AnsiConsole.MarkupLineInterpolated($"every web session of {settings.Login} has ended");
             return NewsletterApp.Ok;
         });
 }

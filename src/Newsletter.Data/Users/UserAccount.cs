@@ -7,13 +7,23 @@ public enum UserRole
     Admin,
 }
 
-/// <summary>A web admin account. <see cref="PasswordHash"/> is a <c>PasswordHasher</c> hash, never the password.</summary>
+/// <summary>
+/// A web admin account. <see cref="PasswordHash"/> is a <c>PasswordHasher</c> hash, never the password.
+/// <see cref="SecurityStamp"/> is carried by every session cookie and changes whenever the account's sessions must
+/// end (new password, role change, lockout, sign-out everywhere, logout).
+/// </summary>
 public sealed record UserAccount(long Id, string Login, UserRole Role, string PasswordHash, int FailedAttempts,
-    DateTimeOffset? LockedUntil, DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt)
+    DateTimeOffset? LockedUntil, DateTimeOffset? LastSignInAt, DateTimeOffset CreatedAt, string SecurityStamp)
 {
     /// <summary>Whether sign-in is refused at <paramref name="now"/> because of repeated failures.</summary>
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
 }
+
+/// <summary>
+/// The sign-in limits: <see cref="Threshold"/> failures in a row lock an account for <see cref="Lockout"/>;
+/// <see cref="ClientLimit"/> failures from one client address per <see cref="ClientWindow"/> refuse that client.
+/// </summary>
+public sealed record SignInPolicy(int Threshold, TimeSpan Lockout, int ClientLimit, TimeSpan ClientWindow);
 
 /// <summary>The lowercase words stored and typed for roles (<c>admin</c>, <c>editor</c>).</summary>
 public static class UserRoles

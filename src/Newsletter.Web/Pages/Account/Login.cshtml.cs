@@ -24,12 +24,12 @@ public sealed class LoginModel(SignInService signIn, UiText text) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var outcome = await signIn.SignInAsync(HttpContext, UserName, Password ?? "", ct);
-        if (outcome == SignInOutcome.SignedIn)
+        if (await signIn.SignInAsync(HttpContext, UserName ?? "", Password ?? "", ct))
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
-        Error = outcome == SignInOutcome.LockedOut ? text["login.locked"] : text["login.invalid"];
+        // One answer for every refusal: a wrong password, an unknown login and a locked one must not be told apart.
+        Error = text["login.refused"];
         return Page();
     }
 }

@@ -1,18 +1,20 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Newsletter.Web.Accounts;
 
 namespace Newsletter.Web.Pages.Account;
 
-/// <summary>Signs out on POST only (a GET cannot sign anyone out from another site).</summary>
-public sealed class LogoutModel : PageModel
+/// <summary>
+/// Signs out on POST only (a GET cannot sign anyone out from another site). Changes the account's security stamp, so
+/// every session of the account ends — a copied cookie dies at logout.
+/// </summary>
+public sealed class LogoutModel(SignInService signIn) : PageModel
 {
     public IActionResult OnGet() => Redirect("/");
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await signIn.SignOutAsync(HttpContext, ct);
         return Redirect("/Account/Login");
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Data.Users;
@@ -6,7 +7,7 @@ using Newsletter.Web.Infrastructure;
 
 namespace Newsletter.Web.Pages.Users;
 
-/// <summary>Accounts (admins only): add, unlock, remove (not oneself).</summary>
+/// <summary>Accounts (admins only): add, unlock, sign out everywhere, remove (not oneself).</summary>
 public sealed class IndexModel(UserStore users, TimeProvider time, UiText text) : PageModel
 {
     public IReadOnlyList<UserAccount> Accounts { get; private set; } = [];
@@ -24,7 +25,7 @@ public sealed class IndexModel(UserStore users, TimeProvider time, UiText text) 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
     {
         if (!UserRoles.TryParse(NewRole, out var role)) Messages.Errors.Add(text["user.bad_role"]);
-        if (Passwords.Problem(NewPassword) is not null) Messages.Errors.Add(text.Format("user.bad_password", Passwords.MinimumLength));
+        if (Passwords.Check(NewLogin, NewPassword) is { } problem) Messages.Errors.Add(Passwords.Describe(problem, text, CultureInfo.CurrentUICulture));
         if (Messages.Errors.Count == 0)
         {
             try
@@ -45,6 +46,14 @@ public sealed class IndexModel(UserStore users, TimeProvider time, UiText text) 
     {
         await users.UnlockAsync(login, ct);
         return RedirectToPage();
+    }
+
+    /// <summary>Ends every session of the account at its next request (a stolen cookie, a lost laptop).</summary>
+    public async Task<IActionResult> OnPostSignOutAsync(string login, CancellationToken ct)
+    {
+        if (await users.SignOutEverywhereAsync(login ?? "", ct)) Messages.Notices.Add(text.Format("user.signed_out_all", login));
+        Accounts = await users.ListAsync(ct);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(string login, CancellationToken ct)
