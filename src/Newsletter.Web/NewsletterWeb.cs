@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
@@ -46,6 +47,8 @@ public static class NewsletterWeb
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(urls is { Length: > 0 } ? urls : configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrls);
+        // No "Server: Kestrel": nothing to tell a scanner which server (and version) answers.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         return builder;
     }
 
@@ -68,6 +71,7 @@ public static class NewsletterWeb
         services.AddSingleton<UiText>();
         services.AddSingleton<Display>();
         services.AddSingleton<SignInService>();
+        services.AddDatabaseDataProtection(options);
         // The scheduler's editor side (schedule, mark ready); serve adds the Quartz host on top (AddNewsletterScheduling).
         services.AddScheduleStore();
         services.AddScheduleManagement(configuration);
@@ -104,6 +108,12 @@ public static class NewsletterWeb
                 cookie.ExpireTimeSpan = options.SessionLifetime;
                 cookie.SlidingExpiration = true;
                 cookie.Events.OnValidatePrincipal = SignInService.ValidateAsync;
+                // Redirects to the sign-in and denied pages are relative: the Host header is the client's to forge
+                // ("Host: evil.example" would otherwise come back as "Location: http://evil.example/Account/Login").
+                cookie.Events.OnRedirectToLogin = RelativeRedirect;
+                cookie.Events.OnRedirectToAccessDenied = RelativeRedirect;
+                cookie.Events.OnRedirectToLogout = RelativeRedirect;
+                cookie.Events.OnRedirectToReturnUrl = RelativeRedirect;
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(SignInService.AdminPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin))
@@ -136,15 +146,31 @@ public static class NewsletterWeb
         return services;
     }
 
+    /// <summary>Answers a cookie-auth redirect with the path and query only of its (absolute, Host-derived) target.</summary>
+    private static Task RelativeRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var target = Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : context.RedirectUri;
+        if (!target.StartsWith('/') || target.StartsWith("//", StringComparison.Ordinal)) target = "/";
+        context.Response.Redirect(target);
+        return Task.CompletedTask;
+    }
+
     /// <summary>The page folders only admins reach; editors are refused (403).</summary>
     public static IReadOnlyList<string> AdminFolders { get; } = ["/Subscribers", "/Segments", "/Users"];
 
     public static WebApplication MapNewsletterWeb(this WebApplication app)
     {
-        // Behind a reverse proxy on this machine (the default trusts loopback proxies only): the client's scheme and
-        // address, so cookies are Secure when the proxy speaks https.
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
-        app.UseExceptionHandler("/Error");
+        // Behind a reverse proxy: the client's scheme and address (cookies Secure when the proxy speaks https; the
+        // sign-in throttle counts the real client), believed only from Web:KnownProxies (default loopback).
+        app.UseForwardedHeaders(ForwardedHeadersFor(app.Services.GetRequiredService<WebOptions>()));
+        // The one error boundary: a page in the user's language with a correlation id; the user's own mistakes keep
+        // their message and answer 4xx (WebErrors). The Error page logs once, with the id, so the middleware does not.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            StatusCodeSelector = WebErrors.StatusCode,
+            SuppressDiagnosticsCallback = _ => true,
+        });
         app.UseStatusCodePages(context =>
         {
             // Plain bodies for bare status codes (404 of a forged token, 403), never framework pages or stack traces.
@@ -167,6 +193,24 @@ public static class NewsletterWeb
         app.MapIssuePreviews();
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>Forwarded headers from <see cref="WebOptions.KnownProxies"/> (addresses or CIDR networks), else from loopback only.</summary>
+    /// <exception cref="SettingsException">An entry is neither an address nor a network.</exception>
+    public static ForwardedHeadersOptions ForwardedHeadersFor(WebOptions options)
+    {
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        var entries = options.KnownProxies.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (entries.Length == 0) return forwarded;   // the framework's default: 127.0.0.0/8 and ::1
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+        foreach (var entry in entries)
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network)) forwarded.KnownIPNetworks.Add(network);
+            else if (System.Net.IPAddress.TryParse(entry, out var address)) forwarded.KnownProxies.Add(address);
+            else throw new SettingsException($"Web:KnownProxies: '{entry}' is neither an IP address nor a network like 10.0.0.0/8");
+        }
+        return forwarded;
     }
 
     /// <summary><c>?culture=en</c> (or <c>zh-CN</c>) is remembered in the culture cookie for later requests.</summary>

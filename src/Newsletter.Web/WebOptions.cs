@@ -6,7 +6,7 @@ public sealed record WebOptions
     /// <summary>Failed sign-ins in a row before the account locks; default 5 (clamped to 1–100).</summary>
     public int LockoutThreshold { get; init; } = 5;
 
-    /// <summary>How long a locked account stays locked; default 15 minutes (clamped to 1 minute–1 day).</summary>
+    /// <summary>How long a locked account stays locked; default 15 minutes (clamped to 1 second–1 day). When it ends, the failure count starts again.</summary>
     public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Failed sign-ins from one client address (IPv4, or an IPv6 /64) per <see cref="ClientSignInWindow"/>, whatever the logins; default 20 (clamped to 1–10000).</summary>
@@ -43,7 +43,7 @@ public sealed record WebOptions
     public WebOptions Normalized() => this with
     {
         LockoutThreshold = Math.Clamp(LockoutThreshold, 1, 100),
-        LockoutDuration = TimeSpan.FromTicks(Math.Clamp(LockoutDuration.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
+        LockoutDuration = TimeSpan.FromTicks(Math.Clamp(LockoutDuration.Ticks, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromDays(1).Ticks)),
         ClientSignInLimit = Math.Clamp(ClientSignInLimit, 1, 10_000),
         ClientSignInWindow = TimeSpan.FromTicks(Math.Clamp(ClientSignInWindow.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
         SessionLifetime = TimeSpan.FromTicks(Math.Clamp(SessionLifetime.Ticks, TimeSpan.FromMinutes(5).Ticks, TimeSpan.FromDays(30).Ticks)),

@@ -43,7 +43,8 @@ public sealed partial class WebApp : IAsyncDisposable
 
     public ISubscriberStore Subscribers => Services.GetRequiredService<ISubscriberStore>();
 
-    public static async Task<WebApp> StartAsync(SmtpSink? sink = null, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Maps extra (test) endpoints before the app starts.</param>
+    public static async Task<WebApp> StartAsync(SmtpSink? sink = null, IDictionary<string, string?>? settings = null, Action<WebApplication>? configure = null)
     {
         var folder = new TempDirectory("web-test");
         var port = SmtpSink.FreePort();
@@ -69,6 +70,7 @@ public sealed partial class WebApp : IAsyncDisposable
         var builder = NewsletterWeb.CreateBuilder(new ConfigurationBuilder().AddInMemoryCollection(config).Build(), baseUrl, folder.Path);
         builder.Logging.ClearProviders();
         var app = NewsletterWeb.Create(builder);
+        configure?.Invoke(app);
         await app.StartAsync();
 
         var web = new WebApp(app, baseUrl, folder);

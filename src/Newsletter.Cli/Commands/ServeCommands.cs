@@ -42,7 +42,20 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         var configuration = AppConfiguration.Build(settings.ConfigFile);
         // Migrated before the host starts: Quartz validates its tables (migration 0201) when the scheduler starts.
         var database = new NewsletterDatabase(DatabaseOptions.From(configuration));
-        await database.EnsureMigratedAsync(cancellationToken);
+        try
+        {
+            await database.EnsureMigratedAsync(cancellationToken);
+        }
+        catch (DatabaseMigrationException e) when (database.Provider == DatabaseProvider.Postgres && IsUnreachable(e))
+        {
+            // The usual cause at start-up is not a bug but a server that is down, not yet up, or elsewhere.
+            throw new UserErrorException($"cannot reach the PostgreSQL database ({Describe(database.ConnectionString)}): {e.InnerException?.Message ?? e.Message}",
+                "start PostgreSQL or fix Database:ConnectionString; under systemd, order the unit After=postgresql.service");
+        }
+        catch (DatabaseMigrationException e)
+        {
+            throw new UserErrorException(e.Message, "fix the database named by Database:Provider / Database:ConnectionString, or restore it from a backup");
+        }
 
         await using var host = Build(configuration, database, settings.Urls);
         var options = host.Services.GetRequiredService<SchedulingOptions>();
@@ -62,6 +75,24 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         return NewsletterApp.Ok;
     }
 
+    /// <summary>A connection failure (refused, timed out, unknown host, authentication) rather than a failed migration script.</summary>
+    private static bool IsUnreachable(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException or TimeoutException or Npgsql.NpgsqlException { IsTransient: true }) return true;
+            if (inner is Npgsql.PostgresException { SqlState: "28P01" or "28000" or "3D000" }) return true;   // password, role, no such database
+        }
+        return false;
+    }
+
+    /// <summary>Host, port and database of a PostgreSQL connection string, never its password.</summary>
+    private static string Describe(string connectionString)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"{b.Host}:{b.Port}/{b.Database}";
+    }
+
     /// <summary>The host, as a table of contents: one line per feature.</summary>
     private static WebApplication Build(IConfigurationRoot configuration, NewsletterDatabase database, string? urls)
     {
@@ -72,6 +103,16 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
             .AddFilter("Quartz", LogLevel.Warning)
             .AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        // As a service: under systemd (Type=notify) readiness and stop are signalled and log lines carry journal
+        // priorities; as a Windows service, start/stop come from the service manager and logs go to the event log.
+        // Outside a service manager both do nothing.
+        if (Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService())
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSystemdConsole();
+        }
+        builder.Host.UseSystemd();
+        builder.Host.UseWindowsService(o => o.ServiceName = "newsletter");
 
         builder.Services.AddSingleton(database);
         builder.Services.AddNewsletterData(configuration);

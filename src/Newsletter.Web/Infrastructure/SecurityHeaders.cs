@@ -3,6 +3,7 @@ namespace Newsletter.Web.Infrastructure;
 /// <summary>
 /// Adds the security headers to every response unless the endpoint set its own (the previews and the web view
 /// need inline styles and framing by the admin pages). The admin pages load scripts and styles only from this origin.
+/// Every response is <c>Cache-Control: no-store</c> unless it says otherwise (the static assets).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -26,6 +27,9 @@ public static class SecurityHeaders
             headers.TryAdd("Referrer-Policy", "no-referrer");
             headers.TryAdd("Cross-Origin-Opener-Policy", "same-origin");
             headers.TryAdd("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+            // Nothing dynamic is cached by a browser or a proxy: the admin pages show subscribers, the sign-in page
+            // and the token pages (/u, /v) are personal. Only the static assets set their own (public) caching.
+            headers.TryAdd("Cache-Control", "no-store");
             if (context.Request.IsHttps)
             {
                 headers.TryAdd("Strict-Transport-Security", "max-age=31536000");

@@ -43,7 +43,10 @@ public sealed class UsersCommandTests
     }
 
     [Theory]
-    [InlineData("short\n", "--role", "editor", "shorter than 10")]
+    [InlineData("short\n", "--role", "editor", "at least 12 characters")]
+    [InlineData("            \n", "--role", "editor", "cannot be only spaces")]
+    [InlineData("Wang-1234567890\n", "--role", "editor", "cannot be or contain the login")]
+    [InlineData("password2024!!\n", "--role", "editor", "common password")]
     [InlineData("long enough password\n", "--role", "boss", "unknown role 'boss'")]
     public void Bad_input_is_one_error_line_and_exit_1(string stdin, string option, string role, string expected)
     {
@@ -55,6 +58,28 @@ public sealed class UsersCommandTests
         Assert.StartsWith("error: ", result.Stderr);
         Assert.Contains(expected, result.Stderr);
         Assert.Single(result.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Sign_out_and_set_password_change_the_security_stamp_that_every_session_carries()
+    {
+        using var workspace = CliProcess.NewWorkspace();
+        Assert.Equal(0, Run(workspace.Path, "first password\n", "users", "add", "sun", "--role", "editor", "--password-stdin").ExitCode);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        var store = new UserStore(database, TimeProvider.System);
+        var stamp = (await store.FindAsync("sun"))!.SecurityStamp;
+
+        var signOut = Run(workspace.Path, "", "users", "sign-out", "sun");
+        var afterSignOut = (await store.FindAsync("sun"))!.SecurityStamp;
+        var reset = Run(workspace.Path, "another long password\n", "users", "set-password", "sun", "--password-stdin");
+        var afterReset = (await store.FindAsync("sun"))!.SecurityStamp;
+        var unknown = Run(workspace.Path, "", "users", "sign-out", "nobody");
+
+        Assert.True(signOut.ExitCode == 0, signOut.ToString());
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.Equal(3, new[] { stamp, afterSignOut, afterReset }.Distinct().Count());
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no account 'nobody'", unknown.Stderr);
     }
 
     [Fact]

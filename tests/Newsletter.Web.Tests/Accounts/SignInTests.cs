@@ -22,7 +22,8 @@ public sealed class SignInTests(WebAppFixture fixture) : IClassFixture<WebAppFix
         using var right = await WebApp.PostFormAsync(client, "/Account/Login", new() { ["UserName"] = "lockme", ["Password"] = WebApp.Password });
 
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("已暂时锁定", await right.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("nl.auth=", string.Join(";", right.Headers.TryGetValues("Set-Cookie", out var set) ? set : []));
+        Assert.Contains("暂时锁定", await right.Content.ReadAsStringAsync());
         Assert.True((await users.FindAsync("lockme"))!.LockedUntil > DateTimeOffset.UtcNow);
     }
 
