@@ -11,7 +11,6 @@ namespace Newsletter.Web.Pages;
 /// re-executed here as a POST with its form, whose antiforgery token was already valid.
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-[IgnoreAntiforgeryToken]
 public sealed class ErrorModel(ILogger<ErrorModel> log) : PageModel
 {
     /// <summary>The user's mistake in their words, or null for a fault of ours.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -18,7 +19,8 @@ public sealed class IndexModel(UserStore users, TimeProvider time, UiText text) 
 
     [BindProperty] public string NewLogin { get; set; } = "";
     [BindProperty] public string NewRole { get; set; } = UserRoles.Editor;
-    [BindProperty] public string NewPassword { get; set; } = "";
+    // Kept as typed: "only spaces" is refused with its own reason rather than bound as no password at all.
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string NewPassword { get; set; } = "";
 
     public async Task OnGetAsync(CancellationToken ct) => Accounts = await users.ListAsync(ct);
 
