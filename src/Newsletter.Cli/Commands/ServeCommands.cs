@@ -39,6 +39,11 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
     {
+        if (Microsoft.Extensions.Hosting.WindowsServices.WindowsServiceHelpers.IsWindowsService())
+        {
+            // A Windows service starts in System32: relative paths (data/, outbox/, templates/) resolve next to the exe.
+            Directory.SetCurrentDirectory(AppContext.BaseDirectory);
+        }
         var configuration = AppConfiguration.Build(settings.ConfigFile);
         // Migrated before the host starts: Quartz validates its tables (migration 0201) when the scheduler starts.
         var database = new NewsletterDatabase(DatabaseOptions.From(configuration));

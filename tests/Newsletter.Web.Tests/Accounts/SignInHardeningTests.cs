@@ -23,11 +23,20 @@ public sealed partial class SignInHardeningTests(ITestOutputHelper output)
         response.StatusCode == HttpStatusCode.Redirect &&
         response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("nl.auth=", StringComparison.Ordinal));
 
-    [Fact]
-    public async Task Forty_parallel_guesses_count_at_most_the_threshold_and_the_right_password_is_refused_while_locked()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Forty_parallel_guesses_count_at_most_the_threshold_and_the_right_password_is_refused_while_locked(string provider)
     {
         const int threshold = 5;
-        await using var app = await WebApp.StartAsync(settings: Settings(("Web:LockoutThreshold", "5"), ("Web:ClientSignInLimit", "1000")));
+        var settings = Settings(("Web:LockoutThreshold", "5"), ("Web:ClientSignInLimit", "1000"));
+        await using var postgres = provider == "postgres" ? await ScratchPostgres.CreateAsync() : null;
+        if (postgres is not null)
+        {
+            settings["Database:Provider"] = "postgres";
+            settings["Database:ConnectionString"] = postgres.ConnectionString;
+        }
+        await using var app = await WebApp.StartAsync(settings: settings);
         var users = app.Services.GetRequiredService<UserStore>();
         await users.AddAsync("racer", UserRole.Admin, Passwords.Hash(WebApp.Password));
 
@@ -165,4 +174,31 @@ public sealed partial class SignInHardeningTests(ITestOutputHelper output)
 
     [GeneratedRegex("(?<=name=\"__RequestVerificationToken\" type=\"hidden\" )value=\"[^\"]+\"")]
     private static partial Regex TokenValue();
+}
+
+/// <summary>A PostgreSQL database of its own on the test server, dropped at the end.</summary>
+internal sealed class ScratchPostgres : IAsyncDisposable
+{
+    private readonly string _name = "newsletter_web_" + Guid.NewGuid().ToString("N")[..16];
+
+    public string ConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Testing.TestEnvironment.PostgresConnectionString) { Database = _name }.ToString();
+
+    public static async Task<ScratchPostgres> CreateAsync()
+    {
+        var scratch = new ScratchPostgres();
+        await using var connection = new Npgsql.NpgsqlConnection(Testing.TestEnvironment.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {scratch._name} ENCODING 'UTF8'", connection);
+        await create.ExecuteNonQueryAsync();
+        return scratch;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var connection = new Npgsql.NpgsqlConnection(Testing.TestEnvironment.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
 }

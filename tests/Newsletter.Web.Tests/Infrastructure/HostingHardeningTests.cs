@@ -47,6 +47,23 @@ public sealed class HostingHardeningTests
         }
     }
 
+    [Fact]
+    public async Task AllowedHosts_refuses_a_foreign_Host_header()
+    {
+        await using var app = await WebApp.StartAsync(settings: Settings("AllowedHosts", "127.0.0.1;bulletin.example.org"));
+        using var client = await app.ClientAsync();
+        using var evil = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
+        evil.Headers.Host = "evil.example";
+        using var good = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
+        good.Headers.Host = "bulletin.example.org";
+
+        using var refused = await client.SendAsync(evil);
+        using var accepted = await client.SendAsync(good);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
     [Theory]
     [InlineData(null, true)]
     [InlineData("10.9.9.9", false)]
