@@ -1,3 +1,4 @@
+using System.Text;
 using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
@@ -153,6 +154,11 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             {
                 throw new TestSendException($"\"{raw}\" is not an e-mail address", "write each --to as user@domain");
             }
+            if (HasNonAsciiLocalPart(address))
+            {
+                throw new TestSendException($"\"{raw}\" has non-ASCII characters before the @; this system does not send SMTPUTF8 mail",
+                    "use an address with only ASCII letters, digits and .-_ before the @");
+            }
             if (!addresses.Contains(address, StringComparer.OrdinalIgnoreCase))
             {
                 addresses.Add(address);
@@ -164,6 +170,17 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
                 "send to fewer addresses; use a campaign for a real audience");
         }
         return addresses;
+    }
+
+    /// <summary>
+    /// True when the part before the last @ holds a non-ASCII character (测试@example.org). Such addresses need SMTPUTF8
+    /// (RFC 6531) end to end; the list refuses them (<see cref="EmailAddress"/>), so test sends refuse them too rather
+    /// than fail in the middle of the SMTP dialogue. A non-ASCII domain is fine: it is sent as IDNA.
+    /// </summary>
+    public static bool HasNonAsciiLocalPart(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return !Ascii.IsValid(address.AsSpan(0, at < 0 ? address.Length : at));
     }
 
     private async Task<Subscriber?> PersonaAsync(string? email, CancellationToken ct)

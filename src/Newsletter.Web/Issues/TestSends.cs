@@ -25,7 +25,7 @@ public sealed class TestSends(ISubscriberStore subscribers)
         foreach (var entry in (text ?? "").Split([',', ';', '\n', '\r', ' ', '，', '；', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (MailboxAddress.TryParse(entry, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal)
-                && !valid.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase))
+                && !TestSender.HasNonAsciiLocalPart(mailbox.Address) && !valid.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase))
             {
                 valid.Add(mailbox.Address);
             }

@@ -81,11 +81,12 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         var (valid, invalid) = TestSends.ParseAddresses(addresses);
         foreach (var entry in invalid)
         {
-            Messages.Errors.Add(text.Format("test.invalid_address", entry));
+            Messages.Errors.Add(text.Format(TestSender.HasNonAsciiLocalPart(entry) ? "test.non_ascii_address" : "test.invalid_address", entry));
         }
         if (valid.Count == 0)
         {
-            Messages.Errors.Add(text["test.no_addresses"]);
+            if (invalid.Count == 0) Messages.Errors.Add(text["test.no_addresses"]);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
         if (valid.Count > TestSender.MaxRecipients)
@@ -153,7 +154,10 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
                 var prepared = await publisher.PrepareAsync(Issue!.Path, targets, tags, CampaignState.Running, null, ct);
                 if (!prepared.Created)
                 {
-                    Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
+                    // A second click (or a second admin) on "send now": the first one's campaign runs; nothing is sent twice.
+                    Messages.Errors.Add(text.Format(prepared.Campaign.State is CampaignState.Running or CampaignState.Completed
+                        ? "schedule.running" : "schedule.exists", prepared.Campaign.Id));
+                    Response.StatusCode = StatusCodes.Status409Conflict;
                     return Page();
                 }
                 campaign = prepared.Campaign;
