@@ -76,6 +76,8 @@ public static class NewsletterWeb
         services.AddSingleton<TestSends>();
         services.AddSingleton<CampaignRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
+        services.AddSingleton<TokenKeyRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenKeyRefresher>());
 
         services.AddRazorPages(pages =>
             {
