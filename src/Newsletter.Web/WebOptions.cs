@@ -18,6 +18,15 @@ public sealed record WebOptions
     /// <summary>Where uploaded issue files are kept; default <c>data/issues</c> under the current folder.</summary>
     public string IssuesDirectory { get; init; } = "data/issues";
 
+    /// <summary>Test-send messages one signed-in user may send per rolling hour (counted in the test-send log); default 20 (clamped to 1–1000).</summary>
+    public int TestSendsPerHour { get; init; } = 20;
+
+    /// <summary>
+    /// The domains an editor may send test messages to (comma-separated; subdomains included). Empty (the default): the
+    /// From address's domain and the domains of the active members of the <c>test-recipients</c> segment. Admins may send anywhere.
+    /// </summary>
+    public string? TestSendDomains { get; init; }
+
     /// <summary>The time zone shown and used for scheduling; default <c>Asia/Shanghai</c> (北京时间).</summary>
     public string TimeZone { get; init; } = "Asia/Shanghai";
 
@@ -28,6 +37,7 @@ public sealed record WebOptions
         LockoutDuration = TimeSpan.FromTicks(Math.Clamp(LockoutDuration.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
         SessionLifetime = TimeSpan.FromTicks(Math.Clamp(SessionLifetime.Ticks, TimeSpan.FromMinutes(5).Ticks, TimeSpan.FromDays(30).Ticks)),
         MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, 512L * 1024 * 1024),
+        TestSendsPerHour = Math.Clamp(TestSendsPerHour, 1, 1000),
     };
 
     /// <summary>The configured zone, or UTC+8 when the system does not know it.</summary>

@@ -10,7 +10,8 @@ namespace Newsletter.Core.Delivery;
 /// <param name="Segment">Whose variant to send (key or name); default the issue's first audience.</param>
 /// <param name="To">Addresses to send to; empty: the active members of the <c>test-recipients</c> segment.</param>
 /// <param name="AsEmail">Personalise with this subscriber's data instead of sample data.</param>
-public sealed record TestSendRequest(string IssuePath, string? Segment, IReadOnlyList<string> To, string? AsEmail);
+/// <param name="SentBy">Who asks (the web admin's login), kept in the log; null from the command line.</param>
+public sealed record TestSendRequest(string IssuePath, string? Segment, IReadOnlyList<string> To, string? AsEmail, string? SentBy = null);
 
 /// <summary>The outcome for one address.</summary>
 public sealed record TestSendResult(string Recipient, bool Delivered, string Reply);
@@ -18,8 +19,9 @@ public sealed record TestSendResult(string Recipient, bool Delivered, string Rep
 /// <summary>The outcome of a test send: the variant, the subject as sent and one result per address.</summary>
 public sealed record TestSendReport(string IssueKey, string Segment, string Subject, IReadOnlyList<TestSendResult> Results);
 
-/// <summary>One logged test send to one address.</summary>
-public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result);
+/// <summary>One logged test send to one address; <paramref name="SentBy"/> is the web login that sent it (null: the CLI).</summary>
+public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result,
+    string? SentBy = null);
 
 /// <summary>The log of test sends, apart from campaigns (declared here, implemented in Newsletter.Data).</summary>
 public interface ITestSendLog
@@ -28,6 +30,12 @@ public interface ITestSendLog
 
     /// <summary>The latest entries, newest first.</summary>
     Task<IReadOnlyList<TestSendEntry>> ListAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>The latest entries of one issue, newest first.</summary>
+    Task<IReadOnlyList<TestSendEntry>> ListForIssueAsync(string issueKey, int limit, CancellationToken ct = default);
+
+    /// <summary>How many messages <paramref name="sentBy"/> sent since <paramref name="since"/> (for the hourly limit).</summary>
+    Task<int> CountSinceAsync(string sentBy, DateTimeOffset since, CancellationToken ct = default);
 }
 
 /// <summary>A test send cannot be made as asked (bad or too many addresses, nobody to send to, unknown subscriber).</summary>
@@ -74,7 +82,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         // Sessions block (see IMailTransport): off the caller's thread, which may be a web request's.
         var results = await Task.Run(() => SendAll(variant, persona, recipients, ct), CancellationToken.None);
         var now = time.GetUtcNow();
-        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply))], CancellationToken.None);
+        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply, request.SentBy))], CancellationToken.None);
         return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
     }
 
