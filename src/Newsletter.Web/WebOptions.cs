@@ -12,8 +12,17 @@ public sealed record WebOptions
     /// <summary>How long a sign-in lasts without activity; default 8 hours (sliding).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
-    /// <summary>The largest upload (issue or subscriber list); default 20 MiB.</summary>
-    public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+    /// <summary>
+    /// The largest upload (issue or subscriber list); default and upper bound <see cref="Core.InputLimits.MaxUploadBytes"/>
+    /// (16 MiB), the limit the issue loader and the XLSX reader keep, so the web never accepts a file they refuse.
+    /// </summary>
+    public long MaxUploadBytes { get; init; } = Core.InputLimits.MaxUploadBytes;
+
+    /// <summary>
+    /// How long uploaded issue files are kept; default 90 days (0 keeps them for ever). Older uploads are deleted when the
+    /// next issue is uploaded, unless a scheduled, running or paused campaign or a ready issue of the plans still names them.
+    /// </summary>
+    public TimeSpan UploadRetention { get; init; } = TimeSpan.FromDays(90);
 
     /// <summary>Where uploaded issue files are kept; default <c>data/issues</c> under the current folder.</summary>
     public string IssuesDirectory { get; init; } = "data/issues";
@@ -36,7 +45,8 @@ public sealed record WebOptions
         LockoutThreshold = Math.Clamp(LockoutThreshold, 1, 100),
         LockoutDuration = TimeSpan.FromTicks(Math.Clamp(LockoutDuration.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
         SessionLifetime = TimeSpan.FromTicks(Math.Clamp(SessionLifetime.Ticks, TimeSpan.FromMinutes(5).Ticks, TimeSpan.FromDays(30).Ticks)),
-        MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, 512L * 1024 * 1024),
+        MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, Core.InputLimits.MaxUploadBytes),
+        UploadRetention = UploadRetention < TimeSpan.Zero ? TimeSpan.Zero : UploadRetention,
         TestSendsPerHour = Math.Clamp(TestSendsPerHour, 1, 1000),
     };
 
