@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Data.Audience;
@@ -13,8 +14,9 @@ public static class DataServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="DatabaseOptions"/> (section <c>Database</c>), <see cref="NewsletterDatabase"/> (migrating on first
-    /// use), <see cref="AppSecrets"/>, <see cref="ISubscriberStore"/>, <see cref="SubscriberTokens"/> (secret from
-    /// <c>Security:TokenSecret</c> when set, else generated once and kept in the database) and the audience services.
+    /// use), <see cref="AppSecrets"/>, <see cref="ISubscriberStore"/>, <see cref="SubscriberTokens"/> (key version 0
+    /// from <c>Security:TokenSecret</c> when set, else generated once and kept in the database; rotated keys from
+    /// <see cref="TokenKeyStore"/>; grace period <c>Security:TokenGracePeriod</c>) and the audience services.
     /// Settings are read when first resolved, so a bad <c>Database:Provider</c> fails only the commands that use the database.
     /// </summary>
     public static IServiceCollection AddNewsletterData(this IServiceCollection services, IConfiguration configuration)
@@ -27,20 +29,20 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
         services.TryAddSingleton<Users.UserStore>();
-        services.TryAddSingleton(sp => CreateTokens(configuration, sp.GetRequiredService<AppSecrets>()));
+        services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
+        services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
+            sp.GetRequiredService<TimeProvider>(), ConfiguredSecret(configuration)));
+        services.TryAddSingleton(sp => new SubscriberTokens(
+            // Resolved once per process; the blocking read happens at the first link signed or verified. serve reloads it.
+            sp.GetRequiredService<TokenKeyStore>().LoadAsync().GetAwaiter().GetResult(),
+            sp.GetRequiredService<SubscriberTokenOptions>().TokenGracePeriod, sp.GetRequiredService<TimeProvider>()));
         services.AddAudience();
         return services;
     }
 
-    private static SubscriberTokens CreateTokens(IConfiguration configuration, AppSecrets secrets)
-    {
-        if (configuration["Security:TokenSecret"] is { Length: > 0 } configured)
-        {
-            return configured.Length >= 16
-                ? SubscriberTokens.FromText(configured)
-                : throw new DatabaseConfigurationException("Security:TokenSecret is shorter than 16 characters; use a long random value");
-        }
-        // Resolved once per process; the blocking read happens at the first link signed or verified.
-        return new SubscriberTokens(secrets.GetOrCreateAsync("subscriber-tokens").GetAwaiter().GetResult());
-    }
+    /// <summary>Key version 0 when <c>Security:TokenSecret</c> is set; null to use (or create) the database's secret.</summary>
+    private static string? ConfiguredSecret(IConfiguration configuration) =>
+        configuration["Security:TokenSecret"] is not { Length: > 0 } configured ? null
+        : configured.Length >= 16 ? configured
+        : throw new DatabaseConfigurationException("Security:TokenSecret is shorter than 16 characters; use a long random value");
 }

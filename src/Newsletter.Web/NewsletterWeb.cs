@@ -80,6 +80,8 @@ public static class NewsletterWeb
         services.AddSingleton<TestSends>();
         services.AddSingleton<CampaignRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
+        services.AddSingleton<TokenKeyRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenKeyRefresher>());
 
         services.AddRazorPages(pages =>
             {
@@ -130,7 +132,8 @@ public static class NewsletterWeb
         });
         // Razor would write every CJK character as &#x…; — the pages are UTF-8, so only markup characters are encoded.
         services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);
+        // The form may be a little larger than the file (the other fields, the part headers); the pages check the file itself.
+        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes + 64 * 1024);
         services.Configure<RequestLocalizationOptions>(localization =>
         {
             var cultures = UiText.Cultures.Select(c => new CultureInfo(c)).ToList();

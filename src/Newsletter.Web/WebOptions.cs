@@ -30,11 +30,29 @@ public sealed record WebOptions
     /// <summary>How long a sign-in lasts without activity; default 8 hours (sliding).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
-    /// <summary>The largest upload (issue or subscriber list); default 20 MiB.</summary>
-    public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+    /// <summary>
+    /// The largest upload (issue or subscriber list); default and upper bound <see cref="Core.InputLimits.MaxUploadBytes"/>
+    /// (16 MiB), the limit the issue loader and the XLSX reader keep, so the web never accepts a file they refuse.
+    /// </summary>
+    public long MaxUploadBytes { get; init; } = Core.InputLimits.MaxUploadBytes;
+
+    /// <summary>
+    /// How long uploaded issue files are kept; default 90 days (0 keeps them for ever). Older uploads are deleted when the
+    /// next issue is uploaded, unless a scheduled, running or paused campaign or a ready issue of the plans still names them.
+    /// </summary>
+    public TimeSpan UploadRetention { get; init; } = TimeSpan.FromDays(90);
 
     /// <summary>Where uploaded issue files are kept; default <c>data/issues</c> under the current folder.</summary>
     public string IssuesDirectory { get; init; } = "data/issues";
+
+    /// <summary>Test-send messages one signed-in user may send per rolling hour (counted in the test-send log); default 20 (clamped to 1–1000).</summary>
+    public int TestSendsPerHour { get; init; } = 20;
+
+    /// <summary>
+    /// The domains an editor may send test messages to (comma-separated; subdomains included). Empty (the default): the
+    /// From address's domain and the domains of the active members of the <c>test-recipients</c> segment. Admins may send anywhere.
+    /// </summary>
+    public string? TestSendDomains { get; init; }
 
     /// <summary>The time zone shown and used for scheduling; default <c>Asia/Shanghai</c> (北京时间).</summary>
     public string TimeZone { get; init; } = "Asia/Shanghai";
@@ -47,7 +65,9 @@ public sealed record WebOptions
         ClientSignInLimit = Math.Clamp(ClientSignInLimit, 1, 10_000),
         ClientSignInWindow = TimeSpan.FromTicks(Math.Clamp(ClientSignInWindow.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
         SessionLifetime = TimeSpan.FromTicks(Math.Clamp(SessionLifetime.Ticks, TimeSpan.FromMinutes(5).Ticks, TimeSpan.FromDays(30).Ticks)),
-        MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, 512L * 1024 * 1024),
+        MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, Core.InputLimits.MaxUploadBytes),
+        UploadRetention = UploadRetention < TimeSpan.Zero ? TimeSpan.Zero : UploadRetention,
+        TestSendsPerHour = Math.Clamp(TestSendsPerHour, 1, 1000),
     };
 
     /// <summary>The configured zone, or UTC+8 when the system does not know it.</summary>

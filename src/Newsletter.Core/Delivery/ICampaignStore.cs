@@ -20,6 +20,8 @@ public interface ICampaignStore
     /// (each subscriber once, with the variant of the first targeted segment they belong to), in one transaction.
     /// The filter's districts and industries are stored with the campaign as its <see cref="Campaign.Tags"/>.
     /// </summary>
+    /// <exception cref="CampaignExistsException">A campaign of the same issue, segments and tags (not cancelled) was created
+    /// meanwhile by another request or process; nothing was written.</exception>
     Task<Campaign> CreateAsync(NewCampaign campaign, IReadOnlyList<StoredVariant> variants, AudienceFilter filter,
         Func<string> newMessageId, CancellationToken ct = default);
 
@@ -88,3 +90,10 @@ public interface IOutcomeWriter : IAsyncDisposable
     /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
     Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 }
+
+/// <summary>
+/// <see cref="ICampaignStore.CreateAsync"/> lost a race: the campaign of that issue, segments and tags exists already
+/// (the store's unique index holds, so nothing is ever sent twice).
+/// </summary>
+public sealed class CampaignExistsException(string issueKey, Exception? inner = null)
+    : Exception($"a campaign of issue '{issueKey}' for these segments exists already", inner);

@@ -108,10 +108,20 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
             var composed = composer.Compose(issue, Variant(key, known));
             return new StoredVariant(key, composed.Subject, composed.Preheader, composed.Html.Source, composed.Text.Source);
         }).ToList();
-        var campaign = await campaigns.CreateAsync(
-            new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
-            variants, audience, messages.NewMessageId, ct);
-        return new PreparedCampaign(campaign, Created: true, issue);
+        try
+        {
+            var campaign = await campaigns.CreateAsync(
+                new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
+                variants, audience, messages.NewMessageId, ct);
+            return new PreparedCampaign(campaign, Created: true, issue);
+        }
+        catch (CampaignExistsException)
+        {
+            // Two "send now" clicks at once: the other one created it between our look-up and our insert.
+            var winner = await campaigns.FindAsync(issueKey, segments, tags, ct);
+            if (winner is null) throw;
+            return new PreparedCampaign(winner, Created: false, issue);
+        }
     }
 
     private async Task<bool> AnyRecipientAsync(AudienceFilter audience, CancellationToken ct)

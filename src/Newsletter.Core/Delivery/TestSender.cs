@@ -1,3 +1,4 @@
+using System.Text;
 using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
@@ -9,7 +10,8 @@ namespace Newsletter.Core.Delivery;
 /// <param name="Segment">Whose variant to send (key or name); default the issue's first audience.</param>
 /// <param name="To">Addresses to send to; empty: the active members of the <c>test-recipients</c> segment.</param>
 /// <param name="AsEmail">Personalise with this subscriber's data instead of sample data.</param>
-public sealed record TestSendRequest(string IssuePath, string? Segment, IReadOnlyList<string> To, string? AsEmail);
+/// <param name="SentBy">Who asks (the web admin's login), kept in the log; null from the command line.</param>
+public sealed record TestSendRequest(string IssuePath, string? Segment, IReadOnlyList<string> To, string? AsEmail, string? SentBy = null);
 
 /// <summary>The outcome for one address.</summary>
 public sealed record TestSendResult(string Recipient, bool Delivered, string Reply);
@@ -17,8 +19,9 @@ public sealed record TestSendResult(string Recipient, bool Delivered, string Rep
 /// <summary>The outcome of a test send: the variant, the subject as sent and one result per address.</summary>
 public sealed record TestSendReport(string IssueKey, string Segment, string Subject, IReadOnlyList<TestSendResult> Results);
 
-/// <summary>One logged test send to one address.</summary>
-public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result);
+/// <summary>One logged test send to one address; <paramref name="SentBy"/> is the web login that sent it (null: the CLI).</summary>
+public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result,
+    string? SentBy = null);
 
 /// <summary>The log of test sends, apart from campaigns (declared here, implemented in Newsletter.Data).</summary>
 public interface ITestSendLog
@@ -27,6 +30,12 @@ public interface ITestSendLog
 
     /// <summary>The latest entries, newest first.</summary>
     Task<IReadOnlyList<TestSendEntry>> ListAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>The latest entries of one issue, newest first.</summary>
+    Task<IReadOnlyList<TestSendEntry>> ListForIssueAsync(string issueKey, int limit, CancellationToken ct = default);
+
+    /// <summary>How many messages <paramref name="sentBy"/> sent since <paramref name="since"/> (for the hourly limit).</summary>
+    Task<int> CountSinceAsync(string sentBy, DateTimeOffset since, CancellationToken ct = default);
 }
 
 /// <summary>A test send cannot be made as asked (bad or too many addresses, nobody to send to, unknown subscriber).</summary>
@@ -73,7 +82,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         // Sessions block (see IMailTransport): off the caller's thread, which may be a web request's.
         var results = await Task.Run(() => SendAll(variant, persona, recipients, ct), CancellationToken.None);
         var now = time.GetUtcNow();
-        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply))], CancellationToken.None);
+        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply, request.SentBy))], CancellationToken.None);
         return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
     }
 
@@ -153,6 +162,11 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             {
                 throw new TestSendException($"\"{raw}\" is not an e-mail address", "write each --to as user@domain");
             }
+            if (HasNonAsciiLocalPart(address))
+            {
+                throw new TestSendException($"\"{raw}\" has non-ASCII characters before the @; this system does not send SMTPUTF8 mail",
+                    "use an address with only ASCII letters, digits and .-_ before the @");
+            }
             if (!addresses.Contains(address, StringComparer.OrdinalIgnoreCase))
             {
                 addresses.Add(address);
@@ -164,6 +178,17 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
                 "send to fewer addresses; use a campaign for a real audience");
         }
         return addresses;
+    }
+
+    /// <summary>
+    /// True when the part before the last @ holds a non-ASCII character (测试@example.org). Such addresses need SMTPUTF8
+    /// (RFC 6531) end to end; the list refuses them (<see cref="EmailAddress"/>), so test sends refuse them too rather
+    /// than fail in the middle of the SMTP dialogue. A non-ASCII domain is fine: it is sent as IDNA.
+    /// </summary>
+    public static bool HasNonAsciiLocalPart(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return !Ascii.IsValid(address.AsSpan(0, at < 0 ? address.Length : at));
     }
 
     private async Task<Subscriber?> PersonaAsync(string? email, CancellationToken ct)

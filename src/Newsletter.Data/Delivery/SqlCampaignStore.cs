@@ -66,7 +66,14 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             insert.With("@k", campaign.IssueKey).With("@sk", Campaign.SegmentsKey(campaign.Segments))
                 .With("@s", string.Join('|', campaign.Segments)).With("@t", campaign.Title).With("@state", Word(campaign.State))
                 .With("@at", campaign.ScheduledAt).With("@path", campaign.SourcePath).With("@text", campaign.SourceText).With("@now", now);
-            id = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            try
+            {
+                id = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            }
+            catch (DbException e) when (IsUniqueViolation(e))
+            {
+                throw new CampaignExistsException(campaign.IssueKey, e);
+            }
         }
 
         foreach (var variant in variants)
@@ -93,6 +100,10 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         await transaction.CommitAsync(ct);
         return await GetAsync(id, ct) ?? throw new InvalidOperationException($"campaign {id} vanished after insert");
     }
+
+    /// <summary>SQLite's SQLITE_CONSTRAINT_UNIQUE (2067) or PostgreSQL's unique_violation (23505).</summary>
+    private static bool IsUniqueViolation(DbException e) =>
+        e is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 } || e.SqlState == "23505";
 
     private async Task InsertOutboxAsync(DbConnection connection, DbTransaction transaction, long campaignId,
         List<(long Subscriber, string Variant, string MessageId)> rows, CancellationToken ct)

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using Newsletter.Core.Delivery;
 
 namespace Newsletter.Data.Delivery;
@@ -5,6 +7,8 @@ namespace Newsletter.Data.Delivery;
 /// <summary><see cref="ITestSendLog"/> in the <c>test_sends</c> table (SQLite and PostgreSQL).</summary>
 public sealed class SqlTestSendLog(NewsletterDatabase database) : ITestSendLog
 {
+    private const string Columns = "sent_at, issue_key, segment, recipient, delivered, result, sent_by";
+
     public async Task RecordAsync(IReadOnlyList<TestSendEntry> entries, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -12,9 +16,10 @@ public sealed class SqlTestSendLog(NewsletterDatabase database) : ITestSendLog
         foreach (var entry in entries)
         {
             await using var insert = connection.Command(
-                "INSERT INTO test_sends (sent_at, issue_key, segment, recipient, delivered, result) VALUES (@at, @i, @s, @r, @d, @res)", transaction);
+                "INSERT INTO test_sends (sent_at, issue_key, segment, recipient, delivered, result, sent_by) VALUES (@at, @i, @s, @r, @d, @res, @by)", transaction);
             await insert.With("@at", entry.SentAt).With("@i", entry.IssueKey).With("@s", entry.Segment).With("@r", entry.Recipient)
-                .With("@d", entry.Delivered).With("@res", entry.Result.Length > 1000 ? entry.Result[..1000] : entry.Result).ExecuteNonQueryAsync(ct);
+                .With("@d", entry.Delivered).With("@res", entry.Result.Length > 1000 ? entry.Result[..1000] : entry.Result)
+                .With("@by", entry.SentBy).ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
     }
@@ -22,14 +27,35 @@ public sealed class SqlTestSendLog(NewsletterDatabase database) : ITestSendLog
     public async Task<IReadOnlyList<TestSendEntry>> ListAsync(int limit, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command(
-            "SELECT sent_at, issue_key, segment, recipient, delivered, result FROM test_sends ORDER BY id DESC LIMIT @n").With("@n", limit);
+        await using var command = connection.Command($"SELECT {Columns} FROM test_sends ORDER BY id DESC LIMIT @n").With("@n", limit);
+        return await ReadAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<TestSendEntry>> ListForIssueAsync(string issueKey, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command($"SELECT {Columns} FROM test_sends WHERE issue_key = @i ORDER BY id DESC LIMIT @n")
+            .With("@i", issueKey).With("@n", limit);
+        return await ReadAsync(command, ct);
+    }
+
+    public async Task<int> CountSinceAsync(string sentBy, DateTimeOffset since, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        // Both sides in UTC: SQLite compares the stored text, which sorts like the time when the offsets agree.
+        await using var command = connection.Command("SELECT COUNT(*) FROM test_sends WHERE sent_by = @by AND sent_at >= @since")
+            .With("@by", sentBy).With("@since", since.ToUniversalTime());
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<IReadOnlyList<TestSendEntry>> ReadAsync(DbCommand command, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct);
         var entries = new List<TestSendEntry>();
         while (await reader.ReadAsync(ct))
         {
             entries.Add(new TestSendEntry(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2),
-                reader.GetString(3), reader.GetBoolean(4), reader.GetString(5)));
+                reader.GetString(3), reader.GetBoolean(4), reader.GetString(5), reader.GetNullableString(6)));
         }
         return entries;
     }

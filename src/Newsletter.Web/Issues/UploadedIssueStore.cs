@@ -11,6 +11,16 @@ public enum UploadedIssueState
     Ready,
 }
 
+/// <summary>What <see cref="UploadedIssueStore.DeleteAsync"/> did.</summary>
+public enum UploadDeletion
+{
+    Deleted,
+    NotFound,
+
+    /// <summary>A scheduled, running or paused campaign, or an issue marked ready for the plans, reads the file: kept.</summary>
+    InUse,
+}
+
 /// <summary>An issue file uploaded through the admin; <see cref="Path"/> is the stored copy.</summary>
 public sealed record UploadedIssue(long Id, string FileName, string Path, string Title, UploadedIssueState State,
     string UploadedBy, DateTimeOffset CreatedAt);
@@ -62,6 +72,64 @@ public sealed class UploadedIssueStore(NewsletterDatabase database, WebOptions o
         await using var command = Command(connection, "UPDATE uploaded_issues SET state = @s, title = @t, updated_at = @now WHERE id = @id",
             ("@s", state == UploadedIssueState.Ready ? "ready" : "draft"), ("@t", title), ("@now", time.GetUtcNow()), ("@id", id));
         return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    /// <summary>
+    /// Deletes upload <paramref name="id"/>: its row and its folder. Refused (<see cref="UploadDeletion.InUse"/>) while a
+    /// campaign that may still read the file (scheduled, running, paused) or a ready issue of the plans names it.
+    /// </summary>
+    public async Task<UploadDeletion> DeleteAsync(long id, CancellationToken ct)
+    {
+        var upload = await GetAsync(id, ct);
+        if (upload is null) return UploadDeletion.NotFound;
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var delete = Command(connection, $"DELETE FROM uploaded_issues WHERE id = @id AND NOT ({InUse})", ("@id", id));
+        if (await delete.ExecuteNonQueryAsync(ct) == 0)
+        {
+            return await GetAsync(id, ct) is null ? UploadDeletion.NotFound : UploadDeletion.InUse;
+        }
+        DeleteFolder(upload.Path);
+        return UploadDeletion.Deleted;
+    }
+
+    /// <summary>
+    /// Deletes the uploads older than <see cref="WebOptions.UploadRetention"/> that nothing uses (see <see cref="DeleteAsync"/>);
+    /// returns how many. A retention of zero keeps every upload.
+    /// </summary>
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        if (options.UploadRetention <= TimeSpan.Zero) return 0;
+        var cutoff = time.GetUtcNow() - options.UploadRetention;
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var select = Command(connection, $"SELECT {Columns} FROM uploaded_issues WHERE created_at < @cutoff AND NOT ({InUse}) ORDER BY id",
+            ("@cutoff", cutoff));
+        var purged = 0;
+        foreach (var upload in await ReadAsync(select, ct))
+        {
+            if (await DeleteAsync(upload.Id, ct) == UploadDeletion.Deleted) purged++;
+        }
+        return purged;
+    }
+
+    /// <summary>The condition (on <c>uploaded_issues</c>) that something still reads the upload's file.</summary>
+    private const string InUse =
+        "EXISTS (SELECT 1 FROM campaigns c WHERE c.source_path = uploaded_issues.path AND c.state IN ('scheduled', 'running', 'paused')) " +
+        "OR EXISTS (SELECT 1 FROM ready_issues r WHERE r.source_path = uploaded_issues.path)";
+
+    /// <summary>Removes the upload's own folder (a GUID folder under the issues folder), never anything outside it.</summary>
+    private void DeleteFolder(string path)
+    {
+        var root = System.IO.Path.GetFullPath(options.IssuesDirectory) + System.IO.Path.DirectorySeparatorChar;
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (folder is null || !folder.StartsWith(root, StringComparison.Ordinal)) return;
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed by hand already: the row was the last trace.
+        }
     }
 
     /// <summary>The base name with only safe characters kept (CJK included), never a path.</summary>

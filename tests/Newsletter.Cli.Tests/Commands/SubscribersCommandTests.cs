@@ -180,6 +180,27 @@ public sealed class SubscribersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_and_edit_refuse_terminal_escapes_and_formulas_with_the_importers_messages()
+    {
+        var escape = await Run("subscribers", "add", "--email", "x@example.org", "--name", "\u001b]0;pwned\u0007\u001b[2J王", "--segment", "county");
+        Assert.Equal(1, escape.Exit);
+        Assert.Contains("--name: contains a control character", escape.Error);
+        var formula = await Run("subscribers", "add", "--email", "x@example.org", "--name", "王", "--title", "=1+1", "--segment", "county");
+        Assert.Equal(1, formula.Exit);
+        Assert.Contains("--title: starts with = + - or @ like a spreadsheet formula", formula.Error);
+        Assert.Empty((await Json("subscribers", "list")).EnumerateArray());
+
+        Assert.Equal(0, (await Run("subscribers", "add", "--email", "x@example.org", "--name", "王", "--segment", "county")).Exit);
+        var edit = await Run("subscribers", "edit", "x@example.org", "--organisation", "@SUM(A1)");
+        Assert.Equal(1, edit.Exit);
+        Assert.Contains("--organisation: starts with = + - or @ like a spreadsheet formula", edit.Error);
+        var lineBreak = await Run("subscribers", "edit", "x@example.org", "--district", "禹州\r\nBcc: y@example.org");
+        Assert.Equal(1, lineBreak.Exit);
+        Assert.Contains("--district: contains a control character", lineBreak.Error);
+        Assert.Equal(JsonValueKind.Null, (await Json("subscribers", "show", "x@example.org")).GetProperty("organisation").ValueKind);
+    }
+
+    [Fact]
     public async Task List_filters_and_rejects_unknown_status()
     {
         await Run("subscribers", "import", Write("l.csv",

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Data.Audience;
@@ -106,7 +105,7 @@ public abstract class CampaignTagsTests<TDatabase> : IAsyncLifetime where TDatab
         var none = await CreateAsync(AudienceTags.None);
         Assert.Equal(none.Id, (await _campaigns.FindAsync("2026-01", Segs, AudienceTags.None))?.Id);
         Assert.Equal(one.Id, (await _campaigns.FindAsync("2026-01", Segs, AudienceTags.Of(["禹州市"], ["发制品"])))?.Id);
-        await Assert.ThrowsAnyAsync<DbException>(() => CreateAsync(AudienceTags.Of(["长葛市", "禹州市"], ["发制品"])));
+        await Assert.ThrowsAsync<CampaignExistsException>(() => CreateAsync(AudienceTags.Of(["长葛市", "禹州市"], ["发制品"])));
 
         // Cancelled, it no longer counts, and the same tags may start anew.
         await _campaigns.SetStateAsync(both.Id, CampaignState.Cancelled, null);

@@ -91,6 +91,18 @@ public abstract class SqlCampaignStoreLeaseTests<TDatabase> where TDatabase : Te
         Assert.False(again!.SubscriberActive);
     }
 
+    [Fact]
+    public async Task A_second_campaign_of_the_same_issue_and_segments_is_a_typed_refusal_not_a_database_error()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 3);
+        var first = await fixture.NewCampaignAsync("race-1");
+
+        var e = await Assert.ThrowsAsync<CampaignExistsException>(() => fixture.NewCampaignAsync("race-1"));
+
+        Assert.Contains("race-1", e.Message);
+        Assert.Equal([first.Id], (await fixture.Campaigns.ListAsync()).Select(c => c.Id));
+    }
+
     private static DatabaseOptions DatabaseOptionsOf(DeliveryFixture fixture) =>
         fixture.Database.Provider == DatabaseProvider.Postgres
             ? new DatabaseOptions { Provider = "postgres", ConnectionString = fixture.Database.ConnectionString }

@@ -54,17 +54,17 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
         using var editor = await App.ClientAsync(WebApp.EditorLogin);
         var url = $"/Issues/Details/{upload.Id}";
 
-        using var response = await WebApp.PostFormAsync(editor, url, new() { ["Segment"] = "county", ["Addresses"] = "qa@example.org, bad-address" },
+        using var response = await WebApp.PostFormAsync(editor, url, new() { ["Segment"] = "county", ["Addresses"] = "qa@xcsti.example.org, bad-address" },
             url + "?handler=TestSend");
 
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("id=\"test-result\"", html);
-        Assert.Contains("qa@example.org", html);
+        Assert.Contains("qa@xcsti.example.org", html);
         Assert.Contains("“bad-address”不是有效的邮箱地址", html);
         var sent = Directory.GetFiles(Path.Combine(App.Folder, "outbox"), "*.eml", SearchOption.AllDirectories);
         var message = MimeKit.MimeMessage.Load(Assert.Single(sent));
         Assert.StartsWith("[测试]", message.Subject);
-        Assert.Equal("qa@example.org", message.To.Mailboxes.Single().Address);
+        Assert.Equal("qa@xcsti.example.org", message.To.Mailboxes.Single().Address);
     }
 
     [Fact]

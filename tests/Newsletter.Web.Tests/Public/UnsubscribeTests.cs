@@ -40,6 +40,23 @@ public sealed class UnsubscribeTests(WebAppFixture fixture) : IClassFixture<WebA
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("List-Unsubscribe=Yes")]
+    [InlineData("unsubscribe=1")]
+    public async Task A_post_without_the_one_click_body_shows_the_confirmation_and_changes_nothing(string? body)
+    {
+        var subscriber = await App.AddSubscriberAsync($"noclick-{Guid.NewGuid():N}@example.org", "张三", "county");
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        using var content = body is null ? null : new StringContent(body, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded");
+
+        using var response = await client.PostAsync($"{App.BaseUrl}/u/{Tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, 3)}", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"confirm-unsubscribe\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal(SubscriberStatus.Active, (await App.Subscribers.FindByIdAsync(subscriber.Id))!.Status);
+    }
+
+    [Theory]
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     [InlineData("not-a-token")]
     [InlineData("")]

@@ -20,7 +20,7 @@ public static class XlsxTableReader
         {
             reader = ExcelReaderFactory.CreateReader(stream);
         }
-        catch (Exception e) when (e is ExcelDataReader.Exceptions.HeaderException or InvalidDataException or IOException or NotSupportedException)
+        catch (Exception e) when (e is ExcelDataReader.Exceptions.HeaderException or InvalidDataException or IOException or NotSupportedException or System.Xml.XmlException)
         {
             throw new TableFormatException($"{Path.GetFileName(path)} is not a readable Excel workbook ({e.Message}); save it again as .xlsx or as CSV");
         }

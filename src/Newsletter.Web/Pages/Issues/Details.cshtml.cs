@@ -16,7 +16,7 @@ namespace Newsletter.Web.Pages.Issues;
 /// segment's variant at 640 and 375 px, test sends, "ready", and (admins) scheduling or sending it now.
 /// </summary>
 public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, TestSender testSender, IssuePublisher publisher,
-    CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text) : PageModel
+    CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text, ITestSendLog testLog, WebOptions options) : PageModel
 {
     public UploadedIssue? Issue { get; private set; }
 
@@ -25,6 +25,9 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
     public PageMessages Messages { get; } = new();
 
     public IReadOnlyList<TestSendResult> TestOutcomes { get; private set; } = [];
+
+    /// <summary>The latest test sends of this issue, with who sent them.</summary>
+    public IReadOnlyList<TestSendEntry> TestLog { get; private set; } = [];
 
     /// <summary>The addresses in the test-send box: what was typed, else the editors' test list.</summary>
     public string Addresses { get; private set; } = "";
@@ -81,11 +84,12 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         var (valid, invalid) = TestSends.ParseAddresses(addresses);
         foreach (var entry in invalid)
         {
-            Messages.Errors.Add(text.Format("test.invalid_address", entry));
+            Messages.Errors.Add(text.Format(TestSender.HasNonAsciiLocalPart(entry) ? "test.non_ascii_address" : "test.invalid_address", entry));
         }
         if (valid.Count == 0)
         {
-            Messages.Errors.Add(text["test.no_addresses"]);
+            if (invalid.Count == 0) Messages.Errors.Add(text["test.no_addresses"]);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
         if (valid.Count > TestSender.MaxRecipients)
@@ -98,11 +102,29 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             Messages.Errors.Add(text["issue.fix_first"]);
             return Page();
         }
+        var login = User.Identity?.Name ?? "";
+        var check = await tests.CheckAsync(login, IsAdmin, valid, ct);
+        foreach (var address in check.OutsideDomains)
+        {
+            Messages.Errors.Add(text.Format("test.outside_domain", address, string.Join(", ", check.AllowedDomains)));
+        }
+        if (check.OverLimit)
+        {
+            Messages.Errors.Add(text.Format("test.rate_limited", options.TestSendsPerHour, check.SentLastHour));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
+        if (check.Allowed.Count == 0)
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
         try
         {
             // Core's test sender: the exact message of the variant, "[测试]" subject, logged apart from campaigns.
-            var report = await testSender.SendAsync(new TestSendRequest(Issue!.Path, segment, valid, null), ct);
+            var report = await testSender.SendAsync(new TestSendRequest(Issue!.Path, segment, check.Allowed, null, login), ct);
             TestOutcomes = report.Results;
+            TestLog = await testLog.ListForIssueAsync(report.IssueKey, 20, ct);
             Messages.Notices.Add(text.Format("test.summary", TestOutcomes.Count(o => o.Delivered), TestOutcomes.Count, report.Subject));
         }
         catch (TestSendException e)
@@ -153,7 +175,10 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
                 var prepared = await publisher.PrepareAsync(Issue!.Path, targets, tags, CampaignState.Running, null, ct);
                 if (!prepared.Created)
                 {
-                    Messages.Errors.Add(text.Format("schedule.exists", prepared.Campaign.Id));
+                    // A second click (or a second admin) on "send now": the first one's campaign runs; nothing is sent twice.
+                    Messages.Errors.Add(text.Format(prepared.Campaign.State is CampaignState.Running or CampaignState.Completed
+                        ? "schedule.running" : "schedule.exists", prepared.Campaign.Id));
+                    Response.StatusCode = StatusCodes.Status409Conflict;
                     return Page();
                 }
                 campaign = prepared.Campaign;
@@ -194,6 +219,10 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         Issue = await issues.GetAsync(id, ct);
         if (Issue is null) return false;
         Review = await reviews.ReadAsync(Issue.Path, ct);
+        if (Review.Issue is { } parsed)
+        {
+            TestLog = await testLog.ListForIssueAsync(IssuePublisher.IssueKey(parsed, Issue.Path), 20, ct);
+        }
         return true;
     }
 }

@@ -43,10 +43,38 @@ public sealed class IndexModel(UploadedIssueStore issues, WebOptions options, Ui
             else
             {
                 var stored = await issues.AddAsync(fileName, bytes, parsed.Issue.Subject, User.Identity?.Name ?? "?", ct);
+                // Housekeeping on upload: uploads past Web:UploadRetention that nothing uses any more.
+                await issues.PurgeAsync(ct);
                 return RedirectToPage("Details", new { id = stored.Id });
             }
         }
         Issues = await issues.ListAsync(200, ct);
         return Page();
+    }
+
+    public bool IsAdmin => User.IsInRole("admin");
+
+    public string MaxUploadMiB => (options.MaxUploadBytes / (1024.0 * 1024)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string RetentionDays => options.UploadRetention > TimeSpan.Zero
+        ? options.UploadRetention.TotalDays.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)
+        : "∞";
+
+    /// <summary>Admins delete an upload (its file too); refused while a campaign or a ready issue still uses it.</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
+    {
+        if (!IsAdmin) return Forbid();
+        switch (await issues.DeleteAsync(id, ct))
+        {
+            case UploadDeletion.NotFound:
+                return NotFound();
+            case UploadDeletion.InUse:
+                Messages.Errors.Add(text.Format("issue.in_use", id));
+                Issues = await issues.ListAsync(200, ct);
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+            default:
+                return RedirectToPage();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Audience.Import;
 using Newsletter.Web.Infrastructure;
 
 namespace Newsletter.Web.Pages.Subscribers;
@@ -45,19 +46,19 @@ public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageM
     {
         Known = await subscribers.ListSegmentsAsync(ct);
         if (id is not null && (Existing = await subscribers.FindByIdAsync(id.Value, ct)) is null) return NotFound();
-        if (!EmailAddress.TryNormalize(Email, out var email, out var problem))
-        {
-            Messages.Errors.Add(text.Format("subscriber.bad_email", problem));
-        }
-        if (string.IsNullOrWhiteSpace(Name)) Messages.Errors.Add(text["subscriber.name_required"]);
+        // The importer's validator, so the form refuses exactly what an import would (control characters, line breaks,
+        // spreadsheet formulas, lengths, unknown segments and industries), with the same messages as the CLI.
+        var row = new ImportRow(0, Email, Name, Organisation, Title, string.Join(",", SegmentKeys), District, Industries, null, Salutation);
         if (SegmentKeys.Count == 0) Messages.Errors.Add(text["subscriber.segment_required"]);
-        var industries = new List<string>();
-        foreach (var item in Core.Audience.Segments.SplitList(Industries))
+        foreach (var error in new ImportRowValidator(Known).Validate(row).Errors.Where(e => SegmentKeys.Count > 0 || e.PropertyName != nameof(ImportRow.Segments)))
         {
-            if (Core.Audience.Industries.TryResolve(item, out var industry)) industries.Add(industry);
-            else Messages.Errors.Add(text.Format("subscriber.bad_industry", item));
+            Messages.Errors.Add(error.PropertyName == nameof(ImportRow.Email)
+                ? text.Format("subscriber.bad_email", error.ErrorMessage)
+                : text.Format("subscriber.invalid_field", FieldLabel(error.PropertyName), error.ErrorMessage));
         }
         if (Messages.Errors.Count > 0) return Page();
+        var email = EmailAddress.Normalize(Email);
+        var industries = Core.Audience.Segments.SplitList(Industries).Select(i => Core.Audience.Industries.TryResolve(i, out var x) ? x : i).Distinct().ToList();
 
         var draft = new SubscriberDraft(email, Name.Trim(), Blank(Organisation), Blank(Title), SegmentKeys, Blank(District), industries,
             Existing?.Status ?? SubscriberStatus.Active,
@@ -91,6 +92,20 @@ public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageM
         await subscribers.RemoveAsync(existing.Email, ct);
         return Redirect("/Subscribers");
     }
+
+    /// <summary>The form's label of a validated field ("Segments[0]" → the segment label).</summary>
+    private string FieldLabel(string property) => property.Split('[')[0] switch
+    {
+        nameof(ImportRow.Email) => text["subscriber.email"],
+        nameof(ImportRow.Name) => text["subscriber.name"],
+        nameof(ImportRow.Organisation) => text["subscriber.organisation"],
+        nameof(ImportRow.Title) => text["subscriber.title_field"],
+        nameof(ImportRow.Segments) => text["subscriber.segment"],
+        nameof(ImportRow.District) => text["subscriber.district"],
+        nameof(ImportRow.Industries) => text["subscriber.industries"],
+        nameof(ImportRow.Salutation) => text["subscriber.salutation"],
+        var other => other,
+    };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -26,6 +26,7 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
         if (upload is null || upload.Length == 0 || upload.Length > options.MaxUploadBytes || !Extensions.Contains(extension))
         {
             Messages.Errors.Add(text["import.bad_file"]);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }
 
@@ -47,13 +48,18 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
                 RejectsPath = Path.Combine(folder.FullName, "rejects.csv"),
             }, ct);
         }
-        catch (AudienceException e)
+        catch (Exception e) when (e is AudienceException or TableFormatException)
         {
+            // The importer's documented refusals (a bad file, a bad segment): the message, never a 500.
             Messages.Errors.Add(e.Message);
         }
         finally
         {
             folder.Delete(recursive: true);
+        }
+        if (Messages.Errors.Count > 0 || Summary is { Succeeded: false })
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         }
         return Page();
     }

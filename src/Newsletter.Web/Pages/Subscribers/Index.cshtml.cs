@@ -11,7 +11,7 @@ namespace Newsletter.Web.Pages.Subscribers;
 /// Search and filter by segment, status and tag, paged by id (keyset: "after the last id shown"), so a page costs
 /// the same on row 1 and row 1,000,000. Export streams the CSV.
 /// </summary>
-public sealed class IndexModel(ISubscriberStore subscribers, SubscriberExporter exporter) : PageModel
+public sealed class IndexModel(ISubscriberStore subscribers, SubscriberExporter exporter, Infrastructure.UiText text) : PageModel
 {
     public const int PageSize = 50;
 
@@ -36,9 +36,18 @@ public sealed class IndexModel(ISubscriberStore subscribers, SubscriberExporter 
 
     public bool HasMore { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public PageMessages Messages { get; } = new();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Known = await subscribers.ListSegmentsAsync(ct);
+        if (UnknownSegment() is { } problem)
+        {
+            // A hand-edited or stale link: say which segments exist instead of failing the search.
+            Messages.Errors.Add(problem);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
         SubscriberStatus? status = SubscriberStatusNames.TryParse(Status, out var parsed) ? parsed : null;
         var page = await subscribers.SearchAsync(new SubscriberQuery(
             Segment: string.IsNullOrWhiteSpace(Segment) ? null : Segment, Status: status,
@@ -46,11 +55,18 @@ public sealed class IndexModel(ISubscriberStore subscribers, SubscriberExporter 
             AfterId: Math.Max(0, After), Limit: PageSize + 1), ct);
         HasMore = page.Count > PageSize;
         Rows = [.. page.Take(PageSize)];
+        return Page();
     }
 
     /// <summary>Streams the CSV (UTF-8 with BOM, for spreadsheet programs) page by page, never holding the list in memory.</summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
+        // Checked before the first byte: once the CSV streams, an error can only cut the download short.
+        Known = await subscribers.ListSegmentsAsync(ct);
+        if (UnknownSegment() is { } problem)
+        {
+            return new ContentResult { StatusCode = StatusCodes.Status400BadRequest, Content = problem, ContentType = "text/plain; charset=utf-8" };
+        }
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = "attachment; filename=\"subscribers.csv\"";
         await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(true), 64 * 1024, leaveOpen: true);
@@ -58,6 +74,12 @@ public sealed class IndexModel(ISubscriberStore subscribers, SubscriberExporter 
         await writer.FlushAsync(ct);
         return new EmptyResult();
     }
+
+    /// <summary>The message for a <c>segment</c> filter naming no known segment; null when it is blank or known.</summary>
+    private string? UnknownSegment() =>
+        string.IsNullOrWhiteSpace(Segment) || Core.Audience.Segments.TryResolve(Segment, Known, out _)
+            ? null
+            : text.Format("subscriber.unknown_segment", Segment, Core.Audience.Segments.Describe(Known));
 
     public string PageLink(long after)
     {

@@ -1,0 +1,35 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Audience;
+using Newsletter.Data;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Commands;
+
+/// <summary><c>newsletter secrets …</c>: rotating the secrets kept in the database.</summary>
+internal static class SecretsCommands
+{
+    public static void Register(IConfigurator config) =>
+        config.AddBranch("secrets", b =>
+        {
+            b.SetDescription("Secrets kept in the database (shared by every serve node).");
+            b.AddCommand<SecretsRotateTokenCommand>("rotate-token")
+                .WithDescription("Create a new secret for unsubscribe and web-view links; links signed before keep working for Security:TokenGracePeriod (default 90 days), then answer 404.")
+                .WithExample("secrets", "rotate-token");
+        });
+}
+
+internal sealed class SecretsRotateTokenCommand : AsyncCommand<GlobalSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = AppServices.Build(settings);
+        var grace = services.GetRequiredService<SubscriberTokenOptions>().TokenGracePeriod;
+        var rotation = await services.GetRequiredService<TokenKeyStore>().RotateAsync(grace, cancellationToken);
+        // A running serve picks the new key up within a minute (it reloads the key ring); nothing else to restart.
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"token secret rotated: new links use key version {rotation.Version}; links signed before work until {rotation.PreviousValidUntil:yyyy-MM-dd HH:mm} UTC (Security:TokenGracePeriod {grace.TotalDays:0.##} days), then answer 404"));
+        return NewsletterApp.Ok;
+    }
+}
