@@ -21,13 +21,18 @@ public sealed class BulletinComposer
 
     private readonly TemplateOptions _options;
     private readonly IMjmlCompiler _mjml;
+    private readonly CompositionOptions _limits;
     private readonly FluidParser _parser = new(new FluidParserOptions { AllowFunctions = false });
 
-    public BulletinComposer(TemplateOptions options, IMjmlCompiler mjml)
+    public BulletinComposer(TemplateOptions options, IMjmlCompiler mjml, CompositionOptions? limits = null)
     {
         _options = options;
         _mjml = mjml;
+        _limits = limits ?? new CompositionOptions();
     }
+
+    /// <summary>The largest HTML part allowed (<see cref="CompositionOptions.MaxHtmlBytes"/>); 0 or less: no limit.</summary>
+    public int MaxHtmlBytes => _limits.MaxHtmlBytes;
 
     /// <summary>The layout file's full path.</summary>
     public string LayoutPath => Path.GetFullPath(Path.Combine(_options.Directory, _options.Layout));
@@ -42,9 +47,28 @@ public sealed class BulletinComposer
             throw new TemplateException($"{LayoutPath}: MJML rejected the composed layout: {string.Join("; ", output.Errors)}");
         }
         var subject = issue.Subject;
-        return new ComposedVariant(variant.Key, subject, Preheader(issue), SlotTemplate.Parse(output.Html),
+        return new ComposedVariant(variant.Key, subject, Preheader(issue, variant), SlotTemplate.Parse(output.Html),
             SlotTemplate.Parse(PlainTextRenderer.Render(issue, variant)));
     }
+
+    /// <summary>
+    /// The mistake of a variant whose HTML is larger than <see cref="MaxHtmlBytes"/> (Gmail would clip it and hide the
+    /// unsubscribe link), pointing at the issue file and suggesting to split it; null when it fits.
+    /// </summary>
+    public SourceError? SizeError(Issue issue, ComposedVariant variant)
+    {
+        if (MaxHtmlBytes <= 0 || variant.HtmlBytes <= MaxHtmlBytes)
+        {
+            return null;
+        }
+        return new SourceError(issue.SourcePath, 0,
+            $"the {variant.Key} variant is {Kilobytes(variant.HtmlBytes)} of HTML, more than Composition:MaxHtmlBytes ({Kilobytes(MaxHtmlBytes)}); Gmail clips mail above {Kilobytes(CompositionOptions.GmailClipBytes)} and hides the rest, the unsubscribe link included",
+            "split the issue into two (move some articles to the next one), or shorten it");
+    }
+
+    /// <summary>"98.7 KB (101,034 bytes)".</summary>
+    public static string Kilobytes(int bytes) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB ({bytes:N0} bytes)");
 
     /// <summary>The MJML source of a variant (Liquid applied), for previews and the reference check against mjml.</summary>
     public string RenderMjml(Issue issue, IssueVariant variant)
@@ -76,13 +100,15 @@ public sealed class BulletinComposer
         }
     }
 
-    private static string? Preheader(Issue issue)
+    /// <summary>The front matter's preheader, else the start of the first paragraph of the sections this variant shows.</summary>
+    private static string? Preheader(Issue issue, IssueVariant variant)
     {
         if (!string.IsNullOrWhiteSpace(issue.Metadata.Preheader))
         {
             return issue.Metadata.Preheader;
         }
-        var first = issue.Sections.SelectMany(s => s.Paragraphs.Concat(s.Articles.SelectMany(a => a.Paragraphs))).FirstOrDefault();
+        // Only this variant's sections: a section restricted to another audience must not leak into the inbox list.
+        var first = variant.SectionsOf(issue).SelectMany(s => s.Paragraphs.Concat(s.Articles.SelectMany(a => a.Paragraphs))).FirstOrDefault();
         if (first is null)
         {
             return null;
@@ -115,7 +141,7 @@ public sealed class BulletinComposer
             ["publisher"] = meta.Publisher,
             ["is_sample"] = meta.IsSample,
             ["subject"] = issue.Subject,
-            ["preheader"] = Preheader(issue),
+            ["preheader"] = Preheader(issue, variant),
             ["sections"] = sections,
         };
     }
