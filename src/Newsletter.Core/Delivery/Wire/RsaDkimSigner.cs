@@ -85,7 +85,7 @@ internal sealed class RsaDkimSigner : IDisposable
     }
 
     /// <summary>The names of <c>h=</c>, lower case, in the order of <paramref name="signedHeaders"/>: each as often as it is present, plus once if over-signed.</summary>
-    internal static List<string> HeaderList(IReadOnlyList<(string Name, Range Value)> fields, IReadOnlyList<string> signedHeaders,
+    private static List<string> HeaderList(IReadOnlyList<(string Name, Range Value)> fields, IReadOnlyList<string> signedHeaders,
         IReadOnlyCollection<string> overSignedHeaders)
     {
         var names = new List<string>();
@@ -122,7 +122,7 @@ internal sealed class RsaDkimSigner : IDisposable
     }
 
     /// <summary>The header fields of a block: name, and the range of the value (after the colon, through its last CRLF).</summary>
-    internal static List<(string Name, Range Value)> Fields(ReadOnlySpan<byte> block)
+    private static List<(string Name, Range Value)> Fields(ReadOnlySpan<byte> block)
     {
         var fields = new List<(string Name, Range Value)>();
         var at = 0;
