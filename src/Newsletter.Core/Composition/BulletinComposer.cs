@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Fluid;
@@ -62,13 +63,13 @@ public sealed class BulletinComposer
             return null;
         }
         return new SourceError(issue.SourcePath, 0,
-            $"the {variant.Key} variant is {Kilobytes(variant.HtmlBytes)} of HTML, more than Composition:MaxHtmlBytes ({Kilobytes(MaxHtmlBytes)}); Gmail clips mail above {Kilobytes(CompositionOptions.GmailClipBytes)} and hides the rest, the unsubscribe link included",
+            string.Create(CultureInfo.InvariantCulture,
+                $"the {variant.Key} variant's HTML is {Size(variant.HtmlBytes)}, above Composition:MaxHtmlBytes = {MaxHtmlBytes:N0}; Gmail clips mail above {CompositionOptions.GmailClipBytes:N0} bytes and hides the rest, the unsubscribe link included"),
             "split the issue into two (move some articles to the next one), or shorten it");
     }
 
-    /// <summary>"98.7 KB (101,034 bytes)".</summary>
-    public static string Kilobytes(int bytes) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB ({bytes:N0} bytes)");
+    /// <summary>"48,863 bytes (47.7 KB)".</summary>
+    public static string Size(int bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes ({bytes / 1024.0:0.0} KB)");
 
     /// <summary>The MJML source of a variant (Liquid applied), for previews and the reference check against mjml.</summary>
     public string RenderMjml(Issue issue, IssueVariant variant)
