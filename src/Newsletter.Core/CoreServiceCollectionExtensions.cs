@@ -14,7 +14,7 @@ public sealed class SettingsException(string message, Exception? inner = null) :
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <c>Delivery</c>, <c>Smtp</c>, <c>Sender</c>, <c>Templates</c> and <c>PublicBaseUrl</c>, and adds the composer,
+    /// Binds <c>Delivery</c>, <c>Smtp</c>, <c>Sender</c>, <c>Templates</c>, <c>Composition</c> and <c>PublicBaseUrl</c>, and adds the composer,
     /// the message factory, the transport chosen by <c>Delivery:Transport</c>, the campaign sender and the publisher.
     /// The host registers the stores (<see cref="ICampaignStore"/>, <c>ISubscriberStore</c>) and <c>SubscriberTokens</c>.
     /// </summary>
@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => Bind<SenderOptions>(configuration, "Sender"));
         services.TryAddSingleton(_ => Bind<DkimOptions>(configuration, "Dkim"));
         services.TryAddSingleton(_ => Bind<TemplateOptions>(configuration, "Templates"));
+        services.TryAddSingleton(_ => Bind<CompositionOptions>(configuration, "Composition"));
         services.TryAddSingleton(_ => new PublicOptions { PublicBaseUrl = configuration["PublicBaseUrl"] is { Length: > 0 } url ? url : new PublicOptions().PublicBaseUrl });
         services.TryAddSingleton<IMjmlCompiler, MjmlCompilerAdapter>();
         services.TryAddSingleton<BulletinComposer>();

@@ -54,7 +54,12 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
             var html = Path.Combine(folder, segment + ".html");
             await File.WriteAllTextAsync(html, variant.Html.Render(RecipientValues.Sample, htmlEscape: true), cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(folder, segment + ".txt"), variant.Text.Render(RecipientValues.Sample, htmlEscape: false), cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"{segment}: {html}");
+            AnsiConsole.MarkupLineInterpolated($"{segment}: {html} (HTML {BulletinComposer.Size(variant.HtmlBytes)})");
+            if (composer.SizeError(issue, variant) is { } tooLarge)
+            {
+                // A preview still shows what the editor has; publish refuses it.
+                await Console.Error.WriteLineAsync($"warning: {tooLarge} (publish refuses it)".ReplaceLineEndings(" "));
+            }
             if (chromium is not null)
             {
                 foreach (var width in Widths)

@@ -63,6 +63,7 @@ internal sealed class MjmlSettings : CommandSettings
 internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding LenientUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     public override async Task<int> ExecuteAsync(CommandContext context, MjmlSettings settings, CancellationToken cancellationToken)
     {
@@ -116,18 +117,56 @@ internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
         return rejected == 0 ? NewsletterApp.Ok : NewsletterApp.UserError;
     }
 
-    /// <summary>UTF-8 as mjml reads it (a BOM stays in the text); input that is not UTF-8 is read as GB18030.</summary>
-    private static async Task<string> ReadAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// UTF-8 as mjml (node) reads it: a BOM stays in the text, an invalid byte becomes U+FFFD. Input that is mostly not
+    /// UTF-8 (more invalid sequences than valid multi-byte ones) and is valid GB18030 is read as GB18030 (GBK).
+    /// </summary>
+    private static async Task<string> ReadAsync(string path, CancellationToken cancellationToken) =>
+        Decode(await File.ReadAllBytesAsync(path, cancellationToken));
+
+    internal static string Decode(byte[] bytes)
     {
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         try
         {
             return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
-            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            return Encoding.GetEncoding("GB18030").GetString(bytes);
         }
+        var (valid, invalid) = CountUtf8Sequences(bytes);
+        if (invalid >= valid)
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            var gb18030 = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            try
+            {
+                return gb18030.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                // Neither: damaged UTF-8 (e.g. a stray Windows-1252 byte), read as node reads it.
+            }
+        }
+        return LenientUtf8.GetString(bytes);
+    }
+
+    /// <summary>How many non-ASCII UTF-8 sequences are valid, and how many invalid.</summary>
+    private static (int Valid, int Invalid) CountUtf8Sequences(ReadOnlySpan<byte> bytes)
+    {
+        var (valid, invalid) = (0, 0);
+        while (!bytes.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(bytes, out var rune, out var consumed);
+            if (status != System.Buffers.OperationStatus.Done)
+            {
+                invalid++;
+            }
+            else if (!rune.IsAscii)
+            {
+                valid++;
+            }
+            bytes = bytes[consumed..];
+        }
+        return (valid, invalid);
     }
 }

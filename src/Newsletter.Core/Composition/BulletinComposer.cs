@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Fluid;
@@ -21,13 +22,18 @@ public sealed class BulletinComposer
 
     private readonly TemplateOptions _options;
     private readonly IMjmlCompiler _mjml;
+    private readonly CompositionOptions _limits;
     private readonly FluidParser _parser = new(new FluidParserOptions { AllowFunctions = false });
 
-    public BulletinComposer(TemplateOptions options, IMjmlCompiler mjml)
+    public BulletinComposer(TemplateOptions options, IMjmlCompiler mjml, CompositionOptions? limits = null)
     {
         _options = options;
         _mjml = mjml;
+        _limits = limits ?? new CompositionOptions();
     }
+
+    /// <summary>The largest HTML part allowed (<see cref="CompositionOptions.MaxHtmlBytes"/>); 0 or less: no limit.</summary>
+    public int MaxHtmlBytes => _limits.MaxHtmlBytes;
 
     /// <summary>The layout file's full path.</summary>
     public string LayoutPath => Path.GetFullPath(Path.Combine(_options.Directory, _options.Layout));
@@ -42,9 +48,28 @@ public sealed class BulletinComposer
             throw new TemplateException($"{LayoutPath}: MJML rejected the composed layout: {string.Join("; ", output.Errors)}");
         }
         var subject = issue.Subject;
-        return new ComposedVariant(variant.Key, subject, Preheader(issue), SlotTemplate.Parse(output.Html),
+        return new ComposedVariant(variant.Key, subject, Preheader(issue, variant), SlotTemplate.Parse(output.Html),
             SlotTemplate.Parse(PlainTextRenderer.Render(issue, variant)));
     }
+
+    /// <summary>
+    /// The mistake of a variant whose HTML is larger than <see cref="MaxHtmlBytes"/> (Gmail would clip it and hide the
+    /// unsubscribe link), pointing at the issue file and suggesting to split it; null when it fits.
+    /// </summary>
+    public SourceError? SizeError(Issue issue, ComposedVariant variant)
+    {
+        if (MaxHtmlBytes <= 0 || variant.HtmlBytes <= MaxHtmlBytes)
+        {
+            return null;
+        }
+        return new SourceError(issue.SourcePath, 0,
+            string.Create(CultureInfo.InvariantCulture,
+                $"the {variant.Key} variant's HTML is {Size(variant.HtmlBytes)}, above Composition:MaxHtmlBytes = {MaxHtmlBytes:N0}; Gmail clips mail above {CompositionOptions.GmailClipBytes:N0} bytes and hides the rest, the unsubscribe link included"),
+            "split the issue into two (move some articles to the next one), or shorten it");
+    }
+
+    /// <summary>"48,863 bytes (47.7 KB)".</summary>
+    public static string Size(int bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes ({bytes / 1024.0:0.0} KB)");
 
     /// <summary>The MJML source of a variant (Liquid applied), for previews and the reference check against mjml.</summary>
     public string RenderMjml(Issue issue, IssueVariant variant)
@@ -76,13 +101,15 @@ public sealed class BulletinComposer
         }
     }
 
-    private static string? Preheader(Issue issue)
+    /// <summary>The front matter's preheader, else the start of the first paragraph of the sections this variant shows.</summary>
+    private static string? Preheader(Issue issue, IssueVariant variant)
     {
         if (!string.IsNullOrWhiteSpace(issue.Metadata.Preheader))
         {
             return issue.Metadata.Preheader;
         }
-        var first = issue.Sections.SelectMany(s => s.Paragraphs.Concat(s.Articles.SelectMany(a => a.Paragraphs))).FirstOrDefault();
+        // Only this variant's sections: a section restricted to another audience must not leak into the inbox list.
+        var first = variant.SectionsOf(issue).SelectMany(s => s.Paragraphs.Concat(s.Articles.SelectMany(a => a.Paragraphs))).FirstOrDefault();
         if (first is null)
         {
             return null;
@@ -115,7 +142,7 @@ public sealed class BulletinComposer
             ["publisher"] = meta.Publisher,
             ["is_sample"] = meta.IsSample,
             ["subject"] = issue.Subject,
-            ["preheader"] = Preheader(issue),
+            ["preheader"] = Preheader(issue, variant),
             ["sections"] = sections,
         };
     }

@@ -6,6 +6,7 @@ namespace Newsletter.Core.Composition;
 /// <summary>
 /// The text/plain part, built from the issue model (not by stripping tags): title block, contents, sections
 /// with articles, subheadings and paragraphs, and the footer with the view and unsubscribe links as slots.
+/// Lines end in CRLF, the canonical form of text/plain (RFC 2046 §4.1.1), so the base64 part carries no bare LF.
 /// </summary>
 public static class PlainTextRenderer
 {
@@ -78,7 +79,8 @@ public static class PlainTextRenderer
             .Append("本邮件发送至 ").Append(SlotTemplate.Marker(RecipientSlot.Email)).Append('\n')
             .Append("在浏览器中查看：").Append(SlotTemplate.Marker(RecipientSlot.ViewUrl)).Append('\n')
             .Append("退订：").Append(SlotTemplate.Marker(RecipientSlot.UnsubscribeUrl)).Append('\n');
-        return text.ToString();
+        // Paragraph text may hold line breaks of its own: normalise them all at once.
+        return text.ToString().ReplaceLineEndings("\r\n");
     }
 
     /// <summary>"2024年第8期 · 2024-08-15", or the sample note when the real number and date are unknown.</summary>

@@ -83,7 +83,8 @@ public sealed class CampaignSender
         await ReleaseDeadOwnersAsync(campaignId, cancellationToken);
         var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
             v => v.Key,
-            v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text)));
+            // Campaigns stored before the text part was composed with CRLF get it here: text/plain goes out canonical.
+            v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text.ReplaceLineEndings("\r\n"))));
         await _store.SetStateAsync(campaignId, CampaignState.Running, null, cancellationToken);
 
         var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);

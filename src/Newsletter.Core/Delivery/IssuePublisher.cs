@@ -81,7 +81,7 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     /// Finds or creates the campaign of <paramref name="path"/> for <paramref name="segmentNames"/> (default: the issue's
     /// audiences) narrowed by <paramref name="tags"/>. The same issue, segments and tags find the campaign already started.
     /// </summary>
-    /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
+    /// <exception cref="IssueRejectedException">The issue has mistakes, or a variant's HTML is above <see cref="CompositionOptions.MaxHtmlBytes"/>.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
     /// <exception cref="EmptyAudienceException">The tags select no active subscriber; nothing was created.</exception>
     /// <exception cref="TemplateException">The layout cannot be composed.</exception>
@@ -103,11 +103,12 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
                 "check the tags with `newsletter subscribers list --tag <district or industry>`, or widen --district/--industry/--segments");
         }
 
-        var variants = segments.Select(key =>
+        var composed = segments.Select(key => composer.Compose(issue, Variant(key, known))).ToList();
+        if (composed.Select(v => composer.SizeError(issue, v)).OfType<SourceError>().ToList() is { Count: > 0 } tooLarge)
         {
-            var composed = composer.Compose(issue, Variant(key, known));
-            return new StoredVariant(key, composed.Subject, composed.Preheader, composed.Html.Source, composed.Text.Source);
-        }).ToList();
+            throw new IssueRejectedException(tooLarge);
+        }
+        var variants = composed.Select(v => new StoredVariant(v.Key, v.Subject, v.Preheader, v.Html.Source, v.Text.Source)).ToList();
         try
         {
             var campaign = await campaigns.CreateAsync(

@@ -29,9 +29,18 @@ public sealed class MessageFactory
     /// <summary>Header naming the campaign a message belongs to (for bounces and support).</summary>
     public const string CampaignHeader = "X-Newsletter-Campaign";
 
-    /// <summary>The headers a DKIM signature covers.</summary>
+    /// <summary>The headers a DKIM signature covers, in the order of <c>h=</c>: every instance present (an absent one is left out).</summary>
     public static readonly IReadOnlyList<string> SignedHeaders =
-        ["From", "Subject", "Date", "Message-ID", "To", "List-Unsubscribe", "List-Unsubscribe-Post"];
+    [
+        "From", "Reply-To", "To", "Subject", "Date", "Message-ID", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
+        "Feedback-ID", "MIME-Version", "Content-Type",
+    ];
+
+    /// <summary>
+    /// Of <see cref="SignedHeaders"/>, those signed once more than present (over-signed): a second From, Subject or
+    /// List-Unsubscribe(-Post) added in transit breaks the signature instead of being shown to the reader.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OverSignedHeaders = ["From", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post"];
 
     private static readonly FormatOptions Crlf = CrlfOptions();
 
@@ -54,7 +63,8 @@ public sealed class MessageFactory
     public MessageFactory(SenderOptions options, DkimOptions? dkim = null)
     {
         _from = ParseMailbox(options.From, "Sender:From");
-        var replyTo = string.IsNullOrWhiteSpace(options.ReplyTo) ? null : ParseMailbox(options.ReplyTo, "Sender:ReplyTo");
+        // Replies go to From when no Reply-To is set: the editor's note invites them (doctor says when it is unset).
+        var replyTo = string.IsNullOrWhiteSpace(options.ReplyTo) ? _from : ParseMailbox(options.ReplyTo, "Sender:ReplyTo");
         _messageIdDomain = string.IsNullOrWhiteSpace(options.MessageIdDomain) ? _from.Domain : options.MessageIdDomain.Trim();
         _unsubscribeMailbox = string.IsNullOrWhiteSpace(options.UnsubscribeMailbox) ? "unsubscribe@" + _from.Domain : options.UnsubscribeMailbox.Trim();
         var listId = string.IsNullOrWhiteSpace(options.ListId) ? "bulletin." + _from.Domain : options.ListId.Trim();
@@ -72,7 +82,7 @@ public sealed class MessageFactory
         }
 
         _listHeaders = Ascii($"List-Id: <{Clean(listId)}>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\nPrecedence: bulk\r\nAuto-Submitted: auto-generated\r\n");
-        _fromHeaders = Ascii($"From: {Address(_from)}\r\n" + (replyTo is null ? "" : $"Reply-To: {Address(replyTo)}\r\n"));
+        _fromHeaders = Ascii($"From: {Address(_from)}\r\nReply-To: {Address(replyTo)}\r\n");
         _bodyHeaders = Ascii($"MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"{_boundary}\"\r\n");
         _textPartHeader = PartHeader("text/plain");
         _htmlPartHeader = PartHeader("text/html");
@@ -130,7 +140,7 @@ public sealed class MessageFactory
                 WriteBody(variant, recipient.Values, body);
                 using var headers = new PooledBufferWriter(2048);
                 WriteHeaders(headers, variant, recipient, to, messageId, campaignId, date, subjectPrefix);
-                output.Write(_signer.Sign(headers.WrittenSpan, body.WrittenSpan, SignedHeaders, date));
+                output.Write(_signer.Sign(headers.WrittenSpan, body.WrittenSpan, SignedHeaders, OverSignedHeaders, date));
                 output.Write(headers.WrittenSpan);
                 headerLength = output.WrittenCount;
                 output.Write("\r\n"u8);

@@ -6,7 +6,7 @@ public sealed record SenderOptions
     /// <summary>From, as <c>"Display name" &lt;address&gt;</c> or a bare address.</summary>
     public string From { get; init; } = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>";
 
-    /// <summary>Reply-To; none when empty.</summary>
+    /// <summary>Reply-To; when empty, the From mailbox (replies to the editor's note reach the sender).</summary>
     public string? ReplyTo { get; init; }
 
     /// <summary>Domain of Message-IDs (<c>&lt;uuid@domain&gt;</c>); default the From address's domain.</summary>

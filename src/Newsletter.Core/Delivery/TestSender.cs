@@ -78,6 +78,10 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         var persona = await PersonaAsync(request.AsEmail, ct);
 
         var variant = composer.Compose(issue, IssuePublisher.Variant(segment, known));
+        if (composer.SizeError(issue, variant) is { } tooLarge)
+        {
+            throw new IssueRejectedException([tooLarge]);
+        }
         var issueKey = IssuePublisher.IssueKey(issue, request.IssuePath);
         // Sessions block (see IMailTransport): off the caller's thread, which may be a web request's.
         var results = await Task.Run(() => SendAll(variant, persona, recipients, ct), CancellationToken.None);

@@ -51,6 +51,8 @@ internal static class CssInliner
         // juice sees the style-tag CSS (none: applyStyleTags is off) + "\n" + extraCss.
         var rules = CssRules.Parse("\n" + css);
         if (rules.Count == 0) return html;
+        var blocks = new List<string>();
+        html = EncodeCodeBlocks(html, blocks);
         var dom = HtmlDom.Parse(html, xmlMode: false);
         var edited = new List<DomElement>();
         foreach (var rule in rules)
@@ -86,7 +88,55 @@ internal static class CssInliner
             }
         }
         foreach (var element in edited) Apply(element);
-        return dom.Serialize();
+        if (blocks.Count > 0)
+        {
+            // cheerio re-serialises every tag, quoting attribute values: a block written unquoted (href={{ url }}) comes
+            // out quoted. Our DOM rewrites only edited start tags, so those holding a block are rewritten too.
+            foreach (var element in dom.Elements)
+            {
+                if (!element.Edited && element.Attributes.Exists(a => a.Key.Contains(CodeBlockPrefix, StringComparison.OrdinalIgnoreCase)
+                        || a.Value.Contains(CodeBlockPrefix, StringComparison.OrdinalIgnoreCase)))
+                {
+                    element.Edited = true;
+                }
+            }
+        }
+        return DecodeCodeBlocks(dom.Serialize(), blocks);
+    }
+
+    private const string CodeBlockPrefix = "JUICE_CODE_BLOCK_";
+
+    /// <summary>
+    /// juice's codeBlocks (EJS <c>&lt;% %&gt;</c>, then Handlebars <c>{{ }}</c>): each block becomes a placeholder word
+    /// before the document is parsed, so template code in attributes survives as one value.
+    /// </summary>
+    private static string EncodeCodeBlocks(string html, List<string> blocks)
+    {
+        foreach (var (start, end) in new[] { ("<%", "%>"), ("{{", "}}") })
+        {
+            if (!html.Contains(start, StringComparison.Ordinal)) continue;
+            html = System.Text.RegularExpressions.Regex.Replace(html,
+                System.Text.RegularExpressions.Regex.Escape(start) + "([\\S\\s]*?)" + System.Text.RegularExpressions.Regex.Escape(end),
+                match =>
+                {
+                    blocks.Add(match.Value);
+                    return CodeBlockPrefix + (blocks.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "_";
+                });
+        }
+        return html;
+    }
+
+    /// <summary>Puts the blocks back, as juice does: a placeholder that became an empty attribute (<c>="")</c> loses the <c>=""</c>.</summary>
+    private static string DecodeCodeBlocks(string html, List<string> blocks)
+    {
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var block = blocks[i];
+            html = System.Text.RegularExpressions.Regex.Replace(html,
+                CodeBlockPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_(=\"\")?", _ => block,
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        }
+        return html;
     }
 
     private static void AddProps(OrderedDictionary<string, Prop> props, IReadOnlyList<CssDeclaration> declarations, object selector, int[] specificity)

@@ -142,6 +142,33 @@ public sealed class MjmlCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Invalid_utf8_becomes_replacement_characters_as_in_node_and_the_output_equals_mjml()
+    {
+        // racoon.mjml holds eleven stray 0x80 bytes (Windows-1252 €): node reads each as U+FFFD, not as '?'.
+        var corpus = Path.Combine(TestEnvironment.MjmlCorpusDirectory, "mjmlnet-tests");
+        var output = temp.File("racoon.html");
+        var (exit, _, stderr) = await Run("mjml", Path.Combine(corpus, "racoon.mjml"), "-o", output);
+        Assert.True(exit == 0, stderr);
+        var ours = File.ReadAllText(output);
+        var expected = new UTF8Encoding(false, false).GetString(File.ReadAllBytes(Path.Combine(corpus, "racoon.expected.html")));
+        Assert.Equal(11, ours.Count(c => c == '\uFFFD'));
+        var comparison = HtmlComparer.Compare(expected, ours);
+        Assert.True(comparison.Equal, comparison.ToString());
+    }
+
+    [Fact]
+    public async Task Chinese_utf8_with_one_damaged_byte_stays_utf8()
+    {
+        var path = temp.File("damaged.mjml");
+        var bytes = Encoding.UTF8.GetBytes(Valid.Replace("你好，许昌", "你好，许昌\u0001", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var (exit, stdout, _) = await Run("mjml", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("你好，许昌\uFFFD", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Minify_and_beautify_change_the_layout_only()
     {
         var input = Write("a.mjml", Valid);

@@ -152,13 +152,59 @@ public sealed class MessageFactoryTests
         Assert.Equal("xcsti.example.org", tags["d"]);
         Assert.Equal("bulletin2026", tags["s"]);
         var signed = tags["h"].Split(':').Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
-        Assert.Superset(MessageFactory.SignedHeaders.Select(h => h.ToLowerInvariant()).ToHashSet(), signed);
+        // Every listed header the message has (it writes no Feedback-ID).
+        Assert.Superset(MessageFactory.SignedHeaders.Where(h => h != "Feedback-ID").Select(h => h.ToLowerInvariant()).ToHashSet(), signed);
 
         var wire = Wire(message);
         Assert.Equal("pass", DkimVerify(wire, publicKey));
         var tampered = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(wire).Replace("List-Unsubscribe: <https://bulletin.example.org/u/tok123>", "List-Unsubscribe: <https://evil.example.org/u/tok123>", StringComparison.Ordinal));
         Assert.NotEqual(wire, tampered);
         Assert.Equal("fail", DkimVerify(tampered, publicKey));
+    }
+
+    [Fact]
+    public void Dkim_covers_the_mime_and_list_headers_and_over_signs_from_subject_and_unsubscribe_so_an_added_one_fails()
+    {
+        using var keys = new TempDirectory("dkim");
+        using var rsa = RSA.Create(2048);
+        var keyFile = keys.File("dkim.pem");
+        File.WriteAllText(keyFile, rsa.ExportRSAPrivateKeyPem());
+        var publicKey = Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo());
+        var factory = new MessageFactory(Sender, new DkimOptions { Domain = "xcsti.example.org", Selector = "bulletin2026", KeyFile = keyFile });
+
+        using var message = factory.Create(Variant(), Recipient(), factory.NewMessageId(), 7, Date);
+        var signature = message.Parse().Headers[HeaderId.DkimSignature];
+        var h = signature!.Replace("\r\n", "", StringComparison.Ordinal).Split(';').Select(t => t.Trim()).Single(t => t.StartsWith("h=", StringComparison.Ordinal));
+        Assert.Equal(
+            "from:from:reply-to:to:subject:subject:date:message-id:list-id:list-unsubscribe:list-unsubscribe:"
+            + "list-unsubscribe-post:list-unsubscribe-post:mime-version:content-type",
+            string.Concat(h[2..].Where(c => !char.IsWhiteSpace(c))));
+
+        var wire = Encoding.ASCII.GetString(Wire(message));
+        Assert.Equal("pass", DkimVerify(Encoding.ASCII.GetBytes(wire), publicKey));
+        var headerEnd = wire.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        foreach (var added in new[]
+        {
+            "From: =?utf-8?b?6K6457OW5biC56eR5a2m5oqA5pyv5oOF5oql56CU56m25omA?= <bulletin@evil.example.org>",
+            "Subject: =?utf-8?b?57Sn5oCl6YCa55+l?=",
+            "List-Unsubscribe: <https://evil.example.org/u/tok123>",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+        })
+        {
+            // Prepended (where a forwarder adds fields) and appended (what a verifier reads first): both must fail.
+            Assert.Equal("fail", DkimVerify(Encoding.ASCII.GetBytes(added + "\r\n" + wire), publicKey));
+            Assert.Equal("fail", DkimVerify(Encoding.ASCII.GetBytes(wire[..headerEnd] + "\r\n" + added + wire[headerEnd..]), publicKey));
+        }
+        // A field outside the list (trace headers are added on every hop) leaves the signature intact.
+        Assert.Equal("pass", DkimVerify(Encoding.ASCII.GetBytes("Received: from relay.example.org\r\n" + wire), publicKey));
+    }
+
+    [Fact]
+    public void Without_a_reply_to_setting_replies_go_to_the_from_mailbox()
+    {
+        var parsed = new MessageFactory(Sender with { ReplyTo = null }).Create(Variant(), Recipient(), "id@x", 1, Date).Parse();
+        var replyTo = Assert.Single(parsed.ReplyTo.Mailboxes);
+        Assert.Equal(("许昌市科学技术情报研究所", "bulletin@xcsti.example.org"), (replyTo.Name, replyTo.Address));
     }
 
     [Fact]

@@ -39,25 +39,38 @@ internal sealed class RsaDkimSigner : IDisposable
 
     /// <summary>
     /// The DKIM-Signature header line (with its CRLF) for a message of <paramref name="headerBlock"/> (header lines,
-    /// CRLF line ends) and <paramref name="body"/> (the exact bytes after the empty line), covering those of
-    /// <paramref name="signedHeaders"/> that are present.
+    /// CRLF line ends) and <paramref name="body"/> (the exact bytes after the empty line). <c>h=</c> names every
+    /// instance present of <paramref name="signedHeaders"/>, and those of <paramref name="overSignedHeaders"/> once
+    /// more (even when absent), so a verifier fails a message to which such a field was added (RFC 6376 §5.4.2, §8.15).
     /// </summary>
-    public byte[] Sign(ReadOnlySpan<byte> headerBlock, ReadOnlySpan<byte> body, IReadOnlyList<string> signedHeaders, DateTimeOffset now)
+    public byte[] Sign(ReadOnlySpan<byte> headerBlock, ReadOnlySpan<byte> body, IReadOnlyList<string> signedHeaders,
+        IReadOnlyCollection<string> overSignedHeaders, DateTimeOffset now)
     {
         Span<byte> bodyHash = stackalloc byte[32];
         HashRelaxedBody(body, bodyHash);
 
         var fields = Fields(headerBlock);
-        var present = signedHeaders.Where(name => fields.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))).ToList();
+        var names = HeaderList(fields, signedHeaders, overSignedHeaders);
         var value = string.Create(CultureInfo.InvariantCulture,
-            $" v=1; a=rsa-sha256; c=relaxed/relaxed; d={_domain}; s={_selector};\r\n\tt={now.ToUnixTimeSeconds()}; h={string.Join(':', present).ToLowerInvariant()};\r\n\tbh={Convert.ToBase64String(bodyHash)};\r\n\tb=");
+            $" v=1; a=rsa-sha256; c=relaxed/relaxed; d={_domain}; s={_selector};\r\n\tt={now.ToUnixTimeSeconds()}; h={FoldedHeaderList(names)};\r\n\tbh={Convert.ToBase64String(bodyHash)};\r\n\tb=");
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var name in present)
+        var used = new bool[fields.Count];
+        foreach (var name in names)
         {
-            // h= names each header once, so the bottom-most instance is the one signed (RFC 6376 §5.4.2).
-            var field = fields.Last(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
-            AppendRelaxedHeader(hash, name, headerBlock[field.Value], crlf: true);
+            // Each occurrence of a name in h= takes the next instance from the bottom up (RFC 6376 §5.4.2); an
+            // occurrence with no instance left (over-signing) contributes nothing, as a verifier computes it.
+            var index = fields.FindLastIndex(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            while (index >= 0 && used[index])
+            {
+                index = index == 0 ? -1 : fields.FindLastIndex(index - 1, f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            }
+            if (index < 0)
+            {
+                continue;
+            }
+            used[index] = true;
+            AppendRelaxedHeader(hash, name, headerBlock[fields[index].Value], crlf: true);
         }
         AppendRelaxedHeader(hash, "DKIM-Signature", Encoding.ASCII.GetBytes(value), crlf: false);
         var signature = Convert.ToBase64String(_rsa.SignHash(hash.GetHashAndReset(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
@@ -69,6 +82,43 @@ internal sealed class RsaDkimSigner : IDisposable
             header.Append(i == 0 ? "" : "\r\n\t ").Append(signature, i, Math.Min(72, signature.Length - i));
         }
         return Encoding.ASCII.GetBytes(header.Append("\r\n").ToString());
+    }
+
+    /// <summary>The names of <c>h=</c>, lower case, in the order of <paramref name="signedHeaders"/>: each as often as it is present, plus once if over-signed.</summary>
+    private static List<string> HeaderList(IReadOnlyList<(string Name, Range Value)> fields, IReadOnlyList<string> signedHeaders,
+        IReadOnlyCollection<string> overSignedHeaders)
+    {
+        var names = new List<string>();
+        foreach (var name in signedHeaders)
+        {
+            var count = fields.Count(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                + (overSignedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) ? 1 : 0);
+            names.AddRange(Enumerable.Repeat(name.ToLowerInvariant(), count));
+        }
+        return names;
+    }
+
+    /// <summary>The h= value, folded so no header line grows past 78 characters (whitespace around ':' is allowed in h=).</summary>
+    private static string FoldedHeaderList(List<string> names)
+    {
+        var folded = new StringBuilder();
+        var line = 20;   // "\tt=1700000000; h="
+        foreach (var name in names)
+        {
+            if (folded.Length > 0)
+            {
+                folded.Append(':');
+                line++;
+                if (line + name.Length > 76)
+                {
+                    folded.Append("\r\n\t ");
+                    line = 2;
+                }
+            }
+            folded.Append(name);
+            line += name.Length;
+        }
+        return folded.ToString();
     }
 
     /// <summary>The header fields of a block: name, and the range of the value (after the colon, through its last CRLF).</summary>
