@@ -18,7 +18,11 @@ public sealed record TestSendResult(string Recipient, bool Delivered, string Rep
 public sealed record TestSendReport(string IssueKey, string Segment, string Subject, IReadOnlyList<TestSendResult> Results);
 
 /// <summary>One logged test send to one address.</summary>
-public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result);
+public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result)
+{
+    /// <summary>The exact version of the issue sent (<see cref="IssuePublisher.VersionOf"/>); null for entries logged before versions were.</summary>
+    public string? Version { get; init; }
+}
 
 /// <summary>The log of test sends, apart from campaigns (declared here, implemented in Newsletter.Data).</summary>
 public interface ITestSendLog
@@ -27,6 +31,9 @@ public interface ITestSendLog
 
     /// <summary>The latest entries, newest first.</summary>
     Task<IReadOnlyList<TestSendEntry>> ListAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>The test sends of exactly this <paramref name="version"/> of an issue, newest first.</summary>
+    Task<IReadOnlyList<TestSendEntry>> ListForVersionAsync(string version, int limit, CancellationToken ct = default);
 }
 
 /// <summary>A test send cannot be made as asked (bad or too many addresses, nobody to send to, unknown subscriber).</summary>
@@ -59,7 +66,8 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
     /// <exception cref="TemplateException">The layout cannot be composed.</exception>
     public async Task<TestSendReport> SendAsync(TestSendRequest request, CancellationToken ct = default)
     {
-        var (issue, known, _) = await publisher.LoadAsync(request.IssuePath, ct);
+        var (issue, known, source) = await publisher.LoadAsync(request.IssuePath, ct);
+        var version = IssuePublisher.VersionOf(source);
         var segment = request.Segment is { Length: > 0 } s
             ? Segments.Resolve(s, known)
             : IssuePublisher.ResolveSegments(issue.Metadata.Audiences, known) is [var first, ..]
@@ -73,7 +81,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         // Sessions block (see IMailTransport): off the caller's thread, which may be a web request's.
         var results = await Task.Run(() => SendAll(variant, persona, recipients, ct), CancellationToken.None);
         var now = time.GetUtcNow();
-        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply))], CancellationToken.None);
+        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply) { Version = version })], CancellationToken.None);
         return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
     }
 
