@@ -87,7 +87,7 @@ public sealed class SendPreviewer(IssuePublisher publisher, ISubscriberStore sub
         if (preview.NeedsForce && !force)
         {
             throw new ConfigurationErrorsException(
-                $"the configuration check found {preview.Doctor.Count(DoctorLevel.Error)} error(s) ({string.Join("; ", preview.Doctor.Errors.Select(e => e.Message))}); nothing was sent",
+                $"the configuration check found {preview.Doctor.Count(DoctorLevel.Error)} error(s) ({string.Join(", ", preview.Doctor.Errors.Select(e => e.Check).Distinct())}, shown above); nothing was sent",
                 "fix them (see `newsletter doctor`), or send anyway with --force (recorded with the campaign)");
         }
     }

@@ -175,7 +175,11 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
                     (date, dateLine) = (found.Date, number);
                     decisions.Add(new ImportDecision(number, ImportDecisionKind.Date, found.Date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
                 }
-                if (found.Number is null && found.Date is null)
+                if (found.Number is null && found.Date is null && IsMasthead(line))
+                {
+                    decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line));
+                }
+                else if (found.Number is null && found.Date is null)
                 {
                     decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line, found.DateProblem is { } problem
                         ? problem + "; no date taken from it: fix the line or give --date"
@@ -285,6 +289,13 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
             }
         }
         return true;
+    }
+
+    /// <summary>The bulletin's name or publisher alone on a header line (the masthead prints them anyway).</summary>
+    private bool IsMasthead(string line)
+    {
+        var bare = line.Trim('《', '》', ' ', '\u3000');
+        return bare == options.Metadata.Title || (options.Metadata.Publisher is { } publisher && bare.StartsWith(publisher, StringComparison.Ordinal) && bare.Length <= publisher.Length + 4);
     }
 
     private static string Trim(string line) => line.Trim(' ', '\t', '\u3000', '\u00A0', '\uFEFF', '\r', '\n');
