@@ -19,7 +19,7 @@ internal static class DoctorCommands
 internal sealed class DoctorSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print the findings as JSON: [{check, level, message, fix}].")]
+    [Description("Print the findings as JSON: ok, and findings with check, level, message and fix.")]
     public bool Json { get; init; }
 }
 
