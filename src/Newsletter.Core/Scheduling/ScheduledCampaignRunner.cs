@@ -66,7 +66,8 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
         if (await RefusalAsync(campaign, ct) is { } refusal)
         {
             // Scheduled while the pickup folder was configured, or the settings changed since: checked again at the firing.
-            if (!await schedule.TryLeaveScheduledAsync(campaignId, at, CampaignState.Paused, refusal, ct))
+            // Cancelled, not paused: a paused campaign can be resumed, and this one must not go out as it is.
+            if (!await schedule.TryLeaveScheduledAsync(campaignId, at, CampaignState.Cancelled, refusal, ct))
             {
                 return null;
             }
@@ -76,7 +77,7 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
             [
                 $"活动 {campaignId}（{campaign.Title}）未发送：样刊或缺少期号、日期的期刊不能通过 SMTP 发给正式读者。",
                 $"Campaign {campaignId} was not sent: {refusal}.",
-                "Give the issue its 期号 and date, cancel this campaign and schedule the issue again.",
+                "The campaign is cancelled. Give the issue its 期号 and date and schedule it again.",
             ]), campaignId, ct);
             return FiringOutcome.Failed;
         }

@@ -6,7 +6,7 @@ namespace Newsletter.Data.Tests.Scheduling;
 
 /// <summary>
 /// A 样刊 scheduled while the pickup folder was configured is checked again when it fires: over SMTP it is not sent to
-/// real readers; the campaign is paused with the reason and the editors are told.
+/// real readers; the campaign is cancelled with the reason (a paused one could be resumed) and the editors are told.
 /// </summary>
 public sealed class SampleFiringTests : IAsyncLifetime
 {
@@ -22,7 +22,7 @@ public sealed class SampleFiringTests : IAsyncLifetime
         NullLogger<ScheduledCampaignRunner>.Instance, new SendPolicy(new DeliveryOptions { Transport = TransportKind.Smtp }));
 
     [Fact]
-    public async Task A_sample_scheduled_for_real_readers_is_paused_at_its_firing_over_smtp()
+    public async Task A_sample_scheduled_for_real_readers_is_cancelled_at_its_firing_over_smtp()
     {
         var at = SchedulingHarness.Start.AddHours(1);
         var campaign = await _h.Get<CampaignScheduler>().ScheduleAsync(_h.Issue("sample-a"), ["municipal"], at, default);
@@ -31,9 +31,9 @@ public sealed class SampleFiringTests : IAsyncLifetime
         Assert.Equal(FiringOutcome.Failed, await SmtpRunner().FireAsync(campaign.Id, "node-a", default));
 
         Assert.Empty(_h.Sent(campaign.Id));
-        var paused = (await _h.Get<ICampaignStore>().GetAsync(campaign.Id))!;
-        Assert.Equal(CampaignState.Paused, paused.State);
-        Assert.Contains("sample", paused.StateReason, StringComparison.Ordinal);
+        var refused = (await _h.Get<ICampaignStore>().GetAsync(campaign.Id))!;
+        Assert.Equal(CampaignState.Cancelled, refused.State);
+        Assert.Contains("sample", refused.StateReason, StringComparison.Ordinal);
         Assert.Contains(_h.Notices(), n => n.Contains("refused", StringComparison.Ordinal));
     }
 

@@ -83,6 +83,9 @@ public sealed class SendConfirmationBrowserTests
         var confirmation = Assert.Single(await app.Services.GetRequiredService<ISendConfirmationLog>().ListAsync(campaign.Id));
         Assert.Equal((WebApp.AdminLogin, 2, true), (confirmation.ConfirmedBy, confirmation.Recipients, confirmation.Forced));
         Assert.Contains("public-url", confirmation.DoctorErrors, StringComparison.Ordinal);
+        // The campaign page says who confirmed and that errors were overridden.
+        await Expect(page.Locator("dd.confirmation")).ToContainTextAsync(WebApp.AdminLogin);
+        await Expect(page.Locator("dd.confirmation")).ToContainTextAsync("public-url");
     }
 
     private static async Task OnlyAsync(IPage page, string segment)
