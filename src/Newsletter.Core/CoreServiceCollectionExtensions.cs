@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Diagnostics;
 
 namespace Newsletter.Core;
 
@@ -34,9 +35,27 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IMailTransport>(sp => CreateTransport(sp.GetRequiredService<DeliveryOptions>(), sp.GetRequiredService<SmtpOptions>()));
         services.TryAddSingleton<IRecipientLinks, TokenRecipientLinks>();
         services.TryAddSingleton<CampaignSender>();
+        services.TryAddSingleton<SendPolicy>();
         services.TryAddSingleton<IssuePublisher>();
         services.TryAddSingleton<TestSender>();
+        services.TryAddSingleton<SendPreviewer>();
+        services.AddDoctorChecks();
         services.TryAddSingleton(typeof(ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
+        return services;
+    }
+
+    /// <summary>
+    /// The configuration checks of <c>newsletter doctor</c>, in the order they print. A feature with settings of its own
+    /// adds its check with <c>services.AddSingleton&lt;IDoctorCheck, TheCheck&gt;()</c>.
+    /// </summary>
+    public static IServiceCollection AddDoctorChecks(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ConfigurationDoctor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, PublicBaseUrlCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, SenderDomainCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, ReplyToCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, DkimCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, RelayCheck>());
         return services;
     }
 

@@ -28,6 +28,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
+        services.TryAddSingleton<ISendConfirmationLog, SqlSendConfirmationLog>();
         services.TryAddSingleton<Users.UserStore>();
         services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),

@@ -78,6 +78,7 @@ public static class NewsletterWeb
         services.AddSingleton<UploadedIssueStore>();
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();
+        services.AddSingleton<IssueMetadataEditor>();
         services.AddSingleton<CampaignRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
         services.AddSingleton<TokenKeyRefresher>();

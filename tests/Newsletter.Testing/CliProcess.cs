@@ -18,7 +18,14 @@ public static class CliProcess
     public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         Run(workingDirectory, environment, TimeSpan.FromMinutes(3), args);
 
-    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args) =>
+        Run(workingDirectory, environment, timeout, input: null, args);
+
+    /// <summary>Runs the CLI with <paramref name="input"/> written to its standard input (then closed); null leaves stdin empty.</summary>
+    public static CliResult RunWithInput(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string input, params string[] args) =>
+        Run(workingDirectory, environment, TimeSpan.FromMinutes(3), input, args);
+
+    private static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, string? input, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -26,9 +33,12 @@ public static class CliProcess
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Never the test runner's own stdin: a command that asks must get an answer or end of input.
+            RedirectStandardInput = true,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
+            StandardInputEncoding = new UTF8Encoding(false),
         };
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
@@ -45,6 +55,11 @@ public static class CliProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+        }
+        process.StandardInput.Close();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);

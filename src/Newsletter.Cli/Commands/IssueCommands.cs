@@ -16,7 +16,8 @@ internal static class IssueCommands
             issue.SetDescription("Issue sources: import the plain-text bulletin as Markdown, check an issue file, preview it.");
             issue.AddCommand<IssueImportCommand>("import")
                 .WithDescription("Convert the plain-text bulletin (.txt) into a Markdown issue (.md) to review; prints what it decided and flags lines to check.")
-                .WithExample("issue", "import", "seeds/000_d7cfb1a0bdf40954.txt", "-o", "seeds/sample-issue.md");
+                .WithExample("issue", "import", "seeds/000_d7cfb1a0bdf40954.txt", "-o", "seeds/sample-issue.md")
+                .WithExample("issue", "import", "bulletin.txt", "-o", "issue.md", "--number", "2024年第9期（总第120期）", "--date", "2024-09-15");
             issue.AddCommand<IssueValidateCommand>("validate")
                 .WithDescription("Check an issue file (.md or .txt): prints each mistake as file:line: message and exits 1 if there is any.")
                 .WithExample("issue", "validate", "seeds/sample-issue.md");
@@ -27,6 +28,27 @@ internal static class IssueCommands
                 .WithDescription("Validate an issue and mark it ready: recurring plans (`newsletter schedule plan`) publish the newest ready issue they have not sent.")
                 .WithExample("issue", "ready", "seeds/sample-issue.md");
         });
+
+    /// <summary>
+    /// Parses <c>--number</c> and <c>--date</c>; a bad value is a user error naming the option (<paramref name="nothing"/>
+    /// says what was not done).
+    /// </summary>
+    internal static IssueOverrides Overrides(string? number, string? date, string nothing)
+    {
+        string? parsedNumber = null;
+        DateOnly? parsedDate = null;
+        if (number is not null)
+        {
+            parsedNumber = IssueNumbers.ParseNumber(number, out var error)
+                ?? throw new UserErrorException($"--number: {error}; {nothing}", IssueNumbers.NumberHint);
+        }
+        if (date is not null)
+        {
+            parsedDate = IssueNumbers.ParseDate(date, out var error)
+                ?? throw new UserErrorException($"--date: {error}; {nothing}", IssueNumbers.DateHint);
+        }
+        return new IssueOverrides(parsedNumber, parsedDate);
+    }
 
     /// <summary>Prints <paramref name="errors"/> on stderr, one "file:line: message — hint" line each, and fails the command.</summary>
     internal static UserErrorException Fail(string path, IReadOnlyList<SourceError> errors, string what)
@@ -53,6 +75,14 @@ internal sealed class IssueImportSettings : CommandSettings
     [CommandOption("--force")]
     [Description("Overwrite the output file if it exists.")]
     public bool Force { get; init; }
+
+    [CommandOption("--number <期号>")]
+    [Description("期号, e.g. 2024年第9期 or \"2024年第9期（总第120期）\"; wins over the one in the header lines.")]
+    public string? Number { get; init; }
+
+    [CommandOption("--date <DATE>")]
+    [Description("Issue date, 2024-09-15 or 2024年9月15日; wins over the one in the header lines.")]
+    public string? Date { get; init; }
 }
 
 internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
@@ -74,13 +104,18 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
             throw new UserErrorException($"{output} already exists", "pass --force to overwrite it, or choose another -o");
         }
 
+        var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was written");
         var text = IssueLoader.ReadText(settings.File);
         if (text.Error is not null)
         {
             throw IssueCommands.Fail(settings.File, [text.Error], "not imported");
         }
-        var result = new BulletinTextImporter().Import(text.Text!, settings.File);
+        var result = new BulletinTextImporter().Import(text.Text!, settings.File, overrides);
         PrintDecisions(settings.File, text.EncodingName!, result);
+        if (result.Issue is { } imported)
+        {
+            PrintHeader(result.Header, imported.Metadata, overrides);
+        }
         if (result.Errors.Count > 0)
         {
             throw IssueCommands.Fail(settings.File, result.Errors, "not imported");
@@ -130,6 +165,33 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         output.WriteLine($"{Count(ImportDecisionKind.Section)} sections, {Count(ImportDecisionKind.Article)} articles, " +
             $"{Count(ImportDecisionKind.Subheading)} subheadings, {Count(ImportDecisionKind.Paragraph)} paragraphs; " +
             $"{result.Unsure.Count()} line(s) to check");
+    }
+
+    /// <summary>What the header gave, what was overridden, and whether the issue is written as a sample.</summary>
+    private static void PrintHeader(IssueHeader header, IssueMetadata metadata, IssueOverrides overrides)
+    {
+        var output = Console.Out;
+        output.WriteLine(header.Number is { } n ? $"期号: {n} (line {header.NumberLine})" : "期号: not found in the lines above the first ●");
+        output.WriteLine(header.Date is { } d ? $"date: {d:yyyy-MM-dd} (line {header.DateLine})" : "date: not found in the lines above the first ●");
+        if (overrides.Number is { } on)
+        {
+            output.WriteLine($"期号 set by --number: {on}");
+        }
+        if (overrides.Date is { } od)
+        {
+            output.WriteLine($"date set by --date: {od:yyyy-MM-dd}");
+        }
+        if (metadata.IsSample)
+        {
+            output.WriteLine("written as sample: true (样刊): no 期号 or date — give them with --number and --date, or edit the front matter, before a real send");
+        }
+        else
+        {
+            var missing = new[] { metadata.Number is null ? "期号 (--number)" : null, metadata.Date is null ? "date (--date)" : null }.OfType<string>().ToList();
+            output.WriteLine("written as sample: false" + (missing.Count > 0
+                ? $"; still missing: {string.Join(", ", missing)} — a real send needs both"
+                : $" with number {metadata.Number} and date {metadata.Date:yyyy-MM-dd}"));
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..38] + "…";

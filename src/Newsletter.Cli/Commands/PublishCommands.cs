@@ -17,7 +17,8 @@ internal static class PublishCommands
             .WithDescription("Compose an issue (.md, or the plain-text bulletin .txt) and deliver it to the active subscribers of its segments.")
             .WithExample("publish", "seeds/sample-issue.md")
             .WithExample("publish", "seeds/sample-issue.md", "--segments", "municipal,county")
-            .WithExample("publish", "seeds/sample-issue.md", "--segments", "enterprise", "--district", "禹州市,长葛市", "--industry", "新材料");
+            .WithExample("publish", "seeds/sample-issue.md", "--segments", "enterprise", "--district", "禹州市,长葛市", "--industry", "新材料")
+            .WithExample("publish", "bulletin.txt", "--number", "2024年第9期", "--date", "2024-09-15", "--yes");
 }
 
 internal sealed class PublishSettings : GlobalSettings
@@ -37,6 +38,22 @@ internal sealed class PublishSettings : GlobalSettings
     [CommandOption("--industry <LIST>")]
     [Description(AudienceTagOptions.IndustryDescription)]
     public string[]? Industries { get; init; }
+
+    [CommandOption("--number <期号>")]
+    [Description("期号 of this send, e.g. 2024年第9期 or \"2024年第9期（总第120期）\"; wins over the file's and makes it no sample.")]
+    public string? Number { get; init; }
+
+    [CommandOption("--date <DATE>")]
+    [Description("Issue date of this send, 2024-09-15 or 2024年9月15日; wins over the file's.")]
+    public string? Date { get; init; }
+
+    [CommandOption("--yes")]
+    [Description("Confirm a real send (SMTP) without being asked; needed when standard input is not a terminal.")]
+    public bool Yes { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Send even though `newsletter doctor` reports errors (recorded with the campaign).")]
+    public bool Force { get; init; }
 }
 
 internal sealed class PublishCommand : AsyncCommand<PublishSettings>
@@ -51,18 +68,38 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
             services.GetRequiredService<SubscriberImporter>(), cancellationToken);
 
         var publisher = services.GetRequiredService<IssuePublisher>();
+        var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was sent");
         var tags = await AudienceTagOptions.ResolveAsync(publisher, settings.Districts, settings.Industries, "nothing was sent", cancellationToken);
+        var segments = Segments.SplitList(settings.Segments);
+        var previewer = services.GetRequiredService<SendPreviewer>();
+        SendPreview? preview = null;
+        string? confirmedBy = null;
+        if (previewer.IsRealSend)
+        {
+            // A real send: show what goes out and to whom, then ask (or require --yes); nothing exists before the answer.
+            preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, cancellationToken);
+            confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "send", settings.Yes, settings.Force);
+        }
         PreparedCampaign prepared;
         try
         {
-            prepared = await publisher.PrepareAsync(settings.Issue, Segments.SplitList(settings.Segments), tags,
-                CampaignState.Running, scheduledAt: null, cancellationToken);
+            prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
+                CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
         }
         catch (EmptyAudienceException e)
         {
             throw new UserErrorException(e.Message, e.Hint);
         }
         var campaign = prepared.Campaign;
+        if (preview is not null)
+        {
+            await previewer.RecordAsync(campaign.Id, preview, confirmedBy!, settings.Force, cancellationToken);
+            if (preview.NeedsForce)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]sent despite {preview.Doctor.Count(Newsletter.Core.Diagnostics.DoctorLevel.Error)} configuration error(s) (--force): recorded with campaign {campaign.Id}[/]");
+            }
+        }
+        SendConfirmationPrompt.PrintWarnings(prepared.Warnings);
         var recipients = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
         if (prepared.Created)
         {
@@ -75,11 +112,11 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
                 $"campaign [bold]{campaign.Id}[/] already exists for this issue, these segments{(campaign.Tags.IsEmpty ? "" : " and these tags")} ({campaign.State.ToString().ToLowerInvariant()}, {recipients} recipients): continuing it, nothing is sent twice");
         }
 
-        var preview = await Previews.WriteAsync(services, campaign, cancellationToken);
+        var previewFolder = await Previews.WriteAsync(services, campaign, cancellationToken);
         var delivery = services.GetRequiredService<DeliveryOptions>();
         var summary = await CampaignRun.RunWithProgressAsync(services, campaign.Id, delivery.ForegroundRetryWindow, cancellationToken);
         CampaignRun.PrintSummary(summary);
-        AnsiConsole.MarkupLineInterpolated($"preview: [link]{preview}[/]");
+        AnsiConsole.MarkupLineInterpolated($"preview: [link]{previewFolder}[/]");
         AnsiConsole.MarkupLineInterpolated($"delivered through {services.GetRequiredService<IMailTransport>().Description}");
         return CampaignRun.ExitCode(summary);
     }

@@ -99,6 +99,22 @@ internal sealed class ScheduleIssueSettings : ScheduleTimeSettings
     [CommandOption("--industry <LIST>")]
     [Description(AudienceTagOptions.IndustryDescription)]
     public string[]? Industries { get; init; }
+
+    [CommandOption("--number <期号>")]
+    [Description("期号 of this send, e.g. 2024年第9期; wins over the file's and makes it no sample.")]
+    public string? Number { get; init; }
+
+    [CommandOption("--date <DATE>")]
+    [Description("Issue date of this send, 2024-09-15 or 2024年9月15日; wins over the file's.")]
+    public string? Date { get; init; }
+
+    [CommandOption("--yes")]
+    [Description("Confirm a real send (SMTP) without being asked; needed when standard input is not a terminal.")]
+    public bool Yes { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Schedule even though `newsletter doctor` reports errors (recorded with the campaign).")]
+    public bool Force { get; init; }
 }
 
 internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
@@ -123,7 +139,28 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
                 services.GetRequiredService<SubscriberImporter>(), cancellationToken);
             var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
                 "nothing was scheduled", cancellationToken);
-            return await scheduler.ScheduleAsync(settings.Issue, Segments.SplitList(settings.Segments), tags, at, cancellationToken);
+            var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was scheduled");
+            var segments = Segments.SplitList(settings.Segments);
+            var previewer = services.GetRequiredService<SendPreviewer>();
+            SendPreview? preview = null;
+            string? confirmedBy = null;
+            if (previewer.IsRealSend)
+            {
+                // Scheduling a real send is confirmed now, as sending it now would be.
+                preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, cancellationToken);
+                confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "schedule", settings.Yes, settings.Force);
+            }
+            var scheduled = await scheduler.ScheduleAsync(settings.Issue, segments, tags, at, overrides, cancellationToken);
+            if (preview is not null)
+            {
+                await previewer.RecordAsync(scheduled.Id, preview, confirmedBy!, settings.Force, cancellationToken);
+            }
+            else
+            {
+                SendConfirmationPrompt.PrintWarnings(services.GetRequiredService<SendPolicy>().Check(
+                    (await services.GetRequiredService<IssuePublisher>().LoadAsync(settings.Issue, overrides, cancellationToken)).Issue.Metadata, scheduled.Segments));
+            }
+            return scheduled;
         });
         var total = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
         AnsiConsole.MarkupLineInterpolated(

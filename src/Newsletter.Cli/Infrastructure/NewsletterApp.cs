@@ -92,6 +92,7 @@ internal static class NewsletterApp
             "another program listens on that address; choose another with --urls (e.g. --urls http://127.0.0.1:5081)",
         DeliveryException { Kind: DeliveryFailureKind.Configuration } => "fix the Smtp settings",
         TestSendException test => test.Hint,
+        SampleIssueRefusedException sample => sample.Hint,
         _ => null,
     };
 
@@ -106,6 +107,7 @@ internal static class NewsletterApp
         CampaignsCommands.Register(config);
         SendTestCommands.Register(config);
         ServeCommands.Register(config);
+        DoctorCommands.Register(config);
         ScheduleCommands.Register(config);
         UsersCommands.Register(config);
         SecretsCommands.Register(config);

@@ -21,7 +21,19 @@ public sealed class EmptyAudienceException(string message, string hint) : Except
 }
 
 /// <summary>A campaign ready to send, and whether this call created it.</summary>
-public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Issue);
+public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Issue)
+{
+    /// <summary>What <see cref="SendPolicy"/> warned about (an unfinished issue sent through the pickup folder).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>An issue read for sending: the issue (overrides applied), the known segments, and the source a campaign keeps.</summary>
+/// <param name="SourceText">The decoded source; with overrides, the Markdown that carries them.</param>
+public sealed record LoadedIssue(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)
+{
+    /// <summary>Identifies this exact version of the issue: a hash of <see cref="SourceText"/> (test sends are logged with it).</summary>
+    public string Version => IssuePublisher.VersionOf(SourceText);
+}
 
 /// <summary>
 /// Turns an issue file into a campaign: read, validate, resolve the segments, compose every variant once, and create
@@ -29,12 +41,47 @@ public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Iss
 /// publishing twice continues instead of sending twice.
 /// </summary>
 public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore campaigns, BulletinComposer composer,
-    MessageFactory messages)
+    MessageFactory messages, SendPolicy policy)
 {
     /// <summary>Reads (once, decoding UTF-8 or GBK) and validates an issue against the store's segments.</summary>
     /// <returns>The issue, the known segments, and the decoded source text that campaigns and ready issues keep.</returns>
     /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
     public async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> LoadAsync(string path, CancellationToken ct = default)
+    {
+        var loaded = await LoadAsync(path, IssueOverrides.None, ct);
+        return (loaded.Issue, loaded.Known, loaded.SourceText);
+    }
+
+    /// <summary>
+    /// Reads and validates an issue with the operator's 期号 and date (<paramref name="overrides"/>) applied. With
+    /// overrides the source kept is Markdown carrying them (a plain-text bulletin is imported), so a resumed or
+    /// re-checked campaign sees the same 期号.
+    /// </summary>
+    /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
+    public async Task<LoadedIssue> LoadAsync(string path, IssueOverrides overrides, CancellationToken ct = default)
+    {
+        var (issue, known, source) = await ReadAsync(path, ct);
+        if (overrides.IsEmpty)
+        {
+            return new LoadedIssue(issue, known, source);
+        }
+        var markdown = IssueLoader.KindOf(path) == IssueFileKind.BulletinText
+            ? new BulletinTextImporter().Import(source, path, overrides).Markdown!
+            : FrontMatterEditor.Apply(source, issue, overrides);
+        return new LoadedIssue(issue with { Metadata = overrides.Apply(issue.Metadata) }, known, markdown);
+    }
+
+    /// <summary>A campaign's or ready issue's stored source read back: Markdown when it opens with front matter, else by the path's extension.</summary>
+    public static IssueParseResult ParseStored(string text, string path) =>
+        text.TrimStart('\uFEFF', ' ', '\r', '\n').StartsWith("---", StringComparison.Ordinal) && IssueLoader.KindOf(path) != IssueFileKind.Markdown
+            ? IssueLoader.Parse(text, Path.ChangeExtension(path, ".md"))
+            : IssueLoader.Parse(text, path);
+
+    /// <summary>The version of an issue source: the first 16 hex digits of its SHA-256 (UTF-8, line endings as they are).</summary>
+    public static string VersionOf(string sourceText) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sourceText)))[..16];
+
+    private async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> ReadAsync(string path, CancellationToken ct)
     {
         var known = await subscribers.ListSegmentsAsync(ct);
         var text = IssueLoader.KindOf(path) is null ? null : IssueLoader.ReadText(path);
@@ -85,15 +132,23 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     /// <exception cref="AudienceException">A segment is unknown.</exception>
     /// <exception cref="EmptyAudienceException">The tags select no active subscriber; nothing was created.</exception>
     /// <exception cref="TemplateException">The layout cannot be composed.</exception>
+    /// <exception cref="SampleIssueRefusedException">A real send of an unfinished issue to real readers (<see cref="SendPolicy"/>).</exception>
     public async Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, AudienceTags tags,
-        CampaignState state, DateTimeOffset? scheduledAt, CancellationToken ct = default)
+        CampaignState state, DateTimeOffset? scheduledAt, CancellationToken ct = default) =>
+        await PrepareAsync(path, segmentNames, tags, state, scheduledAt, IssueOverrides.None, ct);
+
+    /// <summary>As the overload without overrides, with the operator's 期号 and date applied (see <see cref="LoadAsync(string, IssueOverrides, CancellationToken)"/>).</summary>
+    /// <exception cref="SampleIssueRefusedException">A real send of an unfinished issue to real readers (<see cref="SendPolicy"/>).</exception>
+    public async Task<PreparedCampaign> PrepareAsync(string path, IReadOnlyList<string>? segmentNames, AudienceTags tags,
+        CampaignState state, DateTimeOffset? scheduledAt, IssueOverrides overrides, CancellationToken ct = default)
     {
-        var (issue, known, source) = await LoadAsync(path, ct);
+        var (issue, known, source) = await LoadAsync(path, overrides, ct);
         var segments = ResolveSegments(segmentNames is { Count: > 0 } ? segmentNames : issue.Metadata.Audiences, known);
+        var warnings = policy.Check(issue.Metadata, segments);
         var issueKey = IssueKey(issue, path);
         if (await campaigns.FindAsync(issueKey, segments, tags, ct) is { } existing)
         {
-            return new PreparedCampaign(existing, Created: false, issue);
+            return new PreparedCampaign(existing, Created: false, issue) { Warnings = warnings };
         }
         var audience = tags.For(segments);
         if (!tags.IsEmpty && !await AnyRecipientAsync(audience, ct))
@@ -114,14 +169,14 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
             var campaign = await campaigns.CreateAsync(
                 new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
                 variants, audience, messages.NewMessageId, ct);
-            return new PreparedCampaign(campaign, Created: true, issue);
+            return new PreparedCampaign(campaign, Created: true, issue) { Warnings = warnings };
         }
         catch (CampaignExistsException)
         {
             // Two "send now" clicks at once: the other one created it between our look-up and our insert.
             var winner = await campaigns.FindAsync(issueKey, segments, tags, ct);
             if (winner is null) throw;
-            return new PreparedCampaign(winner, Created: false, issue);
+            return new PreparedCampaign(winner, Created: false, issue) { Warnings = warnings };
         }
     }
 

@@ -21,7 +21,11 @@ public sealed record TestSendReport(string IssueKey, string Segment, string Subj
 
 /// <summary>One logged test send to one address; <paramref name="SentBy"/> is the web login that sent it (null: the CLI).</summary>
 public sealed record TestSendEntry(DateTimeOffset SentAt, string IssueKey, string Segment, string Recipient, bool Delivered, string Result,
-    string? SentBy = null);
+    string? SentBy = null)
+{
+    /// <summary>The exact version of the issue sent (<see cref="IssuePublisher.VersionOf"/>); null for entries logged before versions were.</summary>
+    public string? Version { get; init; }
+}
 
 /// <summary>The log of test sends, apart from campaigns (declared here, implemented in Newsletter.Data).</summary>
 public interface ITestSendLog
@@ -33,6 +37,9 @@ public interface ITestSendLog
 
     /// <summary>The latest entries of one issue, newest first.</summary>
     Task<IReadOnlyList<TestSendEntry>> ListForIssueAsync(string issueKey, int limit, CancellationToken ct = default);
+
+    /// <summary>The test sends of exactly this <paramref name="version"/> of an issue, newest first.</summary>
+    Task<IReadOnlyList<TestSendEntry>> ListForVersionAsync(string version, int limit, CancellationToken ct = default);
 
     /// <summary>How many messages <paramref name="sentBy"/> sent since <paramref name="since"/> (for the hourly limit).</summary>
     Task<int> CountSinceAsync(string sentBy, DateTimeOffset since, CancellationToken ct = default);
@@ -68,7 +75,8 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
     /// <exception cref="TemplateException">The layout cannot be composed.</exception>
     public async Task<TestSendReport> SendAsync(TestSendRequest request, CancellationToken ct = default)
     {
-        var (issue, known, _) = await publisher.LoadAsync(request.IssuePath, ct);
+        var (issue, known, source) = await publisher.LoadAsync(request.IssuePath, ct);
+        var version = IssuePublisher.VersionOf(source);
         var segment = request.Segment is { Length: > 0 } s
             ? Segments.Resolve(s, known)
             : IssuePublisher.ResolveSegments(issue.Metadata.Audiences, known) is [var first, ..]
@@ -86,7 +94,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         // Sessions block (see IMailTransport): off the caller's thread, which may be a web request's.
         var results = await Task.Run(() => SendAll(variant, persona, recipients, ct), CancellationToken.None);
         var now = time.GetUtcNow();
-        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply, request.SentBy))], CancellationToken.None);
+        await log.RecordAsync([.. results.Select(r => new TestSendEntry(now, issueKey, segment, r.Recipient, r.Delivered, r.Reply, request.SentBy) { Version = version })], CancellationToken.None);
         return new TestSendReport(issueKey, segment, SubjectPrefix + " " + variant.Subject, results);
     }
 

@@ -24,7 +24,7 @@ public sealed record BulletinImportOptions
     public int ArticleTitleSureMinLength { get; init; } = 15;
 
     /// <summary>The metadata of an imported issue: the default title and publisher, every built-in audience, <c>sample: true</c>
-    /// (the plain text names no 期号 or date, and none is invented).</summary>
+    /// unless the header lines give a 期号 or a date (none is invented).</summary>
     public IssueMetadata Metadata { get; init; } = new(IssueMetadata.DefaultTitle, null, null, IssueMetadata.DefaultPublisher,
         ["municipal", "county", "enterprise"], null, null, IsSample: true);
 
@@ -49,6 +49,32 @@ public enum ImportDecisionKind
 
     /// <summary>A line left out of the issue (text before the first section).</summary>
     Skipped,
+
+    /// <summary>A header line above the first section that gives the 期号.</summary>
+    Number,
+
+    /// <summary>A header line above the first section that gives the issue date.</summary>
+    Date,
+}
+
+/// <summary>期号 and date given by the operator (<c>--number</c>, <c>--date</c>, the web form); they win over the file's.</summary>
+/// <param name="Number">期号, already normalised by <see cref="IssueNumbers.ParseNumber"/>; null keeps the file's.</param>
+/// <param name="Date">The date; null keeps the file's.</param>
+public sealed record IssueOverrides(string? Number, DateOnly? Date)
+{
+    /// <summary>No override.</summary>
+    public static IssueOverrides None { get; } = new(null, null);
+
+    /// <summary>True when nothing is overridden.</summary>
+    public bool IsEmpty => Number is null && Date is null;
+
+    /// <summary>
+    /// <paramref name="metadata"/> with the overrides applied. An issue given a 期号 or a date is no longer a sample
+    /// (the operator named it).
+    /// </summary>
+    public IssueMetadata Apply(IssueMetadata metadata) => IsEmpty
+        ? metadata
+        : metadata with { Number = Number ?? metadata.Number, Date = Date ?? metadata.Date, IsSample = false };
 }
 
 /// <summary>One decision of the importer.</summary>
@@ -70,6 +96,9 @@ public sealed record ImportDecision(int Line, ImportDecisionKind Kind, string Te
 public sealed record BulletinImportResult(Issue? Issue, string? Markdown, IReadOnlyList<ImportDecision> Decisions,
     IReadOnlyList<SourceError> Errors)
 {
+    /// <summary>The 期号 and date found above the first section marker (before any override).</summary>
+    public IssueHeader Header { get; init; } = IssueHeader.None;
+
     /// <summary>The lines a person should check.</summary>
     public IEnumerable<ImportDecision> Unsure => Decisions.Where(d => d.IsUnsure);
 
@@ -96,8 +125,16 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
     private readonly BulletinImportOptions options = options ?? BulletinImportOptions.Default;
 
     /// <summary>Imports <paramref name="text"/> read from <paramref name="path"/> (the issue's source path and error positions).</summary>
-    public BulletinImportResult Import(string text, string path)
+    /// <remarks>
+    /// The header lines above the first section marker are read for the 期号 (2024年第9期, 总第120期) and the date
+    /// (2024年9月15日, 2024-09-15): when either is found, the issue is not a sample (<c>sample: false</c>); when neither
+    /// is, it is <c>sample: true</c>, as no 期号 or date is invented. <paramref name="overrides"/> win over the header.
+    /// </remarks>
+    public BulletinImportResult Import(string text, string path, IssueOverrides? overrides = null)
     {
+        string? numberFound = null;
+        DateOnly? date = null;
+        int numberLine = 0, dateLine = 0;
         var lines = IssueParser.SplitLines(text).Select(Trim).ToList();
         var decisions = new List<ImportDecision>();
         var errors = new List<SourceError>();
@@ -127,8 +164,27 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
             }
             if (section is null)
             {
-                decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line,
-                    $"text before the first {options.SectionMarkers[0]} section marker is left out; add it to the Markdown by hand if it belongs to the issue"));
+                var found = IssueNumbers.Find(line);
+                if (found.Number is not null && numberLine == 0)
+                {
+                    (numberFound, numberLine) = (found.Number, number);
+                    decisions.Add(new ImportDecision(number, ImportDecisionKind.Number, found.Number));
+                }
+                if (found.Date is not null && dateLine == 0)
+                {
+                    (date, dateLine) = (found.Date, number);
+                    decisions.Add(new ImportDecision(number, ImportDecisionKind.Date, found.Date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                }
+                if (found.Number is null && found.Date is null && IsMasthead(line))
+                {
+                    decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line));
+                }
+                else if (found.Number is null && found.Date is null)
+                {
+                    decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line, found.DateProblem is { } problem
+                        ? problem + "; no date taken from it: fix the line or give --date"
+                        : $"text before the first {options.SectionMarkers[0]} section marker is left out; add it to the Markdown by hand if it belongs to the issue"));
+                }
                 continue;
             }
 
@@ -166,10 +222,18 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
             return new BulletinImportResult(null, null, decisions, errors);
         }
 
-        var issue = new Issue(options.Metadata, [.. sections.Select(s => s.Build())], path);
+        var header = new IssueHeader(numberFound, numberLine, date, dateLine);
+        var anyFound = numberFound is not null || date is not null;
+        var metadata = options.Metadata with
+        {
+            Number = numberFound ?? options.Metadata.Number,
+            Date = date ?? options.Metadata.Date,
+            IsSample = options.Metadata.IsSample && !anyFound,
+        };
+        var issue = new Issue((overrides ?? IssueOverrides.None).Apply(metadata), [.. sections.Select(s => s.Build())], path);
         var markdown = IssueMarkdownWriter.Write(issue,
             $"Imported from {Path.GetFileName(path)} by `newsletter issue import`: review the headings before sending.");
-        return new BulletinImportResult(issue, markdown, decisions, errors);
+        return new BulletinImportResult(issue, markdown, decisions, errors) { Header = header };
     }
 
     private ImportDecision Decide(string line, int number, SectionDraft section, bool last)
@@ -225,6 +289,13 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
             }
         }
         return true;
+    }
+
+    /// <summary>The bulletin's name or publisher alone on a header line (the masthead prints them anyway).</summary>
+    private bool IsMasthead(string line)
+    {
+        var bare = line.Trim('《', '》', ' ', '\u3000');
+        return bare == options.Metadata.Title || (options.Metadata.Publisher is { } publisher && bare.StartsWith(publisher, StringComparison.Ordinal) && bare.Length <= publisher.Length + 4);
     }
 
     private static string Trim(string line) => line.Trim(' ', '\t', '\u3000', '\u00A0', '\uFEFF', '\r', '\n');

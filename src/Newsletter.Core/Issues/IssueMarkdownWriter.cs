@@ -108,6 +108,10 @@ public static class IssueMarkdownWriter
             md.Append("# A sample: its real 期号 and date are unknown, so none is given.\n");
             md.Append("sample: true\n");
         }
+        else
+        {
+            md.Append("sample: false\n");
+        }
     }
 
     /// <summary>A YAML scalar: plain when that reads back as the same string, else double-quoted.</summary>

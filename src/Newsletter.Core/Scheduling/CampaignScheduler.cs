@@ -1,5 +1,6 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Issues;
 using Quartz;
 
 namespace Newsletter.Core.Scheduling;
@@ -56,13 +57,19 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     /// <exception cref="IssueRejectedException">The issue has mistakes.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
     /// <exception cref="EmptyAudienceException">The tags select no active subscriber.</exception>
-    public async Task<Campaign> ScheduleAsync(string path, IReadOnlyList<string>? segments, AudienceTags tags, DateTimeOffset at, CancellationToken ct)
+    public Task<Campaign> ScheduleAsync(string path, IReadOnlyList<string>? segments, AudienceTags tags, DateTimeOffset at, CancellationToken ct) =>
+        ScheduleAsync(path, segments, tags, at, IssueOverrides.None, ct);
+
+    /// <summary>As the overload without overrides, with the operator's 期号 and date applied to the issue.</summary>
+    /// <exception cref="SampleIssueRefusedException">A real send of an unfinished issue to real readers.</exception>
+    public async Task<Campaign> ScheduleAsync(string path, IReadOnlyList<string>? segments, AudienceTags tags, DateTimeOffset at,
+        IssueOverrides overrides, CancellationToken ct)
     {
         if (at <= time.GetUtcNow())
         {
             throw new ScheduleRejectedException($"{ScheduleTime.Show(at, Zone)} is in the past", "give a time in the future");
         }
-        var prepared = await publisher.PrepareAsync(path, segments, tags, CampaignState.Scheduled, at, ct);
+        var prepared = await publisher.PrepareAsync(path, segments, tags, CampaignState.Scheduled, at, overrides, ct);
         if (!prepared.Created)
         {
             var c = prepared.Campaign;

@@ -70,7 +70,8 @@ public sealed class PlanRunner(IScheduleStore schedule, ICampaignStore campaigns
             {
                 prepared = await publisher.PrepareAsync(SourceFile(issue), plan.Segments, plan.Tags, CampaignState.Running, planned, ct);
             }
-            catch (Exception e) when (e is IssueRejectedException or AudienceException or EmptyAudienceException or TemplateException or IOException)
+            catch (Exception e) when (e is IssueRejectedException or AudienceException or EmptyAudienceException or TemplateException or IOException
+                or SampleIssueRefusedException)
             {
                 await schedule.UpdateFiringAsync(firing.Id, FiringOutcome.Failed, null, $"{issue.IssueKey}: {e.Message}", ct);
                 await notifier.NotifyAsync(new EditorNotice($"发送失败 / failed: plan {planId}, issue {issue.IssueKey}",

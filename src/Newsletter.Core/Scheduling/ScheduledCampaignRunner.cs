@@ -10,7 +10,7 @@ namespace Newsletter.Core.Scheduling;
 /// </summary>
 public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleStore schedule, CampaignSender sender,
     CampaignReporter reporter, EditorNotifier notifier, SchedulingOptions options, DeliveryOptions delivery, TimeProvider time,
-    ILogger<ScheduledCampaignRunner> logger)
+    ILogger<ScheduledCampaignRunner> logger, SendPolicy policy)
 {
     /// <summary>A trigger may fire this much before the stored time (clock skew between nodes) and still count.</summary>
     public static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(2);
@@ -63,6 +63,24 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
             return FiringOutcome.Missed;
         }
 
+        if (await RefusalAsync(campaign, ct) is { } refusal)
+        {
+            // Scheduled while the pickup folder was configured, or the settings changed since: checked again at the firing.
+            // Cancelled, not paused: a paused campaign can be resumed, and this one must not go out as it is.
+            if (!await schedule.TryLeaveScheduledAsync(campaignId, at, CampaignState.Cancelled, refusal, ct))
+            {
+                return null;
+            }
+            await schedule.TryRecordFiringAsync(Firing.CampaignKind, campaignId, at, node, FiringOutcome.Failed, campaignId, refusal, ct);
+            logger.LogWarning("Campaign {Id} refused: {Reason}", campaignId, refusal);
+            await notifier.NotifyAsync(new EditorNotice($"已拒绝发送 / refused: campaign {campaignId} {campaign.Title}",
+            [
+                $"活动 {campaignId}（{campaign.Title}）未发送：样刊或缺少期号、日期的期刊不能通过 SMTP 发给正式读者。",
+                $"Campaign {campaignId} was not sent: {refusal}.",
+                "The campaign is cancelled. Give the issue its 期号 and date and schedule it again.",
+            ]), campaignId, ct);
+            return FiringOutcome.Failed;
+        }
         if (!await schedule.TryLeaveScheduledAsync(campaignId, at, CampaignState.Running, null, ct))
         {
             return null;
@@ -81,6 +99,25 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
         if (!ct.IsCancellationRequested)
         {
             await reporter.ReportIfEndedAsync(campaignId, ct);
+        }
+    }
+
+    /// <summary>Why <see cref="SendPolicy"/> refuses the campaign's stored issue now, or null when it may go.</summary>
+    private async Task<string?> RefusalAsync(Campaign campaign, CancellationToken ct)
+    {
+        if (!policy.IsRealSend || await campaigns.GetSourceTextAsync(campaign.Id, ct) is not { } source
+            || IssuePublisher.ParseStored(source, campaign.SourcePath).Issue is not { } issue)
+        {
+            return null;
+        }
+        try
+        {
+            policy.Check(issue.Metadata, campaign.Segments);
+            return null;
+        }
+        catch (SampleIssueRefusedException e)
+        {
+            return e.Message;
         }
     }
 

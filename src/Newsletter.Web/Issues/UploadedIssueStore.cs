@@ -132,6 +132,15 @@ public sealed class UploadedIssueStore(NewsletterDatabase database, WebOptions o
         }
     }
 
+    /// <summary>Points the upload at another stored file (a plain-text upload converted to Markdown when its 期号 was set).</summary>
+    public async Task<bool> SetFileAsync(long id, string fileName, string path, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = Command(connection, "UPDATE uploaded_issues SET file_name = @f, path = @p, updated_at = @now WHERE id = @id",
+            ("@f", fileName), ("@p", path), ("@now", time.GetUtcNow()), ("@id", id));
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
     /// <summary>The base name with only safe characters kept (CJK included), never a path.</summary>
     internal static string SafeFileName(string fileName)
     {

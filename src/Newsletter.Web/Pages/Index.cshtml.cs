@@ -1,12 +1,16 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Diagnostics;
 
 namespace Newsletter.Web.Pages;
 
-/// <summary>The dashboard: next scheduled sends, the last campaigns with their progress, subscribers per segment and status.</summary>
-public sealed class IndexModel(ICampaignStore campaigns, ISubscriberStore subscribers) : PageModel
+/// <summary>The dashboard: next scheduled sends, the last campaigns with their progress, subscribers per segment and status, and (admins) the configuration check.</summary>
+public sealed class IndexModel(ICampaignStore campaigns, ISubscriberStore subscribers, ConfigurationDoctor doctor) : PageModel
 {
+    /// <summary>The configuration check (<c>newsletter doctor</c>), for admins only; null for editors.</summary>
+    public DoctorReport? Doctor { get; private set; }
+
     public const int RecentCount = 8;
 
     public IReadOnlyList<Campaign> Upcoming { get; private set; } = [];
@@ -27,6 +31,10 @@ public sealed class IndexModel(ICampaignStore campaigns, ISubscriberStore subscr
             Counts[campaign.Id] = await campaigns.CountAsync(campaign.Id, ct);
         }
         Segments = await subscribers.CountBySegmentAsync(ct);
+        if (User.IsInRole("admin"))
+        {
+            Doctor = await doctor.RunAsync(ct);
+        }
     }
 }
 

@@ -20,13 +20,13 @@ public sealed class CampaignsCommandTests
         using var sink = new SmtpSink();
         using var workspace = CampaignsWorkspace.Create(Lists);
         var environment = CampaignsWorkspace.Environment(CampaignsWorkspace.Smtp(sink));
-        var publish = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "municipal,county");
+        var publish = CliProcess.Run(workspace.Path, environment, ["publish", CampaignsWorkspace.Issue, "--segments", "municipal,county", .. CampaignsWorkspace.RealSend]);
         Assert.True(publish.ExitCode == 0, publish.ToString());
 
         var list = Json(CliProcess.Run(workspace.Path, environment, "campaigns", "list", "--json"));
         var campaign = Assert.Single(list.EnumerateArray());
         Assert.Equal(1, campaign.GetProperty("id").GetInt64());
-        Assert.Equal("sample-issue", campaign.GetProperty("issue").GetString());
+        Assert.Equal(CampaignsWorkspace.RealSendIssueKey, campaign.GetProperty("issue").GetString());
         Assert.Equal(["municipal", "county"], campaign.GetProperty("segments").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("completed", campaign.GetProperty("state").GetString());
         Assert.Equal(10, campaign.GetProperty("counts").GetProperty("sent").GetInt32());
@@ -40,7 +40,7 @@ public sealed class CampaignsCommandTests
 
         var table = CliProcess.Run(workspace.Path, environment, "campaigns", "list");
         Assert.True(table.ExitCode == 0, table.ToString());
-        Assert.Contains("sample-issue  completed  municipal,county  sent 10 of 10", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{CampaignsWorkspace.RealSendIssueKey}  completed  municipal,county  sent 10 of 10", table.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class CampaignsCommandTests
         using var workspace = CampaignsWorkspace.Create(Lists);
         var environment = CampaignsWorkspace.Environment(("NEWSLETTER_Delivery__Transport", "smtp"), ("NEWSLETTER_Smtp__Host", server.Host),
             ("NEWSLETTER_Smtp__Port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("NEWSLETTER_Smtp__Security", "None"));
-        var publish = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "county");
+        var publish = CliProcess.Run(workspace.Path, environment, ["publish", CampaignsWorkspace.Issue, "--segments", "county", .. CampaignsWorkspace.RealSend]);
         Assert.True(publish.ExitCode == 0, publish.ToString());
 
         var csv = Path.Combine(workspace.Path, "reports", "failures.csv");
@@ -88,7 +88,7 @@ public sealed class CampaignsCommandTests
         var down = CampaignsWorkspace.Environment(("NEWSLETTER_Delivery__Transport", "smtp"), ("NEWSLETTER_Smtp__Host", "127.0.0.1"),
             ("NEWSLETTER_Smtp__Port", closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("NEWSLETTER_Smtp__Security", "None"),
             ("NEWSLETTER_Delivery__ForegroundRetryWindow", "00:00:00"), ("NEWSLETTER_Delivery__RetryBaseDelay", "00:00:00.010"));
-        var publish = CliProcess.Run(workspace.Path, down, "publish", CampaignsWorkspace.Issue, "--segments", "municipal");
+        var publish = CliProcess.Run(workspace.Path, down, ["publish", CampaignsWorkspace.Issue, "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
         Assert.True(publish.ExitCode == 0, publish.ToString());
         Assert.Contains("6 messages remain deferred", publish.Stdout, StringComparison.Ordinal);
         Assert.Contains("campaigns resume 1", publish.Stdout, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class CampaignsCommandTests
         var down = CampaignsWorkspace.Environment(("NEWSLETTER_Delivery__Transport", "smtp"), ("NEWSLETTER_Smtp__Host", "127.0.0.1"),
             ("NEWSLETTER_Smtp__Port", closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("NEWSLETTER_Smtp__Security", "None"),
             ("NEWSLETTER_Delivery__ForegroundRetryWindow", "00:00:00"));
-        Assert.Equal(0, CliProcess.Run(workspace.Path, down, "publish", CampaignsWorkspace.Issue, "--segments", "county").ExitCode);
+        Assert.Equal(0, CliProcess.Run(workspace.Path, down, ["publish", CampaignsWorkspace.Issue, "--segments", "county", .. CampaignsWorkspace.RealSend]).ExitCode);
 
         var cancel = CliProcess.Run(workspace.Path, down, "campaigns", "cancel", "1");
         Assert.True(cancel.ExitCode == 0, cancel.ToString());

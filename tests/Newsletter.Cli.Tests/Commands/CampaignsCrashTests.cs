@@ -27,7 +27,7 @@ public sealed class CampaignsCrashTests
         {
             var before = sink.Messages().Count;
             using var sender = round == 0
-                ? CampaignsWorkspace.Start(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "municipal")
+                ? CampaignsWorkspace.Start(workspace.Path, environment, ["publish", CampaignsWorkspace.Issue, "--segments", "municipal", .. CampaignsWorkspace.RealSend])
                 : CampaignsWorkspace.Start(workspace.Path, environment, "campaigns", "resume", "1");
             // Kill while it sends: after the first new message arrived, at a random moment.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);

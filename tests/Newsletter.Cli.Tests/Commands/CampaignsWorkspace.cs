@@ -14,6 +14,16 @@ internal static class CampaignsWorkspace
     public const string Secret = "test-secret-for-unsubscribe-tokens-0123456789";
     public const string Issue = "seeds/sample-issue.md";
 
+    /// <summary>
+    /// What a real (SMTP) send of the sample issue needs from a script: its 期号 and date (a 样刊 goes only to the
+    /// test list), <c>--yes</c> (no terminal to ask) and <c>--force</c> (the test From is on example.org, which the
+    /// configuration check calls an error).
+    /// </summary>
+    public static readonly string[] RealSend = ["--number", "2024年第8期", "--date", "2024-08-15", "--yes", "--force"];
+
+    /// <summary>The issue key of <see cref="Issue"/> sent with <see cref="RealSend"/>: its 期号.</summary>
+    public const string RealSendIssueKey = "2024年第8期";
+
     public static TempDirectory Create(IReadOnlyDictionary<string, int> recipientsPerSegment)
     {
         var workspace = new TempDirectory("newsletter-delivery");

@@ -87,7 +87,7 @@ public sealed class PublishCommandTests
                 ("NEWSLETTER_Delivery__Transport", "smtp"), ("NEWSLETTER_Smtp__Host", sink.Host),
                 ("NEWSLETTER_Smtp__Port", sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("NEWSLETTER_Smtp__Security", "None"), ("NEWSLETTER_Smtp__Connections", "2")),
-            "publish", Issue, "--segments", "municipal,county");
+            ["publish", Issue, "--segments", "municipal,county", .. CampaignsWorkspace.RealSend]);
         Assert.True(result.ExitCode == 0, result.ToString());
 
         var expected = await ActiveRecipientsAsync(workspace.Path, "municipal", "county");

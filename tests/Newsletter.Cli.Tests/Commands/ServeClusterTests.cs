@@ -95,7 +95,8 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.True(a.WaitForOutput("clustered", Bound), a.Output);
         Assert.True(b.WaitForOutput("clustered", Bound), b.Output);
 
-        var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(25), "--segments", "municipal");
+        // 45 s ahead: a real send's schedule also runs the confirmation (configuration check, relay EHLO) before it writes.
+        var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(45), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
         Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), a.Output + b.Output);
         Assert.True(ServeCommandTests.WaitForSink(sink, 61), "60 messages and the report");
@@ -121,7 +122,7 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         try
         {
             Assert.All(nodes, n => Assert.True(n.WaitForOutput("clustered", Bound), n.Output));
-            var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(25), "--segments", "municipal");
+            var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(45), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
             Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
 
             // The firing records the node that runs the job ("host:pid"); kill that one mid-send.

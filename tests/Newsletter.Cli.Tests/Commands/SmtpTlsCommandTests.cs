@@ -113,7 +113,7 @@ public sealed class SmtpTlsCommandTests
         var environment = Environment(server, "StartTls", Secret, ("NEWSLETTER_Smtp__AcceptInvalidCertificates", "true"));
 
         var test = CliProcess.Run(workspace.Path, environment, "send-test", CampaignsWorkspace.Issue, "--to", "editor@xcsti.example.org");
-        var publish = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "municipal");
+        var publish = CliProcess.Run(workspace.Path, environment, ["publish", CampaignsWorkspace.Issue, "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
         var show = CliProcess.Run(workspace.Path, environment, "campaigns", "show", "1");
 
         Assert.True(test.ExitCode == 1, test.ToString());

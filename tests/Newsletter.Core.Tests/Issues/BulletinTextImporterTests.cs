@@ -199,12 +199,14 @@ public sealed class BulletinTextImporterTests
     [Fact]
     public void Text_before_the_first_marker_is_left_out_and_flagged()
     {
-        var text = "许昌竞争情报快递\n●编者的话\n正文。\n";
+        // The bulletin's own name is expected above the first marker (the masthead prints it): left out without a doubt.
+        var text = "许昌竞争情报快递\n内部资料　注意保存\n●编者的话\n正文。\n";
 
         var result = new BulletinTextImporter().Import(text, "t.txt");
 
         var skipped = Assert.Single(result.Unsure);
-        Assert.Equal((1, ImportDecisionKind.Skipped), (skipped.Line, skipped.Kind));
+        Assert.Equal((2, ImportDecisionKind.Skipped), (skipped.Line, skipped.Kind));
+        Assert.Contains(result.Decisions, d => d is { Line: 1, Kind: ImportDecisionKind.Skipped, IsUnsure: false });
         Assert.Equal(["正文。"], IssueShape.Paragraphs(result.Issue!));
     }
 

@@ -95,13 +95,25 @@ public sealed partial class AdminJourneyTests
         Assert.Equal("tester@example.org", test.To.Mailboxes.Single().Address);
         await BrowserSession.ScreenshotAsync(page, "test-send");
 
-        // Schedule it for the municipal leaders only, then send it now from the campaign page.
+        // The bulletin as received names no 期号: give it one and a date (a 样刊 goes over SMTP only to the test list).
+        await ShownAsync(page, "#issue-sample");
+        await page.FillAsync("#issue-meta-form input[name=Number]", "2024年第9期");
+        await page.FillAsync("#issue-meta-form input[name=Date]", "2024-09-15");
+        await page.ClickAsync("#issue-meta-form button[type=submit]");
+        await Expect(page.Locator("#issue-meta-current")).ToContainTextAsync("2024年第9期");
+        Assert.Equal(0, await page.Locator("#issue-sample").CountAsync());
+
+        // Schedule it for the municipal leaders only, confirm on the second click, then send it now from the campaign page.
         foreach (var other in new[] { Segments.County, Segments.Enterprise })
         {
             await page.UncheckAsync($"#schedule input[name=Targets][value={other}]");
         }
         await page.CheckAsync($"#schedule input[name=Targets][value={Segments.Municipal}]");
         await page.ClickAsync("#schedule button[value=schedule]");
+        await ShownAsync(page, "#confirm-send");
+        // The test app's PublicBaseUrl is loopback and its From on example.org: the check's errors need the force box.
+        await page.CheckAsync("#confirm-force");
+        await page.ClickAsync("#confirm-submit");
         await Expect(page).ToHaveURLAsync(new Regex(@"/Campaigns/Details/\d+$"), Navigation);
         Assert.Equal("scheduled", await page.GetAttributeAsync("#campaign-state", "data-state"));
         await BrowserSession.ScreenshotAsync(page, "campaign-scheduled");

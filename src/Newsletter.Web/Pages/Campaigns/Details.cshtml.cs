@@ -8,8 +8,12 @@ using Newsletter.Web.Infrastructure;
 namespace Newsletter.Web.Pages.Campaigns;
 
 /// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
-public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text) : PageModel
+public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text,
+    ISendConfirmationLog confirmations) : PageModel
 {
+    /// <summary>Who confirmed this real send, and whether configuration errors were overridden.</summary>
+    public IReadOnlyList<SendConfirmation> Confirmations { get; private set; } = [];
+
     public const int FailureLimit = 500;
 
     public Campaign? Campaign { get; private set; }
@@ -69,6 +73,7 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
         Counts = [.. Campaign.Segments.Select(s => counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0))];
         Failures = await campaigns.ListFailuresAsync(id, FailureLimit, ct);
         Known = await subscribers.ListSegmentsAsync(ct);
+        Confirmations = await confirmations.ListAsync(id, ct);
         return true;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Issues;
 using Newsletter.Core.Scheduling;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
@@ -16,8 +17,27 @@ namespace Newsletter.Web.Pages.Issues;
 /// segment's variant at 640 and 375 px, test sends, "ready", and (admins) scheduling or sending it now.
 /// </summary>
 public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews, TestSends tests, TestSender testSender, IssuePublisher publisher,
-    CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text, ITestSendLog testLog, WebOptions options) : PageModel
+    CampaignScheduler scheduler, CampaignRunner runner, Display display, TimeProvider time, UiText text, ITestSendLog testLog, WebOptions options,
+    SendPreviewer previewer, IssueMetadataEditor metadataEditor) : PageModel
 {
+    /// <summary>
+    /// Set when a real send (SMTP) was asked for and awaits its second click: what would go out and to whom. The page
+    /// then shows the confirm form instead of sending; nothing was created.
+    /// </summary>
+    public SendPreview? Confirm { get; private set; }
+
+    /// <summary>The send being confirmed: "now" or "schedule", the targets and the time as posted (sent back by the confirm form).</summary>
+    public string? Mode { get; private set; }
+
+    public IReadOnlyList<string> Targets { get; private set; } = [];
+
+    public string? At { get; private set; }
+
+    /// <summary>The 期号 and date typed into the metadata form (kept when it comes back with an error).</summary>
+    public string? NumberInput { get; private set; }
+
+    public string? DateInput { get; private set; }
+
     public UploadedIssue? Issue { get; private set; }
 
     public IssueReviewResult? Review { get; private set; }
@@ -51,6 +71,10 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
+        if (TempData["notice"] is string notice)
+        {
+            Messages.Notices.Add(notice);
+        }
         Addresses = string.Join("\n", await tests.DefaultAddressesAsync(ct));
         return Page();
     }
@@ -138,10 +162,43 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         return Page();
     }
 
+    /// <summary>Sets the 期号 and date in the issue file and clears <c>sample</c>.</summary>
+    public async Task<IActionResult> OnPostMetadataAsync(long id, string? number, string? date, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        (NumberInput, DateInput) = (number, date);
+        string? parsedNumber = null;
+        DateOnly? parsedDate = null;
+        if (!string.IsNullOrWhiteSpace(number) && (parsedNumber = IssueNumbers.ParseNumber(number, out _)) is null)
+        {
+            Messages.Errors.Add(text.Format("issue.meta.bad_number", number.Trim()));
+        }
+        if (!string.IsNullOrWhiteSpace(date) && (parsedDate = IssueNumbers.ParseDate(date, out _)) is null)
+        {
+            Messages.Errors.Add(text.Format("issue.meta.bad_date", date.Trim()));
+        }
+        if (string.IsNullOrWhiteSpace(number) && string.IsNullOrWhiteSpace(date))
+        {
+            Messages.Errors.Add(text["issue.meta.need_one"]);
+        }
+        if (Messages.Errors.Count > 0)
+        {
+            return Page();
+        }
+        if (!await metadataEditor.ApplyAsync(Issue!, new IssueOverrides(parsedNumber, parsedDate), ct))
+        {
+            Messages.Errors.Add(text["issue.fix_first"]);
+            return Page();
+        }
+        TempData["notice"] = text["issue.meta.saved"];
+        return RedirectToPage(new { id });
+    }
+
     public async Task<IActionResult> OnPostScheduleAsync(long id, string[]? targets, string? at, string? mode, string? districts, string? industries,
-        CancellationToken ct)
+        bool confirmed, bool force, CancellationToken ct)
     {
         (Districts, Industries) = (districts, industries);
+        (Mode, Targets, At) = (mode, targets ?? [], at);
         if (!IsAdmin) return Forbid();
         if (!await LoadAsync(id, ct)) return NotFound();
         if (!Review!.IsValid)
@@ -167,9 +224,26 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         }
 
         Campaign campaign;
+        SendPreview? preview = null;
         try
         {
             var tags = await publisher.ResolveTagsAsync(Core.Audience.Segments.SplitList(districts), Core.Audience.Segments.SplitList(industries), ct);
+            if (previewer.IsRealSend)
+            {
+                // A real send: the first click shows what would go out; only the confirm form's second click sends.
+                preview = await previewer.PreviewAsync(Issue!.Path, targets, tags, IssueOverrides.None, ct);
+                if (!confirmed)
+                {
+                    Confirm = preview;
+                    return Page();
+                }
+                if (preview.NeedsForce && !force)
+                {
+                    Confirm = preview;
+                    Messages.Errors.Add(text["confirm.force_needed"]);
+                    return Page();
+                }
+            }
             if (now)
             {
                 var prepared = await publisher.PrepareAsync(Issue!.Path, targets, tags, CampaignState.Running, null, ct);
@@ -182,7 +256,6 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
                     return Page();
                 }
                 campaign = prepared.Campaign;
-                runner.Enqueue(campaign.Id);
             }
             else
             {
@@ -205,10 +278,23 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             Messages.Errors.Add(e.Message);
             return Page();
         }
+        catch (SampleIssueRefusedException e)
+        {
+            Messages.Errors.Add($"{e.Message} — {e.Hint}");
+            return Page();
+        }
         catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
         {
             Messages.Errors.Add(e.Message);
             return Page();
+        }
+        if (preview is not null)
+        {
+            await previewer.RecordAsync(campaign.Id, preview, User.Identity?.Name ?? "web", force, ct);
+        }
+        if (now)
+        {
+            runner.Enqueue(campaign.Id);
         }
         await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
         return Redirect($"/Campaigns/Details/{campaign.Id}");

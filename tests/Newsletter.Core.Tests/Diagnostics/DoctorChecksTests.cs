@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using Newsletter.Core.Delivery;
+using Newsletter.Core.Diagnostics;
+using Newsletter.Testing;
+
+namespace Newsletter.Core.Tests.Diagnostics;
+
+/// <summary>Each check of <c>newsletter doctor</c> against a configuration with its fault, and without.</summary>
+public sealed class DoctorChecksTests
+{
+    private static async Task<DoctorFinding> One(IDoctorCheck check) => Assert.Single(await check.RunAsync(CancellationToken.None));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", DoctorLevel.Error, "loopback")]
+    [InlineData("http://localhost:5080", DoctorLevel.Error, "loopback")]
+    [InlineData("http://[::1]:5080", DoctorLevel.Error, "loopback")]
+    [InlineData("not a url", DoctorLevel.Error, "not an http")]
+    [InlineData("http://bulletin.xcsti.gov.cn", DoctorLevel.Warning, "not https")]
+    [InlineData("https://bulletin.xcsti.gov.cn", DoctorLevel.Ok, "PublicBaseUrl")]
+    public async Task Public_base_url_must_be_https_and_not_loopback(string url, DoctorLevel level, string text)
+    {
+        var finding = await One(new PublicBaseUrlCheck(new PublicOptions { PublicBaseUrl = url }));
+        Assert.Equal(level, finding.Level);
+        Assert.Contains(text, finding.Message, StringComparison.Ordinal);
+        Assert.True(level == DoctorLevel.Ok || finding.Fix is not null, "every fault says how to fix it");
+    }
+
+    [Theory]
+    [InlineData("许昌市科学技术情报研究所 <bulletin@xcsti.example.org>", DoctorLevel.Error)]
+    [InlineData("bulletin@example.com", DoctorLevel.Error)]
+    [InlineData("bulletin@mail.example", DoctorLevel.Error)]
+    [InlineData("bulletin@xcsti.test", DoctorLevel.Error)]
+    [InlineData("bulletin@xcsti.invalid", DoctorLevel.Error)]
+    [InlineData("bulletin@localhost", DoctorLevel.Error)]
+    [InlineData("no address", DoctorLevel.Error)]
+    [InlineData("许昌市科学技术情报研究所 <bulletin@xcsti.gov.cn>", DoctorLevel.Ok)]
+    public async Task From_must_not_be_on_a_reserved_domain(string from, DoctorLevel level) =>
+        Assert.Equal(level, (await One(new SenderDomainCheck(new SenderOptions { From = from }))).Level);
+
+    [Fact]
+    public async Task Reply_to_missing_is_a_warning()
+    {
+        Assert.Equal(DoctorLevel.Warning, (await One(new ReplyToCheck(new SenderOptions()))).Level);
+        Assert.Equal(DoctorLevel.Ok, (await One(new ReplyToCheck(new SenderOptions { ReplyTo = "editors@xcsti.gov.cn" }))).Level);
+    }
+
+    [Fact]
+    public async Task Dkim_must_be_on_aligned_and_its_key_readable()
+    {
+        using var folder = new TempDirectory("doctor-dkim");
+        var key = folder.File("dkim.pem");
+        using (var rsa = RSA.Create(2048))
+        {
+            File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        }
+        var sender = new SenderOptions { From = "bulletin@xcsti.gov.cn" };
+
+        Assert.Equal(DoctorLevel.Warning, (await One(new DkimCheck(sender, new DkimOptions()))).Level);
+        Assert.Equal(DoctorLevel.Ok, (await One(new DkimCheck(sender, new DkimOptions { Domain = "xcsti.gov.cn", Selector = "nl", KeyFile = key }))).Level);
+        var misaligned = await One(new DkimCheck(sender, new DkimOptions { Domain = "other.cn", Selector = "nl", KeyFile = key }));
+        Assert.Equal(DoctorLevel.Error, misaligned.Level);
+        Assert.Contains("aligned", misaligned.Message, StringComparison.Ordinal);
+        var unreadable = await One(new DkimCheck(sender, new DkimOptions { Domain = "xcsti.gov.cn", Selector = "nl", KeyFile = folder.File("missing.pem") }));
+        Assert.Equal(DoctorLevel.Error, unreadable.Level);
+        Assert.Contains("KeyFile", unreadable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Relay_that_accepts_our_ehlo_is_ok()
+    {
+        using var sink = new SmtpSink();
+        var finding = await One(new RelayCheck(new DeliveryOptions { Transport = TransportKind.Smtp },
+            new SmtpOptions { Host = sink.Host, Port = sink.Port, Security = SmtpSecurity.None }));
+        Assert.True(finding.Level == DoctorLevel.Ok, finding.Message);
+        Assert.Contains("EHLO", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Relay_on_a_closed_port_is_an_error()
+    {
+        var port = SmtpSink.FreePort();
+        var finding = await One(new RelayCheck(new DeliveryOptions { Transport = TransportKind.Smtp },
+            new SmtpOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurity.None }));
+        Assert.Equal(DoctorLevel.Error, finding.Level);
+        Assert.Contains($"127.0.0.1:{port}", finding.Message, StringComparison.Ordinal);
+        Assert.NotNull(finding.Fix);
+    }
+
+    [Fact]
+    public async Task Pickup_transport_is_said_to_send_nothing()
+    {
+        var finding = await One(new RelayCheck(new DeliveryOptions(), new SmtpOptions()));
+        Assert.Equal(DoctorLevel.Warning, finding.Level);
+        Assert.Contains("pickup", finding.Message, StringComparison.Ordinal);
+    }
+}
