@@ -37,6 +37,9 @@ public static class XlsxTableReader
         CloseInput = true,
     };
 
+    [ThreadStatic]
+    private static char[]? t_chunk;
+
     static XlsxTableReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>The rows of the first sheet, in order; rows the sheet leaves out are not returned.</summary>
@@ -374,7 +377,7 @@ public static class XlsxTableReader
     {
         if (reader.IsEmptyElement) return;
         var depth = reader.Depth;
-        var buffer = new char[4096];
+        var buffer = t_chunk ??= new char[4096];
         reader.Read();
         while (!(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth) && !reader.EOF)
         {
