@@ -67,6 +67,28 @@ public static class XlsxTableReader
     private static IEnumerable<TableRow> ReadXlsx(string path, string name)
     {
         using var archive = OpenArchive(path, name);
+        var (sheetPath, strings) = Prepare(archive, name);
+        foreach (var row in ReadSheet(archive, sheetPath, strings, name))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>Checks the sizes, then finds the first sheet and reads the shared strings.</summary>
+    private static (string SheetPath, List<string> Strings) Prepare(ZipArchive archive, string name)
+    {
+        try
+        {
+            return PrepareCore(archive, name);
+        }
+        catch (InvalidDataException e)
+        {
+            throw NotAWorkbook(name, e.Message); // a damaged zip directory, found while listing or opening the parts
+        }
+    }
+
+    private static (string SheetPath, List<string> Strings) PrepareCore(ZipArchive archive, string name)
+    {
         CheckSizes(archive, name);
         var workbookPath = Target(ReadRelationships(archive, "_rels/.rels", name), "", t => t.EndsWith("/officeDocument", StringComparison.Ordinal))
             ?? "xl/workbook.xml";
@@ -77,11 +99,7 @@ public static class XlsxTableReader
         var sheetPath = relationships.FirstOrDefault(r => r.Id == sheetId) is { } sheet ? Resolve(folder, sheet.Target)
             : throw new TableFormatException($"{name} names a worksheet that is not in the file; save the list again from Excel or as CSV");
         var stringsPath = Target(relationships, folder, t => t.EndsWith("/sharedStrings", StringComparison.Ordinal));
-        var strings = stringsPath is null ? [] : ReadSharedStrings(archive, stringsPath, name);
-        foreach (var row in ReadSheet(archive, sheetPath, strings, name))
-        {
-            yield return row;
-        }
+        return (sheetPath, stringsPath is null ? [] : ReadSharedStrings(archive, stringsPath, name));
     }
 
     private static ZipArchive OpenArchive(string path, string name)
