@@ -24,6 +24,7 @@ internal static class NewsletterApp
     public static async Task<int> RunAsync(string[] args)
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
+        using var terminal = TerminalText.Install(); // stored text never controls the terminal
         var app = new CommandApp();
         app.Configure(config =>
         {
