@@ -56,11 +56,7 @@ internal static class SubscribersCommands
         {
             throw new UserErrorException(e.Message, "see `newsletter subscribers --help`");
         }
-        catch (DatabaseMigrationException e)
-        {
-            throw new UserErrorException(e.Message, "check Database:ConnectionString and that the database server is running");
-        }
-        catch (DbException e)
+        catch (DbException e) when (Errors.DatabaseUnreachable(e) is null) // an unreachable server: NewsletterApp says so
         {
             throw new UserErrorException($"database error: {e.Message}", "check Database:ConnectionString and that the database server is running");
         }
