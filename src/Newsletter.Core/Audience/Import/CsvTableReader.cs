@@ -140,7 +140,8 @@ public sealed class CsvTableReader
                     endOfRecord = true;
                 }
             }
-            if (problem is null && input.RecordChars > InputLimits.MaxCsvRecordChars)
+            // A cut cell already fails validation, which names its column; otherwise the line itself is the problem.
+            if (problem is null && input.RecordChars > InputLimits.MaxCsvRecordChars && cells.TrueForAll(c => c.Length <= MaxCellChars))
             {
                 problem = $"the line is longer than {InputLimits.MaxCsvRecordChars:N0} characters";
             }
