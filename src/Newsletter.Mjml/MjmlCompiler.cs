@@ -44,11 +44,17 @@ public sealed class MjmlCompiler
     private MjmlResult CompileCore(string mjml, MjmlOptions options, List<MjmlError> errors)
     {
         var includes = options.IncludeDirectory is { } dir ? new IncludeContext(dir, _registry, options.KeepComments) : null;
-        var root = MjmlParser.Parse(mjml, _registry.IsEndingTag, options.KeepComments, includes);
+        var root = MjmlParser.Parse(mjml, _registry.IsEndingTag, options.KeepComments, includes, out var flattenedAt);
         if (root is null)
         {
             errors.Add(new MjmlError(1, "mjml", "Parsing failed. Check your mjml."));
             return new MjmlResult("", errors, Rejected: true);
+        }
+        if (flattenedAt > 0)
+        {
+            // The parser keeps rendering's recursion bounded by placing deeper elements at the limit; say so.
+            errors.Add(new MjmlError(flattenedAt, "mjml",
+                $"Elements are nested more than {MjmlParser.MaxDepth} levels deep; the deeper ones were placed at that level. Check your mjml."));
         }
         if (includes?.Fatal is { } fatal)
         {

@@ -202,8 +202,8 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
                 .AddColumn(new TableColumn("attempts").RightAligned()).AddColumn("last reply");
             foreach (var f in failures.Take(limit))
             {
-                table.AddRow(Markup.Escape(f.Email), Markup.Escape(f.Variant), CampaignsCommands.Word(f.Status), $"{f.Attempts}",
-                    Markup.Escape(f.Reply ?? ""));
+                table.AddRow(TerminalText.Cell(f.Email), TerminalText.Cell(f.Variant), CampaignsCommands.Word(f.Status), $"{f.Attempts}",
+                    TerminalText.Cell(f.Reply ?? ""));
             }
             AnsiConsole.Write(table);
             if (failures.Count > limit)

@@ -106,7 +106,7 @@ internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
             }
             if (settings.Output is null)
             {
-                await Console.Out.WriteAsync(result.Html);
+                await TerminalText.RawOut.WriteAsync(result.Html); // data, byte for byte
                 continue;
             }
             var target = toFolder ? Path.Combine(settings.Output, Path.GetFileNameWithoutExtension(input) + ".html") : settings.Output;

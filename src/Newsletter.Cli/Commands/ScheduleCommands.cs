@@ -189,8 +189,8 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
             var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments");
             foreach (var c in scheduled)
             {
-                table.AddRow($"{c.Id}", Markup.Escape(ScheduleCommands.Show(c.ScheduledAt, zone)), Markup.Escape(c.IssueKey), Markup.Escape(c.Title),
-                    Markup.Escape(string.Join(",", c.Segments) + (c.Tags.IsEmpty ? "" : " *")));
+                table.AddRow($"{c.Id}", TerminalText.Cell(ScheduleCommands.Show(c.ScheduledAt, zone)), TerminalText.Cell(c.IssueKey), TerminalText.Cell(c.Title),
+                    TerminalText.Cell(string.Join(",", c.Segments) + (c.Tags.IsEmpty ? "" : " *")));
             }
             AnsiConsole.Write(table);
             // Under the table, not in a column: tags are long, and a sixth column squeezes the times at 80 characters.
@@ -312,8 +312,8 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
         foreach (var p in plans)
         {
             var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
-            table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Cron), Markup.Escape(p.TimeZone),
-                Markup.Escape(string.Join(",", p.Segments) + (p.Tags.IsEmpty ? "" : " *")), Markup.Escape(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
+            table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), TerminalText.Cell(p.Cron), TerminalText.Cell(p.TimeZone),
+                TerminalText.Cell(string.Join(",", p.Segments) + (p.Tags.IsEmpty ? "" : " *")), TerminalText.Cell(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
         }
         AnsiConsole.Write(table);
         foreach (var p in plans.Where(p => !p.Tags.IsEmpty))

@@ -60,7 +60,7 @@ internal sealed class SegmentsListCommand : AsyncCommand<SegmentsListSettings>
                 .AddColumn(new TableColumn("total").RightAligned());
             foreach (var c in counts)
             {
-                table.AddRow(Markup.Escape(c.Segment.Key) + (c.Segment.BuiltIn ? "" : " [grey](admin)[/]"), Markup.Escape(c.Segment.NameZh),
+                table.AddRow(TerminalText.Cell(c.Segment.Key) + (c.Segment.BuiltIn ? "" : " [grey](admin)[/]"), TerminalText.Cell(c.Segment.NameZh),
                     N(c.Active), N(c.Unsubscribed), N(c.Bounced), N(c.Complained), N(c.Total));
             }
             SubscribersCommands.Out().Write(table);

@@ -107,6 +107,9 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Quartz", LogLevel.Warning)
             .AddFilter("Microsoft", LogLevel.Warning);
+        // The log goes through TerminalText's writer, which would show colour codes as ␛[…m: plain lines instead.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(
+            o => o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         // As a service: under systemd (Type=notify) readiness and stop are signalled and log lines carry journal
         // priorities; as a Windows service, start/stop come from the service manager and logs go to the event log.

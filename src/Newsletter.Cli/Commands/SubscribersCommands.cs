@@ -56,19 +56,14 @@ internal static class SubscribersCommands
         {
             throw new UserErrorException(e.Message, "see `newsletter subscribers --help`");
         }
-        catch (DatabaseMigrationException e)
-        {
-            throw new UserErrorException(e.Message, "check Database:ConnectionString and that the database server is running");
-        }
-        catch (DbException e)
+        catch (DbException e) when (Errors.DatabaseUnreachable(e) is null) // an unreachable server: NewsletterApp says so
         {
             throw new UserErrorException($"database error: {e.Message}", "check Database:ConnectionString and that the database server is running");
         }
     }
 
-    /// <summary>Output bound to the current <see cref="Console.Out"/> (tests redirect it).</summary>
-    internal static IAnsiConsole Out() =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+    /// <summary>Output bound to the standard output of this run (tests redirect it), stored text neutralised.</summary>
+    internal static IAnsiConsole Out() => TerminalText.CreateConsole();
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -106,7 +101,7 @@ internal static class SubscribersCommands
     internal static void PrintSubscriber(IAnsiConsole console, Subscriber s)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        void Row(string label, string? value) => grid.AddRow(new Text(label, new Style(Color.Grey)), new Text(value ?? "—"));
+        void Row(string label, string? value) => grid.AddRow(new Text(label, new Style(Color.Grey)), new Text(value is null ? "—" : TerminalText.Safe(value)));
         Row("id", s.Id.ToString(CultureInfo.InvariantCulture));
         Row("email", s.Email);
         Row("name 姓名", s.Name);
@@ -252,8 +247,8 @@ internal sealed class SubscribersListCommand : AsyncCommand<SubscribersListSetti
                 .AddColumn("区县").AddColumn("status");
             foreach (var s in rows)
             {
-                table.AddRow(Markup.Escape(s.Email), Markup.Escape(s.Name), Markup.Escape(s.Organisation ?? ""), Markup.Escape(s.Title ?? ""),
-                    Markup.Escape(string.Join(",", s.Segments)), Markup.Escape(s.District ?? ""),
+                table.AddRow(TerminalText.Cell(s.Email), TerminalText.Cell(s.Name), TerminalText.Cell(s.Organisation ?? ""), TerminalText.Cell(s.Title ?? ""),
+                    TerminalText.Cell(string.Join(",", s.Segments)), TerminalText.Cell(s.District ?? ""),
                     s.Status == SubscriberStatus.Active ? "active" : $"[yellow]{s.Status.ToWord()}[/]");
             }
             console.Write(table);
@@ -470,7 +465,7 @@ internal sealed class SubscribersExportCommand : AsyncCommand<SubscribersExportS
             var exporter = services.GetRequiredService<SubscriberExporter>();
             if (settings.Output is null)
             {
-                await exporter.ExportAsync(Console.Out, settings.Segment, cancellationToken);
+                await exporter.ExportAsync(TerminalText.RawOut, settings.Segment, cancellationToken); // data, byte for byte
                 return NewsletterApp.Ok;
             }
             var folder = Path.GetDirectoryName(Path.GetFullPath(settings.Output));

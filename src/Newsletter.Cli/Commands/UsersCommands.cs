@@ -144,7 +144,7 @@ internal sealed class UsersListCommand : AsyncCommand<UsersListSettings>
             var table = new Table().AddColumn("login").AddColumn("role").AddColumn("last sign-in").AddColumn("locked until");
             foreach (var a in accounts)
             {
-                table.AddRow(Markup.Escape(a.Login), a.Role.ToWord(), a.LastSignInAt?.ToString("u") ?? "-", a.LockedUntil?.ToString("u") ?? "-");
+                table.AddRow(TerminalText.Cell(a.Login), a.Role.ToWord(), a.LastSignInAt?.ToString("u") ?? "-", a.LockedUntil?.ToString("u") ?? "-");
             }
             AnsiConsole.Write(table);
             return NewsletterApp.Ok;

@@ -11,6 +11,33 @@ internal sealed class UserErrorException(string message, string? hint = null) : 
 
 internal static class Errors
 {
+    /// <summary>The fix for a database that cannot be reached or refuses us.</summary>
+    public const string DatabaseHint = "check Database:ConnectionString and that the PostgreSQL server is running and reachable";
+
+    /// <summary>
+    /// One line for a PostgreSQL server that cannot be reached (refused, unknown host, timeout) or refuses the login or
+    /// the database — found anywhere in the exception's causes — or null when the fault is something else.
+    /// </summary>
+    public static string? DatabaseUnreachable(Exception e)
+    {
+        for (var cause = e; cause is not null; cause = cause.InnerException)
+        {
+            switch (cause)
+            {
+                case Npgsql.PostgresException { SqlState: var state } refused when state.StartsWith("28", StringComparison.Ordinal) || state == "3D000":
+                    return $"PostgreSQL refused the connection: {refused.MessageText}";
+                case Npgsql.NpgsqlException npgsql when npgsql.InnerException is System.Net.Sockets.SocketException or TimeoutException
+                    || npgsql.Message.StartsWith("Failed to connect to", StringComparison.Ordinal):
+                    var at = System.Text.RegularExpressions.Regex.Match(npgsql.Message, @"Failed to connect to (\S+)");
+                    var reason = npgsql.InnerException?.Message ?? npgsql.Message;
+                    return at.Success
+                        ? $"cannot connect to PostgreSQL at {at.Groups[1].Value.TrimEnd('.', ',')}: {reason}"
+                        : $"cannot connect to PostgreSQL: {reason}";
+            }
+        }
+        return null;
+    }
+
     /// <summary>Writes "error: what — how to fix" to stderr, without markup interpretation.</summary>
     public static void Write(string message, string? hint)
     {

@@ -24,6 +24,7 @@ internal static class NewsletterApp
     public static async Task<int> RunAsync(string[] args)
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
+        using var terminal = TerminalText.Install(); // stored text never controls the terminal
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -54,6 +55,11 @@ internal static class NewsletterApp
                 Errors.Write(error.ToString(), null);
             }
             Console.Error.WriteLine("nothing was sent");
+            return UserError;
+        }
+        catch (Exception e) when (Errors.DatabaseUnreachable(e) is { } unreachable)
+        {
+            Errors.Write(unreachable, Errors.DatabaseHint);
             return UserError;
         }
         catch (Exception e) when (KnownUserError(e) is { } hint)
@@ -87,6 +93,7 @@ internal static class NewsletterApp
         EmptyAudienceException empty => empty.Hint,
         SettingsException => "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file",
         DatabaseConfigurationException => "fix Database:Provider / Database:ConnectionString",
+        Newsletter.Data.DatabaseMigrationException => Errors.DatabaseHint,
         TemplateException => "fix the template in Templates:Directory",
         IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             "another program listens on that address; choose another with --urls (e.g. --urls http://127.0.0.1:5081)",

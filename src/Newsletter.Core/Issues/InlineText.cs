@@ -11,6 +11,9 @@ internal static class InlineText
 {
     private static readonly string[] AllowedSchemes = ["http", "https", "mailto"];
 
+    private static readonly string TooDeep =
+        $"bold, italic and links are nested more than {InputLimits.MaxInlineNesting} levels deep (runs of * or _ that pair up around the text)";
+
     // Marks a soft line break until both neighbours are known; never occurs in decoded text (a C0 control).
     private const char Break = '\u0001';
 
@@ -21,7 +24,7 @@ internal static class InlineText
         var html = new StringBuilder();
         if (inline is not null)
         {
-            Walk(inline, text, html, problems);
+            Walk(inline, text, html, problems, 0);
         }
         return JoinBreaks(text.ToString().Trim(), html.ToString().Trim());
     }
@@ -49,8 +52,18 @@ internal static class InlineText
         return builder.ToString();
     }
 
-    private static void Walk(ContainerInline container, StringBuilder text, StringBuilder html, List<string> problems)
+    // Recursion is bounded by InputLimits.MaxInlineNesting: `*` × 160,000 + `a` + `*` × 160,000 nests that deep and
+    // would overflow the stack (which no handler can catch) rather than be reported.
+    private static void Walk(ContainerInline container, StringBuilder text, StringBuilder html, List<string> problems, int depth)
     {
+        if (depth > InputLimits.MaxInlineNesting)
+        {
+            if (!problems.Contains(TooDeep))
+            {
+                problems.Add(TooDeep);
+            }
+            return;
+        }
         foreach (var inline in container)
         {
             switch (inline)
@@ -71,7 +84,7 @@ internal static class InlineText
                 case EmphasisInline emphasis:
                     var tag = emphasis.DelimiterCount >= 2 ? "strong" : "em";
                     html.Append('<').Append(tag).Append('>');
-                    Walk(emphasis, text, html, problems);
+                    Walk(emphasis, text, html, problems, depth + 1);
                     html.Append("</").Append(tag).Append('>');
                     break;
                 case LinkInline { IsImage: true } image:
@@ -81,7 +94,7 @@ internal static class InlineText
                     var url = link.GetDynamicUrl?.Invoke() ?? link.Url ?? "";
                     var linkText = new StringBuilder();
                     var linkHtml = new StringBuilder();
-                    Walk(link, linkText, linkHtml, problems);
+                    Walk(link, linkText, linkHtml, problems, depth + 1);
                     AppendLink(url, linkText.ToString(), linkHtml.ToString(), text, html, problems);
                     break;
                 case AutolinkInline autolink:
@@ -94,7 +107,7 @@ internal static class InlineText
                     problems.Add($"raw HTML is not allowed in an issue ({raw.Tag})");
                     break;
                 case ContainerInline nested:
-                    Walk(nested, text, html, problems);
+                    Walk(nested, text, html, problems, depth + 1);
                     break;
                 default:
                     Append(inline.ToString() ?? "", text, html);

@@ -6,8 +6,8 @@ namespace Newsletter.Core.Issues;
 /// </summary>
 public static class IssueLoader
 {
-    /// <summary>Largest issue file read; a bulletin is tens of kilobytes.</summary>
-    public const long MaxFileBytes = 16 * 1024 * 1024;
+    /// <summary>Largest issue file read (<see cref="InputLimits.MaxUploadBytes"/>); a bulletin is tens of kilobytes.</summary>
+    public const long MaxFileBytes = InputLimits.MaxUploadBytes;
 
     /// <summary>The extensions read as Markdown.</summary>
     public static IReadOnlyList<string> MarkdownExtensions { get; } = [".md", ".markdown"];
@@ -44,7 +44,8 @@ public static class IssueLoader
             }
             if (info.Length > MaxFileBytes)
             {
-                return Failure(path, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue", "name the issue's .md or .txt file");
+                return Failure(path, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
+                    "name the issue's .md or .txt file");
             }
             bytes = File.ReadAllBytes(path);
         }
@@ -58,18 +59,54 @@ public static class IssueLoader
     /// <summary>Parses issue bytes as if read from <paramref name="path"/>, whose extension chooses the format.</summary>
     public static IssueParseResult Read(ReadOnlySpan<byte> bytes, string path)
     {
+        if (bytes.Length > MaxFileBytes)
+        {
+            return Fail(path, $"the file is {bytes.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
+                "name the issue's .md or .txt file");
+        }
         var decoded = SourceTextDecoder.Decode(bytes, path);
         return decoded.Error is not null ? new IssueParseResult(null, [decoded.Error]) : Parse(decoded.Text!, path);
     }
 
-    /// <summary>Parses already decoded <paramref name="text"/> as the kind of issue the extension of <paramref name="path"/> names.</summary>
-    public static IssueParseResult Parse(string text, string path) => KindOf(path) switch
+    /// <summary>
+    /// Parses already decoded <paramref name="text"/> as the kind of issue the extension of <paramref name="path"/> names.
+    /// A line longer than <see cref="InputLimits.MaxIssueLineChars"/> is an error before any parser sees the text.
+    /// </summary>
+    public static IssueParseResult Parse(string text, string path) => LongLine(text, path) is { } tooLong
+        ? new IssueParseResult(null, [tooLong])
+        : KindOf(path) switch
     {
         IssueFileKind.Markdown => new IssueParser().Parse(text, path),
         IssueFileKind.BulletinText => new BulletinTextImporter().Import(text, path).ToParseResult(),
         _ => Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
             "name a Markdown issue (.md) or the plain-text bulletin (.txt)"),
     };
+
+    /// <summary>The first line longer than <see cref="InputLimits.MaxIssueLineChars"/>, as an error; null when there is none.</summary>
+    internal static SourceError? LongLine(string text, string path)
+    {
+        var line = 1;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] is not '\n' and not '\r')
+            {
+                continue;
+            }
+            if (i - start > InputLimits.MaxIssueLineChars)
+            {
+                return new SourceError(path, line, $"the line is {i - start:N0} characters long, more than {InputLimits.MaxIssueLineChars:N0}",
+                    "break the text into paragraphs (a blank line between them)");
+            }
+            if (i < text.Length - 1 && text[i] == '\r' && text[i + 1] == '\n')
+            {
+                i++;
+            }
+            line++;
+            start = i + 1;
+        }
+        return null;
+    }
 
     /// <summary>The format <paramref name="path"/>'s extension names, or null for an unknown extension.</summary>
     public static IssueFileKind? KindOf(string path)

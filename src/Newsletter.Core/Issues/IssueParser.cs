@@ -47,7 +47,20 @@ public sealed class IssueParser
         // Blank the front matter rather than cut it, so Markdig's line numbers are the file's.
         var body = string.Join('\n', lines.Select((line, i) => i < frontMatter.BodyStartLine ? "" : line));
         var builder = new Builder(path, errors);
-        foreach (var block in Markdown.Parse(body, Pipeline))
+        MarkdownDocument document;
+        try
+        {
+            document = Markdown.Parse(body, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig refuses input nested deeper than its limit (100 KB of `[`, a few hundred `>`) by throwing, without a position.
+            var line = TooDeepLine(lines, frontMatter.BodyStartLine, lines.Count);
+            errors.Add(new SourceError(path, line, "the Markdown is nested too deeply to read (brackets, quotes or lists inside each other)",
+                "remove the runs of [, > or list markers on this line; " + StructureHint));
+            return new IssueParseResult(null, [.. errors.OrderBy(e => e.Line)]);
+        }
+        foreach (var block in document)
         {
             builder.Add(block);
         }
@@ -57,6 +70,45 @@ public sealed class IssueParser
             return new IssueParseResult(null, [.. errors.OrderBy(e => e.Line)]);
         }
         return new IssueParseResult(new Issue(frontMatter.Metadata, builder.Sections(), path), []);
+    }
+
+    /// <summary>
+    /// The 1-based line where Markdig's depth limit trips, found by halving the lines [<paramref name="from"/>,
+    /// <paramref name="to"/>) while one half alone still trips it: a few parses, whatever the file's size. When the
+    /// nesting spans both halves, the first line of the range.
+    /// </summary>
+    private static int TooDeepLine(List<string> lines, int from, int to)
+    {
+        while (to - from > 1)
+        {
+            var middle = from + ((to - from) / 2);
+            if (Trips(lines, from, middle))
+            {
+                to = middle;
+            }
+            else if (Trips(lines, middle, to))
+            {
+                from = middle;
+            }
+            else
+            {
+                break;
+            }
+        }
+        return from + 1;
+
+        static bool Trips(List<string> lines, int from, int to)
+        {
+            try
+            {
+                Markdown.Parse(string.Join('\n', lines.Skip(from).Take(to - from)), Pipeline);
+                return false;
+            }
+            catch (ArgumentException)
+            {
+                return true;
+            }
+        }
     }
 
     internal static List<string> SplitLines(string text)
@@ -75,6 +127,7 @@ public sealed class IssueParser
         private ArticleBuilder? article;
         private Block? previous;
         private bool reportedOrphanText;
+        private int articleCount;
 
         public IReadOnlyList<Section> Sections() => [.. sections.Select(s => s.Build())];
 
@@ -125,6 +178,13 @@ public sealed class IssueParser
                     Error(line, $"'# {text}' is a level-1 heading; the issue's title comes from the front matter",
                         "write `title:` in the front matter; " + StructureHint);
                     break;
+                case 2 when sections.Count >= InputLimits.MaxIssueSections:
+                    if (sections.Count == InputLimits.MaxIssueSections)
+                    {
+                        Error(line, $"more than {InputLimits.MaxIssueSections} sections (##)", "an issue has a handful of sections; split the file into several issues");
+                        sections.Add(new SectionBuilder(text, line)); // counted once, never built: the issue is rejected
+                    }
+                    break;
                 case 2:
                     section = new SectionBuilder(text, line);
                     sections.Add(section);
@@ -133,6 +193,12 @@ public sealed class IssueParser
                 case 3 when section is null:
                     reportedOrphanText = true; // its text would be reported again as text outside a section
                     Error(line, $"article heading '### {text}' comes before any section heading (##)", StructureHint);
+                    break;
+                case 3 when ++articleCount > InputLimits.MaxIssueArticles:
+                    if (articleCount == InputLimits.MaxIssueArticles + 1)
+                    {
+                        Error(line, $"more than {InputLimits.MaxIssueArticles} articles (###)", "split the file into several issues");
+                    }
                     break;
                 case 3:
                     article = new ArticleBuilder(text, line);

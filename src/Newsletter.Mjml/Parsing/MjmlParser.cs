@@ -38,10 +38,18 @@ internal sealed class MjmlParser
     /// <summary>Maximum element nesting; deeper input is flattened so rendering cannot overflow the stack.</summary>
     public const int MaxDepth = 200;
 
-    public static MjmlNode? Parse(string xml, Func<string, bool> isEndingTag, bool keepComments, IncludeContext? includes)
+    public static MjmlNode? Parse(string xml, Func<string, bool> isEndingTag, bool keepComments, IncludeContext? includes) =>
+        Parse(xml, isEndingTag, keepComments, includes, out _);
+
+    /// <summary>
+    /// Parses <paramref name="xml"/>; <paramref name="flattenedAt"/> is the line of the first element nested deeper than
+    /// <see cref="MaxDepth"/> (placed at that depth instead), or 0 when there is none.
+    /// </summary>
+    public static MjmlNode? Parse(string xml, Func<string, bool> isEndingTag, bool keepComments, IncludeContext? includes, out int flattenedAt)
     {
         var parser = new MjmlParser(xml, isEndingTag, keepComments, includes);
         parser.Run();
+        flattenedAt = parser._flattenedAt;
         return parser._root;
     }
 
@@ -324,6 +332,7 @@ internal sealed class MjmlParser
                 // Pathological nesting: attach to the current parent without descending further.
                 _cur.Children.Add(node);
                 _flattened++;
+                if (_flattenedAt == 0) _flattenedAt = line;
                 return;
             }
             _cur.Children.Add(node);
@@ -335,6 +344,7 @@ internal sealed class MjmlParser
     private int _endingStart;
     private MjmlNode? _endingNode;
     private int _flattened;
+    private int _flattenedAt;
     private int _includeDepthMarker;
 
     private void OnCloseTag(string name, int start, int endIndex)

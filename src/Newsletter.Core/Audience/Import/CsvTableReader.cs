@@ -46,24 +46,37 @@ public sealed class CsvTableReader
     {
         // detectEncodingFromByteOrderMarks: a UTF-8 BOM is consumed rather than glued to the first header.
         using var reader = new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        foreach (var row in Read(reader))
+        foreach (var row in Read(reader, Path.GetFileName(path)))
         {
             yield return row;
         }
     }
 
-    /// <summary>The rows of <paramref name="reader"/>; the separator is chosen from the first line.</summary>
-    public static IEnumerable<TableRow> Read(TextReader reader)
+    /// <summary>
+    /// The rows of <paramref name="reader"/>; the separator is chosen from the first line. Memory stays bounded whatever
+    /// the input: a cell is cut after <see cref="MaxCellChars"/>, a record longer than
+    /// <see cref="InputLimits.MaxCsvRecordChars"/> comes with a <see cref="TableRow.Problem"/> (so its row is rejected),
+    /// and a record with more than <see cref="InputLimits.MaxTableColumns"/> fields or beyond
+    /// <see cref="InputLimits.MaxTableRows"/> records ends the reading with a <see cref="TableFormatException"/> naming its
+    /// line (<paramref name="name"/> is the file name used in it).
+    /// </summary>
+    public static IEnumerable<TableRow> Read(TextReader reader, string? name = null)
     {
         var input = new Input(reader);
         char? separator = null;
         var cells = new List<string>();
         var cell = new StringBuilder();
+        var records = 0;
 
         while (true)
         {
             if (input.AtEnd) yield break;
             var startLine = input.Line;
+            if (++records > InputLimits.MaxTableRows)
+            {
+                throw new TableFormatException($"{Where(name, startLine)}: the file has more than {InputLimits.MaxTableRows:N0} lines (Excel's limit); split it into several files");
+            }
+            input.StartRecord();
             if (separator is null)
             {
                 separator = ChooseSeparator(input);
@@ -108,6 +121,10 @@ public sealed class CsvTableReader
                     }
                 }
                 cells.Add(cell.ToString());
+                if (cells.Count > InputLimits.MaxTableColumns)
+                {
+                    throw new TableFormatException($"{Where(name, startLine)} has more than {InputLimits.MaxTableColumns} fields; a subscriber list has a dozen columns — check the separator");
+                }
 
                 if (input.AtEnd)
                 {
@@ -122,6 +139,11 @@ public sealed class CsvTableReader
                     input.SkipLineEnd();
                     endOfRecord = true;
                 }
+            }
+            // A cut cell already fails validation, which names its column; otherwise the line itself is the problem.
+            if (problem is null && input.RecordChars > InputLimits.MaxCsvRecordChars && cells.TrueForAll(c => c.Length <= MaxCellChars))
+            {
+                problem = $"the line is longer than {InputLimits.MaxCsvRecordChars:N0} characters";
             }
             yield return new TableRow(startLine, cells.ToArray(), problem);
         }
@@ -168,6 +190,8 @@ public sealed class CsvTableReader
     }
 
     /// <summary>A character cursor that counts physical lines (CRLF, LF and CR each end one).</summary>
+    private static string Where(string? name, int line) => name is null ? $"line {line:N0}" : $"{name} line {line:N0}";
+
     private sealed class Input(TextReader reader)
     {
         private readonly char[] _buffer = new char[1 << 16];
@@ -175,7 +199,15 @@ public sealed class CsvTableReader
         private int _len;
         private bool _eof;
 
+        private long _consumed;
+        private long _recordStart;
+
         public int Line { get; private set; } = 1;
+
+        /// <summary>Characters read since <see cref="StartRecord"/>.</summary>
+        public long RecordChars => _consumed - _recordStart;
+
+        public void StartRecord() => _recordStart = _consumed;
 
         public bool AtEnd => !Fill();
 
@@ -184,6 +216,7 @@ public sealed class CsvTableReader
         public char Next()
         {
             if (!Fill()) return '\0';
+            _consumed++;
             var c = _buffer[_pos++];
             if (c == '\n' || (c == '\r' && Peek() != '\n')) Line++;
             return c;

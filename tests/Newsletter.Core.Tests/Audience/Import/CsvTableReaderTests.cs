@@ -49,6 +49,7 @@ public sealed class CsvTableReaderTests
     {
         var rows = Parse("a\n" + new string('x', 10 * 1024 * 1024) + "\n");
         Assert.Equal(CsvTableReader.MaxCellChars + 1, rows[1].Cells[0].Length);
+        Assert.Null(rows[1].Problem); // validation rejects the cut cell, naming its column
     }
 
     [Fact]
@@ -79,5 +80,26 @@ public sealed class CsvTableReaderTests
     {
         Assert.Equal("\"'=HYPERLINK(\"\"http://x.test\"\")\"", CsvText.Line(["=HYPERLINK(\"http://x.test\")"]));
         Assert.Equal("'+1,'-2,'@x,plain,\"a,b\"", CsvText.Line(["+1", "-2", "@x", "plain", "a,b"]));
+    }
+
+    [Fact]
+    public void A_line_longer_than_the_limit_is_a_rejected_row()
+    {
+        var rows = Parse("姓名,邮箱\n李娜," + string.Concat(Enumerable.Repeat(new string('x', 64_000) + ",", 17)) + "\n王芳,wang@example.org\n");
+        Assert.Equal("the line is longer than 1,048,576 characters", rows[1].Problem);
+        Assert.Null(rows[2].Problem);
+        Assert.Equal(3, rows[2].Line);
+    }
+
+    [Fact]
+    public void Rows_beyond_excels_limit_and_fields_beyond_the_column_cap_are_errors()
+    {
+        var rows = new StringReader(string.Concat(Enumerable.Repeat("a\n", InputLimits.MaxTableRows + 1)));
+        var e = Assert.Throws<TableFormatException>(() => CsvTableReader.Read(rows).Count());
+        Assert.Equal("line 1,048,577: the file has more than 1,048,576 lines (Excel's limit); split it into several files", e.Message);
+        Assert.Equal(InputLimits.MaxTableRows, CsvTableReader.Read(new StringReader(string.Concat(Enumerable.Repeat("a\n", InputLimits.MaxTableRows)))).Count());
+
+        var wide = Assert.Throws<TableFormatException>(() => Parse("a,b\n" + new string(',', 300) + "\n"));
+        Assert.Equal("line 2 has more than 256 fields; a subscriber list has a dozen columns — check the separator", wide.Message);
     }
 }
