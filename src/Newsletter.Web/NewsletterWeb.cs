@@ -63,6 +63,7 @@ public static class NewsletterWeb
     public static IServiceCollection AddNewsletterWeb(this IServiceCollection services, IConfiguration configuration)
     {
         var options = CoreServiceCollectionExtensions.Bind<WebOptions>(configuration, "Web").Normalized();
+        options = options with { IssuesDirectory = NewsletterHome.From(configuration).Data(options.IssuesDirectory) };
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<UiText>();

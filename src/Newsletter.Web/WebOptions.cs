@@ -15,8 +15,8 @@ public sealed record WebOptions
     /// <summary>The largest upload (issue or subscriber list); default 20 MiB.</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
 
-    /// <summary>Where uploaded issue files are kept; default <c>data/issues</c> under the current folder.</summary>
-    public string IssuesDirectory { get; init; } = "data/issues";
+    /// <summary>Where uploaded issue files are kept; default <c>issues</c> in the home (a relative path is relative to the home).</summary>
+    public string IssuesDirectory { get; init; } = "issues";
 
     /// <summary>The time zone shown and used for scheduling; default <c>Asia/Shanghai</c> (北京时间).</summary>
     public string TimeZone { get; init; } = "Asia/Shanghai";

@@ -75,6 +75,7 @@ internal static class CampaignsWorkspace
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         start.Environment["TERM"] = "dumb";
         foreach (var (key, value) in environment)
         {

@@ -92,6 +92,7 @@ public sealed class PublishInterruptTests
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         start.Environment["TERM"] = "dumb";
         foreach (var (key, value) in environment)
         {

@@ -101,7 +101,7 @@ internal sealed class ScheduleWorkspace : IDisposable
     /// <summary>Recipients of the files the pickup transport wrote for a batch (campaign-N, editor-notices).</summary>
     public IReadOnlyList<string> Picked(string batch)
     {
-        var folder = System.IO.Path.Combine(Path, "outbox", batch);
+        var folder = System.IO.Path.Combine(Path, "data", "outbox", batch);
         return Directory.Exists(folder)
             ? Directory.GetFiles(folder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
             : [];

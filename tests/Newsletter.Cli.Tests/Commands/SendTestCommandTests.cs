@@ -32,7 +32,7 @@ public sealed class SendTestCommandTests
             Assert.IsType<MultipartAlternative>(m.Body);
         });
 
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         var log = await new SqlTestSendLog(database).ListAsync(10);
         Assert.Equal(2, log.Count);
         Assert.All(log, e => Assert.True(e is { Segment: "county", IssueKey: "sample-issue", Delivered: true }, e.ToString()));
@@ -43,11 +43,14 @@ public sealed class SendTestCommandTests
     public void With_as_the_message_is_personalised_as_that_subscriber()
     {
         using var workspace = CampaignsWorkspace.Create(Lists);
+        // send-test loads no list of its own: the subscriber to personalise as must be in the store.
+        var load = CliProcess.Run(workspace.Path, CampaignsWorkspace.Environment(), "subscribers", "load-samples");
+        Assert.True(load.ExitCode == 0, load.ToString());
         var result = CliProcess.Run(workspace.Path, CampaignsWorkspace.Environment(), "send-test", CampaignsWorkspace.Issue,
             "--to", "editor@xcsti.example.org", "--as", CampaignsWorkspace.Email("municipal", 2));
         Assert.True(result.ExitCode == 0, result.ToString());
 
-        var file = Assert.Single(Directory.GetFiles(Path.Combine(workspace.Path, "outbox", TestSender.BatchName), "*.eml"));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(workspace.Path, "data", "outbox", TestSender.BatchName), "*.eml"));
         var message = MimeMessage.Load(file);
         Assert.Equal("editor@xcsti.example.org", message.To.Mailboxes.Single().Address);
         Assert.Contains("王municipal2", message.TextBody, StringComparison.Ordinal);
@@ -79,6 +82,6 @@ public sealed class SendTestCommandTests
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox", TestSender.BatchName)), "nothing may be sent");
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox", TestSender.BatchName)), "nothing may be sent");
     }
 }

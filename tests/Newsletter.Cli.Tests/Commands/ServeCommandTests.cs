@@ -34,6 +34,7 @@ internal sealed class ServeProcess : IDisposable
             start.ArgumentList.Add("http://127.0.0.1:0");
         }
         start.Environment["NO_COLOR"] = "1";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         start.Environment["TERM"] = "dumb";
         foreach (var (key, value) in environment) start.Environment[key] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");

@@ -18,7 +18,7 @@ public sealed class UsersCommandTests
         var added = Run(workspace.Path, "secret password 1\n", "users", "add", "Zhang", "--role", "admin", "--password-stdin");
 
         Assert.True(added.ExitCode == 0, added.ToString());
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         var user = await new UserStore(database, TimeProvider.System).FindAsync("zhang");
         Assert.NotNull(user);
         Assert.Equal(UserRole.Admin, user.Role);
