@@ -33,6 +33,7 @@ internal static class SampleSubscribers
     {
         var database = services.GetRequiredService<NewsletterDatabase>();
         if (!database.IsNewDefaultStore || services.GetRequiredService<DeliveryOptions>().Transport != TransportKind.Pickup
+            || !System.IO.Directory.Exists(Directory(services))
             || await services.GetRequiredService<ISubscriberStore>().CountAllAsync(ct) > 0)
         {
             return;
