@@ -76,6 +76,7 @@ public static class NewsletterWeb
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();
         services.AddSingleton<CampaignRunner>();
+        services.AddSingleton<LiveRates>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
 
         services.AddRazorPages(pages =>

@@ -8,7 +8,7 @@ using Newsletter.Web.Infrastructure;
 namespace Newsletter.Web.Pages.Campaigns;
 
 /// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
-public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text) : PageModel
+public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text, LiveRates rates) : PageModel
 {
     public const int FailureLimit = 500;
 
@@ -19,6 +19,12 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
     public IReadOnlyList<RecipientFailure> Failures { get; private set; } = [];
 
     public IReadOnlyList<Segment> Known { get; private set; } = [];
+
+    /// <summary>Messages per second measured over the last refreshes of this page, while live; null while unknown.</summary>
+    public double? Rate { get; private set; }
+
+    /// <summary>The time the messages not yet done need at <see cref="Rate"/>; null while unknown.</summary>
+    public TimeSpan? Eta { get; private set; }
 
     public PageMessages Messages { get; } = new();
 
@@ -69,6 +75,15 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
         Counts = [.. Campaign.Segments.Select(s => counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0))];
         Failures = await campaigns.ListFailuresAsync(id, FailureLimit, ct);
         Known = await subscribers.ListSegmentsAsync(ct);
+        if (Live)
+        {
+            var done = Counts.Sum(c => c.Sent + c.Failed + c.Skipped);
+            (Rate, Eta) = rates.Observe(id, done, Counts.Sum(c => c.Total) - done);
+        }
+        else
+        {
+            rates.Forget(id);
+        }
         return true;
     }
 }
