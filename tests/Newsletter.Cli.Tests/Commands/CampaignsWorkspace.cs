@@ -14,7 +14,11 @@ internal static class CampaignsWorkspace
     public const string Secret = "test-secret-for-unsubscribe-tokens-0123456789";
     public const string Issue = "seeds/sample-issue.md";
 
-    public static TempDirectory Create(IReadOnlyDictionary<string, int> recipientsPerSegment)
+    /// <param name="load">
+    /// Load the lists into the workspace's store with <c>subscribers load-samples</c> (only the pickup-folder demo loads
+    /// them by itself); false leaves the store uncreated.
+    /// </param>
+    public static TempDirectory Create(IReadOnlyDictionary<string, int> recipientsPerSegment, bool load = true)
     {
         var workspace = new TempDirectory("newsletter-delivery");
         foreach (var folder in new[] { "templates", "seeds" })
@@ -31,6 +35,14 @@ internal static class CampaignsWorkspace
                 csv.Append(CultureInfo.InvariantCulture, $"{Email(segment, i)},王{segment}{i},主任\n");
             }
             File.WriteAllText(Path.Combine(lists, segment + ".csv"), csv.ToString());
+        }
+        if (load)
+        {
+            var loaded = CliProcess.Run(workspace.Path, Environment(), "subscribers", "load-samples");
+            if (loaded.ExitCode != 0)
+            {
+                throw new InvalidOperationException(loaded.ToString());
+            }
         }
         return workspace;
     }

@@ -160,7 +160,7 @@ public sealed class PublishTagFilterTests
         using var workspace = Workspace();
         var result = Run(workspace, "publish", Issue, option, value);
         Assert.True(result.ExitCode == 1, result.ToString());
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var line = Assert.Single(result.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(" — ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class SampleDataTests
     [Fact]
     public void The_demo_publish_loads_the_samples_into_the_store_it_created_and_says_so()
     {
-        using var workspace = CampaignsWorkspace.Create(Lists);
+        using var workspace = CampaignsWorkspace.Create(Lists, load: false);
         var result = CliProcess.Run(workspace.Path, CampaignsWorkspace.Environment(), "publish", CampaignsWorkspace.Issue, "--segments", "municipal");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("demo: this new database had no subscribers, so the synthetic", result.Stdout, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class SampleDataTests
     [Fact]
     public void An_existing_empty_default_store_gets_no_samples_from_publish()
     {
-        using var workspace = CampaignsWorkspace.Create(Lists);
+        using var workspace = CampaignsWorkspace.Create(Lists, load: false);
         var list = CliProcess.Run(workspace.Path, CampaignsWorkspace.Environment(), "subscribers", "list");   // creates the store
         Assert.True(list.ExitCode == 0, list.ToString());
 
@@ -41,7 +41,7 @@ public sealed class SampleDataTests
     [InlineData("schedule")]
     public void Send_test_and_schedule_never_load_the_samples(string verb)
     {
-        using var workspace = CampaignsWorkspace.Create(Lists);
+        using var workspace = CampaignsWorkspace.Create(Lists, load: false);
         string[] args = verb == "send-test"
             ? ["send-test", CampaignsWorkspace.Issue, "--to", "editor@xcsti.example.org"]
             : ["schedule", CampaignsWorkspace.Issue, "--at", "2099-01-01T09:00:00Z", "--segments", "municipal"];
@@ -53,7 +53,7 @@ public sealed class SampleDataTests
     [Fact]
     public void A_configured_sqlite_database_gets_no_samples()
     {
-        using var workspace = CampaignsWorkspace.Create(Lists);
+        using var workspace = CampaignsWorkspace.Create(Lists, load: false);
         var environment = CampaignsWorkspace.Environment(("NEWSLETTER_Database__ConnectionString", "Data Source=production.db"));
         var result = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "municipal");
         Assert.Contains("0 recipients selected", result.Stdout, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class SampleDataTests
         var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
         try
         {
-            using var workspace = CampaignsWorkspace.Create(Lists);
+            using var workspace = CampaignsWorkspace.Create(Lists, load: false);
             var environment = CampaignsWorkspace.Environment(("NEWSLETTER_Database__Provider", "postgres"), ("NEWSLETTER_Database__ConnectionString", database));
             var result = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--segments", "municipal");
             Assert.Contains("0 recipients selected", result.Stdout, StringComparison.Ordinal);

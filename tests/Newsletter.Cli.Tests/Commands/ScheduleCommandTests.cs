@@ -190,6 +190,7 @@ public sealed class ScheduleCommandTests
     public void Schedule_list_move_and_cancel_work_on_the_stored_campaign()
     {
         using var ws = new ScheduleWorkspace();
+        ws.ImportSubscribers();   // schedule loads no sample list by itself
         var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", "2030-01-07 09:00", "--segments", "municipal,county");
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
         Assert.Contains("campaign 1 scheduled", scheduled.Stdout, StringComparison.Ordinal);

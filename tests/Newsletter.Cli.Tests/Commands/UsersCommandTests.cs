@@ -52,9 +52,9 @@ public sealed class UsersCommandTests
         var result = Run(workspace.Path, stdin, "users", "add", "wang", option, role, "--password-stdin");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: ", result.Stderr);
+        Assert.StartsWith("error: ", result.Errors);
         Assert.Contains(expected, result.Stderr);
-        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.Single(result.Errors.Trim().Split('\n'));
     }
 
     [Fact]
@@ -86,6 +86,7 @@ public sealed class UsersCommandTests
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
