@@ -15,18 +15,29 @@ public sealed class SettingsException(string message, Exception? inner = null) :
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <c>Delivery</c>, <c>Smtp</c>, <c>Sender</c>, <c>Templates</c>, <c>Composition</c> and <c>PublicBaseUrl</c>, and adds the composer,
+    /// Binds <c>Home</c> (<see cref="NewsletterHome"/>: a relative <c>Delivery:PickupDirectory</c> is under the home, a
+    /// relative <c>Templates:Directory</c> under the installation), <c>Delivery</c>, <c>Smtp</c>, <c>Sender</c>,
+    /// <c>Templates</c>, <c>Composition</c> and <c>PublicBaseUrl</c>, and adds the composer,
     /// the message factory, the transport chosen by <c>Delivery:Transport</c>, the campaign sender and the publisher.
     /// The host registers the stores (<see cref="ICampaignStore"/>, <c>ISubscriberStore</c>) and <c>SubscriberTokens</c>.
     /// </summary>
     public static IServiceCollection AddNewsletterCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => Bind<DeliveryOptions>(configuration, "Delivery").Normalized());
+        services.TryAddSingleton(_ => NewsletterHome.From(configuration));
+        services.TryAddSingleton(sp =>
+        {
+            var delivery = Bind<DeliveryOptions>(configuration, "Delivery").Normalized();
+            return delivery with { PickupDirectory = sp.GetRequiredService<NewsletterHome>().Data(delivery.PickupDirectory) };
+        });
         services.TryAddSingleton(_ => Bind<SmtpOptions>(configuration, "Smtp").Normalized());
         services.TryAddSingleton(_ => Bind<SenderOptions>(configuration, "Sender"));
         services.TryAddSingleton(_ => Bind<DkimOptions>(configuration, "Dkim"));
-        services.TryAddSingleton(_ => Bind<TemplateOptions>(configuration, "Templates"));
+        services.TryAddSingleton(sp =>
+        {
+            var templates = Bind<TemplateOptions>(configuration, "Templates");
+            return templates with { Directory = sp.GetRequiredService<NewsletterHome>().Installed(templates.Directory) };
+        });
         services.TryAddSingleton(_ => Bind<CompositionOptions>(configuration, "Composition"));
         services.TryAddSingleton(_ => new PublicOptions { PublicBaseUrl = configuration["PublicBaseUrl"] is { Length: > 0 } url ? url : new PublicOptions().PublicBaseUrl });
         services.TryAddSingleton<IMjmlCompiler, MjmlCompilerAdapter>();

@@ -23,7 +23,9 @@ public static class DataServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => DatabaseOptions.From(configuration));
-        services.TryAddSingleton(sp => new NewsletterDatabase(sp.GetRequiredService<DatabaseOptions>()));
+        services.TryAddSingleton(_ => Core.NewsletterHome.From(configuration));
+        // A relative SQLite file is under the home, wherever the command is run from.
+        services.TryAddSingleton(sp => new NewsletterDatabase(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<Core.NewsletterHome>().Directory));
         services.TryAddSingleton<AppSecrets>();
         services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();

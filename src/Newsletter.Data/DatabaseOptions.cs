@@ -22,20 +22,32 @@ public sealed record DatabaseOptions
     public string Provider { get; init; } = "sqlite";
 
     /// <summary>
-    /// Default <c>Data Source=data/newsletter.db</c>: a file under <c>data/</c> in the current folder, created on demand.
-    /// For PostgreSQL an Npgsql connection string (<c>Host=…;Database=…;Username=…</c>).
+    /// Default <c>Data Source=newsletter.db</c>: a file in the home (<c>NewsletterHome</c>; a relative path is relative to
+    /// it), created on demand. For PostgreSQL an Npgsql connection string (<c>Host=…;Database=…;Username=…</c>).
     /// </summary>
-    public string ConnectionString { get; init; } = "Data Source=data/newsletter.db";
+    public string ConnectionString { get; init; } = DefaultConnectionString;
+
+    /// <summary>The embedded default: a SQLite file in the home.</summary>
+    public const string DefaultConnectionString = "Data Source=newsletter.db";
+
+    /// <summary>
+    /// True when the settings name a database (a provider other than SQLite, or any connection string): a store the
+    /// operator chose, as opposed to the embedded default the Quick start creates.
+    /// </summary>
+    public bool IsConfigured { get; init; }
 
     /// <summary>Reads the section; absent keys keep their defaults.</summary>
     public static DatabaseOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
         var defaults = new DatabaseOptions();
+        var provider = section["Provider"] is { Length: > 0 } p ? p : defaults.Provider;
+        var connectionString = section["ConnectionString"] is { Length: > 0 } c ? c : null;
         return new DatabaseOptions
         {
-            Provider = section["Provider"] is { Length: > 0 } p ? p : defaults.Provider,
-            ConnectionString = section["ConnectionString"] is { Length: > 0 } c ? c : defaults.ConnectionString,
+            Provider = provider,
+            ConnectionString = connectionString ?? defaults.ConnectionString,
+            IsConfigured = connectionString is not null || !provider.Trim().StartsWith("sqlite", StringComparison.OrdinalIgnoreCase),
         };
     }
 

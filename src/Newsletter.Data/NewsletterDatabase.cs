@@ -30,6 +30,8 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
         {
             ConnectionString = options.ResolveSqliteConnectionString(baseDirectory ?? Directory.GetCurrentDirectory());
             SqliteFile = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+            IsNewDefaultStore = !options.IsConfigured && !File.Exists(SqliteFile);
+            Description = "SQLite " + SqliteFile;
         }
         else
         {
@@ -42,8 +44,19 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
                 throw new DatabaseConfigurationException($"Database:ConnectionString is not a valid PostgreSQL connection string: {e.Message}", e);
             }
             ConnectionString = options.ConnectionString;
+            var shown = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            Description = $"PostgreSQL {shown.Database ?? shown.Username} on {shown.Host}:{shown.Port}";
         }
     }
+
+    /// <summary>Which database this is, for the line every command prints: the SQLite file, or PostgreSQL's database and server (never the password).</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// True when this is the embedded default store (no database configured) and its file did not exist before this
+    /// process opened it: the only store the Quick start's demo may fill with the sample lists.
+    /// </summary>
+    public bool IsNewDefaultStore { get; }
 
     public DatabaseProvider Provider { get; }
 

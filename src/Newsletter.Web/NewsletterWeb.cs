@@ -66,6 +66,7 @@ public static class NewsletterWeb
     public static IServiceCollection AddNewsletterWeb(this IServiceCollection services, IConfiguration configuration)
     {
         var options = CoreServiceCollectionExtensions.Bind<WebOptions>(configuration, "Web").Normalized();
+        options = options with { IssuesDirectory = NewsletterHome.From(configuration).Data(options.IssuesDirectory) };
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<UiText>();
@@ -80,6 +81,7 @@ public static class NewsletterWeb
         services.AddSingleton<TestSends>();
         services.AddSingleton<IssueMetadataEditor>();
         services.AddSingleton<CampaignRunner>();
+        services.AddSingleton<LiveRates>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
         services.AddSingleton<TokenKeyRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<TokenKeyRefresher>());

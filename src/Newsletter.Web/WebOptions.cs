@@ -42,8 +42,8 @@ public sealed record WebOptions
     /// </summary>
     public TimeSpan UploadRetention { get; init; } = TimeSpan.FromDays(90);
 
-    /// <summary>Where uploaded issue files are kept; default <c>data/issues</c> under the current folder.</summary>
-    public string IssuesDirectory { get; init; } = "data/issues";
+    /// <summary>Where uploaded issue files are kept; default <c>issues</c> in the home (a relative path is relative to the home).</summary>
+    public string IssuesDirectory { get; init; } = "issues";
 
     /// <summary>Test-send messages one signed-in user may send per rolling hour (counted in the test-send log); default 20 (clamped to 1–1000).</summary>
     public int TestSendsPerHour { get; init; } = 20;

@@ -46,12 +46,18 @@ public sealed class DatabaseOptionsTests
     public async Task Relative_sqlite_path_is_created_under_the_base_folder()
     {
         using var folder = new TempDirectory();
+        // The base folder is the home: the default file is newsletter.db in it, a relative path is below it.
         await using (var database = new NewsletterDatabase(new DatabaseOptions(), folder.Path))
         {
             await using var connection = await database.OpenConnectionAsync();
         }
+        await using (var database = new NewsletterDatabase(new DatabaseOptions { ConnectionString = "Data Source=sub/other.db" }, folder.Path))
+        {
+            await using var connection = await database.OpenConnectionAsync();
+        }
         SqliteConnection.ClearAllPools();
-        Assert.True(File.Exists(Path.Combine(folder.Path, "data", "newsletter.db")));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "newsletter.db")));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "sub", "other.db")));
     }
 }
 

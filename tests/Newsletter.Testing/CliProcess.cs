@@ -7,6 +7,9 @@ namespace Newsletter.Testing;
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+
+    /// <summary>stderr without the line naming the database (which every command on the store prints first).</summary>
+    public string Errors => string.Join('\n', Stderr.Split('\n').Where(l => !l.StartsWith("database: ", StringComparison.Ordinal)));
 }
 
 /// <summary>
@@ -48,6 +51,7 @@ public static class CliProcess
         // Keep the child's output plain: no ANSI colours or live progress in captured output.
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
+        UseWorkspaceAsHome(start, workingDirectory);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -66,6 +70,18 @@ public static class CliProcess
             throw new TimeoutException($"newsletter {string.Join(' ', args)} did not finish within {timeout}");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// The built CLI lives in this checkout, so by default it keeps its data in the checkout's <c>data/</c>: a test
+    /// instead gives each workspace its own home, <c>&lt;workspace&gt;/data</c>, and its own sample lists,
+    /// <c>&lt;workspace&gt;/subscribers</c> (the caller's environment may override both).
+    /// </summary>
+    public static void UseWorkspaceAsHome(ProcessStartInfo start, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.Environment["NEWSLETTER_HOME"] = Path.Combine(workingDirectory, "data");
+        start.Environment["NEWSLETTER_Samples__Directory"] = Path.Combine(workingDirectory, "subscribers");
     }
 
     /// <summary>A fresh working folder holding copies of the repository's templates/, subscribers/ and seeds/.</summary>

@@ -64,8 +64,7 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         // The sending settings (transport, SMTP, sender, DKIM) are read before anything is written: a bad value must not
         // leave a campaign behind that nothing can send.
         services.GetRequiredService<CampaignSender>();
-        await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
-            services.GetRequiredService<SubscriberImporter>(), cancellationToken);
+        await SampleSubscribers.LoadForDemoAsync(services, cancellationToken);
 
         var publisher = services.GetRequiredService<IssuePublisher>();
         var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was sent");

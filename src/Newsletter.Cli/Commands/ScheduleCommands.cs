@@ -135,8 +135,6 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
             {
                 throw new UserErrorException($"{settings.Issue}: file not found; nothing was scheduled", "check the path of the issue file");
             }
-            await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
-                services.GetRequiredService<SubscriberImporter>(), cancellationToken);
             var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
                 "nothing was scheduled", cancellationToken);
             var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was scheduled");

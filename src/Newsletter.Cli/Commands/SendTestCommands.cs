@@ -43,8 +43,6 @@ internal sealed class SendTestCommand : AsyncCommand<SendTestSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SendTestSettings settings, CancellationToken cancellationToken)
     {
         await using var services = AppServices.Build(settings);
-        await SampleSubscribers.LoadIfEmptyAsync(services.GetRequiredService<ISubscriberStore>(),
-            services.GetRequiredService<SubscriberImporter>(), cancellationToken);
         var sender = services.GetRequiredService<TestSender>();
         var report = await sender.SendAsync(new TestSendRequest(settings.Issue, settings.Segment, settings.To, settings.As), cancellationToken);
 

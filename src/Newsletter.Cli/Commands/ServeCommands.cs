@@ -46,7 +46,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         }
         var configuration = AppConfiguration.Build(settings.ConfigFile);
         // Migrated before the host starts: Quartz validates its tables (migration 0201) when the scheduler starts.
-        var database = new NewsletterDatabase(DatabaseOptions.From(configuration));
+        var database = AppServices.OpenDatabase(configuration);
         try
         {
             await database.EnsureMigratedAsync(cancellationToken);

@@ -40,6 +40,9 @@ internal static class SubscribersCommands
                 .WithExample("subscribers", "resubscribe", "wang@example.org", "--consent", "2026-11-27 电话确认恢复订阅");
             b.AddCommand<SubscribersRemoveCommand>("remove").WithDescription("Erase a subscriber's personal data; a hash of the address stays so no import brings it back unnoticed.")
                 .WithExample("subscribers", "remove", "wang@example.org");
+            b.AddCommand<SubscribersLoadSamplesCommand>("load-samples")
+                .WithDescription("Load the synthetic sample lists (subscribers/<segment>.csv of the installation, or --from) into the database: made-up people, for a demo or a trial.")
+                .WithExample("subscribers", "load-samples");
             b.AddCommand<SubscribersExportCommand>("export").WithDescription("Export subscribers as CSV in the import format (UTF-8 with BOM; formula-like cells neutralised).")
                 .WithExample("subscribers", "export", "-o", "backup.csv");
         });
@@ -472,6 +475,26 @@ internal sealed class SubscribersExportCommand : AsyncCommand<SubscribersExportS
             if (folder is not null) Directory.CreateDirectory(folder);
             var count = await exporter.ExportAsync(settings.Output, settings.Segment, cancellationToken);
             Console.Error.WriteLine($"exported {count} subscriber(s) to {settings.Output}");
+            return NewsletterApp.Ok;
+        });
+}
+
+internal sealed class SubscribersLoadSamplesSettings : GlobalSettings
+{
+    [CommandOption("--from <FOLDER>")]
+    [Description("A folder of <segment>.csv files. Default: the Samples:Directory setting, else subscribers/ of the installation.")]
+    public string? From { get; init; }
+}
+
+/// <summary><c>subscribers load-samples</c>: the one explicit way (besides the Quick start's demo) to put the sample lists into a store.</summary>
+internal sealed class SubscribersLoadSamplesCommand : AsyncCommand<SubscribersLoadSamplesSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, SubscribersLoadSamplesSettings settings, CancellationToken cancellationToken) =>
+        SubscribersCommands.WithServicesAsync(settings, async services =>
+        {
+            var folder = settings.From is { Length: > 0 } from ? Path.GetFullPath(from) : SampleSubscribers.Directory(services);
+            var loaded = await SampleSubscribers.LoadAsync(services, folder, cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"{loaded} sample subscribers loaded (synthetic people; remove them before a real send)");
             return NewsletterApp.Ok;
         });
 }

@@ -21,10 +21,28 @@ internal static class AppServices
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(_ => NewsletterHome.From(configuration));
+        // Resolved only by commands that touch the store: those, and only those, say which one.
+        services.AddSingleton(_ => OpenDatabase(configuration));
         services.AddNewsletterData(configuration);
         services.AddNewsletterCore(configuration);
         services.AddScheduleStore();
         services.AddScheduleManagement(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// The database of the settings, its relative SQLite file under the home (<see cref="NewsletterHome"/>), after one dim
+    /// line on stderr naming it (stdout stays clean for <c>--json</c>).
+    /// </summary>
+    public static NewsletterDatabase OpenDatabase(IConfiguration configuration)
+    {
+        var home = NewsletterHome.From(configuration);
+        var database = new NewsletterDatabase(DatabaseOptions.From(configuration), home.Directory);
+        var line = $"database: {database.Description} (home {home.Directory})";
+        Console.Error.WriteLine(Console.IsErrorRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
+            ? line
+            : $"\u001b[2m{line}\u001b[0m");
+        return database;
     }
 }

@@ -4,28 +4,88 @@ using Spectre.Console;
 
 namespace Newsletter.Cli.Infrastructure;
 
-/// <summary>Runs a campaign in the foreground with a progress bar and prints the per-segment table.</summary>
+/// <summary>
+/// Runs a campaign in the foreground and prints the per-segment table. On an interactive terminal it shows one progress
+/// line per segment (done/total, read from the outbox, so it tells the truth whoever sends) and a total with the rate and
+/// ETA. Ctrl-C or SIGTERM stop the run in order: the messages in flight finish, the campaign is paused with the reason,
+/// the summary so far and the command to resume are printed; a second signal ends the process at once.
+/// </summary>
 internal static class CampaignRun
 {
+    /// <summary>How often the progress display reads the outbox counts.</summary>
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
+
+    // One command per process: the exit code of an interrupted run, for ExitCode.
+    private static int? _interruptedExitCode;
+
     public static async Task<SendSummary> RunWithProgressAsync(IServiceProvider services, long campaignId, TimeSpan retryWindow,
         CancellationToken cancellationToken)
     {
         var sender = services.GetRequiredService<CampaignSender>();
         var store = services.GetRequiredService<ICampaignStore>();
-        var total = (await store.CountAsync(campaignId, cancellationToken)).Sum(c => c.Pending + c.Deferred);
-        if (total == 0 || !AnsiConsole.Profile.Capabilities.Interactive)
+        using var signal = new StopSignal();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signal.Token);
+        var counts = await store.CountAsync(campaignId, cancellationToken);
+        SendSummary summary;
+        if (counts.Sum(c => c.Pending + c.Deferred) == 0 || !AnsiConsole.Profile.Capabilities.Interactive)
         {
-            return await sender.RunAsync(campaignId, retryWindow, progress: null, cancellationToken);
+            summary = await sender.RunAsync(campaignId, retryWindow, progress: null, () => signal.Reason, stop.Token);
         }
-        SendSummary? summary = null;
-        await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
+        else
         {
-            var task = context.AddTask("sending", maxValue: total);
-            var progress = new Progress<SendProgress>(p => task.Value = p.Done);
-            summary = await sender.RunAsync(campaignId, retryWindow, progress, cancellationToken);
-            task.Value = total;
-        });
+            summary = await RunWithDisplayAsync(sender, store, services.GetRequiredService<TimeProvider>(), campaignId, retryWindow,
+                signal, stop.Token);
+        }
+        if (summary.Interrupted is not null)
+        {
+            _interruptedExitCode = signal.ExitCode;
+        }
+        return summary;
+    }
+
+    private static async Task<SendSummary> RunWithDisplayAsync(CampaignSender sender, ICampaignStore store, TimeProvider time,
+        long campaignId, TimeSpan retryWindow, StopSignal signal, CancellationToken stop)
+    {
+        var campaign = await store.GetAsync(campaignId, stop) ?? throw new InvalidOperationException($"campaign {campaignId} does not exist");
+        SendSummary? summary = null;
+        await AnsiConsole.Progress().AutoClear(true).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+            .StartAsync(async context =>
+            {
+                var segments = campaign.Segments.ToDictionary(s => s, s => context.AddTask(s), StringComparer.Ordinal);
+                var total = context.AddTask("total");
+                var meter = new SendRateMeter(time, TimeSpan.FromSeconds(10));
+                void Show(IReadOnlyList<VariantCounts> counts)
+                {
+                    foreach (var (segment, task) in segments)
+                    {
+                        var c = counts.FirstOrDefault(v => v.Variant == segment) ?? new VariantCounts(segment, 0, 0, 0, 0, 0);
+                        Update(task, Markup.Escape(segment), c.Sent + c.Failed + c.Skipped, c.Total, c.Deferred);
+                    }
+                    var done = counts.Sum(c => c.Sent + c.Failed + c.Skipped);
+                    var all = counts.Sum(c => c.Total);
+                    meter.Add(done);
+                    Update(total, "[bold]total[/]", done, all, counts.Sum(c => c.Deferred),
+                        $" · {SendRateMeter.FormatRate(meter.PerSecond)} · ETA {SendRateMeter.FormatEta(meter.Eta(all - done))}");
+                }
+
+                Show(await store.CountAsync(campaignId, stop));
+                var run = sender.RunAsync(campaignId, retryWindow, progress: null, () => signal.Reason, stop);
+                while (await Task.WhenAny(run, Task.Delay(RefreshInterval, CancellationToken.None)) != run)
+                {
+                    Show(await store.CountAsync(campaignId, CancellationToken.None));
+                }
+                summary = await run;
+                Show(summary.Counts);
+            });
         return summary!;
+    }
+
+    private static void Update(ProgressTask task, string label, long done, long total, long deferred, string extra = "")
+    {
+        task.MaxValue = Math.Max(1, total);
+        task.Value = done;
+        task.Description = $"{label} {done:N0}/{total:N0}{(deferred > 0 ? $" ({deferred:N0} deferred)" : "")}{extra}";
     }
 
     public static void PrintSummary(SendSummary summary)
@@ -33,7 +93,15 @@ internal static class CampaignRun
         PrintCounts(summary.Campaign, summary.Counts);
         var campaign = summary.Campaign;
         AnsiConsole.MarkupLineInterpolated($"campaign {campaign.Id}: {campaign.State.ToString().ToLowerInvariant()}");
-        if (summary.Paused is not null)
+        if (summary.Interrupted is not null)
+        {
+            var delivered = summary.Counts.Sum(c => c.Sent);
+            // Short lines: Spectre wraps at the terminal's width (80 columns when the output is redirected).
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{summary.Interrupted}[/]: the campaign is paused");
+            AnsiConsole.MarkupLineInterpolated($"{delivered} delivered so far, {summary.Remaining} not yet sent");
+            AnsiConsole.MarkupLineInterpolated($"resume with: newsletter campaigns resume {campaign.Id}");
+        }
+        else if (summary.Paused is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]paused: {summary.Paused}[/] — fix the cause, then run `newsletter campaigns resume {campaign.Id}`");
         }
@@ -66,6 +134,11 @@ internal static class CampaignRun
         AnsiConsole.Write(table);
     }
 
-    /// <summary>0 when the run ended normally (deferred messages may remain), 1 when the campaign paused.</summary>
-    public static int ExitCode(SendSummary summary) => summary.Paused is null ? NewsletterApp.Ok : NewsletterApp.UserError;
+    /// <summary>
+    /// 0 when the run ended normally (deferred messages may remain), 1 when the campaign paused, 130 (SIGINT) or 143
+    /// (SIGTERM) when a signal interrupted it, as a shell reports a process ended by that signal.
+    /// </summary>
+    public static int ExitCode(SendSummary summary) =>
+        summary.Interrupted is not null ? _interruptedExitCode ?? 130
+        : summary.Paused is null ? NewsletterApp.Ok : NewsletterApp.UserError;
 }

@@ -118,5 +118,6 @@ internal static class NewsletterApp
         ScheduleCommands.Register(config);
         UsersCommands.Register(config);
         SecretsCommands.Register(config);
+        StatusCommands.Register(config);
     }
 }

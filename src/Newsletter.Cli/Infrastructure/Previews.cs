@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Core;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 
@@ -7,12 +8,13 @@ namespace Newsletter.Cli.Infrastructure;
 /// <summary>Writes each stored variant of a campaign as an HTML file with sample recipient values (<see cref="RecipientValues.Sample"/>).</summary>
 internal static class Previews
 {
+    /// <summary>The previews' folder in the home (<see cref="NewsletterHome"/>).</summary>
     public const string Folder = "preview";
 
     /// <returns>The folder written.</returns>
     public static async Task<string> WriteAsync(IServiceProvider services, Campaign campaign, CancellationToken ct)
     {
-        var folder = Path.GetFullPath(Path.Combine(Folder, campaign.BatchName));
+        var folder = services.GetRequiredService<NewsletterHome>().Data(Path.Combine(Folder, campaign.BatchName));
         Directory.CreateDirectory(folder);
         foreach (var variant in await services.GetRequiredService<ICampaignStore>().GetVariantsAsync(campaign.Id, ct))
         {

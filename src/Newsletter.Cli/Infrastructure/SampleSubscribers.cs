@@ -1,25 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
+using Newsletter.Core.Delivery;
+using Newsletter.Data;
 using Spectre.Console;
 
 namespace Newsletter.Cli.Infrastructure;
 
 /// <summary>
-/// First-run convenience: when the store holds no subscriber at all, loads <c>subscribers/*.csv</c> (one file per
-/// segment, named by its key). Once anyone was imported, nothing is loaded behind the admin's back.
+/// The synthetic sample lists, <c>subscribers/&lt;segment&gt;.csv</c> of the installation (setting <c>Samples:Directory</c>),
+/// loaded only on purpose: by <c>subscribers load-samples</c>, or by the Quick start's demo — a <c>publish</c> into the
+/// pickup folder, with no database configured, that has just created the embedded store itself. Never into a
+/// database someone configured or filled, never by <c>send-test</c> or <c>schedule</c>, never for a real (SMTP) send.
 /// </summary>
 internal static class SampleSubscribers
 {
+    /// <summary>The setting naming the folder of the sample lists (relative: to the installation).</summary>
+    public const string SettingName = "Samples:Directory";
+
+    /// <summary>The default folder, in the installation (the checkout).</summary>
     public const string Folder = "subscribers";
 
-    public static async Task LoadIfEmptyAsync(ISubscriberStore store, SubscriberImporter importer, CancellationToken ct)
+    /// <summary>The sample lists' folder: <see cref="SettingName"/>, else <c>subscribers/</c> of the installation.</summary>
+    public static string Directory(IServiceProvider services) =>
+        services.GetRequiredService<NewsletterHome>().Installed(
+            services.GetRequiredService<IConfiguration>()[SettingName] is { Length: > 0 } configured ? configured : Folder);
+
+    /// <summary>The Quick start's demo: loads the samples when (and only when) the conditions in the type's summary hold.</summary>
+    public static async Task LoadForDemoAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (await store.CountAllAsync(ct) > 0 || !Directory.Exists(Folder))
+        var database = services.GetRequiredService<NewsletterDatabase>();
+        if (!database.IsNewDefaultStore || services.GetRequiredService<DeliveryOptions>().Transport != TransportKind.Pickup
+            || !System.IO.Directory.Exists(Directory(services))
+            || await services.GetRequiredService<ISubscriberStore>().CountAllAsync(ct) > 0)
         {
             return;
         }
-        var files = Directory.GetFiles(Folder, "*.csv").Order(StringComparer.Ordinal).ToList();
-        foreach (var file in files)
+        var loaded = await LoadAsync(services, Directory(services), ct);
+        if (loaded > 0)
+        {
+            // Loud, in short lines: Spectre wraps at the terminal's width.
+            AnsiConsole.MarkupLine("[yellow bold]demo:[/][yellow] this new database had no subscribers, so the synthetic[/]");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]sample lists were loaded: {loaded} made-up people from {Directory(services)}.[/]");
+            AnsiConsole.MarkupLine("[yellow]For real lists: `newsletter subscribers import`.[/]");
+        }
+    }
+
+    /// <summary>Imports every <c>*.csv</c> of <paramref name="folder"/> into the segment its name gives; returns how many were imported.</summary>
+    public static async Task<long> LoadAsync(IServiceProvider services, string folder, CancellationToken ct)
+    {
+        if (!System.IO.Directory.Exists(folder))
+        {
+            throw new UserErrorException($"sample lists folder {folder} not found", $"set {SettingName} to the folder holding <segment>.csv files");
+        }
+        var importer = services.GetRequiredService<SubscriberImporter>();
+        long total = 0;
+        foreach (var file in System.IO.Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal))
         {
             var segment = Path.GetFileNameWithoutExtension(file);
             var summary = await importer.ImportAsync(file, new ImportOptions
@@ -32,7 +70,9 @@ internal static class SampleSubscribers
             {
                 throw new UserErrorException($"{file}: {string.Join("; ", summary.Errors)}", "fix the sample list or import your own with `newsletter subscribers import`");
             }
-            AnsiConsole.MarkupLineInterpolated($"[grey]first run: loaded {summary.Imported} sample subscribers from {file}[/]");
+            AnsiConsole.MarkupLineInterpolated($"loaded {summary.Imported} sample subscribers from {file}");
+            total += summary.Imported;
         }
+        return total;
     }
 }

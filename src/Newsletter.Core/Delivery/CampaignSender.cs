@@ -48,8 +48,19 @@ public sealed class CampaignSender
     /// round and a scheduled job both asking) returns the campaign as it stands, because a second run would open its own
     /// connections beyond <see cref="SmtpOptions.Connections"/> and double the messages a crash leaves of unknown fate.
     /// </remarks>
+    public Task<SendSummary> RunAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
+        CancellationToken cancellationToken) =>
+        RunAsync(campaignId, retryWindow, progress, pauseWhenStopped: null, cancellationToken);
+
+    /// <inheritdoc cref="RunAsync(long, TimeSpan, IProgress{SendProgress}?, CancellationToken)"/>
+    /// <param name="pauseWhenStopped">
+    /// When <paramref name="cancellationToken"/> stops the run while messages remain, pause the campaign with the reason
+    /// this gives (asked then, so it can name what stopped the run) (and say so in <see cref="SendSummary.Interrupted"/>) instead of leaving it running for a host to continue:
+    /// what an operator's Ctrl-C means. Messages whose SMTP transaction had begun finish first; their outcomes are
+    /// recorded. Null (the hosts' choice): a stopped campaign stays running and the next start continues it.
+    /// </param>
     public async Task<SendSummary> RunAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
-        CancellationToken cancellationToken)
+        Func<string>? pauseWhenStopped, CancellationToken cancellationToken)
     {
         if (!_running.TryAdd(campaignId, 0))
         {
@@ -60,7 +71,7 @@ public sealed class CampaignSender
         }
         try
         {
-            return await RunOnceAsync(campaignId, retryWindow, progress, cancellationToken);
+            return await RunOnceAsync(campaignId, retryWindow, progress, pauseWhenStopped, cancellationToken);
         }
         finally
         {
@@ -69,7 +80,7 @@ public sealed class CampaignSender
     }
 
     private async Task<SendSummary> RunOnceAsync(long campaignId, TimeSpan retryWindow, IProgress<SendProgress>? progress,
-        CancellationToken cancellationToken)
+        Func<string>? pauseWhenStopped, CancellationToken cancellationToken)
     {
         var campaign = await _store.GetAsync(campaignId, cancellationToken)
             ?? throw new InvalidOperationException($"campaign {campaignId} does not exist");
@@ -92,9 +103,16 @@ public sealed class CampaignSender
 
         var counts = await _store.CountAsync(campaignId, CancellationToken.None);
         var current = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
+        string? interrupted = null;
         if (paused is not null)
         {
             await _store.SetStateAsync(campaignId, CampaignState.Paused, paused, CancellationToken.None);
+        }
+        else if (pauseWhenStopped is not null && cancellationToken.IsCancellationRequested && current.State == CampaignState.Running
+            && counts.Any(c => c.Pending > 0 || c.Deferred > 0))
+        {
+            interrupted = pauseWhenStopped();
+            await _store.SetStateAsync(campaignId, CampaignState.Paused, interrupted, CancellationToken.None);
         }
         else if (current.State == CampaignState.Running && counts.All(c => c.Pending == 0 && c.Deferred == 0))
         {
@@ -102,7 +120,7 @@ public sealed class CampaignSender
             await _store.SetStateAsync(campaignId, CampaignState.Completed, null, CancellationToken.None);
         }
         campaign = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
-        return new SendSummary(campaign, counts, paused);
+        return new SendSummary(campaign, counts, paused) { Interrupted = interrupted };
     }
 
     /// <summary>The lease owner name of this process: <c>machine:pid:run</c>.</summary>

@@ -11,4 +11,10 @@ public sealed record SendProgress(int Sent, int Deferred, int Failed, int Skippe
 public sealed record SendSummary(Campaign Campaign, IReadOnlyList<VariantCounts> Counts, string? Paused)
 {
     public int Remaining => Counts.Sum(c => c.Pending + c.Deferred);
+
+    /// <summary>
+    /// The reason the caller stopped the run (e.g. Ctrl-C) when it asked for a stopped run to pause the campaign and
+    /// messages remained; null otherwise.
+    /// </summary>
+    public string? Interrupted { get; init; }
 }

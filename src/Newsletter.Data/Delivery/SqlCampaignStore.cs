@@ -16,7 +16,8 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
     private const string CampaignColumns =
         "id, issue_key, title, segments, state, state_reason, scheduled_at, created_at, updated_at, source_path, districts, industries";
 
-    // Names and addresses come from subscribers; a removed subscriber (no row) is sent nothing.
+    // Names and addresses come from subscribers; a removed subscriber (subscriber_id NULL since 0400, or no row) is sent
+    // nothing. Ids are never reused and the link is a foreign key, so a row can only ever name the person it was made for.
     private const string EntryColumns =
         "o.id, o.campaign_id, o.subscriber_id, s.email, s.name, s.title, s.salutation, o.variant, o.message_id, o.attempts, o.first_attempt_at, s.status";
 
@@ -453,7 +454,8 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = connection.Command(
-            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, first_attempt_at = NULL WHERE campaign_id = @c AND status = 'failed'")
+            // Only rows that still name their subscriber: an erased recipient's record stays failed, it has nobody to go to.
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, first_attempt_at = NULL WHERE campaign_id = @c AND status = 'failed' AND subscriber_id IS NOT NULL")
             .With("@c", campaignId);
         return await command.ExecuteNonQueryAsync(ct);
     }
@@ -473,13 +475,13 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var removed = reader.IsDBNull(3);
+            var removed = reader.IsDBNull(2) || reader.IsDBNull(3);
             var name = removed ? "" : reader.GetString(4);
             var salutation = removed ? "" : reader.GetNullableString(6) is { Length: > 0 } s ? s : Salutation.Derive(name, reader.GetNullableString(5));
             entries.Add(new OutboxEntry(
                 Id: reader.GetInt64(0),
                 CampaignId: reader.GetInt64(1),
-                SubscriberId: reader.GetInt64(2),
+                SubscriberId: reader.IsDBNull(2) ? 0 : reader.GetInt64(2),
                 Email: removed ? "" : reader.GetString(3),
                 Name: name,
                 Salutation: salutation,

@@ -24,7 +24,11 @@ internal static class CampaignsWorkspace
     /// <summary>The issue key of <see cref="Issue"/> sent with <see cref="RealSend"/>: its 期号.</summary>
     public const string RealSendIssueKey = "2024年第8期";
 
-    public static TempDirectory Create(IReadOnlyDictionary<string, int> recipientsPerSegment)
+    /// <param name="load">
+    /// Load the lists into the workspace's store with <c>subscribers load-samples</c> (only the pickup-folder demo loads
+    /// them by itself); false leaves the store uncreated.
+    /// </param>
+    public static TempDirectory Create(IReadOnlyDictionary<string, int> recipientsPerSegment, bool load = true)
     {
         var workspace = new TempDirectory("newsletter-delivery");
         foreach (var folder in new[] { "templates", "seeds" })
@@ -41,6 +45,14 @@ internal static class CampaignsWorkspace
                 csv.Append(CultureInfo.InvariantCulture, $"{Email(segment, i)},王{segment}{i},主任\n");
             }
             File.WriteAllText(Path.Combine(lists, segment + ".csv"), csv.ToString());
+        }
+        if (load)
+        {
+            var loaded = CliProcess.Run(workspace.Path, Environment(), "subscribers", "load-samples");
+            if (loaded.ExitCode != 0)
+            {
+                throw new InvalidOperationException(loaded.ToString());
+            }
         }
         return workspace;
     }
@@ -85,6 +97,7 @@ internal static class CampaignsWorkspace
             start.ArgumentList.Add(arg);
         }
         start.Environment["NO_COLOR"] = "1";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         start.Environment["TERM"] = "dumb";
         foreach (var (key, value) in environment)
         {

@@ -38,7 +38,7 @@ public sealed class PublishCommandTests
         var result = CliProcess.Run(workspace.Path, Environment(), "publish", Issue);
         Assert.True(result.ExitCode == 0, result.ToString());
 
-        var files = Directory.GetFiles(Path.Combine(workspace.Path, "outbox", "campaign-1"), "*.eml");
+        var files = Directory.GetFiles(Path.Combine(workspace.Path, "data", "outbox", "campaign-1"), "*.eml");
         var messages = files.Select(f => MimeMessage.Load(f)).ToList();
         var expected = await ActiveRecipientsAsync(workspace.Path, "municipal", "county", "enterprise");
         Assert.NotEmpty(expected);
@@ -68,14 +68,14 @@ public sealed class PublishCommandTests
         using var workspace = CliProcess.NewWorkspace();
         var first = CliProcess.Run(workspace.Path, Environment(), "publish", Issue);
         Assert.True(first.ExitCode == 0, first.ToString());
-        var folder = Path.Combine(workspace.Path, "outbox", "campaign-1");
+        var folder = Path.Combine(workspace.Path, "data", "outbox", "campaign-1");
         var before = Directory.GetFiles(folder).ToDictionary(f => f, File.GetLastWriteTimeUtc);
 
         var second = CliProcess.Run(workspace.Path, Environment(), "publish", Issue);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("already exists", second.Stdout, StringComparison.Ordinal);
         Assert.Equal(before, Directory.GetFiles(folder).ToDictionary(f => f, File.GetLastWriteTimeUtc));
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox", "campaign-2")));
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox", "campaign-2")));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class PublishCommandTests
         var result = CliProcess.Run(workspace.Path, Environment(), "publish", "gbk.txt", "--segments", "county");
         Assert.True(result.ExitCode == 0, result.ToString());
 
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         var campaigns = new Newsletter.Data.Delivery.SqlCampaignStore(database, new SqlSubscriberStore(database, TimeProvider.System), TimeProvider.System);
         Assert.Equal(seed, await campaigns.GetSourceTextAsync(1));
     }
@@ -157,7 +157,7 @@ public sealed class PublishCommandTests
         Assert.Contains("error:", result.Stderr, StringComparison.Ordinal);
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);   // no stack trace
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox")), "nothing may be delivered");
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox")), "nothing may be delivered");
     }
 
     private static string RecipientOf(MimeMessage message) => Assert.Single(message.To.Mailboxes).Address;
@@ -165,7 +165,7 @@ public sealed class PublishCommandTests
     /// <summary>The active subscribers of the segments, by email, read from the store the CLI wrote.</summary>
     private static async Task<Dictionary<string, Subscriber>> ActiveRecipientsAsync(string workspace, params string[] segments)
     {
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace, "data"));
         var store = new SqlSubscriberStore(database, TimeProvider.System);
         var recipients = new Dictionary<string, Subscriber>(StringComparer.OrdinalIgnoreCase);
         await foreach (var subscriber in store.StreamActiveAsync(new AudienceFilter(segments), 100))

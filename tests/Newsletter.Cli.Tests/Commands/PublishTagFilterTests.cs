@@ -74,7 +74,7 @@ public sealed class PublishTagFilterTests
 
     private static List<string> Sent(TempDirectory workspace, long campaignId)
     {
-        var folder = Path.Combine(workspace.Path, "outbox", $"campaign-{campaignId}");
+        var folder = Path.Combine(workspace.Path, "data", "outbox", $"campaign-{campaignId}");
         return Directory.Exists(folder)
             ? [.. Directory.GetFiles(folder, "*.eml").Select(f => Assert.Single(MimeMessage.Load(f).To.Mailboxes).Address).Order(StringComparer.Ordinal)]
             : [];
@@ -112,7 +112,7 @@ public sealed class PublishTagFilterTests
         using var workspace = Workspace();
         var first = Run(workspace, "publish", Issue, "--district", "禹州市,长葛市", "--industry", "新材料");
         Assert.True(first.ExitCode == 0, first.ToString());
-        var folder = Path.Combine(workspace.Path, "outbox", "campaign-1");
+        var folder = Path.Combine(workspace.Path, "data", "outbox", "campaign-1");
         var before = Directory.GetFiles(folder).ToDictionary(f => f, File.GetLastWriteTimeUtc);
 
         // The same tags repeated and in another order: the same campaign, nothing sent twice.
@@ -120,7 +120,7 @@ public sealed class PublishTagFilterTests
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("already exists", Flat(again.Stdout), StringComparison.Ordinal);
         Assert.Equal(before, Directory.GetFiles(folder).ToDictionary(f => f, File.GetLastWriteTimeUtc));
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox", "campaign-2")));
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox", "campaign-2")));
 
         // Other tags: another campaign, to its own recipients, even those already sent campaign 1.
         var other = Run(workspace, "publish", Issue, "--district", "禹州市");
@@ -160,11 +160,11 @@ public sealed class PublishTagFilterTests
         using var workspace = Workspace();
         var result = Run(workspace, "publish", Issue, option, value);
         Assert.True(result.ExitCode == 1, result.ToString());
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var line = Assert.Single(result.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(" — ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox")), "nothing may be delivered");
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox")), "nothing may be delivered");
         Assert.Equal(0, Json(workspace, "campaigns", "list", "--json").GetArrayLength());
     }
 
@@ -190,7 +190,7 @@ public sealed class PublishTagFilterTests
         Assert.Contains("0 recipients", result.Stderr, StringComparison.Ordinal);
         Assert.Contains(district, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox")));
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox")));
         Assert.Equal(0, Json(workspace, "campaigns", "list", "--json").GetArrayLength());
     }
 

@@ -101,7 +101,7 @@ internal sealed class ScheduleWorkspace : IDisposable
     /// <summary>Recipients of the files the pickup transport wrote for a batch (campaign-N, editor-notices).</summary>
     public IReadOnlyList<string> Picked(string batch)
     {
-        var folder = System.IO.Path.Combine(Path, "outbox", batch);
+        var folder = System.IO.Path.Combine(Path, "data", "outbox", batch);
         return Directory.Exists(folder)
             ? Directory.GetFiles(folder, "*.eml").Select(f => MimeKit.MimeMessage.Load(f).To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList()
             : [];
@@ -190,6 +190,7 @@ public sealed class ScheduleCommandTests
     public void Schedule_list_move_and_cancel_work_on_the_stored_campaign()
     {
         using var ws = new ScheduleWorkspace();
+        ws.ImportSubscribers();   // schedule loads no sample list by itself
         var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", "2030-01-07 09:00", "--segments", "municipal,county");
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
         Assert.Contains("campaign 1 scheduled", scheduled.Stdout, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public sealed class SendTestCommandTests
             Assert.IsType<MultipartAlternative>(m.Body);
         });
 
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         var log = await new SqlTestSendLog(database).ListAsync(10);
         Assert.Equal(2, log.Count);
         Assert.All(log, e => Assert.True(e is { Segment: "county", IssueKey: "sample-issue", Delivered: true }, e.ToString()));
@@ -47,7 +47,7 @@ public sealed class SendTestCommandTests
             "--to", "editor@xcsti.example.org", "--as", CampaignsWorkspace.Email("municipal", 2));
         Assert.True(result.ExitCode == 0, result.ToString());
 
-        var file = Assert.Single(Directory.GetFiles(Path.Combine(workspace.Path, "outbox", TestSender.BatchName), "*.eml"));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(workspace.Path, "data", "outbox", TestSender.BatchName), "*.eml"));
         var message = MimeMessage.Load(file);
         Assert.Equal("editor@xcsti.example.org", message.To.Mailboxes.Single().Address);
         Assert.Contains("王municipal2", message.TextBody, StringComparison.Ordinal);
@@ -79,6 +79,6 @@ public sealed class SendTestCommandTests
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox", TestSender.BatchName)), "nothing may be sent");
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox", TestSender.BatchName)), "nothing may be sent");
     }
 }

@@ -34,6 +34,7 @@ internal sealed class ServeProcess : IDisposable
             start.ArgumentList.Add("http://127.0.0.1:0");
         }
         start.Environment["NO_COLOR"] = "1";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         start.Environment["TERM"] = "dumb";
         foreach (var (key, value) in environment) start.Environment[key] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
@@ -116,6 +117,7 @@ public sealed class ServeCommandTests
     public void Serve_sends_a_scheduled_campaign_once_at_its_time_and_stops_gracefully()
     {
         using var ws = new ScheduleWorkspace();
+        ws.ImportSubscribers();   // schedule loads no sample list by itself
         using var serve = new ServeProcess(ws.Path, ws.Environment, "--urls", "http://127.0.0.1:0");
         Assert.True(serve.WaitForOutput("serving:", Bound), serve.Output);
 
@@ -143,6 +145,7 @@ public sealed class ServeCommandTests
     public void A_host_down_at_the_planned_time_sends_on_restart_within_the_grace()
     {
         using var ws = new ScheduleWorkspace();
+        ws.ImportSubscribers();   // schedule loads no sample list by itself
         var at = ScheduleWorkspace.InSeconds(15);
         var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", at, "--segments", "municipal");
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
@@ -167,6 +170,7 @@ public sealed class ServeCommandTests
     public void A_host_down_beyond_the_grace_marks_the_campaign_missed_and_tells_the_editors()
     {
         using var ws = new ScheduleWorkspace();
+        ws.ImportSubscribers();   // schedule loads no sample list by itself
         ws.Environment["NEWSLETTER_Scheduling__MisfireGrace"] = "00:00:02";
         var at = ScheduleWorkspace.InSeconds(15);
         var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", at);

@@ -22,6 +22,7 @@ public sealed class ServeWebTests
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
         foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        CliProcess.UseWorkspaceAsHome(start, workspace.Path);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         try

@@ -18,7 +18,7 @@ public sealed class UsersCommandTests
         var added = Run(workspace.Path, "secret password 1\n", "users", "add", "Zhang", "--role", "admin", "--password-stdin");
 
         Assert.True(added.ExitCode == 0, added.ToString());
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         var user = await new UserStore(database, TimeProvider.System).FindAsync("zhang");
         Assert.NotNull(user);
         Assert.Equal(UserRole.Admin, user.Role);
@@ -55,9 +55,9 @@ public sealed class UsersCommandTests
         var result = Run(workspace.Path, stdin, "users", "add", "wang", option, role, "--password-stdin");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: ", result.Stderr);
+        Assert.StartsWith("error: ", result.Errors);
         Assert.Contains(expected, result.Stderr);
-        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.Single(result.Errors.Trim().Split('\n'));
     }
 
     [Fact]
@@ -111,6 +111,7 @@ public sealed class UsersCommandTests
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
         start.Environment["TERM"] = "dumb";
+        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

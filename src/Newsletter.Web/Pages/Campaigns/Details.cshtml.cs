@@ -9,7 +9,7 @@ namespace Newsletter.Web.Pages.Campaigns;
 
 /// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
 public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text,
-    ISendConfirmationLog confirmations) : PageModel
+    ISendConfirmationLog confirmations, LiveRates rates) : PageModel
 {
     /// <summary>Who confirmed this real send, and whether configuration errors were overridden.</summary>
     public IReadOnlyList<SendConfirmation> Confirmations { get; private set; } = [];
@@ -23,6 +23,12 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
     public IReadOnlyList<RecipientFailure> Failures { get; private set; } = [];
 
     public IReadOnlyList<Segment> Known { get; private set; } = [];
+
+    /// <summary>Messages per second measured over the last refreshes of this page, while live; null while unknown.</summary>
+    public double? Rate { get; private set; }
+
+    /// <summary>The time the messages not yet done need at <see cref="Rate"/>; null while unknown.</summary>
+    public TimeSpan? Eta { get; private set; }
 
     public PageMessages Messages { get; } = new();
 
@@ -74,6 +80,15 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
         Failures = await campaigns.ListFailuresAsync(id, FailureLimit, ct);
         Known = await subscribers.ListSegmentsAsync(ct);
         Confirmations = await confirmations.ListAsync(id, ct);
+        if (Live)
+        {
+            var done = Counts.Sum(c => c.Sent + c.Failed + c.Skipped);
+            (Rate, Eta) = rates.Observe(id, done, Counts.Sum(c => c.Total) - done);
+        }
+        else
+        {
+            rates.Forget(id);
+        }
         return true;
     }
 }
