@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
+        services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
         services.TryAddSingleton<Users.UserStore>();
         services.TryAddSingleton(sp => CreateTokens(configuration, sp.GetRequiredService<AppSecrets>()));
         services.AddAudience();
