@@ -326,17 +326,19 @@ public sealed partial class BounceParser
             {
                 foreach (var value in message.Headers.Where(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value))
                 {
-                    AddAddress(list, value);
+                    AddAddress(list, value, keepCase: true);
                 }
             }
-            foreach (var mb in message.To.Mailboxes) AddAddress(list, mb.Address);
+            foreach (var mb in message.To.Mailboxes) AddAddress(list, mb.Address, keepCase: true);
             return list;
         }
 
-        private static void AddAddress(List<string> list, string? value)
+        /// <param name="keepCase">Keep the case (envelope addresses: a token in the local part is case-sensitive).</param>
+        private static void AddAddress(List<string> list, string? value, bool keepCase = false)
         {
-            var a = Unbracket(value ?? "").Trim().ToLowerInvariant();
-            if (a.Contains('@', StringComparison.Ordinal) && !list.Contains(a)) list.Add(a);
+            var a = Unbracket(value ?? "").Trim();
+            if (!keepCase) a = a.ToLowerInvariant();
+            if (a.Contains('@', StringComparison.Ordinal) && !list.Contains(a, StringComparer.OrdinalIgnoreCase)) list.Add(a);
         }
 
         // ---------- ARF ----------

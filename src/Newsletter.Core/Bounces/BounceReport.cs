@@ -57,7 +57,7 @@ public sealed record BounceReport
 
     /// <summary>
     /// The addresses the report was delivered to (envelope recipient: Delivered-To, X-Original-To, then To) — where
-    /// a VERP return path shows up.
+    /// a VERP return path or an unsubscribe token shows up. Case kept.
     /// </summary>
     public IReadOnlyList<string> DeliveredTo { get; init; } = [];
 
