@@ -27,10 +27,21 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
         services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
+        services.TryAddSingleton(sp => CreateVerp(configuration, sp.GetRequiredService<AppSecrets>()));
         services.TryAddSingleton<Users.UserStore>();
         services.TryAddSingleton(sp => CreateTokens(configuration, sp.GetRequiredService<AppSecrets>()));
         services.AddAudience();
         return services;
+    }
+
+    /// <summary>Issue 17: HMAC VERP tokens, keyed like the subscriber tokens (configured secret, else the database's).</summary>
+    private static Newsletter.Core.Bounces.VerpAddresses CreateVerp(IConfiguration configuration, AppSecrets secrets)
+    {
+        var pattern = configuration["Sender:VerpReturnPath"] is { } p && p.Contains("{token}", StringComparison.Ordinal) ? p : "bounces+{token}@localhost";
+        var secret = configuration["Security:TokenSecret"] is { Length: >= 16 } configured
+            ? System.Text.Encoding.UTF8.GetBytes(configured)
+            : secrets.GetOrCreateAsync("verp").GetAwaiter().GetResult();
+        return new Newsletter.Core.Bounces.VerpAddresses(pattern, secret);
     }
 
     private static SubscriberTokens CreateTokens(IConfiguration configuration, AppSecrets secrets)

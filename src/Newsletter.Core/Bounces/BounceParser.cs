@@ -256,21 +256,29 @@ public sealed partial class BounceParser
 
         private static string Content(MimePart part)
         {
-            if (part is TextPart textPart)
-            {
-                try
-                {
-                    return Limit(textPart.Text);
-                }
-                catch (Exception e) when (e is NotSupportedException or ArgumentException or DecoderFallbackException)
-                {
-                    // Unknown charset name: fall back to UTF-8, then GB18030 (the common Chinese one).
-                }
-            }
             if (part.Content is null) return "";
             using var decoded = new MemoryStream();
             part.Content.DecodeTo(decoded);
-            var bytes = decoded.GetBuffer().AsSpan(0, (int)Math.Min(decoded.Length, MaxTextChars * 2));
+            var bytes = decoded.GetBuffer().AsSpan(0, (int)Math.Min(decoded.Length, MaxTextChars * 4));
+            // Decoded here rather than by TextPart.Text: MimeKit decides once per process which code pages exist, and
+            // ISO-2022-JP, GBK … must not depend on whether it looked before the code-page provider was registered.
+            if (part.ContentType.Charset is { Length: > 0 } charset && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    var encoding = Encoding.GetEncoding(charset.Equals("gb2312", StringComparison.OrdinalIgnoreCase) ? "GB18030" : charset);
+                    if (encoding.CodePage != Encoding.UTF8.CodePage) return Limit(encoding.GetString(bytes));
+                }
+                catch (Exception e) when (e is ArgumentException or NotSupportedException)
+                {
+                    // Unknown to .NET (or refused, as UTF-7 is): MimeKit's own decoders, else a guess below.
+                    if (part is TextPart textPart)
+                    {
+                        try { return Limit(textPart.Text); }
+                        catch (Exception inner) when (inner is ArgumentException or NotSupportedException) { /* guess below */ }
+                    }
+                }
+            }
             return Limit(DecodeText(bytes));
         }
 
