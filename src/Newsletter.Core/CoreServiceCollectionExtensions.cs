@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Core.Bounces;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
@@ -35,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<CampaignSender>();
         services.TryAddSingleton<IssuePublisher>();
         services.TryAddSingleton<TestSender>();
+        services.AddBounces(configuration);   // issue 17: bounces, complaints, mailed unsubscribes
         services.TryAddSingleton(typeof(ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
         return services;
     }

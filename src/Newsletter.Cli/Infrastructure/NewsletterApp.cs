@@ -108,5 +108,6 @@ internal static class NewsletterApp
         ServeCommands.Register(config);
         ScheduleCommands.Register(config);
         UsersCommands.Register(config);
+        BouncesCommands.Register(config);
     }
 }

@@ -12,8 +12,8 @@ public sealed record BounceOptions
     /// <summary>IMAP port; default 993 (implicit TLS).</summary>
     public int Port { get; init; } = 993;
 
-    /// <summary><c>Auto</c> (TLS on 993, STARTTLS when offered otherwise), <c>SslOnConnect</c>, <c>StartTls</c> or <c>None</c>.</summary>
-    public string Security { get; init; } = "Auto";
+    /// <summary><c>Auto</c> (TLS on 993, STARTTLS when offered otherwise), <c>SslOnConnect</c>, <c>StartTls</c> or <c>None</c>; certificates are always validated.</summary>
+    public Delivery.SmtpSecurity Security { get; init; } = Delivery.SmtpSecurity.Auto;
 
     public string? UserName { get; init; }
 
