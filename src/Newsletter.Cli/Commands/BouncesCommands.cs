@@ -24,6 +24,32 @@ internal static class BouncesCommands
                 .WithExample("bounces", "list", "--campaign", "3", "--class", "hard");
         });
 
+    /// <summary>A campaign's bounce counts and latest rows (for <c>campaigns show</c>).</summary>
+    internal static async Task<(BounceCounts Counts, IReadOnlyList<BounceRecord> Rows)> ForCampaignAsync(IServiceProvider services, long campaignId,
+        int limit, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<IBounceStore>();
+        return (await store.CountForCampaignAsync(campaignId, ct), await store.ListAsync(new BounceQuery(CampaignId: campaignId, Limit: Math.Max(1, limit)), ct));
+    }
+
+    /// <summary>Prints a returned-mail line and table (nothing when there is none).</summary>
+    internal static void Print(BounceCounts? counts, IReadOnlyList<BounceRecord> rows)
+    {
+        if (rows.Count == 0 && counts is null or { Hard: 0, Soft: 0, Complaints: 0 }) return;
+        if (counts is not null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"returned mail: {counts.Hard} hard bounces, {counts.Soft} soft bounces, {counts.Complaints} complaints");
+        }
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("received").AddColumn("kind").AddColumn("class").AddColumn("address")
+            .AddColumn("status").AddColumn("reason").AddColumn("campaign");
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), r.Kind, r.Class.ToWord(),
+                Markup.Escape(r.Address), Markup.Escape(r.Status), Markup.Escape(r.Reason), r.CampaignId?.ToString(CultureInfo.InvariantCulture) ?? "-");
+        }
+        AnsiConsole.Write(table);
+    }
+
     internal static object Json(ReportRecipient r) => new
     {
         address = r.Address,
