@@ -8,7 +8,8 @@ using Newsletter.Web.Infrastructure;
 namespace Newsletter.Web.Pages.Campaigns;
 
 /// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
-public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text) : PageModel
+public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text,
+    Newsletter.Core.Bounces.IBounceStore bounceStore) : PageModel
 {
     public const int FailureLimit = 500;
 
@@ -19,6 +20,11 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
     public IReadOnlyList<RecipientFailure> Failures { get; private set; } = [];
 
     public IReadOnlyList<Segment> Known { get; private set; } = [];
+
+    /// <summary>Issue 17: returned mail for this campaign (counts and the latest rows).</summary>
+    public Newsletter.Core.Bounces.BounceCounts BounceCounts { get; private set; } = new(0, 0, 0);
+
+    public IReadOnlyList<Newsletter.Core.Bounces.BounceRecord> Bounces { get; private set; } = [];
 
     public PageMessages Messages { get; } = new();
 
@@ -69,6 +75,8 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
         Counts = [.. Campaign.Segments.Select(s => counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0))];
         Failures = await campaigns.ListFailuresAsync(id, FailureLimit, ct);
         Known = await subscribers.ListSegmentsAsync(ct);
+        BounceCounts = await bounceStore.CountForCampaignAsync(id, ct);
+        Bounces = await bounceStore.ListAsync(new Newsletter.Core.Bounces.BounceQuery(CampaignId: id, Limit: FailureLimit), ct);
         return true;
     }
 }
