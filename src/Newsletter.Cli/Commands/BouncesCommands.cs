@@ -67,7 +67,7 @@ internal sealed class BouncesParseSettings : CommandSettings
     public string[] Paths { get; init; } = [];
 
     [CommandOption("--json")]
-    [Description("Print one JSON array: {file, kind, recipients: [{address, status, smtpCode, class, reason}]} per message.")]
+    [Description("Print one JSON array with one object per message: file, kind and its recipients (address, status, smtpCode, class, reason).")]
     public bool Json { get; init; }
 }
 
