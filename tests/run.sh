@@ -34,6 +34,8 @@ command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 /usr/bin/python3 -c 'import dkim' >/dev/null 2>&1 || need_apt+=(python3-dkim)
 # Chinese fonts, so screenshots of the bulletin and the admin UI show characters instead of boxes.
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+# issue 17: Dovecot for the return-mailbox (IMAP) tests; each test starts its own with a throwaway config.
+command -v /usr/sbin/dovecot >/dev/null 2>&1 || need_apt+=(dovecot-imapd)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive

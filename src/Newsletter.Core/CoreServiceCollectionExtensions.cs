@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Core.Bounces;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
@@ -42,7 +43,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => new PublicOptions { PublicBaseUrl = configuration["PublicBaseUrl"] is { Length: > 0 } url ? url : new PublicOptions().PublicBaseUrl });
         services.TryAddSingleton<IMjmlCompiler, MjmlCompilerAdapter>();
         services.TryAddSingleton<BulletinComposer>();
-        services.TryAddSingleton(sp => CreateMessageFactory(sp.GetRequiredService<SenderOptions>(), sp.GetRequiredService<DkimOptions>()));
+        services.TryAddSingleton(sp => CreateMessageFactory(sp.GetRequiredService<SenderOptions>(), sp.GetRequiredService<DkimOptions>(), sp));
         services.TryAddSingleton<IMailTransport>(sp => CreateTransport(sp.GetRequiredService<DeliveryOptions>(), sp.GetRequiredService<SmtpOptions>()));
         services.TryAddSingleton<IRecipientLinks, TokenRecipientLinks>();
         services.TryAddSingleton<CampaignSender>();
@@ -51,6 +52,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<TestSender>();
         services.TryAddSingleton<SendPreviewer>();
         services.AddDoctorChecks();
+        services.AddBounces(configuration);   // issue 17: bounces, complaints, mailed unsubscribes
         services.TryAddSingleton(typeof(ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
         return services;
     }
@@ -85,11 +87,13 @@ public static class CoreServiceCollectionExtensions
         }
     }
 
-    private static MessageFactory CreateMessageFactory(SenderOptions options, DkimOptions dkim)
+    private static MessageFactory CreateMessageFactory(SenderOptions options, DkimOptions dkim, IServiceProvider sp)
     {
         try
         {
-            return new MessageFactory(options, dkim);
+            // Issue 17: a {token} return path needs the secret, which the host registers (Newsletter.Data: VerpAddresses).
+            var verp = options.VerpReturnPath?.Contains("{token}", StringComparison.Ordinal) == true ? sp.GetService<Bounces.VerpAddresses>() : null;
+            return new MessageFactory(options, dkim, verp);
         }
         catch (ArgumentException e)
         {

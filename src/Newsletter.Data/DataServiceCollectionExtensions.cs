@@ -31,6 +31,8 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
         services.TryAddSingleton<ISendConfirmationLog, SqlSendConfirmationLog>();
+        services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
+        services.TryAddSingleton(sp => CreateVerp(configuration, sp.GetRequiredService<AppSecrets>()));
         services.TryAddSingleton<Users.UserStore>();
         services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
@@ -48,4 +50,14 @@ public static class DataServiceCollectionExtensions
         configuration["Security:TokenSecret"] is not { Length: > 0 } configured ? null
         : configured.Length >= 16 ? configured
         : throw new DatabaseConfigurationException("Security:TokenSecret is shorter than 16 characters; use a long random value");
+
+    /// <summary>Issue 17: HMAC VERP tokens, keyed like the subscriber tokens (configured secret, else the database's).</summary>
+    private static Newsletter.Core.Bounces.VerpAddresses CreateVerp(IConfiguration configuration, AppSecrets secrets)
+    {
+        var pattern = configuration["Sender:VerpReturnPath"] is { } p && p.Contains("{token}", StringComparison.Ordinal) ? p : "bounces+{token}@localhost";
+        var secret = configuration["Security:TokenSecret"] is { Length: >= 16 } configured
+            ? System.Text.Encoding.UTF8.GetBytes(configured)
+            : secrets.GetOrCreateAsync("verp").GetAwaiter().GetResult();
+        return new Newsletter.Core.Bounces.VerpAddresses(pattern, secret);
+    }
 }

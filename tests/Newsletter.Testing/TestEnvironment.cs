@@ -20,6 +20,8 @@ public static class TestEnvironment
         Path.Combine(RepositoryRoot, ".cache", "mjml541", "node_modules"), "node's mjml 5.4.1");
 
     /// <summary>Path of the Chromium executable.</summary>
+    public static string DovecotPath => RequireFile("NEWSLETTER_TEST_DOVECOT", "/usr/sbin/dovecot", "Dovecot (dovecot-imapd)");
+
     public static string ChromiumPath => RequireFile("NEWSLETTER_TEST_CHROMIUM", "/usr/bin/chromium", "Chromium");
 
     /// <summary>The repository root (the folder holding Newsletter.sln).</summary>

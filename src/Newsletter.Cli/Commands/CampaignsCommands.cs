@@ -169,6 +169,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
             .Select(s => counts.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0)).ToList();
         var limit = Math.Max(0, settings.Limit);
         var failures = await store.ListFailuresAsync(campaign.Id, settings.FailuresCsv is null ? limit : int.MaxValue, cancellationToken);
+        var (bounceCounts, bounces) = await BouncesCommands.ForCampaignAsync(services, campaign.Id, limit, cancellationToken);   // issue 17
 
         if (settings.FailuresCsv is { } path)
         {
@@ -188,6 +189,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
                 {
                     email = f.Email, segment = f.Variant, status = CampaignsCommands.Word(f.Status), attempts = f.Attempts, reply = f.Reply,
                 }),
+                bounces = new { hard = bounceCounts.Hard, soft = bounceCounts.Soft, complaints = bounceCounts.Complaints, recent = bounces.Select(BouncesListCommand.BounceJson) },
             });
             return NewsletterApp.Ok;
         }
@@ -211,6 +213,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
                 AnsiConsole.MarkupLineInterpolated($"… and more: `--failures-csv <path>` exports them all");
             }
         }
+        BouncesCommands.Print(bounceCounts, bounces);   // issue 17
         if (settings.FailuresCsv is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"{failures.Count} failed or deferred recipients written to {Path.GetFullPath(settings.FailuresCsv)}");

@@ -128,6 +128,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         builder.Services.AddNewsletterCore(configuration);
         builder.Services.AddNewsletterScheduling(configuration, SchedulingDataExtensions.JobStore(database));
         builder.Services.AddNewsletterWeb(configuration);
+        builder.Services.AddHostedService<BounceMailboxPoller>();   // issue 17: reads the return mailbox when Bounces:Host is set
         var app = builder.Build();
         app.MapNewsletterWeb();
         return app;

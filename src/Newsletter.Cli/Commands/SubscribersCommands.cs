@@ -287,6 +287,9 @@ internal sealed class SubscribersShowCommand : AsyncCommand<SubscribersShowSetti
             else
             {
                 SubscribersCommands.PrintSubscriber(SubscribersCommands.Out(), s);
+                // issue 17: the subscriber's returned mail.
+                BouncesCommands.Print(null, await services.GetRequiredService<Newsletter.Core.Bounces.IBounceStore>()
+                    .ListAsync(new Newsletter.Core.Bounces.BounceQuery(SubscriberId: s.Id, Limit: 20), cancellationToken));
             }
             return NewsletterApp.Ok;
         });

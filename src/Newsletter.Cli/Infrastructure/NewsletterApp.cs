@@ -119,5 +119,6 @@ internal static class NewsletterApp
         UsersCommands.Register(config);
         SecretsCommands.Register(config);
         StatusCommands.Register(config);
+        BouncesCommands.Register(config);
     }
 }

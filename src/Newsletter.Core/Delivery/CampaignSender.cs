@@ -483,7 +483,7 @@ public sealed class CampaignSender
                 links.UnsubscribeUrl(entry.SubscriberId, entry.CampaignId), links.ViewUrl(entry.SubscriberId, entry.CampaignId));
             var recipient = new Recipient(entry.Email, entry.Name, values);
             // Disposing returns the message's pooled buffer.
-            using var message = _sender._messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender._time.GetUtcNow());
+            using var message = _sender._messages.Create(variant, recipient, entry.MessageId, entry.CampaignId, _sender._time.GetUtcNow(), outboxId: entry.Id);
             try
             {
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.

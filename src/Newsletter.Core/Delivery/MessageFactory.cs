@@ -48,6 +48,7 @@ public sealed class MessageFactory
     private readonly string _messageIdDomain;
     private readonly string _unsubscribeMailbox;
     private readonly string? _verp;
+    private readonly Bounces.VerpAddresses? _verpTokens;   // issue 17: {token} return paths name the outbox row
     private readonly RsaDkimSigner? _signer;
     private readonly string _boundary = "=_nl_" + Guid.NewGuid().ToString("N");   // '=' and '_' never occur in base64 lines
     private readonly byte[] _listHeaders;     // List-Id first: transports rely on the first field being one MimeKit does not interpret
@@ -60,7 +61,8 @@ public sealed class MessageFactory
     private readonly Dictionary<string, byte[]> _subjects = new(StringComparer.Ordinal);
 
     /// <exception cref="ArgumentException">From, Reply-To or the VERP pattern is not valid, or the DKIM key cannot be read.</exception>
-    public MessageFactory(SenderOptions options, DkimOptions? dkim = null)
+    /// <param name="verpTokens">Makes <c>{token}</c> return paths (issue 17); required when the pattern holds <c>{token}</c>.</param>
+    public MessageFactory(SenderOptions options, DkimOptions? dkim = null, Bounces.VerpAddresses? verpTokens = null)
     {
         _from = ParseMailbox(options.From, "Sender:From");
         // Replies go to From when no Reply-To is set: the editor's note invites them (doctor says when it is unset).
@@ -71,10 +73,12 @@ public sealed class MessageFactory
         if (!string.IsNullOrWhiteSpace(options.VerpReturnPath))
         {
             _verp = options.VerpReturnPath.Trim();
-            if (!_verp.Contains('@', StringComparison.Ordinal) || !_verp.Contains("{local}", StringComparison.Ordinal))
+            var tokenPattern = _verp.Contains("{token}", StringComparison.Ordinal);
+            if (!_verp.Contains('@', StringComparison.Ordinal) || !(_verp.Contains("{local}", StringComparison.Ordinal) || tokenPattern))
             {
-                throw new ArgumentException($"Sender:VerpReturnPath \"{_verp}\" must be an address holding {{local}} and {{domain}}, e.g. bounces+{{local}}={{domain}}@example.org");
+                throw new ArgumentException($"Sender:VerpReturnPath \"{_verp}\" must be an address holding {{token}} (or {{local}} and {{domain}}), e.g. bounces+{{token}}@example.org");
             }
+            _verpTokens = tokenPattern ? verpTokens ?? throw new ArgumentException($"Sender:VerpReturnPath \"{_verp}\" holds {{token}}, which needs the application secret (the database or Security:TokenSecret)") : null;
         }
         if (dkim is { Enabled: true })
         {
@@ -96,17 +100,33 @@ public sealed class MessageFactory
     public MailboxAddress From => _from;
 
     /// <summary>The envelope sender (MAIL FROM) for <paramref name="recipientEmail"/>: the VERP address, or From.</summary>
-    public MailboxAddress EnvelopeFrom(string recipientEmail)
+    public MailboxAddress EnvelopeFrom(string recipientEmail, long outboxId = 0)
     {
         if (_verp is null)
         {
             return _from;
+        }
+        if (_verpTokens is not null)
+        {
+            return outboxId > 0 ? new MailboxAddress("", _verpTokens.Create(outboxId)) : _from;
         }
         var at = recipientEmail.LastIndexOf('@');
         var local = at > 0 ? recipientEmail[..at] : recipientEmail;
         var domain = at > 0 ? recipientEmail[(at + 1)..] : "";
         return new MailboxAddress("", _verp.Replace("{local}", Clean(local), StringComparison.Ordinal)
             .Replace("{domain}", Clean(domain), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Issue 17: the mailto address carries the subscriber's unsubscribe token (the last segment of the signed URL),
+    /// <c>unsubscribe+&lt;token&gt;@domain</c>, so a mailed unsubscribe names whom it is for (checked like <c>/u/{token}</c>).
+    /// </summary>
+    private string UnsubscribeMailto(string unsubscribeUrl)
+    {
+        var token = unsubscribeUrl[(unsubscribeUrl.LastIndexOf('/') + 1)..];
+        var at = _unsubscribeMailbox.LastIndexOf('@');
+        var tokenOk = token.Length is >= 16 and <= 50 && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        return tokenOk && at > 0 && at + token.Length < 64 ? $"{_unsubscribeMailbox[..at]}+{token}{_unsubscribeMailbox[at..]}" : _unsubscribeMailbox;
     }
 
     /// <summary>A new Message-ID on the configured domain, without angle brackets.</summary>
@@ -116,8 +136,9 @@ public sealed class MessageFactory
     /// <param name="messageId">Without angle brackets; the same id on a re-send lets a duplicate be recognised.</param>
     /// <param name="campaignId">Named in the campaign header; 0 (test sends) writes none.</param>
     /// <param name="subjectPrefix">E.g. <c>[测试]</c> for test sends.</param>
+    /// <param name="outboxId">The outbox row, named in a <c>{token}</c> VERP return path; 0 (test sends) uses From.</param>
     public OutgoingMessage Create(ComposedVariant variant, Recipient recipient, string messageId, long campaignId,
-        DateTimeOffset date, string? subjectPrefix = null)
+        DateTimeOffset date, string? subjectPrefix = null, long outboxId = 0)
     {
         var to = new MailboxAddress(Clean(recipient.Name), recipient.Email);
         var text = variant.Text;
@@ -146,7 +167,7 @@ public sealed class MessageFactory
                 output.Write("\r\n"u8);
                 output.Write(body.WrittenSpan);
             }
-            return new OutgoingMessage(output, headerLength, EnvelopeFrom(recipient.Email), to, messageId);
+            return new OutgoingMessage(output, headerLength, EnvelopeFrom(recipient.Email, outboxId), to, messageId);
         }
         catch
         {
@@ -159,7 +180,7 @@ public sealed class MessageFactory
         long campaignId, DateTimeOffset date, string? subjectPrefix)
     {
         headers.Write(_listHeaders);
-        WriteAscii(headers, $"List-Unsubscribe: <{Clean(recipient.Values.UnsubscribeUrl)}>, <mailto:{_unsubscribeMailbox}?subject=unsubscribe>\r\n");
+        WriteAscii(headers, $"List-Unsubscribe: <{Clean(recipient.Values.UnsubscribeUrl)}>, <mailto:{UnsubscribeMailto(recipient.Values.UnsubscribeUrl)}?subject=unsubscribe>\r\n");
         if (campaignId > 0)
         {
             WriteAscii(headers, $"{CampaignHeader}: {campaignId.ToString(CultureInfo.InvariantCulture)}\r\n");

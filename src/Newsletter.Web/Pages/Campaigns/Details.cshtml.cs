@@ -9,7 +9,7 @@ namespace Newsletter.Web.Pages.Campaigns;
 
 /// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
 public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text,
-    ISendConfirmationLog confirmations, LiveRates rates) : PageModel
+    ISendConfirmationLog confirmations, LiveRates rates, Newsletter.Core.Bounces.IBounceStore bounceStore) : PageModel
 {
     /// <summary>Who confirmed this real send, and whether configuration errors were overridden.</summary>
     public IReadOnlyList<SendConfirmation> Confirmations { get; private set; } = [];
@@ -29,6 +29,11 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
 
     /// <summary>The time the messages not yet done need at <see cref="Rate"/>; null while unknown.</summary>
     public TimeSpan? Eta { get; private set; }
+
+    /// <summary>Issue 17: returned mail for this campaign (counts and the latest rows).</summary>
+    public Newsletter.Core.Bounces.BounceCounts BounceCounts { get; private set; } = new(0, 0, 0);
+
+    public IReadOnlyList<Newsletter.Core.Bounces.BounceRecord> Bounces { get; private set; } = [];
 
     public PageMessages Messages { get; } = new();
 
@@ -89,6 +94,8 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
         {
             rates.Forget(id);
         }
+        BounceCounts = await bounceStore.CountForCampaignAsync(id, ct);
+        Bounces = await bounceStore.ListAsync(new Newsletter.Core.Bounces.BounceQuery(CampaignId: id, Limit: FailureLimit), ct);
         return true;
     }
 }

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Newsletter.Testing;
+
+/// <summary>
+/// A real Dovecot IMAP server on 127.0.0.1 and a free port, with its own throwaway configuration, state and Maildir
+/// (not the system's): one passwd-file user, plain authentication on loopback. Stopped on dispose.
+/// </summary>
+public sealed class DovecotImap : IDisposable
+{
+    private readonly TempDirectory _root = new("dovecot");
+    private readonly Process _process;
+
+    public DovecotImap(string userName = "bounces", string password = "imap-test-password")
+    {
+        UserName = userName;
+        Password = password;
+        Port = FreePort();
+        var dir = _root.Path;
+        foreach (var sub in new[] { "run", "state", "mail" }) Directory.CreateDirectory(Path.Combine(dir, sub));
+        // As root, Dovecot runs its login and mail processes as nobody; otherwise as the current user.
+        var root = Environment.UserName == "root";
+        var user = root ? "nobody" : Environment.UserName;
+        var (uid, gid) = root ? (Id("-u", "nobody"), Id("-g", "nobody")) : (Id("-u"), Id("-g"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(dir, "mail"), (UnixFileMode)0x1FF);
+        }
+        File.WriteAllText(Path.Combine(dir, "passwd"), $"{userName}:{{PLAIN}}{password}\n");
+        var config = Path.Combine(dir, "dovecot.conf");
+        File.WriteAllText(config, $$"""
+            protocols = imap
+            listen = 127.0.0.1
+            base_dir = {{dir}}/run
+            state_dir = {{dir}}/state
+            log_path = {{dir}}/dovecot.log
+            ssl = no
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            default_internal_user = {{user}}
+            default_login_user = {{user}}
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN {{dir}}/passwd
+            }
+            userdb {
+              driver = static
+              args = uid={{uid}} gid={{gid}} home={{dir}}/mail/%u
+            }
+            mail_location = maildir:{{dir}}/mail/%u/Maildir
+            service imap-login {
+              inet_listener imap {
+                address = 127.0.0.1
+                port = {{Port}}
+              }
+              inet_listener imaps {
+                port = 0
+              }
+              chroot =
+            }
+            service anvil {
+              chroot =
+            }
+            """);
+        var start = new ProcessStartInfo(TestEnvironment.DovecotPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("-F");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(config);
+        _process = Process.Start(start) ?? throw new InvalidOperationException("dovecot did not start");
+        WaitUntilListening();
+    }
+
+    public string Host => "127.0.0.1";
+
+    public int Port { get; }
+
+    public string UserName { get; }
+
+    public string Password { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        _root.Dispose();
+    }
+
+    private static string Id(params string[] args)
+    {
+        var start = new ProcessStartInfo("id") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var text = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return text;
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                var log = Path.Combine(_root.Path, "dovecot.log");
+                throw new InvalidOperationException($"dovecot exited at start: {_process.StandardError.ReadToEnd()} {(File.Exists(log) ? File.ReadAllText(log) : "")}");
+            }
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        throw new InvalidOperationException($"dovecot did not listen on 127.0.0.1:{Port} within 20 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
