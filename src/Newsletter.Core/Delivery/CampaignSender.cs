@@ -81,6 +81,7 @@ public sealed class CampaignSender
         // First the outcomes of runs that died before committing them, then their leases: or their rows would go again.
         await RecoverJournalsAsync(campaignId, cancellationToken);
         await ReleaseDeadOwnersAsync(campaignId, cancellationToken);
+        await TakeOverSilentSendersAsync(campaignId, cancellationToken);
         var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
             v => v.Key,
             v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text)));
@@ -105,7 +106,38 @@ public sealed class CampaignSender
     }
 
     /// <summary>The lease owner name of this process: <c>machine:pid:run</c>.</summary>
-    internal static string NewOwner() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    internal static string NewOwner() => $"{Node}:{Guid.NewGuid():N}";
+
+    /// <summary>This process among the nodes sharing the outbox: <c>machine:pid</c>.</summary>
+    internal static string Node => $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>
+    /// Releases the leases of senders (of campaign <paramref name="campaignId"/>, or of every campaign when null) whose
+    /// heartbeat is older than <see cref="DeliveryOptions.SilenceLimit"/> — a node that was killed, lost its network or
+    /// froze — so their rows are sent again at once instead of after <see cref="DeliveryOptions.LeaseDuration"/>.
+    /// The live senders call it before each claim, <c>serve</c> every <see cref="DeliveryOptions.HeartbeatInterval"/>.
+    /// </summary>
+    /// <remarks>
+    /// Only where outcomes are committed before the next message (PostgreSQL). With an outcome journal (SQLite, one
+    /// machine) a frozen sender's journal may hold outcomes not yet in the outbox, which a takeover would send again;
+    /// there a dead sender is found by its process id (<see cref="ReleaseDeadOwnersAsync"/>).
+    /// </remarks>
+    /// <returns>The senders taken over.</returns>
+    public async Task<IReadOnlyList<TakenOverSender>> TakeOverSilentSendersAsync(long? campaignId, CancellationToken cancellationToken)
+    {
+        if (_store.OutcomeJournalDirectory is not null)
+        {
+            return [];
+        }
+        var taken = await _store.TakeOverSilentSendersAsync(campaignId, _time.GetUtcNow() - _options.SilenceLimit, cancellationToken);
+        foreach (var sender in taken)
+        {
+            _logger.LogWarning(
+                "Taking over campaign {Id} from {Owner} on node {Node}, silent since {At:O}: released {Count} leased messages",
+                sender.CampaignId, sender.Owner, sender.Node, sender.LastHeartbeat, sender.Released);
+        }
+        return taken;
+    }
 
     /// <summary>Records what the journals of dead runs hold (see <see cref="OutcomeJournal.RecoverAsync"/>).</summary>
     private async Task RecoverJournalsAsync(long campaignId, CancellationToken cancellationToken)
@@ -168,6 +200,9 @@ public sealed class CampaignSender
         private readonly string _owner = NewOwner();
         private readonly Channel<OutboxEntry> _claimed;
         private long _leasedUntilTicks;   // the latest lease_until this run set (claim or renewal), UTC ticks
+        private long _confirmedTicks;     // when the last heartbeat that found this run still the owner was sent, UTC ticks
+        private long _nextTakeoverCheckTicks;
+        private volatile bool _takenOver;
         private readonly TokenBucket _overall;
         private readonly Dictionary<string, TokenBucket> _perDomain = new(StringComparer.OrdinalIgnoreCase);
         private readonly ConcurrentDictionary<long, bool> _domainTokenReserved = new();   // outbox row ids parked with their token
@@ -218,6 +253,9 @@ public sealed class CampaignSender
         /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
         public async Task<string?> ExecuteAsync()
         {
+            var started = _sender._time.GetUtcNow();
+            await Store.RegisterSenderAsync(_owner, Node, _campaign.Id, started, _abort.Token);
+            Confirmed(started);
             var workers = Enumerable.Range(1, _sender._workers).Select(StartWorker).ToArray();
             using var renewing = new CancellationTokenSource();
             var renewer = Task.Run(() => RenewLoopAsync(renewing.Token), CancellationToken.None);
@@ -267,6 +305,13 @@ public sealed class CampaignSender
                 // A run of this campaign in another process may have died: its outcomes first, or its rows would go
                 // again once their leases expire.
                 await _sender.RecoverJournalsAsync(_campaign.Id, _abort.Token);
+                // Never claim on a stale heartbeat: this run may itself have been frozen and taken over.
+                if (!await ConfirmOwnershipAsync(always: false, _abort.Token))
+                {
+                    return;
+                }
+                // A sender of this campaign that fell silent (killed, frozen): release its rows and claim them below.
+                await TakeOverSilentSendersAsync();
                 var now = _sender._time.GetUtcNow();
                 var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration,
                     _recorder.ExclusiveAsync, _abort.Token);
@@ -300,20 +345,32 @@ public sealed class CampaignSender
         }
 
         /// <summary>
-        /// Renews this run's leases every third of <see cref="DeliveryOptions.LeaseDuration"/>, so rows queued behind a
-        /// rate limit or slow connections stay ours; when this process dies, the renewals stop and the leases expire.
+        /// Writes this run's heartbeat every <see cref="DeliveryOptions.HeartbeatInterval"/> and renews its leases every
+        /// third of <see cref="DeliveryOptions.LeaseDuration"/>, so rows queued behind a rate limit or slow connections
+        /// stay ours. When this process dies the heartbeat stops and the other nodes take the rows over after
+        /// <see cref="DeliveryOptions.SilenceLimit"/>; the leases are the safety net for a sender without heartbeat.
         /// </summary>
         private async Task RenewLoopAsync(CancellationToken stop)
         {
-            var lease = _sender._options.LeaseDuration;
+            var options = _sender._options;
+            var nextRenewal = _sender._time.GetUtcNow() + options.LeaseDuration / 3;
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    await Task.Delay(lease / 3, _sender._time, stop);
-                    var until = _sender._time.GetUtcNow() + lease;
-                    await Store.RenewAsync(_owner, until, stop);
-                    LeasedUntil(until);
+                    await Task.Delay(options.HeartbeatInterval, _sender._time, stop);
+                    if (!await ConfirmOwnershipAsync(always: true, stop))
+                    {
+                        return;
+                    }
+                    var now = _sender._time.GetUtcNow();
+                    if (now >= nextRenewal)
+                    {
+                        // Conditional on the owner: rows another node took over are not ours to extend.
+                        await Store.RenewAsync(_owner, now + options.LeaseDuration, stop);
+                        LeasedUntil(now + options.LeaseDuration);
+                        nextRenewal = now + options.LeaseDuration / 3;
+                    }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -321,21 +378,74 @@ public sealed class CampaignSender
                 }
                 catch (Exception e)
                 {
-                    // Workers stop sending once the last lease set is close to expiry (LeaseStillSafe); nothing is sent twice.
-                    _sender._logger.LogWarning(e, "Renewing the leases of {Owner} failed", _owner);
+                    // Workers stop sending once the last heartbeat or lease is close to expiry (LeaseStillSafe); nothing is sent twice.
+                    _sender._logger.LogWarning(e, "Renewing the heartbeat or leases of {Owner} failed", _owner);
                 }
             }
         }
+
+        /// <summary>
+        /// Writes the heartbeat (at most once per <see cref="DeliveryOptions.HeartbeatInterval"/> from the claim loop).
+        /// False, and the run stops, when another node took this run's rows over while it was silent (a VM stall,
+        /// SIGSTOP): none of the rows it still holds may be sent.
+        /// </summary>
+        /// <param name="always">False: skip the write when the renew loop wrote a heartbeat within the interval.</param>
+        private async Task<bool> ConfirmOwnershipAsync(bool always, CancellationToken stop)
+        {
+            if (_takenOver)
+            {
+                return false;
+            }
+            var now = _sender._time.GetUtcNow();
+            if (!always && now - Confirmed() < _sender._options.HeartbeatInterval)
+            {
+                return true;
+            }
+            if (await Store.HeartbeatAsync(_owner, now, stop))
+            {
+                Confirmed(now);
+                return true;
+            }
+            _takenOver = true;
+            _sender._logger.LogWarning(
+                "Campaign {Id}: another node took over the messages of {Owner} (no heartbeat since {At:O}); this batch stops, its rows are theirs",
+                _campaign.Id, _owner, Confirmed());
+            _abort.Cancel();
+            return false;
+        }
+
+        private async Task TakeOverSilentSendersAsync()
+        {
+            var now = _sender._time.GetUtcNow();
+            if (now.UtcTicks < Interlocked.Read(ref _nextTakeoverCheckTicks))
+            {
+                return;
+            }
+            Interlocked.Exchange(ref _nextTakeoverCheckTicks, (now + _sender._options.HeartbeatInterval).UtcTicks);
+            await _sender.TakeOverSilentSendersAsync(_campaign.Id, _abort.Token);
+        }
+
+        private DateTimeOffset Confirmed() => new(Interlocked.Read(ref _confirmedTicks), TimeSpan.Zero);
+
+        private void Confirmed(DateTimeOffset at) =>
+            Interlocked.Exchange(ref _confirmedTicks, Math.Max(Interlocked.Read(ref _confirmedTicks), at.UtcTicks));
 
         private void LeasedUntil(DateTimeOffset until) =>
             Interlocked.Exchange(ref _leasedUntilTicks, Math.Max(Interlocked.Read(ref _leasedUntilTicks), until.UtcTicks));
 
         /// <summary>
-        /// True while at least a third of a lease remains: a message is only started when no other sender can take
-        /// its row before the SMTP transaction ends.
+        /// True while at least a third of a lease remains and the last heartbeat is at most half a grace past due: a
+        /// message is only started when no other sender can take its row before the SMTP transaction ends. A run that
+        /// was frozen wakes with a stale heartbeat and starts nothing until its heartbeat confirms the rows are still its.
         /// </summary>
-        private bool LeaseStillSafe() =>
-            new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - _sender._time.GetUtcNow() > _sender._options.LeaseDuration / 3;
+        private bool LeaseStillSafe()
+        {
+            var options = _sender._options;
+            var now = _sender._time.GetUtcNow();
+            return !_takenOver
+                && new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - now > options.LeaseDuration / 3
+                && now - Confirmed() < options.HeartbeatInterval + options.FailoverGrace / 2;
+        }
 
         /// <summary>
         /// Starts one connection's loop on a thread of its own (see <see cref="IMailTransport"/> for why); the task
