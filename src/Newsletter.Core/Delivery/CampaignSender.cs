@@ -89,6 +89,12 @@ public sealed class CampaignSender
 
         var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);
         var paused = await run.ExecuteAsync();
+        if (run.TakenOver)
+        {
+            // Another node owns the rest of this send now (this process was silent too long): its state is theirs to set.
+            return new SendSummary(await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign,
+                await _store.CountAsync(campaignId, CancellationToken.None), null);
+        }
 
         var counts = await _store.CountAsync(campaignId, CancellationToken.None);
         var current = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
@@ -274,6 +280,12 @@ public sealed class CampaignSender
                 await _recorder.DisposeAsync();   // commits the outcomes no hand-over asked for
                 await renewing.CancelAsync();
                 await renewer;
+                if (_pauseReason is not null && !_takenOver)
+                {
+                    // A pause (say, the outcomes cannot be recorded) may be how a frozen run that woke learns of its
+                    // end: look whether it was taken over before pausing a campaign that is no longer this run's.
+                    await ConfirmOwnershipSafelyAsync();
+                }
                 await Store.ReleaseAsync(_owner, CancellationToken.None);
                 _abort.Dispose();
             }
@@ -412,6 +424,26 @@ public sealed class CampaignSender
                 _campaign.Id, _owner, Confirmed());
             _abort.Cancel();
             return false;
+        }
+
+        /// <summary>True when another node took this run's rows over: the run stopped and must not change the campaign's state.</summary>
+        public bool TakenOver => _takenOver;
+
+        private async Task ConfirmOwnershipSafelyAsync()
+        {
+            for (var attempt = 0; attempt < 3 && !_takenOver; attempt++)
+            {
+                try
+                {
+                    await ConfirmOwnershipAsync(always: true, CancellationToken.None);
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A connection PostgreSQL closed while this process was frozen fails once; the pool opens a new one.
+                    _sender._logger.LogDebug(e, "Heartbeat of {Owner} failed", _owner);
+                }
+            }
         }
 
         private async Task TakeOverSilentSendersAsync()
