@@ -454,6 +454,7 @@ public sealed class CampaignSender
                 return;
             }
             Interlocked.Exchange(ref _nextTakeoverCheckTicks, (now + _sender._options.HeartbeatInterval).UtcTicks);
+            await _sender.ReleaseDeadOwnersAsync(_campaign.Id, _abort.Token);   // their journals were recorded just before
             await _sender.TakeOverSilentSendersAsync(_campaign.Id, _abort.Token);
         }
 

@@ -182,6 +182,7 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
                 Signal(victim, "CONT");
                 frozen = null;
                 Assert.True(victim.WaitForOutput("another node took over", Bound), victim.Output);
+                Assert.True(victim.WaitForOutput("Campaign 1: ", Bound), "the woken node's send ended: " + victim.Output);
                 Assert.Equal(0, victim.Stop(Bound));   // nothing it could still send after this
             }
             var received = Received(sink);
