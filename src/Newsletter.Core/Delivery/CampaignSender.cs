@@ -516,7 +516,15 @@ public sealed class CampaignSender
         {
             IMailSession? session = null;
             var previous = 0L;   // the sequence number of this worker's last outcome
-            Action handOver = () => _recorder.WaitDurable(previous);
+            Action handOver = () =>
+            {
+                _recorder.WaitDurable(previous);
+                // The wait may have spanned a freeze: hand nothing over on rows another node may have taken since.
+                if (!LeaseStillSafe())
+                {
+                    throw new OperationCanceledException("this run's rows may have been taken over by another node");
+                }
+            };
             try
             {
                 while (Take(out var entry))
@@ -543,6 +551,12 @@ public sealed class CampaignSender
                         // A fault of ours while building the message must not lose the row: defer it with the reason.
                         _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
                         record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
+                    }
+                    if (record is not null && record.Status != OutboxStatus.Sent && !LeaseStillSafe())
+                    {
+                        // Not sent, and the row may be another node's by now: recording would overwrite its outcome.
+                        Interlocked.Decrement(ref _inFlight);
+                        continue;
                     }
                     if (record is not null)
                     {
