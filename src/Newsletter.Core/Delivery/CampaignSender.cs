@@ -370,7 +370,8 @@ public sealed class CampaignSender
             {
                 try
                 {
-                    await Task.Delay(options.HeartbeatInterval, _sender._time, stop);
+                    // Both due in time: a lease shorter than three heartbeats is renewed every third of it.
+                    await Task.Delay(TimeSpan.FromTicks(Math.Min(options.HeartbeatInterval.Ticks, options.LeaseDuration.Ticks / 3)), _sender._time, stop);
                     if (!await ConfirmOwnershipAsync(always: true, stop))
                     {
                         return;
