@@ -37,7 +37,7 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
         {
             try
             {
-                _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+                _dataSource = NpgsqlDataSource.Create(WithIdleTransactionTimeout(options.ConnectionString));
             }
             catch (ArgumentException e)
             {
@@ -62,6 +62,22 @@ public sealed class NewsletterDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>The effective connection string (for SQLite with the absolute file path).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// Our transactions never wait on anything but the database, so one idle for 10 s belongs to a frozen process (a VM
+    /// stall, SIGSTOP): PostgreSQL ends it, and its row locks no longer hold up the nodes taking its send over
+    /// (before <c>Delivery:HeartbeatInterval</c> + <c>Delivery:FailoverGrace</c> with the defaults). A value set in
+    /// the connection string's <c>Options</c> wins.
+    /// </summary>
+    private static string WithIdleTransactionTimeout(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) != true)
+        {
+            builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout=10000".Trim();
+        }
+        return builder.ConnectionString;
+    }
 
     /// <summary>The SQLite database file (its absolute path; a SQLite database always has one); null on PostgreSQL.</summary>
     public string? SqliteFile { get; }

@@ -7,11 +7,11 @@ namespace Newsletter.Data.Tests;
 public sealed class DatabaseOptionsTests
 {
     [Fact]
-    public void Defaults_are_sqlite_under_data_folder()
+    public void Defaults_are_sqlite_in_the_home()
     {
         var options = DatabaseOptions.From(new ConfigurationBuilder().Build());
         Assert.Equal(DatabaseProvider.Sqlite, options.ParseProvider());
-        Assert.Equal("Data Source=data/newsletter.db", options.ConnectionString);
+        Assert.Equal("Data Source=newsletter.db", options.ConnectionString);
     }
 
     [Fact]

@@ -198,6 +198,11 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
         AnsiConsole.MarkupLineInterpolated($"state: {CampaignsCommands.Word(campaign.State)}{(campaign.StateReason is { } r ? " — " + r : "")}");
         AnsiConsole.MarkupLineInterpolated($"audience: {string.Join(", ", campaign.Segments)}{(campaign.Tags.IsEmpty ? " (all active subscribers, no district or industry filter)" : AudienceTagOptions.Suffix(campaign.Tags))}");
         CampaignRun.PrintCounts(campaign, counts);
+        foreach (var sender in await store.ListSendersAsync(campaign.Id, cancellationToken))
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"sending on node {sender.Node}: {sender.Leased} messages leased, last heartbeat {sender.LastHeartbeat.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC");
+        }
         if (failures.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumn("recipient").AddColumn("segment").AddColumn("status")

@@ -92,6 +92,7 @@ public sealed class CampaignSender
         // First the outcomes of runs that died before committing them, then their leases: or their rows would go again.
         await RecoverJournalsAsync(campaignId, cancellationToken);
         await ReleaseDeadOwnersAsync(campaignId, cancellationToken);
+        await TakeOverSilentSendersAsync(campaignId, cancellationToken);
         var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
             v => v.Key,
             // Campaigns stored before the text part was composed with CRLF get it here: text/plain goes out canonical.
@@ -100,6 +101,12 @@ public sealed class CampaignSender
 
         var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);
         var paused = await run.ExecuteAsync();
+        if (run.TakenOver)
+        {
+            // Another node owns the rest of this send now (this process was silent too long): its state is theirs to set.
+            return new SendSummary(await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign,
+                await _store.CountAsync(campaignId, CancellationToken.None), null);
+        }
 
         var counts = await _store.CountAsync(campaignId, CancellationToken.None);
         var current = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
@@ -124,7 +131,38 @@ public sealed class CampaignSender
     }
 
     /// <summary>The lease owner name of this process: <c>machine:pid:run</c>.</summary>
-    internal static string NewOwner() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    internal static string NewOwner() => $"{Node}:{Guid.NewGuid():N}";
+
+    /// <summary>This process among the nodes sharing the outbox: <c>machine:pid</c>.</summary>
+    internal static string Node => $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>
+    /// Releases the leases of senders (of campaign <paramref name="campaignId"/>, or of every campaign when null) whose
+    /// heartbeat is older than <see cref="DeliveryOptions.SilenceLimit"/> — a node that was killed, lost its network or
+    /// froze — so their rows are sent again at once instead of after <see cref="DeliveryOptions.LeaseDuration"/>.
+    /// The live senders call it before each claim, <c>serve</c> every <see cref="DeliveryOptions.HeartbeatInterval"/>.
+    /// </summary>
+    /// <remarks>
+    /// Only where outcomes are committed before the next message (PostgreSQL). With an outcome journal (SQLite, one
+    /// machine) a frozen sender's journal may hold outcomes not yet in the outbox, which a takeover would send again;
+    /// there a dead sender is found by its process id (<see cref="ReleaseDeadOwnersAsync"/>).
+    /// </remarks>
+    /// <returns>The senders taken over.</returns>
+    public async Task<IReadOnlyList<TakenOverSender>> TakeOverSilentSendersAsync(long? campaignId, CancellationToken cancellationToken)
+    {
+        if (_store.OutcomeJournalDirectory is not null)
+        {
+            return [];
+        }
+        var taken = await _store.TakeOverSilentSendersAsync(campaignId, _time.GetUtcNow() - _options.SilenceLimit, cancellationToken);
+        foreach (var sender in taken)
+        {
+            _logger.LogWarning(
+                "Taking over campaign {Id} from {Owner} on node {Node}, silent since {At:O}: released {Count} leased messages",
+                sender.CampaignId, sender.Owner, sender.Node, sender.LastHeartbeat, sender.Released);
+        }
+        return taken;
+    }
 
     /// <summary>Records what the journals of dead runs hold (see <see cref="OutcomeJournal.RecoverAsync"/>).</summary>
     private async Task RecoverJournalsAsync(long campaignId, CancellationToken cancellationToken)
@@ -187,6 +225,9 @@ public sealed class CampaignSender
         private readonly string _owner = NewOwner();
         private readonly Channel<OutboxEntry> _claimed;
         private long _leasedUntilTicks;   // the latest lease_until this run set (claim or renewal), UTC ticks
+        private long _confirmedTicks;     // when the last heartbeat that found this run still the owner was sent, UTC ticks
+        private long _nextTakeoverCheckTicks;
+        private volatile bool _takenOver;
         private readonly TokenBucket _overall;
         private readonly Dictionary<string, TokenBucket> _perDomain = new(StringComparer.OrdinalIgnoreCase);
         private readonly ConcurrentDictionary<long, bool> _domainTokenReserved = new();   // outbox row ids parked with their token
@@ -237,6 +278,9 @@ public sealed class CampaignSender
         /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
         public async Task<string?> ExecuteAsync()
         {
+            var started = _sender._time.GetUtcNow();
+            await Store.RegisterSenderAsync(_owner, Node, _campaign.Id, started, _abort.Token);
+            Confirmed(started);
             var workers = Enumerable.Range(1, _sender._workers).Select(StartWorker).ToArray();
             using var renewing = new CancellationTokenSource();
             var renewer = Task.Run(() => RenewLoopAsync(renewing.Token), CancellationToken.None);
@@ -255,6 +299,12 @@ public sealed class CampaignSender
                 await _recorder.DisposeAsync();   // commits the outcomes no hand-over asked for
                 await renewing.CancelAsync();
                 await renewer;
+                if (_pauseReason is not null && !_takenOver)
+                {
+                    // A pause (say, the outcomes cannot be recorded) may be how a frozen run that woke learns of its
+                    // end: look whether it was taken over before pausing a campaign that is no longer this run's.
+                    await ConfirmOwnershipSafelyAsync();
+                }
                 await Store.ReleaseAsync(_owner, CancellationToken.None);
                 _abort.Dispose();
             }
@@ -286,6 +336,13 @@ public sealed class CampaignSender
                 // A run of this campaign in another process may have died: its outcomes first, or its rows would go
                 // again once their leases expire.
                 await _sender.RecoverJournalsAsync(_campaign.Id, _abort.Token);
+                // Never claim on a stale heartbeat: this run may itself have been frozen and taken over.
+                if (!await ConfirmOwnershipAsync(always: false, _abort.Token))
+                {
+                    return;
+                }
+                // A sender of this campaign that fell silent (killed, frozen): release its rows and claim them below.
+                await TakeOverSilentSendersAsync();
                 var now = _sender._time.GetUtcNow();
                 var batch = await Store.ClaimAsync(_campaign.Id, _owner, options.BatchSize, now, now + options.LeaseDuration,
                     _recorder.ExclusiveAsync, _abort.Token);
@@ -319,20 +376,33 @@ public sealed class CampaignSender
         }
 
         /// <summary>
-        /// Renews this run's leases every third of <see cref="DeliveryOptions.LeaseDuration"/>, so rows queued behind a
-        /// rate limit or slow connections stay ours; when this process dies, the renewals stop and the leases expire.
+        /// Writes this run's heartbeat every <see cref="DeliveryOptions.HeartbeatInterval"/> and renews its leases every
+        /// third of <see cref="DeliveryOptions.LeaseDuration"/>, so rows queued behind a rate limit or slow connections
+        /// stay ours. When this process dies the heartbeat stops and the other nodes take the rows over after
+        /// <see cref="DeliveryOptions.SilenceLimit"/>; the leases are the safety net for a sender without heartbeat.
         /// </summary>
         private async Task RenewLoopAsync(CancellationToken stop)
         {
-            var lease = _sender._options.LeaseDuration;
+            var options = _sender._options;
+            var nextRenewal = _sender._time.GetUtcNow() + options.LeaseDuration / 3;
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    await Task.Delay(lease / 3, _sender._time, stop);
-                    var until = _sender._time.GetUtcNow() + lease;
-                    await Store.RenewAsync(_owner, until, stop);
-                    LeasedUntil(until);
+                    // Both due in time: a lease shorter than three heartbeats is renewed every third of it.
+                    await Task.Delay(TimeSpan.FromTicks(Math.Min(options.HeartbeatInterval.Ticks, options.LeaseDuration.Ticks / 3)), _sender._time, stop);
+                    if (!await ConfirmOwnershipAsync(always: true, stop))
+                    {
+                        return;
+                    }
+                    var now = _sender._time.GetUtcNow();
+                    if (now >= nextRenewal)
+                    {
+                        // Conditional on the owner: rows another node took over are not ours to extend.
+                        await Store.RenewAsync(_owner, now + options.LeaseDuration, stop);
+                        LeasedUntil(now + options.LeaseDuration);
+                        nextRenewal = now + options.LeaseDuration / 3;
+                    }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -340,21 +410,95 @@ public sealed class CampaignSender
                 }
                 catch (Exception e)
                 {
-                    // Workers stop sending once the last lease set is close to expiry (LeaseStillSafe); nothing is sent twice.
-                    _sender._logger.LogWarning(e, "Renewing the leases of {Owner} failed", _owner);
+                    // Workers stop sending once the last heartbeat or lease is close to expiry (LeaseStillSafe); nothing is sent twice.
+                    _sender._logger.LogWarning(e, "Renewing the heartbeat or leases of {Owner} failed", _owner);
                 }
             }
         }
+
+        /// <summary>
+        /// Writes the heartbeat (at most once per <see cref="DeliveryOptions.HeartbeatInterval"/> from the claim loop).
+        /// False, and the run stops, when another node took this run's rows over while it was silent (a VM stall,
+        /// SIGSTOP): none of the rows it still holds may be sent.
+        /// </summary>
+        /// <param name="always">False: skip the write when the renew loop wrote a heartbeat within the interval.</param>
+        private async Task<bool> ConfirmOwnershipAsync(bool always, CancellationToken stop)
+        {
+            if (_takenOver)
+            {
+                return false;
+            }
+            var now = _sender._time.GetUtcNow();
+            if (!always && now - Confirmed() < _sender._options.HeartbeatInterval)
+            {
+                return true;
+            }
+            if (await Store.HeartbeatAsync(_owner, now, stop))
+            {
+                Confirmed(now);
+                return true;
+            }
+            _takenOver = true;
+            _sender._logger.LogWarning(
+                "Campaign {Id}: another node took over the messages of {Owner} (no heartbeat since {At:O}); this batch stops, its rows are theirs",
+                _campaign.Id, _owner, Confirmed());
+            _abort.Cancel();
+            return false;
+        }
+
+        /// <summary>True when another node took this run's rows over: the run stopped and must not change the campaign's state.</summary>
+        public bool TakenOver => _takenOver;
+
+        private async Task ConfirmOwnershipSafelyAsync()
+        {
+            for (var attempt = 0; attempt < 3 && !_takenOver; attempt++)
+            {
+                try
+                {
+                    await ConfirmOwnershipAsync(always: true, CancellationToken.None);
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A connection PostgreSQL closed while this process was frozen fails once; the pool opens a new one.
+                    _sender._logger.LogDebug(e, "Heartbeat of {Owner} failed", _owner);
+                }
+            }
+        }
+
+        private async Task TakeOverSilentSendersAsync()
+        {
+            var now = _sender._time.GetUtcNow();
+            if (now.UtcTicks < Interlocked.Read(ref _nextTakeoverCheckTicks))
+            {
+                return;
+            }
+            Interlocked.Exchange(ref _nextTakeoverCheckTicks, (now + _sender._options.HeartbeatInterval).UtcTicks);
+            await _sender.ReleaseDeadOwnersAsync(_campaign.Id, _abort.Token);   // their journals were recorded just before
+            await _sender.TakeOverSilentSendersAsync(_campaign.Id, _abort.Token);
+        }
+
+        private DateTimeOffset Confirmed() => new(Interlocked.Read(ref _confirmedTicks), TimeSpan.Zero);
+
+        private void Confirmed(DateTimeOffset at) =>
+            Interlocked.Exchange(ref _confirmedTicks, Math.Max(Interlocked.Read(ref _confirmedTicks), at.UtcTicks));
 
         private void LeasedUntil(DateTimeOffset until) =>
             Interlocked.Exchange(ref _leasedUntilTicks, Math.Max(Interlocked.Read(ref _leasedUntilTicks), until.UtcTicks));
 
         /// <summary>
-        /// True while at least a third of a lease remains: a message is only started when no other sender can take
-        /// its row before the SMTP transaction ends.
+        /// True while at least a third of a lease remains and the last heartbeat is at most half a grace past due: a
+        /// message is only started when no other sender can take its row before the SMTP transaction ends. A run that
+        /// was frozen wakes with a stale heartbeat and starts nothing until its heartbeat confirms the rows are still its.
         /// </summary>
-        private bool LeaseStillSafe() =>
-            new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - _sender._time.GetUtcNow() > _sender._options.LeaseDuration / 3;
+        private bool LeaseStillSafe()
+        {
+            var options = _sender._options;
+            var now = _sender._time.GetUtcNow();
+            return !_takenOver
+                && new DateTimeOffset(Interlocked.Read(ref _leasedUntilTicks), TimeSpan.Zero) - now > options.LeaseDuration / 3
+                && now - Confirmed() < options.HeartbeatInterval + options.FailoverGrace / 2;
+        }
 
         /// <summary>
         /// Starts one connection's loop on a thread of its own (see <see cref="IMailTransport"/> for why); the task
@@ -392,7 +536,15 @@ public sealed class CampaignSender
         {
             IMailSession? session = null;
             var previous = 0L;   // the sequence number of this worker's last outcome
-            Action handOver = () => _recorder.WaitDurable(previous);
+            Action handOver = () =>
+            {
+                _recorder.WaitDurable(previous);
+                // The wait may have spanned a freeze: hand nothing over on rows another node may have taken since.
+                if (!LeaseStillSafe())
+                {
+                    throw new OperationCanceledException("this run's rows may have been taken over by another node");
+                }
+            };
             try
             {
                 while (Take(out var entry))
@@ -419,6 +571,12 @@ public sealed class CampaignSender
                         // A fault of ours while building the message must not lose the row: defer it with the reason.
                         _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
                         record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
+                    }
+                    if (record is not null && record.Status != OutboxStatus.Sent && !LeaseStillSafe())
+                    {
+                        // Not sent, and the row may be another node's by now: recording would overwrite its outcome.
+                        Interlocked.Decrement(ref _inFlight);
+                        continue;
                     }
                     if (record is not null)
                     {

@@ -43,6 +43,17 @@ public sealed record DeliveryOptions
     /// <summary>How long a claim is held before another worker may take the rows; default 5 minutes.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often a running send writes its heartbeat (and checks that no other node took its rows over); default 5 s.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long past a missed heartbeat the other nodes wait before releasing a silent sender's leases and sending its
+    /// rows themselves (PostgreSQL); default 10 s. A sender silent for <see cref="HeartbeatInterval"/> + this is dead.
+    /// </summary>
+    public TimeSpan FailoverGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Consecutive permanent sender-side failures (5xx on MAIL FROM/DATA, auth) that pause a campaign; default 20.</summary>
     public int PauseAfterConsecutiveErrors { get; init; } = 20;
 
@@ -58,7 +69,12 @@ public sealed record DeliveryOptions
         BatchSize = Math.Clamp(BatchSize, 1, 5000),
         LeaseDuration = Clamp(LeaseDuration, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)),
         PauseAfterConsecutiveErrors = Math.Clamp(PauseAfterConsecutiveErrors, 1, 100_000),
+        HeartbeatInterval = Clamp(HeartbeatInterval, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1)),
+        FailoverGrace = Clamp(FailoverGrace, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)),
     };
+
+    /// <summary>A sender whose last heartbeat is older than this is dead (<see cref="HeartbeatInterval"/> + <see cref="FailoverGrace"/>).</summary>
+    public TimeSpan SilenceLimit => HeartbeatInterval + FailoverGrace;
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value < min ? min : value > max ? max : value;

@@ -67,8 +67,30 @@ public interface ICampaignStore
     /// </summary>
     Task RenewAsync(string owner, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
-    /// <summary>Releases every lease of <paramref name="owner"/> (graceful stop).</summary>
+    /// <summary>Releases every lease of <paramref name="owner"/> and forgets its heartbeat (graceful stop).</summary>
     Task ReleaseAsync(string owner, CancellationToken ct = default);
+
+    /// <summary>
+    /// Starts the heartbeat of a sender (lease owner) of campaign <paramref name="campaignId"/> on node <paramref name="node"/>,
+    /// before it claims anything.
+    /// </summary>
+    Task RegisterSenderAsync(string owner, string node, long campaignId, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// Writes the heartbeat of <paramref name="owner"/>. False when its row is gone: another node found it silent and
+    /// took its rows over, so it must not send any row it still holds.
+    /// </summary>
+    Task<bool> HeartbeatAsync(string owner, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// Takes over the senders whose heartbeat is older than <paramref name="silentSince"/> (of one campaign, or all when
+    /// <paramref name="campaignId"/> is null): for each, in one transaction, forgets it and releases its leases, only if
+    /// it is still silent then — so of two nodes looking at once one takes over, and a sender that woke up keeps its rows.
+    /// </summary>
+    Task<IReadOnlyList<TakenOverSender>> TakeOverSilentSendersAsync(long? campaignId, DateTimeOffset silentSince, CancellationToken ct = default);
+
+    /// <summary>The live senders (lease owners with a heartbeat) of a campaign, with the rows each holds.</summary>
+    Task<IReadOnlyList<CampaignSenderInfo>> ListSendersAsync(long campaignId, CancellationToken ct = default);
 
     /// <summary>The earliest next-attempt time of deferred rows, or null when none is deferred.</summary>
     Task<DateTimeOffset?> NextDeferredAsync(long campaignId, CancellationToken ct = default);
@@ -83,6 +105,12 @@ public interface ICampaignStore
     /// <summary>The outbox row of one subscriber in a campaign (web view).</summary>
     Task<OutboxEntry?> FindEntryAsync(long campaignId, long subscriberId, CancellationToken ct = default);
 }
+
+/// <summary>A sender another node took over: its node, its campaign, its last heartbeat, and the leases released.</summary>
+public sealed record TakenOverSender(string Owner, string Node, long CampaignId, DateTimeOffset LastHeartbeat, int Released);
+
+/// <summary>A running sender of a campaign: the node it runs on, its last heartbeat and the outbox rows it has leased.</summary>
+public sealed record CampaignSenderInfo(string Owner, string Node, DateTimeOffset LastHeartbeat, int Leased);
 
 /// <summary>Records delivery outcomes, one transaction per call. Not thread-safe: one recorder loop owns it.</summary>
 public interface IOutcomeWriter : IAsyncDisposable

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Delivery;
@@ -9,8 +10,15 @@ namespace Newsletter.Core.Scheduling;
 /// Keeps Quartz's triggers in step with the scheduling tables, which the <c>schedule</c> commands write from another
 /// process: at start and every <see cref="SchedulingOptions.SyncInterval"/>, each scheduled campaign and each plan
 /// gets its trigger (created, or re-created when moved or changed), and triggers whose campaign or plan is gone are
-/// removed. The tables are the truth; Quartz's persistent store is how a firing survives restarts and fails over.
+/// removed. The tables are the truth; Quartz's persistent store is how a firing survives restarts.
 /// </summary>
+/// <remarks>
+/// A campaign's trigger is removed as soon as its firing moved the campaign out of <c>scheduled</c>, and with it the
+/// fired-trigger row Quartz's cluster recovery would need: deliberately, Quartz does not recover a send. A send that
+/// lost its node is continued from the outbox by the heartbeat takeover of the other nodes
+/// (<see cref="CampaignSender.TakeOverSilentSendersAsync"/>, <see cref="DeliveryEngine"/>), the same path whether the
+/// send was started by a firing, <c>publish</c> or the web admin. Quartz's clustering still makes each firing run once.
+/// </remarks>
 public sealed class ScheduleSync(ISchedulerFactory schedulers, IScheduleStore store, SchedulingOptions options,
     ILogger<ScheduleSync> logger) : BackgroundService
 {
@@ -123,12 +131,24 @@ public sealed class ScheduleSync(ISchedulerFactory schedulers, IScheduleStore st
 /// campaigns with messages due — deferred messages whose retry time came, rows a dead node had leased — so that
 /// <c>serve</c> finishes what <c>publish</c> left deferred. On several nodes each claims different outbox rows.
 /// </summary>
-public sealed class DeliveryEngine(IScheduleStore store, ScheduledCampaignRunner runner, SchedulingOptions options,
-    TimeProvider time, ILogger<DeliveryEngine> logger) : BackgroundService
+/// <remarks>
+/// Failover: every <see cref="DeliveryOptions.HeartbeatInterval"/> it also looks for senders (on any node) whose
+/// heartbeat stopped for <see cref="DeliveryOptions.SilenceLimit"/>, releases their leases and starts a round at once,
+/// whatever the delivery interval: a killed or frozen node's campaign goes on within about
+/// <see cref="DeliveryOptions.SilenceLimit"/> + <see cref="DeliveryOptions.HeartbeatInterval"/>. This, not Quartz's
+/// job recovery, is how a send survives its node (see <see cref="ScheduleSync"/>).
+/// </remarks>
+public sealed class DeliveryEngine(IScheduleStore store, ScheduledCampaignRunner runner, CampaignSender sender,
+    SchedulingOptions options, DeliveryOptions delivery, TimeProvider time, ILogger<DeliveryEngine> logger) : BackgroundService
 {
     private readonly SchedulingOptions _options = options.Normalized();
+    private readonly DeliveryOptions _delivery = delivery.Normalized();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RoundsAsync(stoppingToken), WatchAsync(stoppingToken));
+
+    private async Task RoundsAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -140,13 +160,44 @@ public sealed class DeliveryEngine(IScheduleStore store, ScheduledCampaignRunner
             {
                 logger.LogWarning(e, "Delivery round failed; retrying in {Interval}", _options.DeliveryInterval);
             }
+            // The next round after the interval, or at once when the watch took a dead sender's rows over.
+            using var interval = new CancellationTokenSource(_options.DeliveryInterval, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(interval.Token, stoppingToken);
             try
             {
-                await Task.Delay(_options.DeliveryInterval, time, stoppingToken);
+                await _wake.Reader.ReadAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // the interval passed
             }
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>Every heartbeat interval: take over silent senders of any campaign, and wake the rounds if there were some.</summary>
+    private async Task WatchAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_delivery.HeartbeatInterval, time, stoppingToken);
+                if ((await sender.TakeOverSilentSendersAsync(null, stoppingToken)).Count > 0)
+                {
+                    _wake.Writer.TryWrite(true);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Looking for silent senders failed; retrying in {Interval}", _delivery.HeartbeatInterval);
             }
         }
     }

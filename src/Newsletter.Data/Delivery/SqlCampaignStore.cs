@@ -399,8 +399,90 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
     public async Task ReleaseAsync(string owner, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @o");
-        await command.With("@o", owner).ExecuteNonQueryAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var release = connection.Command("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @o", transaction))
+        {
+            await release.With("@o", owner).ExecuteNonQueryAsync(ct);
+        }
+        await using (var forget = connection.Command("DELETE FROM lease_owners WHERE owner = @o", transaction))
+        {
+            await forget.With("@o", owner).ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task RegisterSenderAsync(string owner, string node, long campaignId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command(
+            "INSERT INTO lease_owners (owner, node, campaign_id, started_at, heartbeat_at) VALUES (@o, @n, @c, @t, @t)");
+        await command.With("@o", owner).With("@n", node).With("@c", campaignId).With("@t", now.ToUniversalTime()).ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<bool> HeartbeatAsync(string owner, DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command("UPDATE lease_owners SET heartbeat_at = @t WHERE owner = @o");
+        return await command.With("@t", now.ToUniversalTime()).With("@o", owner).ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<IReadOnlyList<TakenOverSender>> TakeOverSilentSendersAsync(long? campaignId, DateTimeOffset silentSince,
+        CancellationToken ct = default)
+    {
+        var cutoff = silentSince.ToUniversalTime();
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var silent = new List<(string Owner, string Node, long CampaignId, DateTimeOffset At)>();
+        await using (var find = connection.Command(
+            "SELECT owner, node, campaign_id, heartbeat_at FROM lease_owners WHERE heartbeat_at < @cutoff"
+            + (campaignId is null ? "" : " AND campaign_id = @c")))
+        {
+            find.With("@cutoff", cutoff);
+            if (campaignId is { } id)
+            {
+                find.With("@c", id);
+            }
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                silent.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
+        }
+        var taken = new List<TakenOverSender>();
+        foreach (var (owner, node, campaign, at) in silent)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            // Still silent? The heartbeat may have come since (PostgreSQL re-checks the condition on the locked row).
+            await using var forget = connection.Command("DELETE FROM lease_owners WHERE owner = @o AND heartbeat_at < @cutoff", transaction);
+            if (await forget.With("@o", owner).With("@cutoff", cutoff).ExecuteNonQueryAsync(ct) != 1)
+            {
+                await transaction.RollbackAsync(ct);
+                continue;
+            }
+            await using var release = connection.Command(
+                "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @o", transaction);
+            var released = await release.With("@o", owner).ExecuteNonQueryAsync(ct);
+            await transaction.CommitAsync(ct);
+            taken.Add(new TakenOverSender(owner, node, campaign, at, released));
+        }
+        return taken;
+    }
+
+    public async Task<IReadOnlyList<CampaignSenderInfo>> ListSendersAsync(long campaignId, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.Command(
+            """
+            SELECT l.owner, l.node, l.heartbeat_at, (SELECT COUNT(*) FROM outbox o WHERE o.lease_owner = l.owner)
+            FROM lease_owners l WHERE l.campaign_id = @c ORDER BY l.started_at, l.owner
+            """).With("@c", campaignId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var senders = new List<CampaignSenderInfo>();
+        while (await reader.ReadAsync(ct))
+        {
+            senders.Add(new CampaignSenderInfo(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
+                Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture)));
+        }
+        return senders;
     }
 
     public async Task<DateTimeOffset?> NextDeferredAsync(long campaignId, CancellationToken ct = default)

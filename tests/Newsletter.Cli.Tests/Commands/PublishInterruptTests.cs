@@ -28,7 +28,7 @@ public sealed class PublishInterruptTests
             ("NEWSLETTER_Smtp__Connections", "2"), ("NEWSLETTER_HOME", Path.Combine(workspace.Path, "data")));
 
         using var publish = Start(workspace.Path, environment, out var stdout, out var stderr,
-            "publish", CampaignsWorkspace.Issue, "--segments", "municipal");
+            ["publish", CampaignsWorkspace.Issue, "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (server.Accepted.Count < 3 && !publish.HasExited && DateTime.UtcNow < deadline)
         {

@@ -198,6 +198,8 @@ public sealed class PublishTagFilterTests
     public void A_scheduled_campaign_keeps_its_tags_until_it_is_sent()
     {
         using var workspace = Workspace();
+        var loaded = Run(workspace, "subscribers", "load-samples");   // schedule loads no sample list by itself
+        Assert.True(loaded.ExitCode == 0, loaded.ToString());
         var at = DateTimeOffset.UtcNow.AddDays(3).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
         var scheduled = Run(workspace, "schedule", Issue, "--at", at, "--segments", "county,enterprise", "--district", "禹州市");
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());

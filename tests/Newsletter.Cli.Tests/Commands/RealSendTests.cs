@@ -156,12 +156,12 @@ public sealed class RealSendTests
 
         var date = CliProcess.Run(workspace.Path, environment, "publish", CampaignsWorkspace.Issue, "--date", "2024-02-30");
         Assert.True(date.ExitCode == 1, date.ToString());
-        Assert.StartsWith("error: --date: '2024-02-30' is not a day of the calendar", date.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("error: --date: '2024-02-30' is not a day of the calendar", date.Errors, StringComparison.Ordinal);
 
         var number = CliProcess.Run(workspace.Path, environment, "schedule", CampaignsWorkspace.Issue, "--at", "2099-01-01 09:00", "--number", "九");
         Assert.True(number.ExitCode == 1, number.ToString());
         Assert.Contains("--number: '九' is not a 期号", number.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "outbox")));
+        Assert.False(Directory.Exists(Path.Combine(workspace.Path, "data", "outbox")));
     }
 
     [Fact]
@@ -275,7 +275,7 @@ public sealed class RealSendTests
 
     private static IReadOnlyList<Newsletter.Core.Delivery.SendConfirmation> Confirmations(TempDirectory workspace, long campaignId)
     {
-        var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         try
         {
             return new SqlSendConfirmationLog(database).ListAsync(campaignId).GetAwaiter().GetResult();

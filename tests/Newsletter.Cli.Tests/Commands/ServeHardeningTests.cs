@@ -100,7 +100,7 @@ public sealed partial class ServeHardeningTests : IDisposable
         }, "serve", "--urls", "http://127.0.0.1:0");
 
         Assert.Equal(1, result.ExitCode);
-        var line = Assert.Single(result.Stderr.Trim().Split('\n'));
+        var line = Assert.Single(result.Errors.Trim().Split('\n'));
         Assert.StartsWith("error: cannot reach the PostgreSQL database (127.0.0.1:" + closed + "/newsletter)", line);
         Assert.DoesNotContain("bug", line);
         Assert.DoesNotContain("secret-pw", result.Stderr + result.Stdout);

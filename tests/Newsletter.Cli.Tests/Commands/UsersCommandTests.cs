@@ -65,7 +65,7 @@ public sealed class UsersCommandTests
     {
         using var workspace = CliProcess.NewWorkspace();
         Assert.Equal(0, Run(workspace.Path, "first password\n", "users", "add", "sun", "--role", "editor", "--password-stdin").ExitCode);
-        await using var database = new NewsletterDatabase(new DatabaseOptions(), workspace.Path);
+        await using var database = new NewsletterDatabase(new DatabaseOptions(), Path.Combine(workspace.Path, "data"));
         var store = new UserStore(database, TimeProvider.System);
         var stamp = (await store.FindAsync("sun"))!.SecurityStamp;
 

@@ -66,6 +66,33 @@ public abstract class SqlCampaignStoreLeaseTests<TDatabase> where TDatabase : Te
     }
 
     [Fact]
+    public async Task A_silent_sender_is_taken_over_its_leases_released_and_its_heartbeat_refused_a_live_one_keeps_its_rows()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 6);
+        var campaign = await fixture.NewCampaignAsync();
+        var t0 = DateTimeOffset.UtcNow;
+        await fixture.Campaigns.RegisterSenderAsync("node1:1:a", "node1:1", campaign.Id, t0);
+        await fixture.Campaigns.RegisterSenderAsync("node2:2:b", "node2:2", campaign.Id, t0);
+        var a = await fixture.Campaigns.ClaimAsync(campaign.Id, "node1:1:a", 3, t0, t0 + TimeSpan.FromMinutes(5));
+        var b = await fixture.Campaigns.ClaimAsync(campaign.Id, "node2:2:b", 3, t0, t0 + TimeSpan.FromMinutes(5));
+        Assert.True(await fixture.Campaigns.HeartbeatAsync("node2:2:b", t0 + TimeSpan.FromSeconds(20)));
+        Assert.Equal(["node1:1", "node2:2"], (await fixture.Campaigns.ListSendersAsync(campaign.Id)).Select(s => s.Node));
+
+        var taken = await fixture.Campaigns.TakeOverSilentSendersAsync(campaign.Id, t0 + TimeSpan.FromSeconds(15));
+
+        var sender = Assert.Single(taken);
+        Assert.Equal(("node1:1:a", "node1:1", campaign.Id, 3), (sender.Owner, sender.Node, sender.CampaignId, sender.Released));
+        Assert.False(await fixture.Campaigns.HeartbeatAsync("node1:1:a", t0 + TimeSpan.FromSeconds(30)));   // fenced
+        Assert.Empty(await fixture.Campaigns.TakeOverSilentSendersAsync(campaign.Id, t0 + TimeSpan.FromSeconds(15)));
+        Assert.Equal(["node2:2:b"], await fixture.Campaigns.ListLeaseOwnersAsync(campaign.Id));
+        // The dead sender's rows are claimable at once, long before their 5-minute lease ends; the live one's are not.
+        var again = await fixture.Campaigns.ClaimAsync(campaign.Id, "node2:2:c", 10, t0 + TimeSpan.FromSeconds(31), t0 + TimeSpan.FromMinutes(6));
+        Assert.Equal(a.Select(e => e.Id).Order(), again.Select(e => e.Id).Order());
+        Assert.Empty(b.Select(e => e.Id).Intersect(again.Select(e => e.Id)));
+        Assert.Equal(3, Assert.Single(await fixture.Campaigns.ListSendersAsync(campaign.Id)).Leased);
+    }
+
+    [Fact]
     public async Task Deferred_rows_are_due_at_their_next_attempt_and_retry_failed_requeues_failures()
     {
         await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 2);
