@@ -17,7 +17,7 @@ public sealed class DovecotImap : IDisposable
     {
         UserName = userName;
         Password = password;
-        Port = FreePort();
+        Port = LoopbackServer.FreePort();
         var dir = _root.Path;
         foreach (var sub in new[] { "run", "state", "mail" }) Directory.CreateDirectory(Path.Combine(dir, sub));
         // As root, Dovecot runs its login and mail processes as nobody; otherwise as the current user.
@@ -69,7 +69,8 @@ public sealed class DovecotImap : IDisposable
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(config);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dovecot did not start");
-        WaitUntilListening();
+        var log = Path.Combine(_root.Path, "dovecot.log");
+        LoopbackServer.WaitUntilListening(_process, Port, "dovecot", TimeSpan.FromSeconds(20), () => File.Exists(log) ? File.ReadAllText(log) : "");
     }
 
     public string Host => "127.0.0.1";
@@ -105,36 +106,5 @@ public sealed class DovecotImap : IDisposable
         var text = p.StandardOutput.ReadToEnd().Trim();
         p.WaitForExit();
         return text;
-    }
-
-    private void WaitUntilListening()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                var log = Path.Combine(_root.Path, "dovecot.log");
-                throw new InvalidOperationException($"dovecot exited at start: {_process.StandardError.ReadToEnd()} {(File.Exists(log) ? File.ReadAllText(log) : "")}");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-        throw new InvalidOperationException($"dovecot did not listen on 127.0.0.1:{Port} within 20 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -44,7 +44,7 @@ public sealed class SmtpSink : IDisposable
         start.ArgumentList.Add($"127.0.0.1:{Port}");
         start.ArgumentList.Add("256");
         _process = Process.Start(start) ?? throw new InvalidOperationException("smtp-sink did not start");
-        WaitUntilListening();
+        LoopbackServer.WaitUntilListening(_process, Port, "smtp-sink", TimeSpan.FromSeconds(10));
     }
 
     public string Host => "127.0.0.1";
@@ -103,34 +103,6 @@ public sealed class SmtpSink : IDisposable
         _dump.Dispose();
     }
 
-    private void WaitUntilListening()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"smtp-sink exited at start: {_process.StandardError.ReadToEnd()}");
-            }
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-        throw new InvalidOperationException($"smtp-sink did not listen on 127.0.0.1:{Port} within 10 s");
-    }
-
     /// <summary>A port that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackServer.FreePort();
 }
