@@ -32,6 +32,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
         services.TryAddSingleton<ISendConfirmationLog, SqlSendConfirmationLog>();
         services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
+        services.TryAddSingleton<Newsletter.Core.Archive.IArchiveStore, Archive.SqlArchiveStore>();
         services.TryAddSingleton(sp => CreateVerp(configuration, sp.GetRequiredService<AppSecrets>()));
         services.TryAddSingleton<Users.UserStore>();
         services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
