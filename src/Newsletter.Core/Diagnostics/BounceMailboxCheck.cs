@@ -9,7 +9,7 @@ using Newsletter.Core.Delivery;
 namespace Newsletter.Core.Diagnostics;
 
 /// <summary>
-/// Issue 17: returned mail is read. For a real send (SMTP transport) it warns when there is no VERP return path
+/// Issue 17: returned mail is read (checks <c>verp</c> and <c>bounces</c>). For a real send (SMTP transport) it warns when there is no VERP return path
 /// (<c>Sender:VerpReturnPath</c>: reports are then matched by Message-ID or address only) and when no return mailbox is
 /// read (<c>Bounces:Host</c>: dead addresses stay on the lists); when a mailbox is configured it logs in for real with
 /// the <c>Bounces</c> settings (TLS, credentials, folder), within a short timeout. A mailbox that cannot be read is a
@@ -32,7 +32,7 @@ public sealed class BounceMailboxCheck(DeliveryOptions delivery, SenderOptions s
         if (delivery.Transport == TransportKind.Smtp && string.IsNullOrWhiteSpace(sender.VerpReturnPath))
         {
             var domain = SenderDomain.Of(sender.From) ?? "example.org";
-            findings.Add(new(Name, DoctorLevel.Warning, "Sender:VerpReturnPath is not set: returned mail is matched by Message-ID or address only, and goes to the From address",
+            findings.Add(new("verp", DoctorLevel.Warning, "Sender:VerpReturnPath is not set: returned mail is matched by Message-ID or address only, and goes to the From address",
                 $"set Sender:VerpReturnPath=bounces+{{token}}@{domain} and deliver bounces+* to the return mailbox (README: Bounces)"));
         }
         if (!options.MailboxEnabled)

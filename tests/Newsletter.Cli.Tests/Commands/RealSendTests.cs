@@ -222,6 +222,8 @@ public sealed class RealSendTests
         Assert.Equal("error", levels["relay"]);
         Assert.Equal("warning", levels["dkim"]);
         Assert.Equal("warning", levels["reply-to"]);
+        Assert.Equal("warning", levels["verp"]);
+        Assert.Equal("warning", levels["bounces"]);
         Assert.All(json.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("level").GetString() != "ok"),
             f => Assert.False(string.IsNullOrEmpty(f.GetProperty("fix").GetString())));
     }
