@@ -10,7 +10,8 @@ namespace Newsletter.Cli.Tests.Commands;
 /// <summary>
 /// Issue 17's loop, all real: the CLI publishes a campaign through a real Postfix (the institute's relay) whose next hop
 /// refuses two recipients after Postfix accepted the message from us; Postfix's own DSNs go to the VERP return path,
-/// which Postfix delivers into the Maildir a real Dovecot serves; <c>bounces fetch</c> reads it over IMAP.
+/// which Postfix delivers into the Maildir a real Dovecot serves; <c>serve</c>'s poller reads it over IMAP, and
+/// <c>bounces fetch</c> runs again.
 /// </summary>
 public sealed class BouncesEndToEndTests
 {
@@ -32,7 +33,7 @@ public sealed class BouncesEndToEndTests
             ("NEWSLETTER_Sender__VerpReturnPath", $"bounces+{{token}}@{ReturnDomain}"),
             ("NEWSLETTER_Bounces__Host", dovecot.Host), ("NEWSLETTER_Bounces__Port", dovecot.Port.ToString(CultureInfo.InvariantCulture)),
             ("NEWSLETTER_Bounces__Security", "None"), ("NEWSLETTER_Bounces__UserName", dovecot.UserName),
-            ("NEWSLETTER_Bounces__Password", dovecot.Password));
+            ("NEWSLETTER_Bounces__Password", dovecot.Password), ("NEWSLETTER_Bounces__PollInterval", "00:00:10"));
 
         var published = CliProcess.Run(workspace.Path, environment, ["publish", CampaignsWorkspace.Issue, "--segments", "municipal,county", .. CampaignsWorkspace.RealSend]);
         Assert.True(published.ExitCode == 0, published + postfix.Diagnostics());
@@ -42,9 +43,21 @@ public sealed class BouncesEndToEndTests
         var dsns = WaitForMessages(dovecot, refused.Length, TimeSpan.FromSeconds(90), postfix);
         Assert.True(dsns == refused.Length, $"{dsns} DSNs in the return mailbox, expected {refused.Length}\n{postfix.Diagnostics()}");
 
-        var fetched = CliProcess.Run(workspace.Path, environment, "bounces", "fetch");
-        Assert.True(fetched.ExitCode == 0, fetched + postfix.Diagnostics());
-        Assert.Contains("2 messages read: 2 bounces, 0 complaints, 0 unsubscribes, 0 other, 0 recipients unmatched", fetched.Stdout, StringComparison.Ordinal);
+        // serve reads the return mailbox at start and every Bounces:PollInterval.
+        using (var serve = new ServeProcess(workspace.Path, environment))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            var statuses = new Dictionary<string, string>();
+            while (true)
+            {
+                foreach (var address in everyone) statuses[address] = Status(workspace, environment, address);
+                if (refused.All(a => statuses[a] == "bounced") || DateTime.UtcNow > deadline || serve.HasExited) break;
+                Thread.Sleep(500);
+            }
+            Assert.True(refused.All(a => statuses[a] == "bounced"),
+                $"after serve: {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}\n--- serve\n{serve.Output}\n{postfix.Diagnostics()}");
+            serve.Stop(TimeSpan.FromSeconds(60));
+        }
         foreach (var address in everyone)
         {
             Assert.Equal(refused.Contains(address) ? "bounced" : "active", Status(workspace, environment, address));
