@@ -36,6 +36,9 @@ command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 # issue 17: Dovecot for the return-mailbox (IMAP) tests; each test starts its own with a throwaway config.
 command -v /usr/sbin/dovecot >/dev/null 2>&1 || need_apt+=(dovecot-imapd)
+# issue 17: Dovecot's POP3 server (Bounces:Protocol=pop3); the end-to-end bounce test also runs a throwaway Postfix
+# instance (`master -c <dir>`, its own queue; needs root) from the postfix package above, never the system MTA.
+[ -x /usr/lib/dovecot/pop3 ] || need_apt+=(dovecot-pop3d)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive

@@ -69,6 +69,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, ReplyToCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, DkimCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, RelayCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, BounceMailboxCheck>());   // issue 17
         return services;
     }
 

@@ -19,8 +19,22 @@ public static class TestEnvironment
     public static string MjmlNodeModules => RequireDirectory("NEWSLETTER_TEST_MJML_NODE_MODULES",
         Path.Combine(RepositoryRoot, ".cache", "mjml541", "node_modules"), "node's mjml 5.4.1");
 
-    /// <summary>Path of the Chromium executable.</summary>
+    /// <summary>Path of Dovecot's master.</summary>
     public static string DovecotPath => RequireFile("NEWSLETTER_TEST_DOVECOT", "/usr/sbin/dovecot", "Dovecot (dovecot-imapd)");
+
+    /// <summary>Dovecot's POP3 server (package dovecot-pop3d), beside its IMAP server.</summary>
+    public static string DovecotPop3Path => RequireFile("NEWSLETTER_TEST_DOVECOT_POP3", "/usr/lib/dovecot/pop3", "Dovecot's POP3 server (dovecot-pop3d)");
+
+    /// <summary>The <c>postfix</c> command (package postfix).</summary>
+    public static string PostfixPath => RequireFile("NEWSLETTER_TEST_POSTFIX", "/usr/sbin/postfix", "Postfix");
+
+    /// <summary>Postfix's master daemon.</summary>
+    public static string PostfixMasterPath => RequireFile("NEWSLETTER_TEST_POSTFIX_MASTER", "/usr/lib/postfix/sbin/master", "Postfix's master daemon");
+
+    /// <summary>Postfix's <c>postqueue</c>.</summary>
+    public static string PostqueuePath => RequireFile("NEWSLETTER_TEST_POSTQUEUE", "/usr/sbin/postqueue", "Postfix's postqueue");
+
+    /// <summary>Path of the Chromium executable.</summary>
 
     public static string ChromiumPath => RequireFile("NEWSLETTER_TEST_CHROMIUM", "/usr/bin/chromium", "Chromium");
 

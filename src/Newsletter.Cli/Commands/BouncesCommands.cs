@@ -143,11 +143,11 @@ internal sealed class BouncesFetchCommand : AsyncCommand<GlobalSettings>
             MailboxPass pass;
             try
             {
-                pass = await services.GetRequiredService<ImapBounceMailbox>().RunOnceAsync(cancellationToken);
+                pass = await services.GetRequiredService<IBounceMailbox>().RunOnceAsync(cancellationToken);
             }
             catch (BounceMailboxException e)
             {
-                throw new UserErrorException(e.Message, "check Bounces:Host, Port, Security, UserName, Password, Folder and ProcessedFolder");
+                throw new UserErrorException(e.Message, "check Bounces:Protocol, Host, Port, Security, UserName, Password, Folder and ProcessedFolder");
             }
             Console.Out.WriteLine($"{pass.Read} messages read: {pass.Bounces} bounces, {pass.Complaints} complaints, {pass.Unsubscribes} unsubscribes, " +
                                   $"{pass.Ignored} other, {pass.Unmatched} recipients unmatched");

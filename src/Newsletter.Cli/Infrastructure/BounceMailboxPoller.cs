@@ -5,7 +5,7 @@ using Newsletter.Core.Bounces;
 namespace Newsletter.Cli.Infrastructure;
 
 /// <summary>
-/// <c>serve</c>'s reader of the return mailbox: one <see cref="ImapBounceMailbox"/> pass every
+/// <c>serve</c>'s reader of the return mailbox: one <see cref="IBounceMailbox"/> pass (IMAP or POP3) every
 /// <see cref="BounceOptions.PollInterval"/>, and a daily purge of raw reports older than <see cref="BounceOptions.KeepRawFor"/>.
 /// Off when <c>Bounces:Host</c> is not set. A failed pass is logged (without the password) and retried at the next interval.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class BounceMailboxPoller(BounceOptions options, IServiceProvide
             logger.LogInformation("return mailbox not read: Bounces:Host is not set");
             return;
         }
-        var mailbox = (ImapBounceMailbox)services.GetService(typeof(ImapBounceMailbox))!;
+        var mailbox = (IBounceMailbox)services.GetService(typeof(IBounceMailbox))!;
         var store = (IBounceStore)services.GetService(typeof(IBounceStore))!;
         using var timer = new PeriodicTimer(options.PollInterval, time);
         do
@@ -34,7 +34,8 @@ internal sealed class BounceMailboxPoller(BounceOptions options, IServiceProvide
                 return;
             }
             catch (Exception e) when (e is BounceMailboxException or IOException or System.Data.Common.DbException or MailKit.ServiceNotConnectedException
-                                          or MailKit.Net.Imap.ImapCommandException or MailKit.Net.Imap.ImapProtocolException)
+                                          or MailKit.Net.Imap.ImapCommandException or MailKit.Net.Imap.ImapProtocolException
+                                          or MailKit.Net.Pop3.Pop3CommandException or MailKit.Net.Pop3.Pop3ProtocolException)
             {
                 logger.LogWarning("return mailbox pass failed, retried in {Interval}: {Message}", options.PollInterval, e.Message);
             }

@@ -1,16 +1,29 @@
 namespace Newsletter.Core.Bounces;
 
+/// <summary>How the return mailbox is read.</summary>
+public enum BounceProtocol
+{
+    /// <summary>IMAP: processed messages are moved to <see cref="BounceOptions.ProcessedFolder"/>.</summary>
+    Imap,
+
+    /// <summary>POP3: processed messages are deleted (at the end of the session, after their outcome is committed).</summary>
+    Pop3,
+}
+
 /// <summary>
 /// Settings section <c>Bounces</c>: the return mailbox and the policy. The mailbox is read only when <see cref="Host"/>
 /// is set (default: not read); the policy applies to every report processed.
 /// </summary>
 public sealed record BounceOptions
 {
-    /// <summary>IMAP server of the return mailbox; empty (the default) turns mailbox reading off.</summary>
+    /// <summary><c>Imap</c> (the default) or <c>Pop3</c>.</summary>
+    public BounceProtocol Protocol { get; init; } = BounceProtocol.Imap;
+
+    /// <summary>IMAP or POP3 server of the return mailbox; empty (the default) turns mailbox reading off.</summary>
     public string? Host { get; init; }
 
-    /// <summary>IMAP port; default 993 (implicit TLS).</summary>
-    public int Port { get; init; } = 993;
+    /// <summary>Port; default (0) the protocol's implicit-TLS port: 993 for IMAP, 995 for POP3.</summary>
+    public int Port { get; init; }
 
     /// <summary><c>Auto</c> (TLS on 993, STARTTLS when offered otherwise), <c>SslOnConnect</c>, <c>StartTls</c> or <c>None</c>; certificates are always validated.</summary>
     public Delivery.SmtpSecurity Security { get; init; } = Delivery.SmtpSecurity.Auto;
@@ -20,10 +33,10 @@ public sealed record BounceOptions
     /// <summary>Never logged.</summary>
     public string? Password { get; init; }
 
-    /// <summary>The folder returned mail arrives in; default <c>INBOX</c>.</summary>
+    /// <summary>The folder returned mail arrives in; default <c>INBOX</c> (IMAP only).</summary>
     public string Folder { get; init; } = "INBOX";
 
-    /// <summary>Where a message is moved once its outcome is committed; default <c>Processed</c> (created when missing).</summary>
+    /// <summary>Where a message is moved once its outcome is committed; default <c>Processed</c> (created when missing; IMAP only).</summary>
     public string ProcessedFolder { get; init; } = "Processed";
 
     /// <summary>How often <c>serve</c> reads the mailbox; default 5 minutes (clamped to 10 s … 1 day).</summary>
@@ -44,7 +57,7 @@ public sealed record BounceOptions
     /// <summary>The same settings with out-of-range values clamped.</summary>
     public BounceOptions Clamped() => this with
     {
-        Port = Port is > 0 and < 65536 ? Port : 993,
+        Port = Port is > 0 and < 65536 ? Port : Protocol == BounceProtocol.Pop3 ? 995 : 993,
         PollInterval = PollInterval < TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : PollInterval > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : PollInterval,
         SoftLimit = Math.Max(1, SoftLimit),
         SoftWindow = SoftWindow <= TimeSpan.Zero ? TimeSpan.FromDays(30) : SoftWindow,

@@ -7,7 +7,8 @@ namespace Newsletter.Core.Bounces;
 public static class BounceServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <c>Bounces</c> and adds the parser, the processor and the IMAP mailbox. The host registers
+    /// Binds <c>Bounces</c> and adds the parser, the processor and the mailbox (<see cref="IBounceMailbox"/>: IMAP or POP3
+    /// as <see cref="BounceOptions.Protocol"/> says). The host registers
     /// <see cref="IBounceStore"/>, the subscriber store, <c>SubscriberTokens</c> and <see cref="VerpAddresses"/>.
     /// </summary>
     public static IServiceCollection AddBounces(this IServiceCollection services, IConfiguration configuration)
@@ -18,6 +19,10 @@ public static class BounceServiceCollectionExtensions
             sp.GetRequiredService<Audience.ISubscriberStore>(), sp.GetRequiredService<Audience.SubscriberTokens>(),
             sp.GetRequiredService<BounceOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<VerpAddresses>()));
         services.TryAddSingleton<ImapBounceMailbox>();
+        services.TryAddSingleton<Pop3BounceMailbox>();
+        services.TryAddSingleton<IBounceMailbox>(sp => sp.GetRequiredService<BounceOptions>().Protocol == BounceProtocol.Pop3
+            ? sp.GetRequiredService<Pop3BounceMailbox>()
+            : sp.GetRequiredService<ImapBounceMailbox>());
         return services;
     }
 }

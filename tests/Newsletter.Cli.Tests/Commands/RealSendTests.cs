@@ -222,6 +222,8 @@ public sealed class RealSendTests
         Assert.Equal("error", levels["relay"]);
         Assert.Equal("warning", levels["dkim"]);
         Assert.Equal("warning", levels["reply-to"]);
+        Assert.Equal("warning", levels["verp"]);
+        Assert.Equal("warning", levels["bounces"]);
         Assert.All(json.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("level").GetString() != "ok"),
             f => Assert.False(string.IsNullOrEmpty(f.GetProperty("fix").GetString())));
     }
@@ -230,6 +232,7 @@ public sealed class RealSendTests
     public void Doctor_passes_a_production_like_configuration()
     {
         using var sink = new SmtpSink();
+        using var mailbox = new DovecotImap();
         using var workspace = Workspace();
         var key = Path.Combine(workspace.Path, "dkim.pem");
         using (var rsa = RSA.Create(2048))
@@ -237,13 +240,19 @@ public sealed class RealSendTests
             File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
         }
         var environment = Real(sink, ("NEWSLETTER_Sender__ReplyTo", "editors@xcsti.gov.cn"), ("NEWSLETTER_Dkim__Domain", "xcsti.gov.cn"),
-            ("NEWSLETTER_Dkim__Selector", "nl2026"), ("NEWSLETTER_Dkim__KeyFile", key));
+            ("NEWSLETTER_Dkim__Selector", "nl2026"), ("NEWSLETTER_Dkim__KeyFile", key),
+            // Returned mail is read (issue 17): a VERP return path and a return mailbox the doctor logs in to.
+            ("NEWSLETTER_Sender__VerpReturnPath", "bounces+{token}@xcsti.gov.cn"), ("NEWSLETTER_Bounces__Host", mailbox.Host),
+            ("NEWSLETTER_Bounces__Port", mailbox.Port.ToString(CultureInfo.InvariantCulture)), ("NEWSLETTER_Bounces__Security", "None"),
+            ("NEWSLETTER_Bounces__UserName", mailbox.UserName), ("NEWSLETTER_Bounces__Password", mailbox.Password));
 
         var result = CliProcess.Run(workspace.Path, environment, "doctor");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("all ok", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("accepts our EHLO", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"return mailbox IMAP {mailbox.Host}:{mailbox.Port}: logged in as {mailbox.UserName}", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(mailbox.Password, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

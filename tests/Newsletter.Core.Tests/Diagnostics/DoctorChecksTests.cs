@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Diagnostics;
 using Newsletter.Testing;
@@ -92,5 +93,65 @@ public sealed class DoctorChecksTests
         var finding = await One(new RelayCheck(new DeliveryOptions(), new SmtpOptions()));
         Assert.Equal(DoctorLevel.Warning, finding.Level);
         Assert.Contains("pickup", finding.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly DeliveryOptions Smtp = new() { Transport = TransportKind.Smtp };
+    private static readonly SenderOptions Verp = new() { From = "bulletin@xcsti.gov.cn", VerpReturnPath = "bounces+{token}@xcsti.gov.cn" };
+
+    [Fact]
+    public async Task Bounces_pickup_demo_needs_nothing()
+    {
+        Assert.Empty(await new BounceMailboxCheck(new DeliveryOptions(), new SenderOptions(), new BounceOptions()).RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Bounces_a_real_send_without_verp_or_return_mailbox_is_warned_with_the_fix()
+    {
+        var findings = await new BounceMailboxCheck(Smtp, new SenderOptions { From = "bulletin@xcsti.gov.cn" }, new BounceOptions()).RunAsync(CancellationToken.None);
+        Assert.Equal(2, findings.Count);
+        Assert.Equal([(DoctorLevel.Warning, "verp"), (DoctorLevel.Warning, "bounces")], findings.Select(f => (f.Level, f.Check)));
+        Assert.Contains("Sender:VerpReturnPath", findings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("bounces+{token}@xcsti.gov.cn", findings[0].Fix, StringComparison.Ordinal);
+        Assert.Contains("Bounces:Host", findings[1].Message, StringComparison.Ordinal);
+        Assert.NotNull(findings[1].Fix);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Bounces_return_mailbox_that_accepts_the_login_is_ok(bool pop3)
+    {
+        using var dovecot = new DovecotImap(pop3: pop3);
+        var options = new BounceOptions
+        {
+            Protocol = pop3 ? BounceProtocol.Pop3 : BounceProtocol.Imap, Host = dovecot.Host, Port = pop3 ? dovecot.Pop3Port : dovecot.Port,
+            Security = SmtpSecurity.None, UserName = dovecot.UserName, Password = dovecot.Password,
+        };
+        var finding = await One(new BounceMailboxCheck(Smtp, Verp, options));
+        Assert.True(finding.Level == DoctorLevel.Ok, finding.Message);
+        Assert.Contains($"{(pop3 ? "POP3" : "IMAP")} {dovecot.Host}:{options.Port}: logged in as {dovecot.UserName}, 0 messages waiting", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(dovecot.Password, finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bounces_wrong_password_or_missing_folder_or_closed_port_is_a_warning_without_the_password()
+    {
+        using var dovecot = new DovecotImap();
+        var good = new BounceOptions { Host = dovecot.Host, Port = dovecot.Port, Security = SmtpSecurity.None, UserName = dovecot.UserName, Password = dovecot.Password };
+        var closed = SmtpSink.FreePort();
+        foreach (var (options, text) in new[]
+                 {
+                     (good with { Password = "not-the-mailbox-password" }, "cannot be read"),
+                     (good with { Folder = "退信" }, "cannot be read"),
+                     (good with { Port = closed }, $"127.0.0.1:{closed}"),
+                 })
+        {
+            var finding = await One(new BounceMailboxCheck(Smtp, Verp, options));
+            Assert.True(finding.Level == DoctorLevel.Warning, finding.Message);
+            Assert.Contains(text, finding.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("not-the-mailbox-password", finding.Message + finding.Fix, StringComparison.Ordinal);
+            Assert.DoesNotContain(dovecot.Password, finding.Message + finding.Fix, StringComparison.Ordinal);
+            Assert.NotNull(finding.Fix);
+        }
     }
 }

@@ -2,14 +2,28 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
+using Newsletter.Core.Bounces;
+using Newsletter.Core.Delivery;
 using Newsletter.Web.Infrastructure;
 
 namespace Newsletter.Web.Pages.Subscribers;
 
-/// <summary>Add or edit one subscriber; unsubscribe them; remove them (erasure, keeping only a hash that suppresses re-imports).</summary>
-public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageModel
+/// <summary>
+/// Add or edit one subscriber; unsubscribe them; remove them (erasure, keeping only a hash that suppresses re-imports);
+/// see the returned mail stored for them (issue 17).
+/// </summary>
+public sealed class EditModel(ISubscriberStore subscribers, UiText text, IBounceStore bounceStore, ICampaignStore campaigns) : PageModel
 {
+    /// <summary>At most this many of the subscriber's bounces are shown, newest first.</summary>
+    public const int BounceLimit = 100;
+
     public Subscriber? Existing { get; private set; }
+
+    /// <summary>This subscriber's bounces, complaints and mailed unsubscribes, newest first.</summary>
+    public IReadOnlyList<BounceRecord> Bounces { get; private set; } = [];
+
+    /// <summary>The titles of the campaigns <see cref="Bounces"/> name (a deleted campaign is missing).</summary>
+    public IReadOnlyDictionary<long, string> CampaignTitles { get; private set; } = new Dictionary<long, string>();
 
     public IReadOnlyList<Segment> Known { get; private set; } = [];
 
@@ -39,7 +53,19 @@ public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageM
         District = Existing.District;
         Industries = string.Join("、", Existing.Industries);
         Salutation = Existing.Salutation;
+        await LoadBouncesAsync(Existing.Id, ct);
         return Page();
+    }
+
+    private async Task LoadBouncesAsync(long id, CancellationToken ct)
+    {
+        Bounces = await bounceStore.ListAsync(new BounceQuery(SubscriberId: id, Limit: BounceLimit), ct);
+        var titles = new Dictionary<long, string>();
+        foreach (var campaignId in Bounces.Select(b => b.CampaignId).OfType<long>().Distinct())
+        {
+            if (await campaigns.GetAsync(campaignId, ct) is { } campaign) titles[campaignId] = campaign.Title;
+        }
+        CampaignTitles = titles;
     }
 
     public async Task<IActionResult> OnPostSaveAsync(long? id, CancellationToken ct)
@@ -56,7 +82,11 @@ public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageM
                 ? text.Format("subscriber.bad_email", error.ErrorMessage)
                 : text.Format("subscriber.invalid_field", FieldLabel(error.PropertyName), error.ErrorMessage));
         }
-        if (Messages.Errors.Count > 0) return Page();
+        if (Messages.Errors.Count > 0)
+        {
+            if (Existing is not null) await LoadBouncesAsync(Existing.Id, ct);
+            return Page();
+        }
         var email = EmailAddress.Normalize(Email);
         var industries = Core.Audience.Segments.SplitList(Industries).Select(i => Core.Audience.Industries.TryResolve(i, out var x) ? x : i).Distinct().ToList();
 
