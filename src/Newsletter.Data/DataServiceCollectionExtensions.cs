@@ -34,7 +34,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
         services.TryAddSingleton(sp => CreateVerp(configuration, sp.GetRequiredService<AppSecrets>()));
         services.TryAddSingleton<Users.UserStore>();
-        services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
+        services.TryAddSingleton(SettingsBinder.Load(configuration, "Security", new SubscriberTokenOptionsValidator()));
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
             sp.GetRequiredService<TimeProvider>(), ConfiguredSecret(configuration)));
         services.TryAddSingleton(sp => new SubscriberTokens(

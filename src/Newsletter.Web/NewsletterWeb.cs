@@ -55,8 +55,7 @@ public static class NewsletterWeb
     /// <summary>Adds data, core and web services to <paramref name="builder"/> and builds the mapped app.</summary>
     public static WebApplication Create(WebApplicationBuilder builder)
     {
-        builder.Services.AddNewsletterData(builder.Configuration);
-        builder.Services.AddNewsletterCore(builder.Configuration);
+        builder.Services.AddNewsletter(builder.Configuration);
         builder.Services.AddNewsletterWeb(builder.Configuration);
         var app = builder.Build();
         app.MapNewsletterWeb();
@@ -65,7 +64,8 @@ public static class NewsletterWeb
 
     public static IServiceCollection AddNewsletterWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = CoreServiceCollectionExtensions.Bind<WebOptions>(configuration, "Web").Normalized();
+        // Validated now, once: a bad value refuses the start (SettingsException names each one).
+        var options = SettingsBinder.Load(configuration, "Web", new WebOptionsValidator());
         options = options with { IssuesDirectory = NewsletterHome.From(configuration).Data(options.IssuesDirectory) };
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -73,9 +73,6 @@ public static class NewsletterWeb
         services.AddSingleton<Display>();
         services.AddSingleton<SignInService>();
         services.AddDatabaseDataProtection(options);
-        // The scheduler's editor side (schedule, mark ready); serve adds the Quartz host on top (AddNewsletterScheduling).
-        services.AddScheduleStore();
-        services.AddScheduleManagement(configuration);
         services.AddSingleton<UploadedIssueStore>();
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();
@@ -206,7 +203,7 @@ public static class NewsletterWeb
     public static ForwardedHeadersOptions ForwardedHeadersFor(WebOptions options)
     {
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-        var entries = options.KnownProxies.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var entries = WebOptionsValidator.Proxies(options.KnownProxies);
         if (entries.Length == 0) return forwarded;   // the framework's default: 127.0.0.0/8 and ::1
         forwarded.KnownIPNetworks.Clear();
         forwarded.KnownProxies.Clear();
