@@ -8,9 +8,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core;
-using Newsletter.Core.Scheduling;
-using Newsletter.Data;
-using Newsletter.Data.Scheduling;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
@@ -21,8 +18,9 @@ namespace Newsletter.Web;
 
 /// <summary>
 /// The web app's entry points for any host (<c>newsletter serve</c>, tests): <see cref="AddNewsletterWeb"/> registers
-/// the pages and services, <see cref="MapNewsletterWeb"/> adds the middleware and endpoints. The host registers the
-/// data and core services (<c>AddNewsletterData</c>, <c>AddNewsletterCore</c>) — or calls <see cref="Create"/>.
+/// the pages and services, <see cref="MapNewsletterWeb"/> adds the middleware and endpoints. The web sees Core only:
+/// the host registers the application first (<c>AddNewsletter</c> of Newsletter.Data, which implements the stores the
+/// pages use — <see cref="IUserStore"/>, <see cref="IUploadedIssueStore"/>, …).
 /// </summary>
 public static class NewsletterWeb
 {
@@ -50,16 +48,6 @@ public static class NewsletterWeb
         // No "Server: Kestrel": nothing to tell a scanner which server (and version) answers.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         return builder;
-    }
-
-    /// <summary>Adds data, core and web services to <paramref name="builder"/> and builds the mapped app.</summary>
-    public static WebApplication Create(WebApplicationBuilder builder)
-    {
-        builder.Services.AddNewsletter(builder.Configuration);
-        builder.Services.AddNewsletterWeb(builder.Configuration);
-        var app = builder.Build();
-        app.MapNewsletterWeb();
-        return app;
     }
 
     public static IServiceCollection AddNewsletterWeb(this IServiceCollection services, IConfiguration configuration)
@@ -118,8 +106,8 @@ public static class NewsletterWeb
                 cookie.Events.OnRedirectToReturnUrl = RelativeRedirect;
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(SignInService.AdminPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin))
-            .AddPolicy(SignInService.EditorPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin, Data.Users.UserRoles.Editor));
+            .AddPolicy(SignInService.AdminPolicy, p => p.RequireRole(UserRoles.Admin))
+            .AddPolicy(SignInService.EditorPolicy, p => p.RequireRole(UserRoles.Admin, UserRoles.Editor));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "nl.csrf";
