@@ -45,10 +45,8 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
             Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         }
         var configuration = AppConfiguration.Build(settings.ConfigFile);
-        var database = AppServices.OpenDatabase(configuration);
-        // Composed first: a bad setting refuses the start (one error line) before the database is touched.
-        await using var host = Build(configuration, database, settings.Urls);
         // Migrated before the host starts: Quartz validates its tables (migration 0201) when the scheduler starts.
+        var database = AppServices.OpenDatabase(configuration);
         try
         {
             await database.EnsureMigratedAsync(cancellationToken);
@@ -64,6 +62,8 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
             throw new UserErrorException(e.Message, "fix the database named by Database:Provider / Database:ConnectionString, or restore it from a backup");
         }
 
+        // Composing validates the settings: a bad value refuses the start with one error line (SettingsException).
+        await using var host = Build(configuration, database, settings.Urls);
         var options = host.Services.GetRequiredService<SchedulingOptions>();
         var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
         AnsiConsole.MarkupLineInterpolated(
