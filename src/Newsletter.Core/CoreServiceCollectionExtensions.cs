@@ -18,7 +18,8 @@ public static class CoreServiceCollectionExtensions
     /// <summary>
     /// Binds <c>Home</c> (<see cref="NewsletterHome"/>: a relative <c>Delivery:PickupDirectory</c> is under the home, a
     /// relative <c>Templates:Directory</c> under the installation), <c>Delivery</c>, <c>Smtp</c>, <c>Sender</c>,
-    /// <c>Templates</c>, <c>Composition</c> and <c>PublicBaseUrl</c>, and adds the composer,
+    /// <c>Templates</c>, <c>Composition</c> and <c>PublicBaseUrl</c> (<c>Delivery</c> and <c>Smtp</c> validated at once:
+    /// <see cref="SettingsException"/> names every bad value), and adds the composer,
     /// the message factory, the transport chosen by <c>Delivery:Transport</c>, the campaign sender and the publisher.
     /// The host registers the stores (<see cref="ICampaignStore"/>, <c>ISubscriberStore</c>) and <c>SubscriberTokens</c>.
     /// </summary>
@@ -26,12 +27,11 @@ public static class CoreServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => NewsletterHome.From(configuration));
-        services.TryAddSingleton(sp =>
-        {
-            var delivery = Bind<DeliveryOptions>(configuration, "Delivery").Normalized();
-            return delivery with { PickupDirectory = sp.GetRequiredService<NewsletterHome>().Data(delivery.PickupDirectory) };
-        });
-        services.TryAddSingleton(_ => Bind<SmtpOptions>(configuration, "Smtp").Normalized());
+        // Bound and validated now, once: a bad value stops the host before anything runs (SettingsException).
+        var delivery = SettingsBinder.Load(configuration, "Delivery", new DeliveryOptionsValidator());
+        var smtp = SettingsBinder.Load(configuration, "Smtp", new SmtpOptionsValidator());
+        services.TryAddSingleton(sp => delivery with { PickupDirectory = sp.GetRequiredService<NewsletterHome>().Data(delivery.PickupDirectory) });
+        services.TryAddSingleton(smtp);
         services.TryAddSingleton(_ => Bind<SenderOptions>(configuration, "Sender"));
         services.TryAddSingleton(_ => Bind<DkimOptions>(configuration, "Dkim"));
         services.TryAddSingleton(sp =>
@@ -74,19 +74,7 @@ public static class CoreServiceCollectionExtensions
     }
 
     /// <summary>Binds section <paramref name="section"/> to <typeparamref name="T"/>, turning a bad value into a <see cref="SettingsException"/>.</summary>
-    public static T Bind<T>(IConfiguration configuration, string section) where T : new()
-    {
-        try
-        {
-            return configuration.GetSection(section).Get<T>() ?? new T();
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder names the key and type; its inner exception says what was wrong with the value.
-            var detail = e.InnerException is { } inner ? $" ({inner.Message})" : "";
-            throw new SettingsException($"setting {section}: {e.Message}{detail}", e);
-        }
-    }
+    public static T Bind<T>(IConfiguration configuration, string section) where T : new() => SettingsBinder.Load<T>(configuration, section);
 
     private static MessageFactory CreateMessageFactory(SenderOptions options, DkimOptions dkim, IServiceProvider sp)
     {

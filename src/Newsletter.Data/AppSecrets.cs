@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
+using Newsletter.Core.Security;
 
 namespace Newsletter.Data;
 
 /// <summary>
 /// Random secrets generated once and kept in the database (<c>app_secrets</c>), so every node sharing one
-/// PostgreSQL agrees on them: the first node to ask creates the value, later ones read it.
+/// PostgreSQL agrees on them: the first node to ask creates the value, later ones read it (<see cref="IAppSecrets"/>).
 /// </summary>
-public sealed class AppSecrets(NewsletterDatabase database, TimeProvider time)
+public sealed class AppSecrets(NewsletterDatabase database, TimeProvider time) : IAppSecrets
 {
     /// <summary>The secret called <paramref name="name"/>, creating <paramref name="length"/> random bytes on first use.</summary>
     public async Task<byte[]> GetOrCreateAsync(string name, int length = 32, CancellationToken ct = default)

@@ -4,6 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Diagnostics;
+using Newsletter.Core.Issues;
+using Newsletter.Core.Security;
+using Newsletter.Core.Users;
 using Newsletter.Data.Audience;
 using Newsletter.Data.Delivery;
 
@@ -16,7 +20,9 @@ public static class DataServiceCollectionExtensions
     /// Adds <see cref="DatabaseOptions"/> (section <c>Database</c>), <see cref="NewsletterDatabase"/> (migrating on first
     /// use), <see cref="AppSecrets"/>, <see cref="ISubscriberStore"/>, <see cref="SubscriberTokens"/> (key version 0
     /// from <c>Security:TokenSecret</c> when set, else generated once and kept in the database; rotated keys from
-    /// <see cref="TokenKeyStore"/>; grace period <c>Security:TokenGracePeriod</c>) and the audience services.
+    /// <see cref="TokenKeyStore"/>; grace period <c>Security:TokenGracePeriod</c>), the audience services, and the
+    /// stores behind Core's interfaces for the web (<see cref="IUserStore"/>, <see cref="IUploadedIssueStore"/>,
+    /// <see cref="IAppSecrets"/>, <see cref="IDataProtectionKeyStore"/>, <see cref="ITokenKeyRing"/>, <see cref="IStoreHealth"/>).
     /// Settings are read when first resolved, so a bad <c>Database:Provider</c> fails only the commands that use the database.
     /// </summary>
     public static IServiceCollection AddNewsletterData(this IServiceCollection services, IConfiguration configuration)
@@ -34,8 +40,13 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
         services.TryAddSingleton<Newsletter.Core.Archive.IArchiveStore, Archive.SqlArchiveStore>();
         services.TryAddSingleton(sp => CreateVerp(configuration, sp.GetRequiredService<AppSecrets>()));
-        services.TryAddSingleton<Users.UserStore>();
-        services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
+        services.TryAddSingleton<IUserStore, Users.UserStore>();
+        services.TryAddSingleton<IUploadedIssueStore, Issues.SqlUploadedIssueStore>();
+        services.TryAddSingleton<IAppSecrets>(sp => sp.GetRequiredService<AppSecrets>());
+        services.TryAddSingleton<IDataProtectionKeyStore, Security.DataProtectionKeyStore>();
+        services.TryAddSingleton<ITokenKeyRing>(sp => sp.GetRequiredService<TokenKeyStore>());
+        services.TryAddSingleton<IStoreHealth, StoreHealth>();
+        services.TryAddSingleton(SettingsBinder.Load(configuration, "Security", new SubscriberTokenOptionsValidator()));
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
             sp.GetRequiredService<TimeProvider>(), ConfiguredSecret(configuration)));
         services.TryAddSingleton(sp => new SubscriberTokens(

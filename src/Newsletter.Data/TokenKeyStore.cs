@@ -16,7 +16,7 @@ public sealed record TokenRotation(int Version, DateTimeOffset RotatedAt, DateTi
 /// version 0 is <c>Security:TokenSecret</c> when configured, else the generated secret <c>subscriber-tokens</c>;
 /// each rotation adds <c>subscriber-tokens/v{n}</c>, and its creation time retires the version before it.
 /// </summary>
-public sealed class TokenKeyStore(NewsletterDatabase database, AppSecrets secrets, TimeProvider time, string? configuredSecret)
+public sealed class TokenKeyStore(NewsletterDatabase database, AppSecrets secrets, TimeProvider time, string? configuredSecret) : ITokenKeyRing
 {
     /// <summary>The name of key version 0 in <c>app_secrets</c>.</summary>
     public const string BaseName = "subscriber-tokens";

@@ -8,9 +8,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core;
-using Newsletter.Core.Scheduling;
-using Newsletter.Data;
-using Newsletter.Data.Scheduling;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
@@ -21,8 +18,9 @@ namespace Newsletter.Web;
 
 /// <summary>
 /// The web app's entry points for any host (<c>newsletter serve</c>, tests): <see cref="AddNewsletterWeb"/> registers
-/// the pages and services, <see cref="MapNewsletterWeb"/> adds the middleware and endpoints. The host registers the
-/// data and core services (<c>AddNewsletterData</c>, <c>AddNewsletterCore</c>) — or calls <see cref="Create"/>.
+/// the pages and services, <see cref="MapNewsletterWeb"/> adds the middleware and endpoints. The web sees Core only:
+/// the host registers the application first (<c>AddNewsletter</c> of Newsletter.Data, which implements the stores the
+/// pages use — <see cref="IUserStore"/>, <see cref="IUploadedIssueStore"/>, …).
 /// </summary>
 public static class NewsletterWeb
 {
@@ -52,20 +50,10 @@ public static class NewsletterWeb
         return builder;
     }
 
-    /// <summary>Adds data, core and web services to <paramref name="builder"/> and builds the mapped app.</summary>
-    public static WebApplication Create(WebApplicationBuilder builder)
-    {
-        builder.Services.AddNewsletterData(builder.Configuration);
-        builder.Services.AddNewsletterCore(builder.Configuration);
-        builder.Services.AddNewsletterWeb(builder.Configuration);
-        var app = builder.Build();
-        app.MapNewsletterWeb();
-        return app;
-    }
-
     public static IServiceCollection AddNewsletterWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = CoreServiceCollectionExtensions.Bind<WebOptions>(configuration, "Web").Normalized();
+        // Validated now, once: a bad value refuses the start (SettingsException names each one).
+        var options = SettingsBinder.Load(configuration, "Web", new WebOptionsValidator());
         options = options with { IssuesDirectory = NewsletterHome.From(configuration).Data(options.IssuesDirectory) };
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -73,9 +61,6 @@ public static class NewsletterWeb
         services.AddSingleton<Display>();
         services.AddSingleton<SignInService>();
         services.AddDatabaseDataProtection(options);
-        // The scheduler's editor side (schedule, mark ready); serve adds the Quartz host on top (AddNewsletterScheduling).
-        services.AddScheduleStore();
-        services.AddScheduleManagement(configuration);
         services.AddSingleton<UploadedIssueStore>();
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();
@@ -121,8 +106,8 @@ public static class NewsletterWeb
                 cookie.Events.OnRedirectToReturnUrl = RelativeRedirect;
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(SignInService.AdminPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin))
-            .AddPolicy(SignInService.EditorPolicy, p => p.RequireRole(Data.Users.UserRoles.Admin, Data.Users.UserRoles.Editor));
+            .AddPolicy(SignInService.AdminPolicy, p => p.RequireRole(UserRoles.Admin))
+            .AddPolicy(SignInService.EditorPolicy, p => p.RequireRole(UserRoles.Admin, UserRoles.Editor));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "nl.csrf";
@@ -206,7 +191,7 @@ public static class NewsletterWeb
     public static ForwardedHeadersOptions ForwardedHeadersFor(WebOptions options)
     {
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-        var entries = options.KnownProxies.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var entries = WebOptionsValidator.Proxies(options.KnownProxies);
         if (entries.Length == 0) return forwarded;   // the framework's default: 127.0.0.0/8 and ::1
         forwarded.KnownIPNetworks.Clear();
         forwarded.KnownProxies.Clear();

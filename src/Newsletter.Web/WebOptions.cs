@@ -1,18 +1,24 @@
+using FluentValidation;
+using Newsletter.Core;
+
 namespace Newsletter.Web;
 
-/// <summary>Settings of the web admin, bound from the section <c>Web</c> (<c>NEWSLETTER_Web__LockoutThreshold</c>, …).</summary>
+/// <summary>
+/// Settings of the web admin, bound from the section <c>Web</c> (<c>NEWSLETTER_Web__LockoutThreshold</c>, …) and checked
+/// at start by <see cref="WebOptionsValidator"/>.
+/// </summary>
 public sealed record WebOptions
 {
-    /// <summary>Failed sign-ins in a row before the account locks; default 5 (clamped to 1–100).</summary>
+    /// <summary>Failed sign-ins in a row before the account locks; default 5 (1–100).</summary>
     public int LockoutThreshold { get; init; } = 5;
 
-    /// <summary>How long a locked account stays locked; default 15 minutes (clamped to 1 second–1 day). When it ends, the failure count starts again.</summary>
+    /// <summary>How long a locked account stays locked; default 15 minutes (1 second–1 day). When it ends, the failure count starts again.</summary>
     public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Failed sign-ins from one client address (IPv4, or an IPv6 /64) per <see cref="ClientSignInWindow"/>, whatever the logins; default 20 (clamped to 1–10000).</summary>
+    /// <summary>Failed sign-ins from one client address (IPv4, or an IPv6 /64) per <see cref="ClientSignInWindow"/>, whatever the logins; default 20 (1–10000).</summary>
     public int ClientSignInLimit { get; init; } = 20;
 
-    /// <summary>The window of <see cref="ClientSignInLimit"/>; default 15 minutes (clamped to 1 minute–1 day).</summary>
+    /// <summary>The window of <see cref="ClientSignInLimit"/>; default 15 minutes (1 minute–1 day).</summary>
     public TimeSpan ClientSignInWindow { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
@@ -27,7 +33,7 @@ public sealed record WebOptions
     /// </summary>
     public string DataProtectionKey { get; init; } = "";
 
-    /// <summary>How long a sign-in lasts without activity; default 8 hours (sliding).</summary>
+    /// <summary>How long a sign-in lasts without activity; default 8 hours (sliding; 5 minutes–30 days).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
 
     /// <summary>
@@ -45,7 +51,7 @@ public sealed record WebOptions
     /// <summary>Where uploaded issue files are kept; default <c>issues</c> in the home (a relative path is relative to the home).</summary>
     public string IssuesDirectory { get; init; } = "issues";
 
-    /// <summary>Test-send messages one signed-in user may send per rolling hour (counted in the test-send log); default 20 (clamped to 1–1000).</summary>
+    /// <summary>Test-send messages one signed-in user may send per rolling hour (counted in the test-send log); default 20 (1–1000).</summary>
     public int TestSendsPerHour { get; init; } = 20;
 
     /// <summary>
@@ -56,19 +62,6 @@ public sealed record WebOptions
 
     /// <summary>The time zone shown and used for scheduling; default <c>Asia/Shanghai</c> (北京时间).</summary>
     public string TimeZone { get; init; } = "Asia/Shanghai";
-
-    /// <summary>The clamped settings.</summary>
-    public WebOptions Normalized() => this with
-    {
-        LockoutThreshold = Math.Clamp(LockoutThreshold, 1, 100),
-        LockoutDuration = TimeSpan.FromTicks(Math.Clamp(LockoutDuration.Ticks, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromDays(1).Ticks)),
-        ClientSignInLimit = Math.Clamp(ClientSignInLimit, 1, 10_000),
-        ClientSignInWindow = TimeSpan.FromTicks(Math.Clamp(ClientSignInWindow.Ticks, TimeSpan.FromMinutes(1).Ticks, TimeSpan.FromDays(1).Ticks)),
-        SessionLifetime = TimeSpan.FromTicks(Math.Clamp(SessionLifetime.Ticks, TimeSpan.FromMinutes(5).Ticks, TimeSpan.FromDays(30).Ticks)),
-        MaxUploadBytes = Math.Clamp(MaxUploadBytes, 1024, Core.InputLimits.MaxUploadBytes),
-        UploadRetention = UploadRetention < TimeSpan.Zero ? TimeSpan.Zero : UploadRetention,
-        TestSendsPerHour = Math.Clamp(TestSendsPerHour, 1, 1000),
-    };
 
     /// <summary>The configured zone, or UTC+8 when the system does not know it.</summary>
     public TimeZoneInfo ResolveTimeZone()
@@ -82,4 +75,29 @@ public sealed record WebOptions
             return TimeZoneInfo.CreateCustomTimeZone("UTC+8", TimeSpan.FromHours(8), "UTC+8", "UTC+8");
         }
     }
+}
+
+/// <summary>The bounds of <see cref="WebOptions"/>, checked once when the web is composed (see <see cref="SettingsBinder"/>).</summary>
+public sealed class WebOptionsValidator : AbstractValidator<WebOptions>
+{
+    public WebOptionsValidator()
+    {
+        RuleFor(o => o.LockoutThreshold).Within(1, 100);
+        RuleFor(o => o.LockoutDuration).Within(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        RuleFor(o => o.ClientSignInLimit).Within(1, 10_000);
+        RuleFor(o => o.ClientSignInWindow).Within(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        RuleFor(o => o.SessionLifetime).Within(TimeSpan.FromMinutes(5), TimeSpan.FromDays(30));
+        RuleFor(o => o.MaxUploadBytes).Within(1024, Core.InputLimits.MaxUploadBytes);
+        RuleFor(o => o.UploadRetention).AtLeast(TimeSpan.Zero);
+        RuleFor(o => o.TestSendsPerHour).Within(1, 1000);
+        RuleFor(o => o.IssuesDirectory).NotEmpty().WithMessage("must name a folder (default issues)");
+        RuleFor(o => o.DataProtectionKey).Must(key => key.Length is 0 or >= 16)
+            .WithMessage("must be empty (generated and kept in the database) or at least 16 characters of random text");
+        RuleFor(o => o.KnownProxies).Must(proxies => Proxies(proxies).All(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _)))
+            .WithMessage("must list IP addresses or networks like 10.0.0.0/8, separated by ',' or ';'");
+    }
+
+    /// <summary>The entries of <see cref="WebOptions.KnownProxies"/>.</summary>
+    internal static string[] Proxies(string knownProxies) =>
+        knownProxies.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

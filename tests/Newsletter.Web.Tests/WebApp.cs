@@ -6,7 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Audience;
-using Newsletter.Data.Users;
+using Newsletter.Core.Issues;
+using Newsletter.Core.Users;
+using Newsletter.Data;
 using Newsletter.Testing;
 using Newsletter.Web.Accounts;
 
@@ -69,12 +71,16 @@ public sealed partial class WebApp : IAsyncDisposable
         // The same builder as `newsletter serve`, with the settings of this test.
         var builder = NewsletterWeb.CreateBuilder(new ConfigurationBuilder().AddInMemoryCollection(config).Build(), baseUrl, folder.Path);
         builder.Logging.ClearProviders();
-        var app = NewsletterWeb.Create(builder);
+        // As serve composes it: the application (AddNewsletter), then the web on top.
+        builder.Services.AddNewsletter(builder.Configuration);
+        builder.Services.AddNewsletterWeb(builder.Configuration);
+        var app = builder.Build();
+        app.MapNewsletterWeb();
         configure?.Invoke(app);
         await app.StartAsync();
 
         var web = new WebApp(app, baseUrl, folder);
-        var users = app.Services.GetRequiredService<UserStore>();
+        var users = app.Services.GetRequiredService<IUserStore>();
         await users.AddAsync(AdminLogin, UserRole.Admin, Passwords.Hash(Password));
         await users.AddAsync(EditorLogin, UserRole.Editor, Passwords.Hash(Password));
         return web;
@@ -116,7 +122,7 @@ public sealed partial class WebApp : IAsyncDisposable
     /// Stores the reviewed sample issue as an upload, under a file name of its own: an issue without 期号 is known by
     /// its file name, so uploads of different tests never meet as "the same issue".
     /// </summary>
-    public Task<Issues.UploadedIssue> UploadSampleAsync() =>
+    public Task<UploadedIssue> UploadSampleAsync() =>
         Services.GetRequiredService<Issues.UploadedIssueStore>().AddAsync($"sample-{Guid.NewGuid():N}.md",
             File.ReadAllBytes(Path.Combine(TestEnvironment.RepositoryRoot, "seeds", "sample-issue.md")), "sample", AdminLogin, CancellationToken.None);
 

@@ -62,9 +62,9 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
             throw new UserErrorException(e.Message, "fix the database named by Database:Provider / Database:ConnectionString, or restore it from a backup");
         }
 
+        // Composing validates the settings: a bad value refuses the start with one error line (SettingsException).
         await using var host = Build(configuration, database, settings.Urls);
         var options = host.Services.GetRequiredService<SchedulingOptions>();
-        options.Zone();
         var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
         AnsiConsole.MarkupLineInterpolated(
             $"serving: scheduler on {database.Provider.ToString().ToLowerInvariant()} ({(clustered ? "clustered" : "single node")}), node {SchedulerNode.Current.Name}, times in {options.TimeZone}; web admin on {settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls}; Ctrl-C stops");
@@ -123,9 +123,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         builder.Host.UseWindowsService(o => o.ServiceName = "newsletter");
 
         builder.Services.AddSingleton(database);
-        builder.Services.AddNewsletterData(configuration);
-        builder.Services.AddScheduleStore();
-        builder.Services.AddNewsletterCore(configuration);
+        builder.Services.AddNewsletter(configuration);   // the application; settings validated here
         builder.Services.AddNewsletterScheduling(configuration, SchedulingDataExtensions.JobStore(database));
         builder.Services.AddNewsletterWeb(configuration);
         builder.Services.AddHostedService<BounceMailboxPoller>();   // issue 17: reads the return mailbox when Bounces:Host is set

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
-using Newsletter.Data.Users;
+using Newsletter.Core.Users;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Infrastructure;
 using Spectre.Console;
@@ -64,12 +64,12 @@ internal static class UsersCommands
         return password!;
     }
 
-    internal static async Task<int> WithUsersAsync(GlobalSettings settings, Func<UserStore, Task<int>> body)
+    internal static async Task<int> WithUsersAsync(GlobalSettings settings, Func<IUserStore, Task<int>> body)
     {
         await using var services = AppServices.Build(settings);
         try
         {
-            return await body(services.GetRequiredService<UserStore>());
+            return await body(services.GetRequiredService<IUserStore>());
         }
         catch (UserAccountException e)
         {

@@ -2,15 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core;
-using Newsletter.Core.Scheduling;
 using Newsletter.Data;
-using Newsletter.Data.Scheduling;
 
 namespace Newsletter.Cli.Infrastructure;
 
 /// <summary>
-/// Wires the services a command needs from the settings (principle 1: the host wires what Core declares).
-/// Reads like a table of contents: one <c>Add…</c> line per feature.
+/// Wires the services a command needs from the settings: the application's one registration
+/// (<see cref="NewsletterComposition.AddNewsletter"/>, which validates the settings) plus the CLI's own lines.
 /// </summary>
 internal static class AppServices
 {
@@ -24,10 +22,7 @@ internal static class AppServices
         services.AddSingleton(_ => NewsletterHome.From(configuration));
         // Resolved only by commands that touch the store: those, and only those, say which one.
         services.AddSingleton(_ => OpenDatabase(configuration));
-        services.AddNewsletterData(configuration);
-        services.AddNewsletterCore(configuration);
-        services.AddScheduleStore();
-        services.AddScheduleManagement(configuration);
+        services.AddNewsletter(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

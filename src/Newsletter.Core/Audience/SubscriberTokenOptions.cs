@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Newsletter.Core.Audience;
 
 /// <summary>Settings of the unsubscribe and web-view tokens, bound from the section <c>Security</c>.</summary>
@@ -5,13 +7,14 @@ public sealed record SubscriberTokenOptions
 {
     /// <summary>
     /// How long links signed with a rotated-out secret keep working after <c>newsletter secrets rotate-token</c>;
-    /// default 90 days (clamped to 0–10 years; 0 revokes them at once, e.g. after a leak). Then they answer 404.
+    /// default 90 days (0–10 years; 0 revokes them at once, e.g. after a leak). Then they answer 404.
     /// </summary>
     public TimeSpan TokenGracePeriod { get; init; } = SubscriberTokens.DefaultGracePeriod;
+}
 
-    /// <summary>The clamped settings.</summary>
-    public SubscriberTokenOptions Normalized() => this with
-    {
-        TokenGracePeriod = TimeSpan.FromTicks(Math.Clamp(TokenGracePeriod.Ticks, 0, TimeSpan.FromDays(3650).Ticks)),
-    };
+/// <summary>The bounds of <see cref="SubscriberTokenOptions"/>, checked once when the host starts.</summary>
+public sealed class SubscriberTokenOptionsValidator : AbstractValidator<SubscriberTokenOptions>
+{
+    public SubscriberTokenOptionsValidator() =>
+        RuleFor(o => o.TokenGracePeriod).Within(TimeSpan.Zero, TimeSpan.FromDays(3650));
 }

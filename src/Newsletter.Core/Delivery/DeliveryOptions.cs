@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Newsletter.Core.Delivery;
 
 /// <summary>Which transport carries the messages.</summary>
@@ -10,7 +12,7 @@ public enum TransportKind
     Smtp,
 }
 
-/// <summary>Settings section <c>Delivery</c>. Values outside sane bounds are clamped by <see cref="Normalized"/>.</summary>
+/// <summary>Settings section <c>Delivery</c>, checked at start by <see cref="DeliveryOptionsValidator"/>.</summary>
 public sealed record DeliveryOptions
 {
     /// <summary><c>pickup</c> (default) or <c>smtp</c>.</summary>
@@ -57,7 +59,10 @@ public sealed record DeliveryOptions
     /// <summary>Consecutive permanent sender-side failures (5xx on MAIL FROM/DATA, auth) that pause a campaign; default 20.</summary>
     public int PauseAfterConsecutiveErrors { get; init; } = 20;
 
-    /// <summary>The same values clamped to sane bounds.</summary>
+    /// <summary>
+    /// The same values clamped to the bounds <see cref="DeliveryOptionsValidator"/> enforces at start: a no-op for
+    /// validated settings, kept for options built in code (the sender's tests).
+    /// </summary>
     public DeliveryOptions Normalized() => this with
     {
         MaxAttempts = Math.Clamp(MaxAttempts, 1, 100),
@@ -78,4 +83,25 @@ public sealed record DeliveryOptions
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value < min ? min : value > max ? max : value;
+}
+
+/// <summary>The bounds of <see cref="DeliveryOptions"/>, checked once when the host starts (see <see cref="SettingsBinder"/>).</summary>
+public sealed class DeliveryOptionsValidator : AbstractValidator<DeliveryOptions>
+{
+    public DeliveryOptionsValidator()
+    {
+        RuleFor(o => o.Transport).Named();
+        RuleFor(o => o.PickupDirectory).NotEmpty().WithMessage("must name a folder (default outbox)");
+        RuleFor(o => o.MaxAttempts).Within(1, 100);
+        RuleFor(o => o.RetryBaseDelay).Within(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(6));
+        RuleFor(o => o.MaxRetryAge).Within(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
+        RuleFor(o => o.MessagesPerSecond).NotNegative();
+        RuleFor(o => o.MessagesPerSecondPerDomain).NotNegative();
+        RuleFor(o => o.ForegroundRetryWindow).Within(TimeSpan.Zero, TimeSpan.FromHours(24));
+        RuleFor(o => o.BatchSize).Within(1, 5000);
+        RuleFor(o => o.LeaseDuration).Within(TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
+        RuleFor(o => o.PauseAfterConsecutiveErrors).Within(1, 100_000);
+        RuleFor(o => o.HeartbeatInterval).Within(TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1));
+        RuleFor(o => o.FailoverGrace).Within(TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10));
+    }
 }

@@ -1,3 +1,5 @@
+using FluentValidation;
+
 namespace Newsletter.Core.Delivery;
 
 /// <summary>How the SMTP connection is secured; mirrors MailKit's <c>SecureSocketOptions</c>.</summary>
@@ -9,7 +11,7 @@ public enum SmtpSecurity
     Auto,
 }
 
-/// <summary>Settings section <c>Smtp</c>: the relay. The password is never logged or printed.</summary>
+/// <summary>Settings section <c>Smtp</c>: the relay, checked at start by <see cref="SmtpOptionsValidator"/>. The password is never logged or printed.</summary>
 public sealed record SmtpOptions
 {
     public string Host { get; init; } = "127.0.0.1";
@@ -53,6 +55,10 @@ public sealed record SmtpOptions
     /// </summary>
     public bool PlainConnect { get; init; }
 
+    /// <summary>
+    /// The same values clamped to the bounds <see cref="SmtpOptionsValidator"/> enforces at start: a no-op for
+    /// validated settings, kept for options built in code (the sender's tests).
+    /// </summary>
     public SmtpOptions Normalized() => this with
     {
         Port = Port is > 0 and < 65536 ? Port : 25,
@@ -64,4 +70,17 @@ public sealed record SmtpOptions
     /// <summary>For logs: everything but the password.</summary>
     public override string ToString() =>
         $"{Host}:{Port} security={Security} user={(string.IsNullOrEmpty(UserName) ? "-" : UserName)} connections={Connections}";
+}
+
+/// <summary>The bounds of <see cref="SmtpOptions"/>, checked once when the host starts (see <see cref="SettingsBinder"/>).</summary>
+public sealed class SmtpOptionsValidator : AbstractValidator<SmtpOptions>
+{
+    public SmtpOptionsValidator()
+    {
+        RuleFor(o => o.Port).Within(1, 65535);
+        RuleFor(o => o.Security).Named();
+        RuleFor(o => o.Connections).Within(1, 64);
+        RuleFor(o => o.MessagesPerConnection).Within(1, 1_000_000);
+        RuleFor(o => o.Timeout).AtLeast(TimeSpan.FromSeconds(1));
+    }
 }

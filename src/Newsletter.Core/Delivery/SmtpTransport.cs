@@ -14,7 +14,7 @@ namespace Newsletter.Core.Delivery;
 /// </summary>
 public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
 {
-    private readonly SmtpOptions _options = options.Normalized();
+    private readonly SmtpOptions _options = options;
 
     public string Description => $"smtp {_options.Host}:{_options.Port}";
 

@@ -19,7 +19,7 @@ public sealed class ScheduleRejectedException(string message, string hint) : Exc
 public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore campaigns, IScheduleStore store,
     ISubscriberStore subscribers, SchedulingOptions options, TimeProvider time)
 {
-    private readonly SchedulingOptions _options = options.Normalized();
+    private readonly SchedulingOptions _options = options;
 
     /// <summary>The configured zone (<c>Scheduling:TimeZone</c>).</summary>
     public TimeZoneInfo Zone => _options.Zone();

@@ -15,7 +15,7 @@ public sealed class PlanRunner(IScheduleStore schedule, ICampaignStore campaigns
     ScheduledCampaignRunner campaignRunner, EditorNotifier notifier, SchedulingOptions options, TimeProvider time,
     ILogger<PlanRunner> logger)
 {
-    private readonly SchedulingOptions _options = options.Normalized();
+    private readonly SchedulingOptions _options = options;
 
     /// <param name="firedFor">The time the trigger fired for; for a misfire fired late, the planned time is found from the cron.</param>
     /// <param name="recovering">The firing is re-run after its node died: continue what it began.</param>

@@ -22,7 +22,7 @@ namespace Newsletter.Core.Scheduling;
 public sealed class ScheduleSync(ISchedulerFactory schedulers, IScheduleStore store, SchedulingOptions options,
     ILogger<ScheduleSync> logger) : BackgroundService
 {
-    private readonly SchedulingOptions _options = options.Normalized();
+    private readonly SchedulingOptions _options = options;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -141,8 +141,8 @@ public sealed class ScheduleSync(ISchedulerFactory schedulers, IScheduleStore st
 public sealed class DeliveryEngine(IScheduleStore store, ScheduledCampaignRunner runner, CampaignSender sender,
     SchedulingOptions options, DeliveryOptions delivery, TimeProvider time, ILogger<DeliveryEngine> logger) : BackgroundService
 {
-    private readonly SchedulingOptions _options = options.Normalized();
-    private readonly DeliveryOptions _delivery = delivery.Normalized();
+    private readonly SchedulingOptions _options = options;
+    private readonly DeliveryOptions _delivery = delivery;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

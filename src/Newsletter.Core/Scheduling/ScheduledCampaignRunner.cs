@@ -15,7 +15,7 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
     /// <summary>A trigger may fire this much before the stored time (clock skew between nodes) and still count.</summary>
     public static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(2);
 
-    private readonly SchedulingOptions _options = options.Normalized();
+    private readonly SchedulingOptions _options = options;
 
     /// <summary>Fires campaign <paramref name="campaignId"/>: sends it when due within the grace, marks it missed when later.</summary>
     /// <returns>What happened, or null when there was nothing to do (cancelled, moved later, already done).</returns>

@@ -1,8 +1,10 @@
+using FluentValidation;
+
 namespace Newsletter.Core.Scheduling;
 
 /// <summary>
 /// How the scheduler behaves, bound from the section <c>Scheduling</c> (<c>NEWSLETTER_Scheduling__MisfireGrace</c>).
-/// Values out of range are clamped by <see cref="Normalized"/>.
+/// Checked at start by <see cref="SchedulingOptionsValidator"/>.
 /// </summary>
 public sealed record SchedulingOptions
 {
@@ -32,20 +34,23 @@ public sealed record SchedulingOptions
     /// </summary>
     public bool? Clustered { get; init; }
 
-    public SchedulingOptions Normalized() => this with
-    {
-        TimeZone = string.IsNullOrWhiteSpace(TimeZone) ? "Asia/Shanghai" : TimeZone.Trim(),
-        MisfireGrace = Clamp(MisfireGrace, TimeSpan.Zero, TimeSpan.FromDays(7)),
-        SyncInterval = Clamp(SyncInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
-        DeliveryInterval = Clamp(DeliveryInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
-        ClusterCheckinInterval = Clamp(ClusterCheckinInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
-        ClusterFailoverGrace = Clamp(ClusterFailoverGrace, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
-    };
-
     /// <summary>The configured zone.</summary>
     /// <exception cref="SettingsException">The id names no zone this machine knows.</exception>
     public TimeZoneInfo Zone() => ScheduleTime.FindZone(TimeZone)
         ?? throw new SettingsException($"Scheduling:TimeZone '{TimeZone}' is not a known time zone; use an IANA id such as Asia/Shanghai");
+}
 
-    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+/// <summary>The bounds of <see cref="SchedulingOptions"/>, checked once when the host starts (see <see cref="SettingsBinder"/>).</summary>
+public sealed class SchedulingOptionsValidator : AbstractValidator<SchedulingOptions>
+{
+    public SchedulingOptionsValidator()
+    {
+        RuleFor(o => o.TimeZone).Must(zone => ScheduleTime.FindZone(zone) is not null)
+            .WithMessage("must be a time zone this machine knows, as an IANA id such as Asia/Shanghai");
+        RuleFor(o => o.MisfireGrace).Within(TimeSpan.Zero, TimeSpan.FromDays(7));
+        RuleFor(o => o.SyncInterval).Within(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        RuleFor(o => o.DeliveryInterval).Within(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        RuleFor(o => o.ClusterCheckinInterval).Within(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        RuleFor(o => o.ClusterFailoverGrace).Within(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+    }
 }

@@ -26,7 +26,8 @@ public static class SchedulingServiceCollectionExtensions
     public static IServiceCollection AddScheduleManagement(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => CoreServiceCollectionExtensions.Bind<SchedulingOptions>(configuration, SchedulingOptions.SectionName).Normalized());
+        // Validated now, once (SettingsException names every bad value).
+        services.TryAddSingleton(SettingsBinder.Load(configuration, SchedulingOptions.SectionName, new SchedulingOptionsValidator()));
         services.TryAddSingleton(SchedulerNode.Current);
         services.TryAddSingleton<EditorNotifier>();
         services.TryAddSingleton<CampaignReporter>();
@@ -48,7 +49,7 @@ public static class SchedulingServiceCollectionExtensions
         JobStoreSettings? jobStore)
     {
         services.AddScheduleManagement(configuration);
-        var options = CoreServiceCollectionExtensions.Bind<SchedulingOptions>(configuration, SchedulingOptions.SectionName).Normalized();
+        var options = SettingsBinder.Load(configuration, SchedulingOptions.SectionName, new SchedulingOptionsValidator());
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(s => s.InstanceName = "newsletter");

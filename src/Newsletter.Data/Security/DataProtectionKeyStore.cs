@@ -1,3 +1,5 @@
+using Newsletter.Core.Security;
+
 namespace Newsletter.Data.Security;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Newsletter.Data.Security;
 /// <c>IXmlRepository</c> wants them — synchronous, append-only. The web encrypts each document before it comes here.
 /// Shared by every node on one database, so a cookie or a form token issued by one node is accepted by all.
 /// </summary>
-public sealed class DataProtectionKeyStore(NewsletterDatabase database, TimeProvider time)
+public sealed class DataProtectionKeyStore(NewsletterDatabase database, TimeProvider time) : IDataProtectionKeyStore
 {
     /// <summary>Every stored document, oldest first.</summary>
     public IReadOnlyList<string> All()

@@ -1,31 +1,20 @@
 using System.Data.Common;
-using System.Security.Cryptography;
+using Newsletter.Core.Users;
 
 namespace Newsletter.Data.Users;
 
 /// <summary>
-/// Web admin accounts on SQLite or PostgreSQL. Logins are compared case-insensitively (stored lower-case).
-/// Hashing is the caller's: this store keeps whatever hash it is given.
+/// <see cref="IUserStore"/> on SQLite or PostgreSQL. Logins are stored lower-case.
 /// </summary>
-public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
+public sealed class UserStore(NewsletterDatabase database, TimeProvider time) : IUserStore
 {
     private const string Columns = "id, login, role, password_hash, failed_attempts, locked_until, last_sign_in_at, created_at, security_stamp";
-
-    /// <summary>Logins: 2–64 characters of letters, digits, '.', '-', '_' or '@'.</summary>
-    public static bool IsValidLogin(string login) =>
-        login.Length is >= 2 and <= 64 && login.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@');
-
-    /// <summary>The login as stored: trimmed and lower-case.</summary>
-    public static string NormalizeLogin(string login) => login.Trim().ToLowerInvariant();
-
-    /// <summary>A fresh random security stamp.</summary>
-    public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <exception cref="UserAccountException">The login is invalid or taken.</exception>
     public async Task<UserAccount> AddAsync(string login, UserRole role, string passwordHash, CancellationToken ct = default)
     {
-        login = NormalizeLogin(login);
-        if (!IsValidLogin(login))
+        login = UserLogins.Normalize(login);
+        if (!UserLogins.IsValid(login))
         {
             throw new UserAccountException($"'{login}' is not a valid login: use 2–64 letters, digits, '.', '-', '_' or '@'");
         }
@@ -37,7 +26,7 @@ public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var insert = connection.Command(
             "INSERT INTO users (login, role, password_hash, failed_attempts, created_at, updated_at, security_stamp) VALUES (@l, @r, @h, 0, @now, @now, @s)")
-            .With("@l", login).With("@r", role.ToWord()).With("@h", passwordHash).With("@now", now).With("@s", NewStamp());
+            .With("@l", login).With("@r", role.ToWord()).With("@h", passwordHash).With("@now", now).With("@s", UserLogins.NewStamp());
         await insert.ExecuteNonQueryAsync(ct);
         return (await FindAsync(login, ct))!;
     }
@@ -45,7 +34,7 @@ public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
     public async Task<UserAccount?> FindAsync(string login, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command($"SELECT {Columns} FROM users WHERE login = @l").With("@l", NormalizeLogin(login));
+        await using var command = connection.Command($"SELECT {Columns} FROM users WHERE login = @l").With("@l", UserLogins.Normalize(login));
         return await ReadAsync(command, ct) is [var user, ..] ? user : null;
     }
 
@@ -123,7 +112,7 @@ public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
                 WHERE login = @l AND (locked_until IS NULL OR locked_until <= @now)
                 RETURNING {Columns}
                 """, transaction).With("@now", now).With("@t", policy.Threshold).With("@until", now + policy.Lockout)
-                .With("@stamp", NewStamp()).With("@l", NormalizeLogin(login));
+                .With("@stamp", UserLogins.NewStamp()).With("@l", UserLogins.Normalize(login));
             user = await ReadAsync(command, ct) is [var found, ..] ? found : null;
         }
         await transaction.CommitAsync(ct);
@@ -139,7 +128,7 @@ public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
             """
             UPDATE users SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = @now, updated_at = @now WHERE login = @l;
             UPDATE sign_in_throttle SET failures = failures - 1 WHERE client = @c AND failures > 0;
-            """).With("@now", now).With("@l", NormalizeLogin(login)).With("@c", client);
+            """).With("@now", now).With("@l", UserLogins.Normalize(login)).With("@c", client);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -147,7 +136,7 @@ public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
     public async Task<bool> RemoveAsync(string login, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command("DELETE FROM users WHERE login = @l").With("@l", NormalizeLogin(login));
+        await using var command = connection.Command("DELETE FROM users WHERE login = @l").With("@l", UserLogins.Normalize(login));
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
@@ -155,14 +144,14 @@ public sealed class UserStore(NewsletterDatabase database, TimeProvider time)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var command = connection.Command($"UPDATE users SET {assignments}, updated_at = @now WHERE login = @l")
-            .With("@now", time.GetUtcNow()).With("@l", NormalizeLogin(login));
+            .With("@now", time.GetUtcNow()).With("@l", UserLogins.Normalize(login));
         if (assignments.Contains("@v", StringComparison.Ordinal))
         {
             command.With("@v", value);
         }
         if (assignments.Contains("@stamp", StringComparison.Ordinal))
         {
-            command.With("@stamp", NewStamp());
+            command.With("@stamp", UserLogins.NewStamp());
         }
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
-using Newsletter.Data.Users;
 using Newsletter.Web.Infrastructure;
 
 namespace Newsletter.Web.Accounts;
@@ -42,7 +41,7 @@ public static class Passwords
         if (string.IsNullOrWhiteSpace(password)) return PasswordProblem.OnlyWhitespace;
         if (password.EnumerateRunes().Count() < MinimumLength) return PasswordProblem.TooShort;
         var lower = password.Trim().ToLowerInvariant();
-        var name = UserStore.NormalizeLogin(login ?? "");
+        var name = UserLogins.Normalize(login ?? "");
         if (name.Length > 0 && (lower == name || (name.Length >= ContainedLoginLength && lower.Contains(name, StringComparison.Ordinal))))
         {
             return PasswordProblem.ContainsLogin;

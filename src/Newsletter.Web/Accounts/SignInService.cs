@@ -3,16 +3,15 @@ using System.Net.Sockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Newsletter.Data.Users;
 
 namespace Newsletter.Web.Accounts;
 
 /// <summary>
 /// Signs in: counts the attempt against the client address and the account before the password is checked (see
-/// <see cref="UserStore.TryBeginSignInAsync"/>), verifies the password (a dummy hash when the login is unknown, locked
+/// <see cref="IUserStore.TryBeginSignInAsync"/>), verifies the password (a dummy hash when the login is unknown, locked
 /// or throttled, so every refusal looks and costs the same), and issues the cookie with the account's security stamp.
 /// </summary>
-public sealed class SignInService(UserStore users, WebOptions options, ILogger<SignInService> log)
+public sealed class SignInService(IUserStore users, WebOptions options, ILogger<SignInService> log)
 {
     public const string AdminPolicy = "admin";
     public const string EditorPolicy = "editor";
@@ -60,7 +59,7 @@ public sealed class SignInService(UserStore users, WebOptions options, ILogger<S
     /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+        var users = context.HttpContext.RequestServices.GetRequiredService<IUserStore>();
         var login = context.Principal?.Identity?.Name;
         var role = context.Principal?.FindFirstValue(ClaimTypes.Role);
         var stamp = context.Principal?.FindFirstValue(StampClaim);

@@ -7,8 +7,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
 using Newsletter.Core;
-using Newsletter.Data;
-using Newsletter.Data.Security;
+using Newsletter.Core.Security;
 
 namespace Newsletter.Web.Infrastructure;
 
@@ -26,11 +25,10 @@ public static class DataProtectionKeys
     public static IServiceCollection AddDatabaseDataProtection(this IServiceCollection services, WebOptions options)
     {
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddSingleton<DataProtectionKeyStore>();
-        services.AddSingleton(sp => KeyEncryptionKey.Resolve(options, sp.GetRequiredService<AppSecrets>()));
+        services.AddSingleton(sp => KeyEncryptionKey.Resolve(options, sp.GetRequiredService<IAppSecrets>()));
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(keys =>
         {
-            keys.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<DataProtectionKeyStore>());
+            keys.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDataProtectionKeyStore>());
             keys.XmlEncryptor = new AesGcmXmlEncryptor(sp.GetRequiredService<KeyEncryptionKey>());
         }));
         return services;
@@ -48,7 +46,7 @@ public sealed class KeyEncryptionKey
     internal byte[] Key { get; }
 
     /// <exception cref="SettingsException">The configured key is shorter than 16 characters.</exception>
-    public static KeyEncryptionKey Resolve(WebOptions options, AppSecrets secrets)
+    public static KeyEncryptionKey Resolve(WebOptions options, IAppSecrets secrets)
     {
         if (options.DataProtectionKey is { Length: > 0 } configured)
         {
@@ -61,8 +59,8 @@ public sealed class KeyEncryptionKey
     }
 }
 
-/// <summary>The key ring in <see cref="DataProtectionKeyStore"/>.</summary>
-internal sealed class DatabaseXmlRepository(DataProtectionKeyStore store) : IXmlRepository
+/// <summary>The key ring in <see cref="IDataProtectionKeyStore"/>.</summary>
+internal sealed class DatabaseXmlRepository(IDataProtectionKeyStore store) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements() => store.All().Select(x => XElement.Parse(x)).ToList();
 

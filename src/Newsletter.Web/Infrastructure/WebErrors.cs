@@ -3,7 +3,6 @@ using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
-using Newsletter.Data.Users;
 
 namespace Newsletter.Web.Infrastructure;
 

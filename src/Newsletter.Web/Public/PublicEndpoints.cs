@@ -2,7 +2,7 @@ using Newsletter.Core.Archive;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
-using Newsletter.Data;
+using Newsletter.Core.Diagnostics;
 using Newsletter.Web.Archive;
 using Newsletter.Web.Infrastructure;
 
@@ -51,19 +51,8 @@ public static class PublicEndpoints
     }
 
     /// <summary>200 "ok" when the database answers, 503 otherwise (for monitoring).</summary>
-    private static async Task<IResult> HealthAsync(NewsletterDatabase database, CancellationToken ct)
-    {
-        try
-        {
-            await using var connection = await database.OpenConnectionAsync(ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1";
-            await command.ExecuteScalarAsync(ct);
-            return Results.Text("ok", "text/plain");
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or DatabaseConfigurationException or InvalidOperationException or IOException)
-        {
-            return Results.Text("database unavailable", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
+    private static async Task<IResult> HealthAsync(IStoreHealth store, CancellationToken ct) =>
+        await store.IsAvailableAsync(ct)
+            ? Results.Text("ok", "text/plain")
+            : Results.Text("database unavailable", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
 }

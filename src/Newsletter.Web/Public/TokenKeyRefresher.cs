@@ -1,5 +1,4 @@
 using Newsletter.Core.Audience;
-using Newsletter.Data;
 
 namespace Newsletter.Web.Public;
 
@@ -8,7 +7,7 @@ namespace Newsletter.Web.Public;
 /// command line (or on another node) reaches a running <c>serve</c>: new links are signed with the new key, and links
 /// of a retired key stop verifying when their grace period ends.
 /// </summary>
-public sealed class TokenKeyRefresher(SubscriberTokens tokens, TokenKeyStore keys, ILogger<TokenKeyRefresher> logger) : BackgroundService
+public sealed class TokenKeyRefresher(SubscriberTokens tokens, ITokenKeyRing keys, ILogger<TokenKeyRefresher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Newsletter.Data;
+using Newsletter.Core.Users;
 using Newsletter.Data.Users;
 using Newsletter.Testing;
 using Newsletter.Web.Accounts;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Newsletter.Data;
+using Newsletter.Core.Users;
 using Newsletter.Data.Users;
 using Newsletter.Testing;
 using Newsletter.Web.Accounts;

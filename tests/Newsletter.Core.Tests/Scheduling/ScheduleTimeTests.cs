@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Newsletter.Core.Scheduling;
 
 namespace Newsletter.Core.Tests.Scheduling;
@@ -61,12 +62,21 @@ public sealed class ScheduleTimeTests
     }
 
     [Fact]
-    public void Options_are_clamped_to_sane_values()
+    public void Out_of_range_options_are_refused_with_the_setting_its_value_and_the_range_instead_of_clamped()
     {
-        var options = new SchedulingOptions { MisfireGrace = TimeSpan.FromHours(-1), SyncInterval = TimeSpan.Zero, TimeZone = " " }.Normalized();
-        Assert.Equal(TimeSpan.Zero, options.MisfireGrace);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.SyncInterval);
-        Assert.Equal("Asia/Shanghai", options.TimeZone);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Scheduling:MisfireGrace"] = "-01:00:00",
+            ["Scheduling:SyncInterval"] = "00:00:00",
+            ["Scheduling:TimeZone"] = " ",
+        }).Build();
+
+        var e = Assert.Throws<SettingsException>(() => SettingsBinder.Load(configuration, SchedulingOptions.SectionName, new SchedulingOptionsValidator()));
+
+        Assert.Contains("setting Scheduling:MisfireGrace = '-01:00:00': must be a duration from 00:00:00 to 7.00:00:00", e.Message, StringComparison.Ordinal);
+        Assert.Contains("setting Scheduling:SyncInterval = '00:00:00': must be a duration from 00:00:01 to 00:05:00", e.Message, StringComparison.Ordinal);
+        Assert.Contains("setting Scheduling:TimeZone = ' ': must be a time zone this machine knows", e.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromHours(2), new SchedulingOptions().MisfireGrace);
+        Assert.True(new SchedulingOptionsValidator().Validate(new SchedulingOptions()).IsValid, "the defaults must pass");
     }
 }

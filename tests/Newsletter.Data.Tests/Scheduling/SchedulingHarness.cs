@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Scheduling;
-using Newsletter.Data.Scheduling;
 using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Scheduling;
@@ -50,10 +49,7 @@ public sealed class SchedulingHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddNewsletterData(configuration);
-        services.AddNewsletterCore(configuration);
-        services.AddScheduleStore();
-        services.AddScheduleManagement(configuration);
+        services.AddNewsletter(configuration);   // as every host composes it
         Services = services.BuildServiceProvider();
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Issues;
 using Newsletter.Web.Issues;
 
 namespace Newsletter.Web.Tests.Accounts;

@@ -1,5 +1,5 @@
 using System.Net;
-using Newsletter.Data.Users;
+using Newsletter.Core.Users;
 using Newsletter.Web.Accounts;
 
 namespace Newsletter.Web.Tests.Accounts;
@@ -9,7 +9,7 @@ public sealed class SessionStampTests(WebAppFixture fixture) : IClassFixture<Web
 {
     private WebApp App => fixture.App;
 
-    private UserStore Users => App.Services.GetRequiredService<UserStore>();
+    private IUserStore Users => App.Services.GetRequiredService<IUserStore>();
 
     /// <summary>A browser signed in as <paramref name="login"/>, with its cookie jar at hand.</summary>
     private async Task<(HttpClient Client, CookieContainer Jar)> BrowserAsync(string login)

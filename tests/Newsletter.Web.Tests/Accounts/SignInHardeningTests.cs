@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
-using Newsletter.Data.Users;
+using Newsletter.Core.Users;
 using Newsletter.Web.Accounts;
 using Xunit.Abstractions;
 
@@ -37,7 +37,7 @@ public sealed partial class SignInHardeningTests(ITestOutputHelper output)
             settings["Database:ConnectionString"] = postgres.ConnectionString;
         }
         await using var app = await WebApp.StartAsync(settings: settings);
-        var users = app.Services.GetRequiredService<UserStore>();
+        var users = app.Services.GetRequiredService<IUserStore>();
         await users.AddAsync("racer", UserRole.Admin, Passwords.Hash(WebApp.Password));
 
         // Forty browsers, each with its own antiforgery token, all posting at once.
@@ -71,7 +71,7 @@ public sealed partial class SignInHardeningTests(ITestOutputHelper output)
     public async Task A_lock_expires_and_the_failure_count_starts_again()
     {
         await using var app = await WebApp.StartAsync(settings: Settings(("Web:LockoutThreshold", "3"), ("Web:LockoutDuration", "00:00:02")));
-        var users = app.Services.GetRequiredService<UserStore>();
+        var users = app.Services.GetRequiredService<IUserStore>();
         await users.AddAsync("sleeper", UserRole.Editor, Passwords.Hash(WebApp.Password));
         using var client = await app.ClientAsync();
         for (var i = 0; i < 3; i++)
@@ -103,7 +103,7 @@ public sealed partial class SignInHardeningTests(ITestOutputHelper output)
     public async Task An_unknown_and_a_locked_login_get_the_same_answer()
     {
         await using var app = await WebApp.StartAsync(settings: Settings(("Web:LockoutThreshold", "2"), ("Web:ClientSignInLimit", "1000")));
-        var users = app.Services.GetRequiredService<UserStore>();
+        var users = app.Services.GetRequiredService<IUserStore>();
         await users.AddAsync("known-user", UserRole.Editor, Passwords.Hash(WebApp.Password));
         using var client = await app.ClientAsync();
         for (var i = 0; i < 2; i++)
@@ -150,7 +150,7 @@ public sealed partial class SignInHardeningTests(ITestOutputHelper output)
         Assert.False(SignedIn(attackerRight), "the throttled address signed in");
         Assert.Contains("用户名或密码错误", await attackerRight.Content.ReadAsStringAsync());
         Assert.True(SignedIn(officeRight), "another address is not throttled");
-        Assert.Equal(0, (await app.Services.GetRequiredService<UserStore>().FindAsync(WebApp.AdminLogin))!.FailedAttempts);
+        Assert.Equal(0, (await app.Services.GetRequiredService<IUserStore>().FindAsync(WebApp.AdminLogin))!.FailedAttempts);
     }
 
     private static async Task<double> TimeAsync(HttpClient client, string login)

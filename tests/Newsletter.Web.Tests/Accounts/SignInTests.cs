@@ -1,5 +1,5 @@
 using System.Net;
-using Newsletter.Data.Users;
+using Newsletter.Core.Users;
 
 namespace Newsletter.Web.Tests.Accounts;
 
@@ -10,7 +10,7 @@ public sealed class SignInTests(WebAppFixture fixture) : IClassFixture<WebAppFix
     [Fact]
     public async Task Repeated_failures_lock_the_account_even_for_the_right_password()
     {
-        var users = App.Services.GetRequiredService<UserStore>();
+        var users = App.Services.GetRequiredService<IUserStore>();
         await users.AddAsync("lockme", UserRole.Editor, Web.Accounts.Passwords.Hash(WebApp.Password));
         using var client = await App.ClientAsync();
 
@@ -55,7 +55,7 @@ public sealed class SignInTests(WebAppFixture fixture) : IClassFixture<WebAppFix
     [Fact]
     public async Task A_removed_user_is_signed_out_at_the_next_request()
     {
-        var users = App.Services.GetRequiredService<UserStore>();
+        var users = App.Services.GetRequiredService<IUserStore>();
         await users.AddAsync("leaving", UserRole.Admin, Web.Accounts.Passwords.Hash(WebApp.Password));
         using var client = await App.ClientAsync("leaving");
         using (var before = await client.GetAsync("/Subscribers")) Assert.Equal(HttpStatusCode.OK, before.StatusCode);

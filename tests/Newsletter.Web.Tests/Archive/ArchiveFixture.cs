@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Issues;
 using Newsletter.Testing;
 using Newsletter.Web.Tests.Browser;
 using Newsletter.Web.Campaigns;

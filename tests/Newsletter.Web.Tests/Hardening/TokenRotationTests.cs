@@ -12,7 +12,7 @@ public sealed class TokenRotationTests
 {
     private static async Task<string> LegacyLinkAsync(WebApp app, long subscriberId)
     {
-        var secret = await app.Services.GetRequiredService<AppSecrets>().GetOrCreateAsync(TokenKeyStore.BaseName);
+        var secret = await app.Services.GetRequiredService<Core.Security.IAppSecrets>().GetOrCreateAsync(TokenKeyStore.BaseName);
         // A link as the release before key versions made it: format 1 · purpose · ids · MAC, no key version.
         var token = new byte[34];
         token[0] = 1;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Newsletter.Core;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Issues;
 using Newsletter.Data;
 using Newsletter.Web.Issues;
 
@@ -99,7 +100,11 @@ public sealed class UploadHousekeepingTests
     [Fact]
     public async Task The_web_takes_the_loaders_size_limit_and_refuses_a_larger_file()
     {
-        await using var app = await WebApp.StartAsync(settings: new Dictionary<string, string?> { ["Web:MaxUploadBytes"] = "20971520" });
+        // Above the loaders' limit is refused at start (no longer clamped in silence), naming the setting and the range.
+        var e = await Assert.ThrowsAsync<SettingsException>(() => WebApp.StartAsync(settings: new Dictionary<string, string?> { ["Web:MaxUploadBytes"] = "20971520" }));
+        Assert.Equal($"setting Web:MaxUploadBytes = '20971520': must be a whole number from 1024 to {InputLimits.MaxUploadBytes}", e.Message);
+
+        await using var app = await WebApp.StartAsync();
         Assert.Equal(InputLimits.MaxUploadBytes, app.Services.GetRequiredService<WebOptions>().MaxUploadBytes);
         using var editor = await app.ClientAsync(WebApp.EditorLogin);
         var before = (await Store(app).ListAsync(10, CancellationToken.None)).Count;

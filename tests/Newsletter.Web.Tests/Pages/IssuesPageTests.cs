@@ -78,6 +78,22 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var stored = await App.Services.GetRequiredService<Issues.UploadedIssueStore>().GetAsync(upload.Id, CancellationToken.None);
-        Assert.Equal(Issues.UploadedIssueState.Ready, stored!.State);
+        Assert.Equal(Core.Issues.UploadedIssueState.Ready, stored!.State);
+        Assert.Contains(await App.Services.GetRequiredService<Core.Scheduling.IScheduleStore>().ListReadyAsync(), r => r.SourcePath == upload.Path);
+    }
+
+    [Fact]
+    public async Task Ready_is_the_schedulers_one_notion_an_upload_marked_ready_elsewhere_shows_ready()
+    {
+        // As `newsletter issue ready <file>` does: the scheduler's ready issues, not a flag of the upload's.
+        var upload = await App.UploadSampleAsync();
+        Assert.Equal(Core.Issues.UploadedIssueState.Draft, upload.State);
+
+        await App.Services.GetRequiredService<Core.Scheduling.CampaignScheduler>().MarkReadyAsync(upload.Path, CancellationToken.None);
+
+        var stored = await App.Services.GetRequiredService<Issues.UploadedIssueStore>().GetAsync(upload.Id, CancellationToken.None);
+        Assert.Equal(Core.Issues.UploadedIssueState.Ready, stored!.State);
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+        Assert.DoesNotContain("handler=Ready", await editor.GetStringAsync($"/Issues/Details/{upload.Id}"));
     }
 }

@@ -97,7 +97,7 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             Messages.Errors.Add(e.Message);
             return Page();
         }
-        await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
+        await issues.SetTitleAsync(id, Review.Issue!.Subject, ct);
         return RedirectToPage(new { id });
     }
 
@@ -296,7 +296,7 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         {
             runner.Enqueue(campaign.Id);
         }
-        await issues.SetStateAsync(id, UploadedIssueState.Ready, Review.Issue!.Subject, ct);
+        await issues.SetTitleAsync(id, Review.Issue!.Subject, ct);
         return Redirect($"/Campaigns/Details/{campaign.Id}");
     }
 

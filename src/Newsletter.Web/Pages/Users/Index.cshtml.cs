@@ -2,14 +2,13 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Newsletter.Data.Users;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Infrastructure;
 
 namespace Newsletter.Web.Pages.Users;
 
 /// <summary>Accounts (admins only): add, unlock, sign out everywhere, remove (not oneself).</summary>
-public sealed class IndexModel(UserStore users, TimeProvider time, UiText text) : PageModel
+public sealed class IndexModel(IUserStore users, TimeProvider time, UiText text) : PageModel
 {
     public IReadOnlyList<UserAccount> Accounts { get; private set; } = [];
 

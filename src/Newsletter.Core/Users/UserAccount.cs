@@ -1,4 +1,6 @@
-namespace Newsletter.Data.Users;
+using System.Security.Cryptography;
+
+namespace Newsletter.Core.Users;
 
 /// <summary>What a web admin account may do. Editors: issues, previews, test sends, campaign reports. Admins: everything.</summary>
 public enum UserRole
@@ -48,6 +50,20 @@ public static class UserRoles
                 return false;
         }
     }
+}
+
+/// <summary>The rules of logins and security stamps, the same for every store.</summary>
+public static class UserLogins
+{
+    /// <summary>Logins: 2–64 characters of letters, digits, '.', '-', '_' or '@'.</summary>
+    public static bool IsValid(string login) =>
+        login.Length is >= 2 and <= 64 && login.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@');
+
+    /// <summary>The login as stored and compared: trimmed and lower-case.</summary>
+    public static string Normalize(string login) => login.Trim().ToLowerInvariant();
+
+    /// <summary>A fresh random security stamp.</summary>
+    public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }
 
 /// <summary>A refused account operation (duplicate or invalid login); the message says which.</summary>
