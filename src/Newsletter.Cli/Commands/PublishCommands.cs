@@ -6,6 +6,7 @@ using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Commands;
 
@@ -79,16 +80,8 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
             preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, cancellationToken);
             confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "send", settings.Yes, settings.Force);
         }
-        PreparedCampaign prepared;
-        try
-        {
-            prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
-                CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
-        }
-        catch (EmptyAudienceException e)
-        {
-            throw new UserErrorException(e.Message, e.Hint);
-        }
+        var prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
+            CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
         var campaign = prepared.Campaign;
         if (preview is not null)
         {

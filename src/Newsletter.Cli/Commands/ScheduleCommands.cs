@@ -8,6 +8,7 @@ using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Commands;
 
@@ -61,10 +62,6 @@ internal static class ScheduleCommands
         catch (IssueRejectedException e)
         {
             throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, "the issue has mistakes; nothing was scheduled");
-        }
-        catch (EmptyAudienceException e)
-        {
-            throw new UserErrorException(e.Message, e.Hint);
         }
     }
 

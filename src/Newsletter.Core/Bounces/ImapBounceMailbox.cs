@@ -4,6 +4,7 @@ using MailKit.Search;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Delivery;
+using Newsletter.Core;
 
 namespace Newsletter.Core.Bounces;
 
@@ -11,7 +12,7 @@ namespace Newsletter.Core.Bounces;
 public sealed record MailboxPass(int Read, int Bounces, int Complaints, int Unsubscribes, int Ignored, int Unmatched, IReadOnlyList<string> Changes);
 
 /// <summary>A return mailbox could not be read (connection, login, folder); the message says which setting to check.</summary>
-public sealed class BounceMailboxException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class BounceMailboxException(string message, Exception? inner = null) : UserFacingException(message, null, inner);
 
 /// <summary>
 /// Reads the return mailbox over IMAP (MailKit): every message in <see cref="BounceOptions.Folder"/> is processed and

@@ -1,3 +1,4 @@
+using Newsletter.Core;
 namespace Newsletter.Data.Users;
 
 /// <summary>What a web admin account may do. Editors: issues, previews, test sends, campaign reports. Admins: everything.</summary>
@@ -51,4 +52,4 @@ public static class UserRoles
 }
 
 /// <summary>A refused account operation (duplicate or invalid login); the message says which.</summary>
-public sealed class UserAccountException(string message) : Exception(message);
+public sealed class UserAccountException(string message) : UserFacingException(message);

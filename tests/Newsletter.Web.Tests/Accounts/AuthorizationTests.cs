@@ -1,6 +1,7 @@
 using System.Net;
 using Newsletter.Core.Delivery;
 using Newsletter.Web.Issues;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Accounts;
 

@@ -4,6 +4,7 @@ using Newsletter.Core;
 using Newsletter.Core.Delivery;
 using Newsletter.Data;
 using Newsletter.Web.Issues;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Hardening;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Newsletter.Core.Audience;
 using Newsletter.Web.Infrastructure;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Pages;
 
