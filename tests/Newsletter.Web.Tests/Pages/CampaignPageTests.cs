@@ -32,7 +32,7 @@ public sealed class CampaignPageTests(WebAppFixture fixture) : IClassFixture<Web
         Assert.Equal(CampaignState.Cancelled, (await Campaigns.GetAsync(campaign.Id))!.State);
 
         using var resume = await WebApp.PostFormAsync(admin, "/Issues", [], url + "?handler=Resume");
-        Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
         Assert.Contains("不能执行此操作", await resume.Content.ReadAsStringAsync());
         Assert.Equal(CampaignState.Cancelled, (await Campaigns.GetAsync(campaign.Id))!.State);
     }
