@@ -22,7 +22,11 @@ internal static class PublishCommands
             .WithExample("publish", "bulletin.txt", "--number", "2024年第9期", "--date", "2024-09-15", "--yes");
 }
 
-internal sealed class PublishSettings : GlobalSettings
+/// <summary>
+/// What <c>publish</c> and <c>schedule</c> both take: the issue, its audience (segments, districts, industries), the
+/// operator's 期号 and date, and the confirmation of a real send. Declared once; <c>schedule</c> adds the time.
+/// </summary>
+internal class IssueSendSettings : GlobalSettings
 {
     [CommandArgument(0, "<issue>")]
     [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
@@ -53,9 +57,11 @@ internal sealed class PublishSettings : GlobalSettings
     public bool Yes { get; init; }
 
     [CommandOption("--force")]
-    [Description("Send even though `newsletter doctor` reports errors (recorded with the campaign).")]
+    [Description("Go ahead even though `newsletter doctor` reports errors (recorded with the campaign).")]
     public bool Force { get; init; }
 }
+
+internal sealed class PublishSettings : IssueSendSettings;
 
 internal sealed class PublishCommand : AsyncCommand<PublishSettings>
 {

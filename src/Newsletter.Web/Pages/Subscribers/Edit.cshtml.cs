@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Web.Infrastructure;
+using Newsletter.Core;
 
 namespace Newsletter.Web.Pages.Subscribers;
 
@@ -72,9 +73,9 @@ public sealed class EditModel(ISubscriberStore subscribers, UiText text) : PageM
                 : await subscribers.UpdateAsync(Existing.Id, draft, ct);
             return saved is null ? NotFound() : RedirectToPage(new { id = saved.Id });
         }
-        catch (AudienceException e)
+        catch (UserFacingException e)
         {
-            Messages.Errors.Add(e.Message);
+            Messages.Errors.Add(WebErrors.Message(e));
             return Page();
         }
     }
