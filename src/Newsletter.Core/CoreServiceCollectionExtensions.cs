@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core.Bounces;
+using Newsletter.Core.Campaigns;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
@@ -10,7 +11,8 @@ using Newsletter.Core.Diagnostics;
 namespace Newsletter.Core;
 
 /// <summary>A setting has a value that cannot be used; the message names the key and how to fix it.</summary>
-public sealed class SettingsException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class SettingsException(string message, Exception? inner = null)
+    : UserFacingException(message, "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file", inner);
 
 /// <summary>Registers composition and delivery from the settings (principle 5: options records bound from configuration).</summary>
 public static class CoreServiceCollectionExtensions
@@ -48,7 +50,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IRecipientLinks, TokenRecipientLinks>();
         services.TryAddSingleton<CampaignSender>();
         services.TryAddSingleton<SendPolicy>();
+        services.TryAddSingleton<IssueIntake>();
         services.TryAddSingleton<IssuePublisher>();
+        services.TryAddSingleton<CampaignLifecycle>();
         services.TryAddSingleton<TestSender>();
         services.TryAddSingleton<SendPreviewer>();
         services.AddDoctorChecks();

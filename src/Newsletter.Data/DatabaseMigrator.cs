@@ -1,6 +1,7 @@
 using System.Data.Common;
 using DbUp;
 using DbUp.Builder;
+using Newsletter.Core;
 
 namespace Newsletter.Data;
 
@@ -117,4 +118,5 @@ public sealed class DatabaseMigrator(NewsletterDatabase database)
 }
 
 /// <summary>The schema could not be brought up to date; the message names the script or the connection problem.</summary>
-public sealed class DatabaseMigrationException(string message, Exception? inner) : Exception(message, inner);
+public sealed class DatabaseMigrationException(string message, Exception? inner)
+    : UserFacingException(message, "check Database:ConnectionString and that the PostgreSQL server is running and reachable", inner);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Newsletter.Core;
 
 namespace Newsletter.Data;
 
@@ -92,4 +93,5 @@ public sealed record DatabaseOptions
 }
 
 /// <summary>The database settings are unusable; the message names the setting and the fix.</summary>
-public sealed class DatabaseConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class DatabaseConfigurationException(string message, Exception? inner = null)
+    : UserFacingException(message, "fix Database:Provider / Database:ConnectionString", inner);

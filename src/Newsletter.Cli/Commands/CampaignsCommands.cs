@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience.Import;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -44,7 +45,7 @@ internal static class CampaignsCommands
         await store.GetAsync(id, ct)
         ?? throw new UserErrorException($"there is no campaign {id}", "see `newsletter campaigns list` for the campaigns");
 
-    internal static string Word(CampaignState state) => state.ToString().ToLowerInvariant();
+    internal static string Word(CampaignState state) => CampaignLifecycle.Word(state);
 
     internal static string Word(OutboxStatus status) => status.ToString().ToLowerInvariant();
 
@@ -252,20 +253,20 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
     }
 }
 
+/// <summary>The CLI's name for who asks: the operating-system user, as the web names its signed-in account.</summary>
+internal static class CampaignsActor
+{
+    public static string Name => "the administrator (cli:" + Environment.UserName + ")";
+}
+
 internal sealed class CampaignsPauseCommand : AsyncCommand<CampaignIdSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CampaignIdSettings settings, CancellationToken cancellationToken)
     {
         await using var services = AppServices.Build(settings);
-        var store = services.GetRequiredService<ICampaignStore>();
-        var campaign = await CampaignsCommands.RequireAsync(store, settings.Id, cancellationToken);
-        if (campaign.State is CampaignState.Completed or CampaignState.Cancelled)
-        {
-            throw new UserErrorException($"campaign {campaign.Id} is {CampaignsCommands.Word(campaign.State)}; there is nothing to pause",
-                "see `newsletter campaigns show " + campaign.Id + "`");
-        }
-        await store.SetStateAsync(campaign.Id, CampaignState.Paused, "paused by the administrator", cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"campaign {campaign.Id} paused; a running sender stops after its current messages. `newsletter campaigns resume {campaign.Id}` continues it.");
+        var answer = (await services.GetRequiredService<CampaignLifecycle>().PauseAsync(settings.Id, CampaignsActor.Name, cancellationToken))
+            .ThrowIfRefused();
+        AnsiConsole.MarkupLineInterpolated($"campaign {answer.CampaignId} paused; a running sender stops after its current messages. `newsletter campaigns resume {answer.CampaignId}` continues it.");
         return NewsletterApp.Ok;
     }
 }
@@ -276,26 +277,20 @@ internal sealed class CampaignsResumeCommand : AsyncCommand<CampaignIdSettings>
     {
         await using var services = AppServices.Build(settings);
         var store = services.GetRequiredService<ICampaignStore>();
-        var campaign = await CampaignsCommands.RequireAsync(store, settings.Id, cancellationToken);
-        if (campaign.State == CampaignState.Cancelled)
+        var answer = (await services.GetRequiredService<CampaignLifecycle>().ResumeAsync(settings.Id, cancellationToken)).ThrowIfRefused();
+        if (answer.Kind == CampaignAnswerKind.Unchanged)
         {
-            throw new UserErrorException($"campaign {campaign.Id} was cancelled and cannot be resumed",
-                "publish the issue again to start a new campaign");
-        }
-        var counts = await store.CountAsync(campaign.Id, cancellationToken);
-        if (counts.Sum(c => c.Pending + c.Deferred) == 0)
-        {
-            if (campaign.State != CampaignState.Completed)
-            {
-                await store.SetStateAsync(campaign.Id, CampaignState.Completed, null, cancellationToken);
-            }
-            AnsiConsole.MarkupLineInterpolated($"campaign {campaign.Id} has nothing left to send");
-            CampaignRun.PrintCounts(campaign, counts);
+            AnsiConsole.MarkupLineInterpolated($"{answer.Message}");
+            var campaign = await CampaignsCommands.RequireAsync(store, settings.Id, cancellationToken);
+            CampaignRun.PrintCounts(campaign, await store.CountAsync(campaign.Id, cancellationToken));
             return NewsletterApp.Ok;
         }
-        await store.SetStateAsync(campaign.Id, CampaignState.Running, null, cancellationToken);
         var delivery = services.GetRequiredService<DeliveryOptions>();
-        var summary = await CampaignRun.RunWithProgressAsync(services, campaign.Id, delivery.ForegroundRetryWindow, cancellationToken);
+        var summary = await CampaignRun.RunWithProgressAsync(services, settings.Id, delivery.ForegroundRetryWindow, cancellationToken);
+        if (answer.Remaining == 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"campaign {settings.Id} has nothing left to send");
+        }
         CampaignRun.PrintSummary(summary);
         AnsiConsole.MarkupLineInterpolated($"delivered through {services.GetRequiredService<IMailTransport>().Description}");
         return CampaignRun.ExitCode(summary);
@@ -307,16 +302,9 @@ internal sealed class CampaignsCancelCommand : AsyncCommand<CampaignIdSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, CampaignIdSettings settings, CancellationToken cancellationToken)
     {
         await using var services = AppServices.Build(settings);
-        var store = services.GetRequiredService<ICampaignStore>();
-        var campaign = await CampaignsCommands.RequireAsync(store, settings.Id, cancellationToken);
-        if (campaign.State is CampaignState.Completed or CampaignState.Cancelled)
-        {
-            throw new UserErrorException($"campaign {campaign.Id} is already {CampaignsCommands.Word(campaign.State)}",
-                "see `newsletter campaigns show " + campaign.Id + "`");
-        }
-        await store.SetStateAsync(campaign.Id, CampaignState.Cancelled, "cancelled by the administrator", cancellationToken);
-        var remaining = (await store.CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Pending + c.Deferred);
-        AnsiConsole.MarkupLineInterpolated($"campaign {campaign.Id} cancelled; {remaining} messages will not be sent");
+        var answer = (await services.GetRequiredService<CampaignLifecycle>().CancelAsync(settings.Id, CampaignsActor.Name, cancellationToken))
+            .ThrowIfRefused();
+        AnsiConsole.MarkupLineInterpolated($"campaign {answer.CampaignId} cancelled; {answer.Remaining} messages will not be sent");
         return NewsletterApp.Ok;
     }
 }
@@ -326,21 +314,15 @@ internal sealed class CampaignsRetryFailedCommand : AsyncCommand<CampaignIdSetti
     public override async Task<int> ExecuteAsync(CommandContext context, CampaignIdSettings settings, CancellationToken cancellationToken)
     {
         await using var services = AppServices.Build(settings);
-        var store = services.GetRequiredService<ICampaignStore>();
-        var campaign = await CampaignsCommands.RequireAsync(store, settings.Id, cancellationToken);
-        if (campaign.State == CampaignState.Cancelled)
-        {
-            throw new UserErrorException($"campaign {campaign.Id} was cancelled", "publish the issue again to start a new campaign");
-        }
-        var queued = await store.RetryFailedAsync(campaign.Id, cancellationToken);
+        var answer = (await services.GetRequiredService<CampaignLifecycle>().RetryFailedAsync(settings.Id, cancellationToken)).ThrowIfRefused();
+        var queued = answer.Kind == CampaignAnswerKind.Done ? answer.Remaining : 0;
         AnsiConsole.MarkupLineInterpolated($"{queued} failed recipients queued again (bounced or unsubscribed ones will be skipped)");
         if (queued == 0)
         {
             return NewsletterApp.Ok;
         }
-        await store.SetStateAsync(campaign.Id, CampaignState.Running, null, cancellationToken);
         var delivery = services.GetRequiredService<DeliveryOptions>();
-        var summary = await CampaignRun.RunWithProgressAsync(services, campaign.Id, delivery.ForegroundRetryWindow, cancellationToken);
+        var summary = await CampaignRun.RunWithProgressAsync(services, settings.Id, delivery.ForegroundRetryWindow, cancellationToken);
         CampaignRun.PrintSummary(summary);
         return CampaignRun.ExitCode(summary);
     }

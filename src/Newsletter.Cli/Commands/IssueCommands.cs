@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using System.Text;
 using Newsletter.Cli.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Issues;
 using Spectre.Console.Cli;
 
@@ -197,7 +199,7 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..38] + "…";
 }
 
-internal sealed class IssueValidateSettings : CommandSettings
+internal sealed class IssueValidateSettings : GlobalSettings
 {
     [CommandArgument(0, "<file>")]
     [Description("The issue: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
@@ -206,24 +208,21 @@ internal sealed class IssueValidateSettings : CommandSettings
 
 internal sealed class IssueValidateCommand : AsyncCommand<IssueValidateSettings>
 {
-    public override Task<int> ExecuteAsync(CommandContext context, IssueValidateSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, IssueValidateSettings settings, CancellationToken cancellationToken)
     {
-        var loaded = IssueLoader.Load(settings.File);
-        if (loaded.Issue is null || loaded.Errors.Count > 0)
+        // The same intake as publish, schedule and the web: audiences are checked against the segments in the store.
+        await using var services = AppServices.Build(settings);
+        var read = await services.GetRequiredService<IssueIntake>().ReadAsync(settings.File, cancellationToken);
+        if (!read.IsValid)
         {
-            throw IssueCommands.Fail(settings.File, loaded.Errors, "not a valid issue");
-        }
-        var errors = new IssueValidator().Check(loaded.Issue);
-        if (errors.Count > 0)
-        {
-            throw IssueCommands.Fail(settings.File, errors, "not a valid issue");
+            throw IssueCommands.Fail(settings.File, read.Errors, "not a valid issue");
         }
 
-        var issue = loaded.Issue;
+        var issue = read.Issue!;
         var paragraphs = issue.Sections.Sum(s => s.Paragraphs.Count + s.Articles.Sum(a => a.Paragraphs.Count()));
         var sample = issue.Metadata.IsSample ? " (sample)" : "";
         Console.Out.WriteLine($"{settings.File}: ok{sample} — \"{issue.Subject}\", {issue.Sections.Count} sections, " +
             $"{issue.Articles.Count()} articles, {paragraphs} paragraphs, to {string.Join(", ", issue.Metadata.Audiences)}");
-        return Task.FromResult(NewsletterApp.Ok);
+        return NewsletterApp.Ok;
     }
 }

@@ -7,6 +7,7 @@ using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Commands;
 

@@ -6,6 +6,7 @@ using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Commands;
 
@@ -21,7 +22,11 @@ internal static class PublishCommands
             .WithExample("publish", "bulletin.txt", "--number", "2024年第9期", "--date", "2024-09-15", "--yes");
 }
 
-internal sealed class PublishSettings : GlobalSettings
+/// <summary>
+/// What <c>publish</c> and <c>schedule</c> both take: the issue, its audience (segments, districts, industries), the
+/// operator's 期号 and date, and the confirmation of a real send. Declared once; <c>schedule</c> adds the time.
+/// </summary>
+internal class IssueSendSettings : GlobalSettings
 {
     [CommandArgument(0, "<issue>")]
     [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
@@ -52,9 +57,11 @@ internal sealed class PublishSettings : GlobalSettings
     public bool Yes { get; init; }
 
     [CommandOption("--force")]
-    [Description("Send even though `newsletter doctor` reports errors (recorded with the campaign).")]
+    [Description("Go ahead even though `newsletter doctor` reports errors (recorded with the campaign).")]
     public bool Force { get; init; }
 }
+
+internal sealed class PublishSettings : IssueSendSettings;
 
 internal sealed class PublishCommand : AsyncCommand<PublishSettings>
 {
@@ -79,16 +86,8 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
             preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, cancellationToken);
             confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "send", settings.Yes, settings.Force);
         }
-        PreparedCampaign prepared;
-        try
-        {
-            prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
-                CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
-        }
-        catch (EmptyAudienceException e)
-        {
-            throw new UserErrorException(e.Message, e.Hint);
-        }
+        var prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
+            CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
         var campaign = prepared.Campaign;
         if (preview is not null)
         {

@@ -8,6 +8,7 @@ using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Commands;
 
@@ -62,10 +63,6 @@ internal static class ScheduleCommands
         {
             throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, "the issue has mistakes; nothing was scheduled");
         }
-        catch (EmptyAudienceException e)
-        {
-            throw new UserErrorException(e.Message, e.Hint);
-        }
     }
 
     internal static string Show(DateTimeOffset? at, TimeZoneInfo zone) => at is { } value ? ScheduleTime.Show(value, zone) : "-";
@@ -73,48 +70,28 @@ internal static class ScheduleCommands
 
 internal class ScheduleTimeSettings : GlobalSettings
 {
+    internal const string AtDescription = "When: a local time in --tz (2026-11-30 09:00) or ISO-8601 with an offset (2026-11-30T09:00+08:00).";
+    internal const string TimeZoneDescription = "The zone of a --at without offset (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).";
+
     [CommandOption("--at <TIME>")]
-    [Description("When: a local time in --tz (2026-11-30 09:00) or ISO-8601 with an offset (2026-11-30T09:00+08:00).")]
+    [Description(AtDescription)]
     public string? At { get; init; }
 
     [CommandOption("--tz <ZONE>")]
-    [Description("The zone of a --at without offset (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).")]
+    [Description(TimeZoneDescription)]
     public string? TimeZone { get; init; }
 }
 
-internal sealed class ScheduleIssueSettings : ScheduleTimeSettings
+/// <summary><c>schedule &lt;issue&gt;</c>: what publish takes (<see cref="IssueSendSettings"/>) and when.</summary>
+internal sealed class ScheduleIssueSettings : IssueSendSettings
 {
-    [CommandArgument(0, "<issue>")]
-    [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
-    public string Issue { get; init; } = "";
+    [CommandOption("--at <TIME>")]
+    [Description(ScheduleTimeSettings.AtDescription)]
+    public string? At { get; init; }
 
-    [CommandOption("--segments <LIST>")]
-    [Description("Segments to send to, comma-separated keys or Chinese names. Default: the issue's audiences.")]
-    public string? Segments { get; init; }
-
-    [CommandOption("--district <LIST>")]
-    [Description(AudienceTagOptions.DistrictDescription)]
-    public string[]? Districts { get; init; }
-
-    [CommandOption("--industry <LIST>")]
-    [Description(AudienceTagOptions.IndustryDescription)]
-    public string[]? Industries { get; init; }
-
-    [CommandOption("--number <期号>")]
-    [Description("期号 of this send, e.g. 2024年第9期; wins over the file's and makes it no sample.")]
-    public string? Number { get; init; }
-
-    [CommandOption("--date <DATE>")]
-    [Description("Issue date of this send, 2024-09-15 or 2024年9月15日; wins over the file's.")]
-    public string? Date { get; init; }
-
-    [CommandOption("--yes")]
-    [Description("Confirm a real send (SMTP) without being asked; needed when standard input is not a terminal.")]
-    public bool Yes { get; init; }
-
-    [CommandOption("--force")]
-    [Description("Schedule even though `newsletter doctor` reports errors (recorded with the campaign).")]
-    public bool Force { get; init; }
+    [CommandOption("--tz <ZONE>")]
+    [Description(ScheduleTimeSettings.TimeZoneDescription)]
+    public string? TimeZone { get; init; }
 }
 
 internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>

@@ -33,14 +33,7 @@ internal static class SendConfirmationPrompt
     public static string Confirm(SendPreview preview, string issuePath, string verb, bool yes, bool force)
     {
         Print(preview, issuePath);
-        try
-        {
-            SendPreviewer.RequireForceIfErrors(preview, force);
-        }
-        catch (ConfigurationErrorsException e)
-        {
-            throw new UserErrorException(e.Message, e.Hint);
-        }
+        SendPreviewer.RequireForceIfErrors(preview, force);
         var who = "cli:" + Environment.UserName;
         if (yes)
         {

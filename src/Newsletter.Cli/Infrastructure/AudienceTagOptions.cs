@@ -1,5 +1,6 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Infrastructure;
 

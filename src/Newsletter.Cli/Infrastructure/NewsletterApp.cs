@@ -6,6 +6,7 @@ using Newsletter.Core.Delivery;
 using Newsletter.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -43,11 +44,6 @@ internal static class NewsletterApp
             Errors.Write(e.Message, "run `newsletter --help` or `newsletter <verb> --help` for the usage");
             return UsageError;
         }
-        catch (UserErrorException e)
-        {
-            Errors.Write(e.Message, e.Hint);
-            return UserError;
-        }
         catch (IssueRejectedException e)
         {
             foreach (var error in e.Errors)
@@ -62,9 +58,15 @@ internal static class NewsletterApp
             Errors.Write(unreachable, Errors.DatabaseHint);
             return UserError;
         }
+        catch (UserFacingException e)
+        {
+            // Every user-facing fault of the project, one mapping (UserFacingMessage): "error: what — how to fix".
+            Errors.Write(UserFacingMessage.Of(e));
+            return UserError;
+        }
         catch (Exception e) when (KnownUserError(e) is { } hint)
         {
-            Errors.Write(e.Message, hint.Length == 0 ? null : hint);
+            Errors.Write(e.Message, hint);
             return UserError;
         }
         catch (OperationCanceledException)
@@ -85,21 +87,15 @@ internal static class NewsletterApp
         }
     }
 
-    /// <summary>The fix to suggest for a fault that is the user's to correct, or null for a bug.</summary>
+    /// <summary>
+    /// The fix to suggest for a fault of a library that is the user's to correct (not one of ours, which are
+    /// <see cref="UserFacingException"/>s), or null for a bug.
+    /// </summary>
     private static string? KnownUserError(Exception e) => e switch
     {
-        AudienceException => "see `newsletter segments list` for the segments",
-        AudienceTagException tag => tag.Hint,
-        EmptyAudienceException empty => empty.Hint,
-        SettingsException => "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file",
-        DatabaseConfigurationException => "fix Database:Provider / Database:ConnectionString",
-        Newsletter.Data.DatabaseMigrationException => Errors.DatabaseHint,
-        TemplateException => "fix the template in Templates:Directory",
         IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             "another program listens on that address; choose another with --urls (e.g. --urls http://127.0.0.1:5081)",
         DeliveryException { Kind: DeliveryFailureKind.Configuration } => "fix the Smtp settings",
-        TestSendException test => test.Hint,
-        SampleIssueRefusedException sample => sample.Hint,
         _ => null,
     };
 

@@ -1,3 +1,4 @@
+using Newsletter.Core;
 namespace Newsletter.Core.Audience;
 
 /// <summary>
@@ -123,8 +124,5 @@ public static class Districts
     ];
 }
 
-/// <summary>A district or industry name that names nothing known; <see cref="Hint"/> says how to fix it. Nothing was created.</summary>
-public sealed class AudienceTagException(string message, string hint) : Exception(message)
-{
-    public string Hint { get; } = hint;
-}
+/// <summary>A district or industry name that names nothing known; <see cref="UserFacingException.Hint"/> says how to fix it. Nothing was created.</summary>
+public sealed class AudienceTagException(string message, string hint) : UserFacingException(message, hint);

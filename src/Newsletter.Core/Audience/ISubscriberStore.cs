@@ -1,3 +1,4 @@
+using Newsletter.Core;
 namespace Newsletter.Core.Audience;
 
 /// <summary>
@@ -89,4 +90,4 @@ public interface ISubscriberImportSession : IAsyncDisposable
 }
 
 /// <summary>A refused audience operation (duplicate key, unknown segment, suppressed address); the message says which.</summary>
-public sealed class AudienceException(string message) : Exception(message);
+public sealed class AudienceException(string message, string? hint = null) : UserFacingException(message, hint);

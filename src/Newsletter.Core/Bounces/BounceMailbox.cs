@@ -7,7 +7,7 @@ namespace Newsletter.Core.Bounces;
 public sealed record MailboxPass(int Read, int Bounces, int Complaints, int Unsubscribes, int Ignored, int Unmatched, IReadOnlyList<string> Changes);
 
 /// <summary>A return mailbox could not be read (connection, login, folder); the message says which setting to check.</summary>
-public sealed class BounceMailboxException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class BounceMailboxException(string message, Exception? inner = null) : UserFacingException(message, null, inner);
 
 /// <summary>
 /// The return mailbox, read over <see cref="BounceOptions.Protocol"/>: one pass processes every waiting message and

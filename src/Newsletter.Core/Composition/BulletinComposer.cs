@@ -4,11 +4,13 @@ using System.Text.Unicode;
 using Fluid;
 using Microsoft.Extensions.FileProviders;
 using Newsletter.Core.Issues;
+using Newsletter.Core;
 
 namespace Newsletter.Core.Composition;
 
 /// <summary>A template could not be read, parsed or compiled: a fault of the layout, reported with its file.</summary>
-public sealed class TemplateException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class TemplateException(string message, Exception? inner = null)
+    : UserFacingException(message, "fix the template in Templates:Directory", inner);
 
 /// <summary>
 /// Composes an issue into one <see cref="ComposedVariant"/> per audience: Liquid fills the MJML layout from the

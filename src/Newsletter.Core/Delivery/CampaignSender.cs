@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Composition;
 
 namespace Newsletter.Core.Delivery;
@@ -97,7 +98,11 @@ public sealed class CampaignSender
             v => v.Key,
             // Campaigns stored before the text part was composed with CRLF get it here: text/plain goes out canonical.
             v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text.ReplaceLineEndings("\r\n"))));
-        await _store.SetStateAsync(campaignId, CampaignState.Running, null, cancellationToken);
+        if (!await CampaignLifecycle.TryAsync(_store, campaignId, CampaignAction.Start, null, cancellationToken))
+        {
+            // Cancelled or completed since we looked: nothing to send.
+            return new SendSummary(await _store.GetAsync(campaignId, cancellationToken) ?? campaign, await _store.CountAsync(campaignId, cancellationToken), null);
+        }
 
         var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);
         var paused = await run.ExecuteAsync();
@@ -113,18 +118,19 @@ public sealed class CampaignSender
         string? interrupted = null;
         if (paused is not null)
         {
-            await _store.SetStateAsync(campaignId, CampaignState.Paused, paused, CancellationToken.None);
+            await CampaignLifecycle.TryAsync(_store, campaignId, CampaignAction.Halt, paused, CancellationToken.None);
         }
         else if (pauseWhenStopped is not null && cancellationToken.IsCancellationRequested && current.State == CampaignState.Running
             && counts.Any(c => c.Pending > 0 || c.Deferred > 0))
         {
             interrupted = pauseWhenStopped();
-            await _store.SetStateAsync(campaignId, CampaignState.Paused, interrupted, CancellationToken.None);
+            await CampaignLifecycle.TryAsync(_store, campaignId, CampaignAction.Halt, interrupted, CancellationToken.None);
         }
         else if (current.State == CampaignState.Running && counts.All(c => c.Pending == 0 && c.Deferred == 0))
         {
-            // Only a run that was not paused or cancelled from outside completes the campaign.
-            await _store.SetStateAsync(campaignId, CampaignState.Completed, null, CancellationToken.None);
+            // Only a run that was not paused or cancelled from outside completes the campaign: conditional, because a
+            // cancel may land between our look at the state and this write.
+            await CampaignLifecycle.TryAsync(_store, campaignId, CampaignAction.Complete, null, CancellationToken.None);
         }
         campaign = await _store.GetAsync(campaignId, CancellationToken.None) ?? campaign;
         return new SendSummary(campaign, counts, paused) { Interrupted = interrupted };

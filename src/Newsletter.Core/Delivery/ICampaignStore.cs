@@ -29,7 +29,20 @@ public interface ICampaignStore
 
     Task<string?> GetSourceTextAsync(long campaignId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Sets the state whatever it was. Only for tests and repairs: the application changes states through
+    /// <see cref="Campaigns.CampaignLifecycle"/>, which uses <see cref="TrySetStateAsync"/>.
+    /// </summary>
     Task SetStateAsync(long campaignId, CampaignState state, string? reason, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sets the state to <paramref name="to"/> (with <paramref name="reason"/>) only if it is one of <paramref name="from"/>
+    /// now, in one conditional statement: of two writers racing (a cancel and the end of a run), the one that comes
+    /// second finds the state changed and does nothing. The allowed pairs are <see cref="Campaigns.CampaignLifecycle.Transitions"/>.
+    /// </summary>
+    /// <returns>True when the state was changed; false when the campaign is in none of <paramref name="from"/> (or does not exist).</returns>
+    Task<bool> TrySetStateAsync(long campaignId, IReadOnlyCollection<CampaignState> from, CampaignState to, string? reason,
+        CancellationToken ct = default);
 
     /// <summary>
     /// Leases up to <paramref name="count"/> rows that are due (pending, or deferred with their time come) and not

@@ -1,6 +1,8 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Diagnostics;
 using Newsletter.Core.Issues;
+using Newsletter.Core.Campaigns;
+using Newsletter.Core;
 
 namespace Newsletter.Core.Delivery;
 
@@ -42,10 +44,7 @@ public interface ISendConfirmationLog
 }
 
 /// <summary>A confirmed real send whose configuration check has errors was not forced; nothing was created or sent.</summary>
-public sealed class ConfigurationErrorsException(string message, string hint) : Exception(message)
-{
-    public string Hint { get; } = hint;
-}
+public sealed class ConfigurationErrorsException(string message, string hint) : UserFacingException(message, hint);
 
 /// <summary>Builds the <see cref="SendPreview"/> of a send and records confirmations.</summary>
 public sealed class SendPreviewer(IssuePublisher publisher, ISubscriberStore subscribers, ICampaignStore campaigns, ITestSendLog tests,

@@ -1,16 +1,14 @@
 using Newsletter.Core.Audience;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Issues;
 
 namespace Newsletter.Core.Delivery;
 
 /// <summary>
 /// A real send of a 样刊 (or of an issue without 期号 or date) to real readers was refused; nothing was created or sent.
-/// <see cref="Hint"/> says how to make the issue sendable.
+/// <see cref="UserFacingException.Hint"/> says how to make the issue sendable.
 /// </summary>
-public sealed class SampleIssueRefusedException(string message, string hint) : Exception(message)
-{
-    public string Hint { get; } = hint;
-}
+public sealed class SampleIssueRefusedException(string message, string hint) : UserFacingException(message, hint);
 
 /// <summary>
 /// What may go to real readers. A real send is one through SMTP (<c>Delivery:Transport=smtp</c>); the pickup folder is a
@@ -64,5 +62,28 @@ public sealed class SendPolicy(DeliveryOptions delivery)
         return [IsRealSend
             ? $"this issue is not finished ({why}); it goes only to {Segments.TestRecipients}"
             : $"this issue is not finished ({why}); sent anyway because Delivery:Transport is pickup (a preview, not a real send) — over SMTP it would be refused"];
+    }
+
+    /// <summary>
+    /// The same rule for a campaign that exists already (a resume, a retry, a scheduled firing): its kept issue source is
+    /// checked against its segments, because it may have been created while the pickup folder was configured.
+    /// </summary>
+    /// <returns>The refusal, or null when the campaign may go (or its source cannot be read back: it was checked when created).</returns>
+    public async Task<SampleIssueRefusedException?> CheckStoredAsync(ICampaignStore campaigns, Campaign campaign, CancellationToken ct = default)
+    {
+        if (!IsRealSend || await campaigns.GetSourceTextAsync(campaign.Id, ct) is not { } source
+            || IssuePublisher.ParseStored(source, campaign.SourcePath).Issue is not { } issue)
+        {
+            return null;
+        }
+        try
+        {
+            Check(issue.Metadata, campaign.Segments);
+            return null;
+        }
+        catch (SampleIssueRefusedException e)
+        {
+            return e;
+        }
     }
 }

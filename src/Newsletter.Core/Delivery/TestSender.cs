@@ -2,6 +2,8 @@ using System.Text;
 using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
+using Newsletter.Core.Campaigns;
+using Newsletter.Core;
 
 namespace Newsletter.Core.Delivery;
 
@@ -46,11 +48,7 @@ public interface ITestSendLog
 }
 
 /// <summary>A test send cannot be made as asked (bad or too many addresses, nobody to send to, unknown subscriber).</summary>
-public sealed class TestSendException(string message, string hint) : Exception(message)
-{
-    /// <summary>How to fix it.</summary>
-    public string Hint { get; } = hint;
-}
+public sealed class TestSendException(string message, string hint) : UserFacingException(message, hint);
 
 /// <summary>
 /// Test sends for editors (CLI <c>send-test</c> and the web admin): the exact message of one segment's variant,

@@ -2,14 +2,13 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Quartz;
+using Newsletter.Core.Campaigns;
+using Newsletter.Core;
 
 namespace Newsletter.Core.Scheduling;
 
-/// <summary>A scheduling request the editor must correct; nothing was scheduled or changed. <see cref="Hint"/> says how.</summary>
-public sealed class ScheduleRejectedException(string message, string hint) : Exception(message)
-{
-    public string Hint { get; } = hint;
-}
+/// <summary>A scheduling request the editor must correct; nothing was scheduled or changed. <see cref="UserFacingException.Hint"/> says how.</summary>
+public sealed class ScheduleRejectedException(string message, string hint) : UserFacingException(message, hint);
 
 /// <summary>
 /// The editors' side of scheduling, used by the <c>schedule</c> and <c>issue ready</c> commands: schedule an issue,

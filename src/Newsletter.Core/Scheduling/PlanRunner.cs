@@ -3,6 +3,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Quartz;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Core.Scheduling;
 

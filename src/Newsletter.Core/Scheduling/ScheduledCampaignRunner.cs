@@ -103,23 +103,8 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
     }
 
     /// <summary>Why <see cref="SendPolicy"/> refuses the campaign's stored issue now, or null when it may go.</summary>
-    private async Task<string?> RefusalAsync(Campaign campaign, CancellationToken ct)
-    {
-        if (!policy.IsRealSend || await campaigns.GetSourceTextAsync(campaign.Id, ct) is not { } source
-            || IssuePublisher.ParseStored(source, campaign.SourcePath).Issue is not { } issue)
-        {
-            return null;
-        }
-        try
-        {
-            policy.Check(issue.Metadata, campaign.Segments);
-            return null;
-        }
-        catch (SampleIssueRefusedException e)
-        {
-            return e.Message;
-        }
-    }
+    private async Task<string?> RefusalAsync(Campaign campaign, CancellationToken ct) =>
+        (await policy.CheckStoredAsync(campaigns, campaign, ct))?.Message;
 
     internal static string Describe(TimeSpan span) =>
         span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0} min" : $"{span.TotalSeconds:0} s";

@@ -67,4 +67,4 @@ public static class UserLogins
 }
 
 /// <summary>A refused account operation (duplicate or invalid login); the message says which.</summary>
-public sealed class UserAccountException(string message) : Exception(message);
+public sealed class UserAccountException(string message) : UserFacingException(message);

@@ -166,6 +166,26 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
         await command.With("@s", Word(state)).With("@r", reason).With("@now", time.GetUtcNow()).With("@c", campaignId).ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<bool> TrySetStateAsync(long campaignId, IReadOnlyCollection<CampaignState> from, CampaignState to, string? reason,
+        CancellationToken ct = default)
+    {
+        if (from.Count == 0)
+        {
+            return false;
+        }
+        await using var connection = await database.OpenConnectionAsync(ct);
+        // One statement, so the state read and the state written are the same row version on both databases.
+        var names = from.Select((_, i) => $"@f{i}").ToList();
+        await using var command = connection.Command(
+            $"UPDATE campaigns SET state = @s, state_reason = @r, updated_at = @now WHERE id = @c AND state IN ({string.Join(", ", names)})");
+        command.With("@s", Word(to)).With("@r", reason).With("@now", time.GetUtcNow()).With("@c", campaignId);
+        foreach (var (state, i) in from.Select((s, i) => (s, i)))
+        {
+            command.With(names[i], Word(state));
+        }
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     /// <remarks>
     /// Pending rows first, then deferred rows whose time has come: each condition walks ix_outbox_due (campaign_id,
     /// status, id) in id order, so a claim reads about <paramref name="count"/> rows however large the campaign. (One

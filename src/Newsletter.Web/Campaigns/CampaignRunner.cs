@@ -26,8 +26,12 @@ public sealed class CampaignRunner(CampaignSender sender, ICampaignStore campaig
         }
     }
 
-    /// <summary>Stops the run of <paramref name="campaignId"/> if it is the current one, then records <paramref name="state"/>.</summary>
-    public async Task StopAsync(long campaignId, CampaignState state, string? reason, CancellationToken ct)
+    /// <summary>
+    /// Stops the run of <paramref name="campaignId"/> if it is the current one, and waits (bounded) for its messages in
+    /// flight. The state is the caller's to change first, through <see cref="Core.Campaigns.CampaignLifecycle"/>: the
+    /// run then sees it is no longer running and neither completes nor pauses it over the caller's change.
+    /// </summary>
+    public async Task StopRunAsync(long campaignId, CancellationToken ct)
     {
         Task? done = null;
         lock (_lock)
@@ -43,7 +47,6 @@ public sealed class CampaignRunner(CampaignSender sender, ICampaignStore campaig
             // Workers finish the message in hand; bounded so a stuck SMTP server cannot hang the request.
             await done.WaitAsync(TimeSpan.FromSeconds(30), ct).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-        await campaigns.SetStateAsync(campaignId, state, reason, ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,7 +82,7 @@ public sealed class CampaignRunner(CampaignSender sender, ICampaignStore campaig
             catch (Exception e)
             {
                 logger.LogError(e, "campaign {Campaign} failed", id);
-                await campaigns.SetStateAsync(id, CampaignState.Paused, e.Message, CancellationToken.None);
+                await Core.Campaigns.CampaignLifecycle.TryAsync(campaigns, id, Core.Campaigns.CampaignAction.Halt, e.Message, CancellationToken.None);
             }
             finally
             {

@@ -1,8 +1,7 @@
-using Newsletter.Core.Audience;
-using Newsletter.Core.Audience.Import;
-using Newsletter.Core.Composition;
+using Newsletter.Core;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Infrastructure;
 
@@ -21,14 +20,16 @@ public static class WebErrors
     public static (int Status, string Message)? UserFacing(Exception e) => e switch
     {
         IssueRejectedException rejected => (StatusCodes.Status400BadRequest, string.Join("\n", rejected.Errors.Select(x => x.ToString()))),
-        EmptyAudienceException empty => (StatusCodes.Status409Conflict, $"{empty.Message} — {empty.Hint}"),
-        ScheduleRejectedException schedule => (StatusCodes.Status409Conflict, $"{schedule.Message} — {schedule.Hint}"),
-        AudienceTagException tag => (StatusCodes.Status400BadRequest, $"{tag.Message} — {tag.Hint}"),
-        TestSendException test => (StatusCodes.Status400BadRequest, $"{test.Message} — {test.Hint}"),
-        AudienceException or TableFormatException or UserAccountException or TemplateException => (StatusCodes.Status400BadRequest, e.Message),
+        // The request is fine but the state of things refuses it.
+        EmptyAudienceException or ScheduleRejectedException or CampaignRefusedException or SampleIssueRefusedException =>
+            (StatusCodes.Status409Conflict, Message((UserFacingException)e)),
+        UserFacingException user => (StatusCodes.Status400BadRequest, Message(user)),
         BadHttpRequestException bad => (bad.StatusCode, e.Message),
         _ => null,
     };
+
+    /// <summary>The text a page shows for a user-facing fault: the same "what — how to fix" as the CLI's error line.</summary>
+    public static string Message(UserFacingException e) => UserFacingMessage.Of(e);
 
     /// <summary>For <c>ExceptionHandlerOptions.StatusCodeSelector</c>: 4xx for the user's mistakes, 500 otherwise.</summary>
     public static int StatusCode(Exception e) => UserFacing(e)?.Status ?? StatusCodes.Status500InternalServerError;

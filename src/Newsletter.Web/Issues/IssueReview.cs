@@ -4,6 +4,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Issues;
 
@@ -23,28 +24,23 @@ public sealed record IssueReviewResult(Issue? Issue, IReadOnlyList<SourceError> 
 /// Reads, validates and composes uploaded issues for the admin pages. Composition (MJML) is the expensive part,
 /// so composed variants are cached per file and segment until the file changes.
 /// </summary>
-public sealed class IssueReview(ISubscriberStore subscribers, BulletinComposer composer)
+public sealed class IssueReview(IssueIntake intake, BulletinComposer composer)
 {
     private readonly ConcurrentDictionary<(string Path, DateTime Written, string Segment), ComposedVariant> _composed = new();
 
     public async Task<IssueReviewResult> ReadAsync(string path, CancellationToken ct)
     {
-        var known = await subscribers.ListSegmentsAsync(ct);
-        var parsed = IssueLoader.Load(path);
+        // The same intake as issue validate and publish: the store's segments, admin-defined ones included.
+        var read = await intake.ReadAsync(path, ct);
         string? markdown = null;
         IReadOnlyList<ImportDecision> unsure = [];
-        if (IssueLoader.KindOf(path) == IssueFileKind.BulletinText && IssueLoader.ReadText(path) is { Text: { } text })
+        if (IssueLoader.KindOf(path) == IssueFileKind.BulletinText && read.SourceText is { } text)
         {
             var imported = new BulletinTextImporter().Import(text, path);
             markdown = imported.Markdown;
             unsure = [.. imported.Unsure];
         }
-        var errors = parsed.Errors.ToList();
-        if (parsed.Issue is not null && errors.Count == 0)
-        {
-            errors.AddRange(new IssueValidator(known.SelectMany(s => new[] { s.Key, s.NameZh, s.NameEn })).Check(parsed.Issue));
-        }
-        return new IssueReviewResult(parsed.Issue, errors, markdown, unsure, known);
+        return new IssueReviewResult(read.Issue, read.Errors, markdown, unsure, read.Known);
     }
 
     /// <summary>The compiled variant of <paramref name="segmentKey"/>; null when the issue does not validate.</summary>

@@ -66,7 +66,7 @@ public sealed class IssueCommandTests : IDisposable
         var output = temp.File("issue.md");
         await Run("issue", "import", SeedText, "-o", output);
 
-        var (exit, stdout, _) = await Run("issue", "validate", output);
+        var (exit, stdout, _) = await ValidateAsync(output);
 
         Assert.Equal(0, exit);
         Assert.Contains("ok", stdout);
@@ -139,12 +139,24 @@ public sealed class IssueCommandTests : IDisposable
     [Fact]
     public async Task Validate_accepts_the_seeds()
     {
-        var (md, mdOut, _) = await Run("issue", "validate", SeedMarkdown);
-        var (txt, txtOut, _) = await Run("issue", "validate", SeedText);
+        var (md, mdOut, _) = await ValidateAsync(SeedMarkdown);
+        var (txt, txtOut, _) = await ValidateAsync(SeedText);
 
         Assert.Equal((0, 0), (md, txt));
         Assert.Contains("3 sections, 3 articles", mdOut);
         Assert.Contains("3 sections, 3 articles", txtOut);
+    }
+
+    /// <summary>
+    /// <c>issue validate</c> reads the segments from the store (issue 16): run it on a home of its own (not the
+    /// checkout's data folder), and leave out the line naming the database.
+    /// </summary>
+    private async Task<(int Exit, string Out, string Error)> ValidateAsync(string path)
+    {
+        var config = temp.File("validate-home.json");
+        File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new { Home = temp.File("home") }));
+        var (exit, stdout, stderr) = await Run("issue", "validate", path, "--config", config);
+        return (exit, stdout, string.Join('\n', stderr.Split('\n').Where(l => !l.StartsWith("database: ", StringComparison.Ordinal))));
     }
 
     [Fact]
@@ -152,7 +164,7 @@ public sealed class IssueCommandTests : IDisposable
     {
         var path = Write("bad.md", "---\naudiences: [countyy]\ncolour: red\n---\n## 编者的话\n\n正文。\n\n## 行业动态\n\n### 空文章\n");
 
-        var (exit, stdout, stderr) = await Run("issue", "validate", path);
+        var (exit, stdout, stderr) = await ValidateAsync(path);
 
         Assert.Equal(1, exit);
         Assert.Equal("", stdout);
@@ -169,7 +181,7 @@ public sealed class IssueCommandTests : IDisposable
     {
         var path = Write("order.md", "---\naudiences: [county]\n---\n### 文章\n\n正文。\n");
 
-        var (exit, _, stderr) = await Run("issue", "validate", path);
+        var (exit, _, stderr) = await ValidateAsync(path);
 
         Assert.Equal(1, exit);
         Assert.StartsWith($"{path}:4: ", stderr);
@@ -178,7 +190,7 @@ public sealed class IssueCommandTests : IDisposable
     [Fact]
     public async Task Validate_of_a_missing_file_is_a_one_line_user_error()
     {
-        var (exit, _, stderr) = await Run("issue", "validate", temp.File("none.md"));
+        var (exit, _, stderr) = await ValidateAsync(temp.File("none.md"));
 
         Assert.Equal(1, exit);
         Assert.Contains("does not exist", stderr);

@@ -4,6 +4,7 @@ using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Newsletter.Testing;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Core.Tests.Composition;
 

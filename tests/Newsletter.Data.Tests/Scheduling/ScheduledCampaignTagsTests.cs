@@ -1,6 +1,7 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Data.Tests.Scheduling;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Newsletter.Web.Issues;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Accounts;
 

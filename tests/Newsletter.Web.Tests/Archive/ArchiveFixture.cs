@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Newsletter.Testing;

@@ -5,6 +5,7 @@ using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Newsletter.Data;
 using Newsletter.Web.Issues;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Hardening;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Newsletter.Core.Audience;
 using Newsletter.Web.Infrastructure;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Infrastructure;
 
@@ -114,7 +115,7 @@ public sealed class HostingHardeningTests
     public void User_mistakes_map_to_4xx_and_faults_to_500()
     {
         Assert.Equal(400, WebErrors.StatusCode(new AudienceException("no segment 'x'")));
-        Assert.Equal(409, WebErrors.StatusCode(new Core.Delivery.EmptyAudienceException("0 recipients", "widen the filter")));
+        Assert.Equal(409, WebErrors.StatusCode(new Core.Campaigns.EmptyAudienceException("0 recipients", "widen the filter")));
         Assert.Equal(400, WebErrors.StatusCode(new Core.Delivery.TestSendException("bad address", "use an e-mail address")));
         Assert.Equal(500, WebErrors.StatusCode(new InvalidOperationException("bug")));
         Assert.Equal(500, WebErrors.StatusCode(new NullReferenceException()));

@@ -1,5 +1,6 @@
 using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Pages;
 

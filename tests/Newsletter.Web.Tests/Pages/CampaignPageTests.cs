@@ -1,5 +1,6 @@
 using System.Net;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Pages;
 
@@ -31,7 +32,7 @@ public sealed class CampaignPageTests(WebAppFixture fixture) : IClassFixture<Web
         Assert.Equal(CampaignState.Cancelled, (await Campaigns.GetAsync(campaign.Id))!.State);
 
         using var resume = await WebApp.PostFormAsync(admin, "/Issues", [], url + "?handler=Resume");
-        Assert.Equal(HttpStatusCode.OK, resume.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
         Assert.Contains("不能执行此操作", await resume.Content.ReadAsStringAsync());
         Assert.Equal(CampaignState.Cancelled, (await Campaigns.GetAsync(campaign.Id))!.State);
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Pages;
 

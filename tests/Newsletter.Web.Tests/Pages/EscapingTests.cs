@@ -1,6 +1,7 @@
 using System.Net;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Tests.Pages;
 

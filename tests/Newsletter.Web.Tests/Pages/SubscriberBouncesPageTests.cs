@@ -1,4 +1,5 @@
 using Newsletter.Core.Bounces;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Delivery;
 
 namespace Newsletter.Web.Tests.Pages;

@@ -1,3 +1,4 @@
+using Newsletter.Core;
 namespace Newsletter.Core.Audience.Import;
 
 /// <summary>
@@ -10,4 +11,4 @@ public sealed record TableRow(int Line, IReadOnlyList<string> Cells, string? Pro
 }
 
 /// <summary>A file that cannot be read as a table at all; the message says why and how to fix it.</summary>
-public sealed class TableFormatException(string message) : Exception(message);
+public sealed class TableFormatException(string message) : UserFacingException(message);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Campaigns;
 using Newsletter.Core.Delivery;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
@@ -8,7 +9,7 @@ using Newsletter.Web.Infrastructure;
 namespace Newsletter.Web.Pages.Campaigns;
 
 /// <summary>A campaign's live progress and report; admins pause, resume (or send a scheduled one now) and cancel.</summary>
-public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subscribers, CampaignRunner runner, UiText text,
+public sealed class DetailsModel(ICampaignStore campaigns, CampaignLifecycle lifecycle, ISubscriberStore subscribers, CampaignRunner runner, UiText text,
     ISendConfirmationLog confirmations, LiveRates rates, Newsletter.Core.Bounces.IBounceStore bounceStore) : PageModel
 {
     /// <summary>Who confirmed this real send, and whether configuration errors were overridden.</summary>
@@ -46,34 +47,53 @@ public sealed class DetailsModel(ICampaignStore campaigns, ISubscriberStore subs
         await LoadAsync(id, ct) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostPauseAsync(long id, CancellationToken ct) =>
-        ChangeAsync(id, c => c.State is CampaignState.Running or CampaignState.Scheduled,
-            () => runner.StopAsync(id, CampaignState.Paused, $"paused by {User.Identity?.Name}", ct), ct);
+        ChangeAsync(id, async () =>
+        {
+            var answer = await lifecycle.PauseAsync(id, User.Identity?.Name ?? "web", ct);
+            if (answer.Kind == CampaignAnswerKind.Done) await runner.StopRunAsync(id, ct);
+            return answer;
+        }, ct);
 
     public Task<IActionResult> OnPostResumeAsync(long id, CancellationToken ct) =>
-        ChangeAsync(id, c => c.State is CampaignState.Paused or CampaignState.Scheduled or CampaignState.Missed, async () =>
+        ChangeAsync(id, async () =>
         {
-            await campaigns.SetStateAsync(id, CampaignState.Running, null, ct);
-            runner.Enqueue(id);
+            var answer = await lifecycle.ResumeAsync(id, ct);
+            if (answer.Kind == CampaignAnswerKind.Done) runner.Enqueue(id);
+            return answer;
         }, ct);
 
     public Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct) =>
-        ChangeAsync(id, c => c.State is not (CampaignState.Completed or CampaignState.Cancelled),
-            () => runner.StopAsync(id, CampaignState.Cancelled, $"cancelled by {User.Identity?.Name}", ct), ct);
+        ChangeAsync(id, async () =>
+        {
+            var answer = await lifecycle.CancelAsync(id, User.Identity?.Name ?? "web", ct);
+            if (answer.Kind == CampaignAnswerKind.Done) await runner.StopRunAsync(id, ct);
+            return answer;
+        }, ct);
 
-    private async Task<IActionResult> ChangeAsync(long id, Func<Campaign, bool> allowed, Func<Task> change, CancellationToken ct)
+    /// <summary>Asks the lifecycle and shows its answer: a redirect when done, else the page with why.</summary>
+    private async Task<IActionResult> ChangeAsync(long id, Func<Task<CampaignAnswer>> ask, CancellationToken ct)
     {
         // Sending and stopping are scheduling: admins only (editors see reports).
         if (!IsAdmin) return Forbid();
-        var campaign = await campaigns.GetAsync(id, ct);
-        if (campaign is null) return NotFound();
-        if (!allowed(campaign))
+        var answer = await ask();
+        switch (answer.Kind)
         {
-            await LoadAsync(id, ct);
-            Messages.Errors.Add(text["campaign.not_allowed"]);
-            return Page();
+            case CampaignAnswerKind.NotFound:
+                return NotFound();
+            case CampaignAnswerKind.Done:
+                return RedirectToPage(new { id });
         }
-        await change();
-        return RedirectToPage(new { id });
+        await LoadAsync(id, ct);
+        if (answer.Kind == CampaignAnswerKind.Unchanged)
+        {
+            Messages.Notices.Add(text["campaign.nothing_left"]);
+        }
+        else
+        {
+            Messages.Errors.Add(answer.Kind == CampaignAnswerKind.Refused ? $"{answer.Message} — {answer.Hint}" : text["campaign.not_allowed"]);
+            Response.StatusCode = StatusCodes.Status409Conflict;
+        }
+        return Page();
     }
 
     private async Task<bool> LoadAsync(long id, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
@@ -9,6 +10,7 @@ using Newsletter.Core.Scheduling;
 using Newsletter.Web.Campaigns;
 using Newsletter.Web.Infrastructure;
 using Newsletter.Web.Issues;
+using Newsletter.Core.Campaigns;
 
 namespace Newsletter.Web.Pages.Issues;
 
@@ -92,9 +94,9 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             // Ready for the scheduler's recurring plans too (they publish the newest ready issue).
             await scheduler.MarkReadyAsync(Issue!.Path, ct);
         }
-        catch (IssueRejectedException e)
+        catch (UserFacingException e)
         {
-            Messages.Errors.Add(e.Message);
+            Messages.Errors.Add(WebErrors.Message(e));
             return Page();
         }
         await issues.SetTitleAsync(id, Review.Issue!.Subject, ct);
@@ -151,13 +153,9 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
             TestLog = await testLog.ListForIssueAsync(report.IssueKey, 20, ct);
             Messages.Notices.Add(text.Format("test.summary", TestOutcomes.Count(o => o.Delivered), TestOutcomes.Count, report.Subject));
         }
-        catch (TestSendException e)
+        catch (UserFacingException e)
         {
-            Messages.Errors.Add($"{e.Message} — {e.Hint}");
-        }
-        catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
-        {
-            Messages.Errors.Add(e.Message);
+            Messages.Errors.Add(WebErrors.Message(e));
         }
         return Page();
     }
@@ -263,29 +261,9 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
                 campaign = await scheduler.ScheduleAsync(Issue!.Path, targets, tags, when!.Value, ct);
             }
         }
-        catch (ScheduleRejectedException e)
+        catch (UserFacingException e)
         {
-            Messages.Errors.Add($"{e.Message} — {e.Hint}");
-            return Page();
-        }
-        catch (AudienceTagException e)
-        {
-            Messages.Errors.Add($"{e.Message} — {e.Hint}");
-            return Page();
-        }
-        catch (EmptyAudienceException e)
-        {
-            Messages.Errors.Add(e.Message);
-            return Page();
-        }
-        catch (SampleIssueRefusedException e)
-        {
-            Messages.Errors.Add($"{e.Message} — {e.Hint}");
-            return Page();
-        }
-        catch (Exception e) when (e is IssueRejectedException or AudienceException or TemplateException)
-        {
-            Messages.Errors.Add(e.Message);
+            Messages.Errors.Add(WebErrors.Message(e));
             return Page();
         }
         if (preview is not null)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Web.Infrastructure;
+using Newsletter.Core;
 
 namespace Newsletter.Web.Pages.Segments;
 
@@ -30,9 +31,9 @@ public sealed class IndexModel(ISubscriberStore subscribers, UiText text) : Page
                 await subscribers.AddSegmentAsync(new Segment(key, NameZh.Trim(), NameEn.Trim(), false), ct);
                 return RedirectToPage();
             }
-            catch (AudienceException e)
+            catch (UserFacingException e)
             {
-                Messages.Errors.Add(e.Message);
+                Messages.Errors.Add(WebErrors.Message(e));
             }
         }
         Counts = await subscribers.CountBySegmentAsync(ct);

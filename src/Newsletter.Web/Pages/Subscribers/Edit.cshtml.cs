@@ -5,6 +5,7 @@ using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
 using Newsletter.Web.Infrastructure;
+using Newsletter.Core;
 
 namespace Newsletter.Web.Pages.Subscribers;
 
@@ -102,9 +103,9 @@ public sealed class EditModel(ISubscriberStore subscribers, UiText text, IBounce
                 : await subscribers.UpdateAsync(Existing.Id, draft, ct);
             return saved is null ? NotFound() : RedirectToPage(new { id = saved.Id });
         }
-        catch (AudienceException e)
+        catch (UserFacingException e)
         {
-            Messages.Errors.Add(e.Message);
+            Messages.Errors.Add(WebErrors.Message(e));
             return Page();
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Web.Infrastructure;
+using Newsletter.Core;
 
 namespace Newsletter.Web.Pages.Subscribers;
 
@@ -48,10 +49,10 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
                 RejectsPath = Path.Combine(folder.FullName, "rejects.csv"),
             }, ct);
         }
-        catch (Exception e) when (e is AudienceException or TableFormatException)
+        catch (UserFacingException e)
         {
             // The importer's documented refusals (a bad file, a bad segment): the message, never a 500.
-            Messages.Errors.Add(e.Message);
+            Messages.Errors.Add(WebErrors.Message(e));
         }
         finally
         {

@@ -1,24 +1,23 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
+using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
+using Newsletter.Core;
 
-namespace Newsletter.Core.Delivery;
+namespace Newsletter.Core.Campaigns;
 
 /// <summary>The issue file has mistakes; nothing was created or sent. Each error carries file:line and a fix.</summary>
 public sealed class IssueRejectedException(IReadOnlyList<SourceError> errors)
-    : Exception(errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} problems in the issue, the first: {errors[0]}")
+    : UserFacingException(errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} problems in the issue, the first: {errors[0]}")
 {
     public IReadOnlyList<SourceError> Errors { get; } = errors;
 }
 
 /// <summary>
 /// The tag filter selects no active subscriber of the segments: 0 recipients, so no campaign was created (an empty
-/// campaign would only look sent). <see cref="Hint"/> says how to widen the filter.
+/// campaign would only look sent). <see cref="UserFacingException.Hint"/> says how to widen the filter.
 /// </summary>
-public sealed class EmptyAudienceException(string message, string hint) : Exception(message)
-{
-    public string Hint { get; } = hint;
-}
+public sealed class EmptyAudienceException(string message, string hint) : UserFacingException(message, hint);
 
 /// <summary>A campaign ready to send, and whether this call created it.</summary>
 public sealed record PreparedCampaign(Campaign Campaign, bool Created, Issue Issue)
@@ -41,16 +40,13 @@ public sealed record LoadedIssue(Issue Issue, IReadOnlyList<Segment> Known, stri
 /// publishing twice continues instead of sending twice.
 /// </summary>
 public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore campaigns, BulletinComposer composer,
-    MessageFactory messages, SendPolicy policy)
+    MessageFactory messages, SendPolicy policy, IssueIntake intake)
 {
-    /// <summary>Reads (once, decoding UTF-8 or GBK) and validates an issue against the store's segments.</summary>
+    /// <summary>Reads (once, decoding UTF-8 or GBK) and validates an issue against the store's segments (<see cref="IssueIntake"/>).</summary>
     /// <returns>The issue, the known segments, and the decoded source text that campaigns and ready issues keep.</returns>
     /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
-    public async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> LoadAsync(string path, CancellationToken ct = default)
-    {
-        var loaded = await LoadAsync(path, IssueOverrides.None, ct);
-        return (loaded.Issue, loaded.Known, loaded.SourceText);
-    }
+    public Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> LoadAsync(string path, CancellationToken ct = default) =>
+        intake.LoadAsync(path, ct);
 
     /// <summary>
     /// Reads and validates an issue with the operator's 期号 and date (<paramref name="overrides"/>) applied. With
@@ -60,7 +56,7 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
     public async Task<LoadedIssue> LoadAsync(string path, IssueOverrides overrides, CancellationToken ct = default)
     {
-        var (issue, known, source) = await ReadAsync(path, ct);
+        var (issue, known, source) = await intake.LoadAsync(path, ct);
         if (overrides.IsEmpty)
         {
             return new LoadedIssue(issue, known, source);
@@ -80,28 +76,6 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     /// <summary>The version of an issue source: the first 16 hex digits of its SHA-256 (UTF-8, line endings as they are).</summary>
     public static string VersionOf(string sourceText) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sourceText)))[..16];
-
-    private async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> ReadAsync(string path, CancellationToken ct)
-    {
-        var known = await subscribers.ListSegmentsAsync(ct);
-        var text = IssueLoader.KindOf(path) is null ? null : IssueLoader.ReadText(path);
-        var parsed = text switch
-        {
-            null => IssueLoader.Load(path),   // not an issue file: Load says so
-            { Error: { } error } => new IssueParseResult(null, [error]),
-            _ => IssueLoader.Parse(text.Text!, path),
-        };
-        if (parsed.Errors.Count > 0 || parsed.Issue is null)
-        {
-            throw new IssueRejectedException(parsed.Errors.Count > 0 ? parsed.Errors : [new SourceError(path, 1, "the issue could not be read")]);
-        }
-        var errors = new IssueValidator(known.SelectMany(s => new[] { s.Key, s.NameZh, s.NameEn })).Check(parsed.Issue);
-        if (errors.Count > 0)
-        {
-            throw new IssueRejectedException(errors);
-        }
-        return (parsed.Issue, known, text!.Text!);
-    }
 
     /// <summary>The variant of <paramref name="segmentKey"/>: the sections meant for it.</summary>
     public static IssueVariant Variant(string segmentKey, IReadOnlyList<Segment> known) =>

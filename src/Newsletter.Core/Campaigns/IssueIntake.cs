@@ -1,0 +1,61 @@
+using Newsletter.Core.Audience;
+using Newsletter.Core.Issues;
+
+namespace Newsletter.Core.Campaigns;
+
+/// <summary>
+/// An issue file as read and checked: the issue (when it parses), every mistake (file:line, errors as data), the
+/// segments known to the store, and the decoded source a campaign or ready issue keeps.
+/// </summary>
+/// <param name="SourceText">The decoded source; null when the file could not be read.</param>
+public sealed record IssueIntakeResult(Issue? Issue, IReadOnlyList<SourceError> Errors, IReadOnlyList<Segment> Known, string? SourceText)
+{
+    public bool IsValid => Issue is not null && Errors.Count == 0;
+}
+
+/// <summary>
+/// The one way an issue file comes in — <c>issue validate</c>, <c>publish</c>, <c>schedule</c>, <c>issue ready</c> and the
+/// web's review all read through it: decode once (UTF-8 or GBK), parse (Markdown or the plain-text bulletin), and
+/// validate against the segments in the store, so an admin-defined segment is accepted wherever the built-in ones are.
+/// </summary>
+public sealed class IssueIntake(ISubscriberStore subscribers)
+{
+    /// <summary>Reads and validates <paramref name="path"/>; every problem, a missing file included, is an error in the result.</summary>
+    public async Task<IssueIntakeResult> ReadAsync(string path, CancellationToken ct = default)
+    {
+        var known = await subscribers.ListSegmentsAsync(ct);
+        var text = IssueLoader.KindOf(path) is null ? null : IssueLoader.ReadText(path);
+        var parsed = text switch
+        {
+            null => IssueLoader.Load(path),   // not an issue file: Load says so
+            { Error: { } error } => new IssueParseResult(null, [error]),
+            _ => IssueLoader.Parse(text.Text!, path),
+        };
+        var errors = parsed.Errors.ToList();
+        if (parsed.Issue is null && errors.Count == 0)
+        {
+            errors.Add(new SourceError(path, 1, "the issue could not be read"));
+        }
+        if (parsed.Issue is not null && errors.Count == 0)
+        {
+            errors.AddRange(Validator(known).Check(parsed.Issue));
+        }
+        return new IssueIntakeResult(parsed.Issue, errors, known, text?.Text);
+    }
+
+    /// <summary>As <see cref="ReadAsync"/>, for a send: a file with mistakes is an exception.</summary>
+    /// <exception cref="IssueRejectedException">The file cannot be read or has mistakes.</exception>
+    public async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> LoadAsync(string path, CancellationToken ct = default)
+    {
+        var read = await ReadAsync(path, ct);
+        if (!read.IsValid || read.SourceText is null)
+        {
+            throw new IssueRejectedException(read.Errors.Count > 0 ? read.Errors : [new SourceError(path, 1, "the issue could not be read")]);
+        }
+        return (read.Issue!, read.Known, read.SourceText);
+    }
+
+    /// <summary>The validator that knows the store's segments by key, Chinese and English name.</summary>
+    public static IssueValidator Validator(IReadOnlyList<Segment> known) =>
+        new(known.SelectMany(s => new[] { s.Key, s.NameZh, s.NameEn }));
+}
