@@ -62,4 +62,26 @@ public sealed class SubscriberImportPageTests(WebAppFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("赠阅名单.docx is a Word document, not a list — save the sheet as .xlsx or .csv", WebUtility.HtmlDecode(html));
     }
+
+    [Fact]
+    public async Task The_list_exports_as_an_xlsx_workbook()
+    {
+        var email = $"xlsx-{Guid.NewGuid():N}@example.org";
+        await App.AddSubscriberAsync(email, "表格", "county");
+        using var admin = await App.ClientAsync(WebApp.AdminLogin);
+
+        using var response = await admin.GetAsync("/Subscribers?handler=ExportXlsx&segment=county");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
+        using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        using var reader = ExcelDataReader.ExcelReaderFactory.CreateOpenXmlReader(stream);
+        var rows = new List<(string Email, string Name)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        Assert.Equal(("email", "name"), rows[0]);
+        Assert.Contains((email, "表格"), rows);
+    }
 }
