@@ -134,6 +134,46 @@ public abstract class SheetImportTests<TDatabase> : IAsyncLifetime where TDataba
     }
 
     [Fact]
+    public async Task A_legacy_workbook_as_wps_et_or_xls_with_instructions_first_imports_like_the_xlsx()
+    {
+        var path = _dir.File("赠阅名单.et");
+        XlsWriter.Write(path, ("填表说明", Instructions), ("名单", OfficeList));
+
+        var summary = await Importer.ImportAsync(path, new ImportOptions());
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Errors));
+        Assert.Equal(("名单", 3, 2), (summary.Sheet, summary.Imported, summary.Rejected));
+        Assert.Equal(["序号", "手机", "备注"], summary.IgnoredColumns);
+        Assert.Equal([(5, "邮箱地址"), (7, "分组")], summary.Rejects.Select(r => (r.Line, r.Column)));
+        Assert.Equal("鄢陵县", (await Store.FindByEmailAsync("wang@example.org"))!.District);
+        Assert.Equal(4, summary.WarningCount);
+
+        var byNumber = await Importer.ImportAsync(path, new ImportOptions { Sheet = "1" });
+        Assert.StartsWith("sheet '1' of 赠阅名单.et has no e-mail column", byNumber.Errors.Single());
+    }
+
+    [Fact]
+    public async Task A_word_97_document_is_told_from_an_xls_by_its_streams()
+    {
+        var xls = _dir.File("list.xls");
+        XlsWriter.Write(xls, ("Sheet1", [["姓名", "邮箱", "分组"], ["李娜", "lina@example.org", "重点企业"]]));
+        var doc = _dir.File("名单.doc");
+        // The same container with a WordDocument stream instead: what Word 97–2003 writes.
+        var bytes = File.ReadAllBytes(xls);
+        var name = Encoding.Unicode.GetBytes("Workbook");
+        var at = bytes.AsSpan().IndexOf(name);
+        var word = new byte[64];
+        Encoding.Unicode.GetBytes("WordDocument").CopyTo(word, 0);
+        word.CopyTo(bytes, at);
+        bytes[at + 64] = (byte)(("WordDocument".Length + 1) * 2);
+        File.WriteAllBytes(doc, bytes);
+
+        Assert.Equal(1, (await Importer.ImportAsync(xls, new ImportOptions())).Imported);
+        Assert.Equal("名单.doc is a Word document, not a list — save the sheet as .xlsx or .csv",
+            (await Importer.ImportAsync(doc, new ImportOptions())).Errors.Single());
+    }
+
+    [Fact]
     public async Task Sheet_is_chosen_by_name_or_number_and_an_unknown_one_names_the_sheets()
     {
         var path = _dir.File("两级.xlsx");
