@@ -157,8 +157,8 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
         Assert.Contains("does not exist", missing.Errors.Single());
 
         var noEmail = await Importer.ImportAsync(Csv("noemail.csv", "姓名,手机,类别\n王,138,municipal\n"), new ImportOptions());
-        Assert.Equal("noemail.csv has no e-mail column in its first 30 rows: name one 邮箱, email, 邮箱地址, 电子邮箱, 电子邮件, 电子邮件地址, 邮件地址, 电邮, e-mail, mail, emailaddress, e-mailaddress, mailaddress",
-            noEmail.Errors.Single());
+        Assert.Equal($"noemail.csv has no e-mail column in its first 30 rows: name one {ImportColumns.Describe(ImportColumn.Email)}", noEmail.Errors.Single());
+        Assert.Contains("邮箱地址", noEmail.Errors.Single());
 
         Assert.Equal(0, await Store.CountAllAsync());
 

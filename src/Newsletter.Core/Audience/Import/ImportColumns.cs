@@ -26,7 +26,7 @@ public static class ImportColumns
     /// <summary>Every accepted header per column; the first is the Chinese name shown in messages, the second the English.</summary>
     public static IReadOnlyList<(ImportColumn Column, string[] Names)> Synonyms { get; } =
     [
-        (ImportColumn.Email, ["邮箱", "email", "邮箱地址", "电子邮箱", "电子邮件", "电子邮件地址", "邮件地址", "电邮", "e-mail", "mail",
+        (ImportColumn.Email, ["邮箱", "email", "邮箱地址", "电子邮箱", "电子邮件", "电子邮件地址", "邮件地址", "联系邮箱", "电邮", "邮件", "e-mail", "mail",
             "emailaddress", "e-mailaddress", "mailaddress"]),
         (ImportColumn.Name, ["姓名", "name", "名字", "联系人", "fullname"]),
         (ImportColumn.Organisation, ["单位", "organisation", "organization", "工作单位", "单位名称", "企业名称", "公司", "公司名称", "company"]),
