@@ -23,8 +23,9 @@ internal static class SubscribersCommands
         {
             b.SetDescription("The subscriber list: import and export CSV/XLSX, list, show, add, edit, unsubscribe, resubscribe, remove.");
             b.AddCommand<SubscribersImportCommand>("import")
-                .WithDescription("Import subscribers from CSV (UTF-8 or GBK, comma or tab) or XLSX (first sheet). Invalid rows go to <file>.rejects.csv; the rest is stored in one transaction.")
-                .WithExample("subscribers", "import", "leaders.csv", "--segment", "市级领导", "--dry-run");
+                .WithDescription("Import subscribers from a sheet as it arrives: .xlsx, .xls, WPS .et or CSV/TSV (UTF-8, UTF-16 or GBK), told by its bytes; Chinese or English headers, other columns ignored. Invalid rows go to <file>.rejects.csv (the original row plus 原因; fix it and import it as it is); the rest is stored in one transaction.")
+                .WithExample("subscribers", "import", "leaders.csv", "--segment", "市级领导", "--dry-run")
+                .WithExample("subscribers", "import", "名单.xlsx", "--sheet", "县级领导");
             b.AddCommand<SubscribersListCommand>("list")
                 .WithDescription("List subscribers, filtered by segment, status, tag (district or industry) and a search text.")
                 .WithExample("subscribers", "list", "--segment", "county", "--status", "active");
@@ -43,8 +44,9 @@ internal static class SubscribersCommands
             b.AddCommand<SubscribersLoadSamplesCommand>("load-samples")
                 .WithDescription("Load the synthetic sample lists (subscribers/<segment>.csv of the installation, or --from) into the database: made-up people, for a demo or a trial.")
                 .WithExample("subscribers", "load-samples");
-            b.AddCommand<SubscribersExportCommand>("export").WithDescription("Export subscribers as CSV in the import format (UTF-8 with BOM; formula-like cells neutralised).")
-                .WithExample("subscribers", "export", "-o", "backup.csv");
+            b.AddCommand<SubscribersExportCommand>("export").WithDescription("Export subscribers in the import format: a real .xlsx workbook for -o *.xlsx, else CSV (UTF-8 with BOM; formula-like cells neutralised).")
+                .WithExample("subscribers", "export", "-o", "backup.csv")
+                .WithExample("subscribers", "export", "-o", "list.xlsx");
         });
 
     /// <summary>Runs <paramref name="body"/> with the services, turning store faults into one-line user errors.</summary>
@@ -126,8 +128,12 @@ internal static class SubscribersCommands
 internal sealed class SubscribersImportSettings : GlobalSettings
 {
     [CommandArgument(0, "<file>")]
-    [Description("A .csv (comma or tab separated) or .xlsx file with a header line: 姓名/name, 邮箱/email, 单位, 职务, 类别/segment, 区县, 行业, 状态, 称呼.")]
+    [Description("An .xlsx, .xls, .et or .csv/.tsv file with a header line: 姓名/name, 邮箱/email, 单位, 职务, 分组/segment, 区县, 行业, 状态, 称呼 (synonyms in the README); other columns are ignored.")]
     public string File { get; init; } = "";
+
+    [CommandOption("--sheet <SHEET>")]
+    [Description("The sheet of a workbook: its name or number (1 = the first tab). Default: the first sheet with an e-mail column.")]
+    public string? Sheet { get; init; }
 
     [CommandOption("--segment <SEGMENT>")]
     [Description("Segment for rows without one (key or Chinese name, e.g. county or 县级领导).")]
@@ -152,7 +158,7 @@ internal sealed class SubscribersImportCommand : AsyncCommand<SubscribersImportS
         SubscribersCommands.WithServicesAsync(settings, async services =>
         {
             var summary = await services.GetRequiredService<SubscriberImporter>().ImportAsync(settings.File,
-                new ImportOptions { Segment = settings.Segment, DryRun = settings.DryRun, Update = settings.Update, Encoding = settings.Encoding },
+                new ImportOptions { Segment = settings.Segment, DryRun = settings.DryRun, Update = settings.Update, Encoding = settings.Encoding, Sheet = settings.Sheet },
                 cancellationToken);
             if (!summary.Succeeded)
             {
@@ -166,11 +172,24 @@ internal sealed class SubscribersImportCommand : AsyncCommand<SubscribersImportS
             var console = SubscribersCommands.Out();
             var table = new Table().AddColumn("imported").AddColumn("updated").AddColumn("unchanged").AddColumn("rejected").AddColumn("suppressed");
             table.AddRow(Number(summary.Imported), Number(summary.Updated), Number(summary.Unchanged), Number(summary.Rejected), Number(summary.Suppressed));
-            table.Title = new TableTitle(settings.File + (summary.Encoding is { } enc ? $" ({enc})" : "") + (summary.DryRun ? " — dry run, nothing stored" : ""));
+            var read = summary.Encoding ?? (summary.Sheet is { } sheet ? "sheet " + sheet : null);
+            table.Title = new TableTitle(Markup.Escape(settings.File + (read is null ? "" : $" ({read})") + (summary.DryRun ? " — dry run, nothing stored" : "")));
             console.Write(table);
+            if (summary.IgnoredColumns.Count > 0)
+            {
+                Console.Out.WriteLine(TerminalText.Safe($"warning: ignored column(s): {string.Join(", ", summary.IgnoredColumns)}"));
+            }
+            foreach (var warning in summary.Warnings.Take(10))
+            {
+                Console.Out.WriteLine(TerminalText.Safe($"  warning, line {warning.Line}, {warning.Column}: {warning.Message}"));
+            }
+            if (summary.WarningCount > 10)
+            {
+                Console.Out.WriteLine($"  … {summary.WarningCount - 10} more warning(s) (the rows were imported)");
+            }
             foreach (var reject in summary.Rejects.Take(10))
             {
-                Console.Out.WriteLine($"  line {reject.Line}{(reject.Column.Length > 0 ? ", " + reject.Column : "")}: {reject.Reason}");
+                Console.Out.WriteLine(TerminalText.Safe($"  line {reject.Line}{(reject.Column.Length > 0 ? ", " + reject.Column : "")}: {reject.Reason}"));
             }
             if (summary.RejectsPath is not null)
             {
@@ -319,7 +338,7 @@ internal class SubscriberFieldSettings : GlobalSettings
     public string? District { get; init; }
 
     [CommandOption("--industries <LIST>")]
-    [Description("行业 interests, comma-separated, from: 新一代信息技术, 新材料, 生物医药, 智能装备, 新能源汽车, 节能环保, 装备制造, 食品, 发制品, 建材, 化工, 轻纺.")]
+    [Description("行业 interests, comma-separated, from the 6+3+3 industry list (e.g. 新材料,发制品); an unknown one is refused with the whole list.")]
     public string? Industries { get; init; }
 
     [CommandOption("--salutation <TEXT>")]
@@ -455,7 +474,7 @@ internal sealed class SubscribersRemoveCommand : AsyncCommand<SubscriberEmailSet
 internal sealed class SubscribersExportSettings : GlobalSettings
 {
     [CommandOption("-o|--output <FILE>")]
-    [Description("The CSV file to write. Default: standard output.")]
+    [Description("The file to write: .xlsx for a workbook, anything else CSV. Default: CSV on standard output.")]
     public string? Output { get; init; }
 
     [CommandOption("--segment <SEGMENT>")]
@@ -476,7 +495,15 @@ internal sealed class SubscribersExportCommand : AsyncCommand<SubscribersExportS
             }
             var folder = Path.GetDirectoryName(Path.GetFullPath(settings.Output));
             if (folder is not null) Directory.CreateDirectory(folder);
-            var count = await exporter.ExportAsync(settings.Output, settings.Segment, cancellationToken);
+            long count;
+            try
+            {
+                count = await exporter.ExportAsync(settings.Output, settings.Segment, cancellationToken);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserErrorException(e.Message.Split(" (Parameter", 2)[0], "use -o list.xlsx or -o list.csv");
+            }
             Console.Error.WriteLine($"exported {count} subscriber(s) to {settings.Output}");
             return NewsletterApp.Ok;
         });

@@ -113,16 +113,5 @@ public sealed class AudienceTags : IEquatable<AudienceTags>
     }
 }
 
-/// <summary>The districts a subscriber is normally tagged with.</summary>
-public static class Districts
-{
-    /// <summary>The county-level divisions of 许昌市 and its functional zones.</summary>
-    public static IReadOnlyList<string> Xuchang { get; } =
-    [
-        "魏都区", "建安区", "禹州市", "长葛市", "鄢陵县", "襄城县",
-        "许昌经济技术开发区", "许昌城乡一体化示范区", "东城区",
-    ];
-}
-
 /// <summary>A district or industry name that names nothing known; <see cref="UserFacingException.Hint"/> says how to fix it. Nothing was created.</summary>
 public sealed class AudienceTagException(string message, string hint) : UserFacingException(message, hint);

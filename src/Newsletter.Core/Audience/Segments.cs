@@ -63,22 +63,3 @@ public static class Segments
     private static string Fold(string? s) =>
         string.Concat((s ?? "").Where(c => !char.IsWhiteSpace(c) && c != '\u3000')).ToLowerInvariant();
 }
-
-/// <summary>The industries a subscriber can follow: the city's 6 emerging, 3 advantage and 3 traditional industries.</summary>
-public static class Industries
-{
-    public static IReadOnlyList<string> All { get; } =
-    [
-        "新一代信息技术", "新材料", "生物医药", "智能装备", "新能源汽车", "节能环保",
-        "装备制造", "食品", "发制品",
-        "建材", "化工", "轻纺",
-    ];
-
-    /// <summary>Matches a listed industry ignoring spaces; false for anything else.</summary>
-    public static bool TryResolve(string text, out string industry)
-    {
-        var folded = string.Concat(text.Where(c => !char.IsWhiteSpace(c) && c != '\u3000'));
-        industry = All.FirstOrDefault(i => i == folded) ?? "";
-        return industry.Length > 0;
-    }
-}

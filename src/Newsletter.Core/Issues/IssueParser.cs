@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Syntax;
+using Newsletter.Core.Audience;
 
 namespace Newsletter.Core.Issues;
 

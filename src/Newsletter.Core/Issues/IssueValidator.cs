@@ -1,5 +1,6 @@
 using FluentValidation;
 using FluentValidation.Results;
+using Newsletter.Core.Audience;
 
 namespace Newsletter.Core.Issues;
 

@@ -14,6 +14,8 @@ public sealed class SubscribersCommandTests : IDisposable
     private readonly TempDirectory _temp = new("subscribers-cli");
     private readonly string _config;
 
+    static SubscribersCommandTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     public SubscribersCommandTests()
     {
         _config = WriteConfig("settings.json", "sqlite", $"Data Source={_temp.File("db/newsletter.db")}");
@@ -103,6 +105,69 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Contains("line 3, 邮箱", stdout);
         Assert.Contains("rejects.csv", stdout);
         Assert.True(File.Exists(path + ".rejects.csv"));
+    }
+
+    [Fact]
+    public async Task Import_of_an_office_list_names_the_ignored_columns_once_and_warns_on_rows()
+    {
+        var path = _temp.File("名单.csv");
+        File.WriteAllBytes(path, Encoding.GetEncoding("GB18030").GetBytes(
+            "序号,姓名,手机,邮箱地址,分组,区县,备注\r\n1,王建国,13800000001,wang＠example.org,市级领导,鄢林县,\r\n"));
+
+        var (exit, stdout, stderr) = await Run("subscribers", "import", path);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Single(stdout.Split('\n'), l => l.Contains("ignored column", StringComparison.Ordinal));
+        Assert.Contains("warning: ignored column(s): 序号, 手机, 备注", stdout);
+        Assert.Contains("warning, line 2, 区县: '鄢林县' is not a known district; stored as 鄢陵县", stdout);
+        Assert.Equal("鄢陵县", (await Json("subscribers", "show", "wang@example.org")).GetProperty("district").GetString());
+    }
+
+    [Fact]
+    public async Task Import_of_a_word_document_or_a_sheet_option_on_csv_is_one_error_line()
+    {
+        var docx = _temp.File("名单.docx");
+        using (var zip = System.IO.Compression.ZipFile.Open(docx, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(zip.CreateEntry("word/document.xml").Open());
+            writer.Write("<document/>");
+        }
+        var (exit, stdout, stderr) = await Run("subscribers", "import", docx);
+        Assert.Equal((1, ""), (exit, stdout));
+        Assert.StartsWith("error: 名单.docx is a Word document, not a list — save the sheet as .xlsx or .csv", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+
+        var csv = Write("list.csv", "姓名,邮箱,类别\n王建国,wang@example.org,市级领导\n");
+        var sheet = await Run("subscribers", "import", csv, "--sheet", "2");
+        Assert.Equal(1, sheet.Exit);
+        Assert.Contains("list.csv is a CSV file, which has no sheets; leave out --sheet", sheet.Error);
+    }
+
+    [Fact]
+    public async Task Export_to_xlsx_writes_a_workbook_that_imports_back()
+    {
+        await Run("subscribers", "add", "--email", "a@example.org", "--name", "甲", "--segment", "county", "--district", "鄢陵县");
+        var path = _temp.File("list.xlsx");
+
+        var (exit, _, stderr) = await Run("subscribers", "export", "-o", path);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(path)[..2]);
+        using (var stream = File.OpenRead(path))
+        using (var reader = ExcelDataReader.ExcelReaderFactory.CreateOpenXmlReader(stream))
+        {
+            Assert.True(reader.Read());
+            Assert.Equal("email", reader.GetString(0));
+            Assert.True(reader.Read());
+            Assert.Equal(("a@example.org", "甲", "鄢陵县"), (reader.GetString(0), reader.GetString(1), reader.GetString(5)));
+        }
+        var again = await Run("subscribers", "import", path);
+        Assert.True(again.Exit == 0, again.Error);
+        Assert.Single((await Json("subscribers", "list")).EnumerateArray());
+
+        var xls = await Run("subscribers", "export", "-o", _temp.File("list.xls"));
+        Assert.Equal(1, xls.Exit);
+        Assert.Contains("the export writes .xlsx or .csv, not .xls", xls.Error);
     }
 
     [Fact]

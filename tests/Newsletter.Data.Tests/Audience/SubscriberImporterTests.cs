@@ -132,10 +132,12 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
         Assert.Contains("unknown segment '乡镇领导'", summary.Rejects[3].Reason);
         Assert.Equal(["zhao@example.org"], (await All()).Select(s => s.Email));
 
-        // The rejects file: one line per reject, readable by our own CSV reader, with formulas neutralised.
+        // The rejects file: the original header and rows plus 原因, readable by our own CSV reader, with formulas neutralised.
         var rejectRows = CsvTableReader.Read(summary.RejectsPath!, Encoding.UTF8).ToList();
-        Assert.Equal(["line", "column", "reason"], rejectRows[0].Cells);
-        Assert.Equal(["2", "4", "5", "7"], rejectRows.Skip(1).Select(r => r.Cells[0]));
+        Assert.Equal(["姓名", "邮箱", "单位", "类别", "原因"], rejectRows[0].Cells);
+        Assert.Equal(["王建国\r\nBcc: victim@example.org", "李娜", "张伟", "钱七"], rejectRows.Skip(1).Select(r => r.Cells[0]));
+        Assert.Equal("'=HYPERLINK(\"http://evil.test\",\"点击\")", rejectRows[2].Cells[2]);
+        Assert.StartsWith("单位: starts with = + - or @", rejectRows[2].Cells[4]);
         Assert.DoesNotContain(rejectRows.SelectMany(r => r.Cells), c => c.StartsWith('='));
     }
 
@@ -148,16 +150,23 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
         var headerOnly = await Importer.ImportAsync(Csv("header.csv", ChineseHeader + "\r\n\r\n"), new ImportOptions());
         Assert.Contains("no subscribers", headerOnly.Errors.Single());
 
-        var unknown = await Importer.ImportAsync(Csv("unknown.csv", "姓名,邮箱,手机,类别\n王,w@example.org,138,municipal\n"), new ImportOptions());
-        Assert.Contains("unknown column(s) '手机'", unknown.Errors.Single());
-
         var noSegment = await Importer.ImportAsync(Csv("noseg.csv", "姓名,邮箱\n王,w@example.org\n"), new ImportOptions());
         Assert.Contains("--segment", noSegment.Errors.Single());
 
         var missing = await Importer.ImportAsync(_dir.File("nope.csv"), new ImportOptions());
         Assert.Contains("does not exist", missing.Errors.Single());
 
+        var noEmail = await Importer.ImportAsync(Csv("noemail.csv", "姓名,手机,类别\n王,138,municipal\n"), new ImportOptions());
+        Assert.Equal($"noemail.csv has no e-mail column in its first 30 rows: name one {ImportColumns.Describe(ImportColumn.Email)}", noEmail.Errors.Single());
+        Assert.Contains("邮箱地址", noEmail.Errors.Single());
+
         Assert.Equal(0, await Store.CountAllAsync());
+
+        // An unknown column is no error any more (issue 19): ignored, and named once.
+        var unknown = await Importer.ImportAsync(Csv("unknown.csv", "姓名,邮箱,手机,类别\n王,w@example.org,138,municipal\n"), new ImportOptions());
+        Assert.True(unknown.Succeeded, string.Join("; ", unknown.Errors));
+        Assert.Equal(["手机"], unknown.IgnoredColumns);
+        Assert.Equal(1, await Store.CountAllAsync());
     }
 
     [Fact]
@@ -288,17 +297,21 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
     }
 
     [Fact]
-    public async Task Xlsx_with_an_empty_first_sheet_or_not_a_workbook_is_a_clear_error()
+    public async Task Xlsx_with_an_empty_first_sheet_reads_the_next_and_csv_named_xlsx_is_read_as_csv()
     {
         var path = _dir.File("empty-first.xlsx");
         XlsxWriter.Write(path, [["姓名", "邮箱", "类别"], ["李娜", "lina@example.org", "重点企业"]], emptyFirstSheet: true);
         var summary = await Importer.ImportAsync(path, new ImportOptions());
-        Assert.Contains("is empty", summary.Errors.Single());
+        Assert.Equal(("名单", 1), (summary.Sheet, summary.Imported));
 
-        var fake = Csv("fake.xlsx", "姓名,邮箱\n");
-        var notXlsx = await Importer.ImportAsync(fake, new ImportOptions());
-        Assert.Contains("not a readable Excel workbook", notXlsx.Errors.Single());
-        Assert.Equal(0, await Store.CountAllAsync());
+        var fake = Csv("fake.xlsx", "姓名,邮箱\n王,wang@example.org\n");
+        var csv = await Importer.ImportAsync(fake, new ImportOptions { Segment = "county" });
+        Assert.Equal(("utf-8", 1), (csv.Encoding, csv.Imported));
+
+        var damaged = _dir.File("damaged.xlsx");
+        File.WriteAllBytes(damaged, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4, 5, 6]);
+        Assert.Contains("not a readable Excel workbook", (await Importer.ImportAsync(damaged, new ImportOptions())).Errors.Single());
+        Assert.Equal(2, await Store.CountAllAsync());
     }
 
     /// <summary>The real store, whose import session fails with an I/O fault at the given row.</summary>

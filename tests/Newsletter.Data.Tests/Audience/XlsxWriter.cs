@@ -4,9 +4,24 @@ using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Newsletter.Data.Tests.Audience;
 
-/// <summary>Writes small .xlsx files for import tests (inline strings; optional merged ranges and leading empty sheet).</summary>
+/// <summary>Writes small .xlsx files for import tests (inline strings; optional merged ranges and leading empty sheet; several named sheets).</summary>
 internal static class XlsxWriter
 {
+    /// <summary>A workbook of these sheets, in this tab order.</summary>
+    public static void WriteSheets(string path, params (string Name, IReadOnlyList<string?[]> Rows)[] sheets)
+    {
+        using var document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
+        var workbook = document.AddWorkbookPart();
+        workbook.Workbook = new Workbook();
+        var list = workbook.Workbook.AppendChild(new Sheets());
+        uint id = 1;
+        foreach (var (name, rows) in sheets)
+        {
+            AddSheet(workbook, list, id++, name, rows, null);
+        }
+        workbook.Workbook.Save();
+    }
+
     public static void Write(string path, IReadOnlyList<string?[]> rows, string[]? merges = null, bool emptyFirstSheet = false)
     {
         using var document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
@@ -34,7 +49,7 @@ internal static class XlsxWriter
                 if (rows[r][c] is not { } text) continue;
                 row.Append(new Cell
                 {
-                    CellReference = $"{(char)('A' + c)}{r + 1}",
+                    CellReference = $"{(char)('A' + c)}{r + 1}", // tests stay within A–Z
                     DataType = CellValues.InlineString,
                     InlineString = new InlineString(new Text(text) { Space = SpaceProcessingModeValues.Preserve }),
                 });

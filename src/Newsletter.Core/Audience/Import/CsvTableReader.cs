@@ -16,7 +16,7 @@ public sealed class CsvTableReader
 
     /// <summary>
     /// The encoding of <paramref name="path"/>: <paramref name="requested"/> (utf-8, gbk, gb18030, gb2312) when given,
-    /// else by BOM, else UTF-8 when every byte sequence is valid UTF-8, else GB18030.
+    /// else by BOM, else UTF-16 by the shape of its bytes, else UTF-8 when every byte sequence is valid UTF-8, else GB18030.
     /// </summary>
     public static Encoding DetectEncoding(string path, string? requested)
     {
@@ -38,7 +38,34 @@ public sealed class CsvTableReader
             return bom[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
         }
         stream.Position = 0;
+        var head = new byte[8192];
+        var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (Utf16Shape(head.AsSpan(0, headLength)) is { } utf16)
+        {
+            return utf16;
+        }
+        stream.Position = 0;
         return IsValidUtf8(stream) ? new UTF8Encoding(false, throwOnInvalidBytes: true) : Encoding.GetEncoding("GB18030");
+    }
+
+    /// <summary>
+    /// UTF-16 without a byte-order mark (what some "Unicode text" exports write): little-endian when most odd bytes are
+    /// NUL and hardly any even one, big-endian the other way round; null when the bytes have neither shape.
+    /// </summary>
+    internal static Encoding? Utf16Shape(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 4) return null;
+        int evenZeros = 0, oddZeros = 0;
+        for (var i = 0; i + 1 < head.Length; i += 2)
+        {
+            if (head[i] == 0) evenZeros++;
+            if (head[i + 1] == 0) oddZeros++;
+        }
+        var pairs = head.Length / 2;
+        // Chinese text has few NULs (一 is 00 4E), the ASCII of addresses, separators and line ends many: a quarter is plenty.
+        if (oddZeros * 4 >= pairs && evenZeros * 8 <= oddZeros) return new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
+        if (evenZeros * 4 >= pairs && oddZeros * 8 <= evenZeros) return new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
+        return null;
     }
 
     /// <summary>The rows of the file in order, blank lines included (the caller skips them).</summary>

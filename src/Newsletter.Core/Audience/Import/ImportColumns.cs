@@ -12,34 +12,51 @@ public enum ImportColumn
     Industries,
     Status,
     Salutation,
+
+    /// <summary>The <c>原因</c> column of a rejects file: skipped without a warning, so a fixed rejects file imports as it is.</summary>
+    Reason,
 }
 
-/// <summary>Header names, Chinese or English, matched ignoring case and spaces.</summary>
+/// <summary>
+/// The one table of header names, Chinese and English, matched ignoring case, spaces, full-width forms and a trailing
+/// "(必填)"-style note or "*". Any other header is an ignored column (one warning lists them).
+/// </summary>
 public static class ImportColumns
 {
-    private static readonly Dictionary<string, ImportColumn> Aliases = new(StringComparer.Ordinal)
-    {
-        ["email"] = ImportColumn.Email, ["e-mail"] = ImportColumn.Email, ["mail"] = ImportColumn.Email,
-        ["邮箱"] = ImportColumn.Email, ["电子邮箱"] = ImportColumn.Email, ["电子邮件"] = ImportColumn.Email, ["邮件地址"] = ImportColumn.Email,
-        ["name"] = ImportColumn.Name, ["姓名"] = ImportColumn.Name,
-        ["organisation"] = ImportColumn.Organisation, ["organization"] = ImportColumn.Organisation, ["单位"] = ImportColumn.Organisation,
-        ["工作单位"] = ImportColumn.Organisation,
-        ["title"] = ImportColumn.Title, ["职务"] = ImportColumn.Title,
-        ["segment"] = ImportColumn.Segments, ["segments"] = ImportColumn.Segments, ["类别"] = ImportColumn.Segments,
-        ["分类"] = ImportColumn.Segments,
-        ["district"] = ImportColumn.District, ["区县"] = ImportColumn.District, ["县区"] = ImportColumn.District,
-        ["industries"] = ImportColumn.Industries, ["industry"] = ImportColumn.Industries, ["行业"] = ImportColumn.Industries,
-        ["关注行业"] = ImportColumn.Industries,
-        ["status"] = ImportColumn.Status, ["状态"] = ImportColumn.Status,
-        ["salutation"] = ImportColumn.Salutation, ["称呼"] = ImportColumn.Salutation,
-    };
+    /// <summary>Every accepted header per column; the first is the Chinese name shown in messages, the second the English.</summary>
+    public static IReadOnlyList<(ImportColumn Column, string[] Names)> Synonyms { get; } =
+    [
+        (ImportColumn.Email, ["邮箱", "email", "邮箱地址", "电子邮箱", "电子邮件", "电子邮件地址", "邮件地址", "联系邮箱", "电邮", "邮件", "e-mail", "mail",
+            "emailaddress", "e-mailaddress", "mailaddress"]),
+        (ImportColumn.Name, ["姓名", "name", "名字", "联系人", "fullname"]),
+        (ImportColumn.Organisation, ["单位", "organisation", "organization", "工作单位", "单位名称", "企业名称", "公司", "公司名称", "company"]),
+        (ImportColumn.Title, ["职务", "title", "职位", "职称", "jobtitle", "position"]),
+        (ImportColumn.Segments, ["分组", "segment", "segments", "类别", "分类", "组别", "group", "groups"]),
+        (ImportColumn.District, ["区县", "district", "县区", "县(市、区)", "县市区", "地区", "所属区县", "county"]),
+        (ImportColumn.Industries, ["行业", "industries", "industry", "关注行业", "所属行业", "产业"]),
+        (ImportColumn.Status, ["状态", "status"]),
+        (ImportColumn.Salutation, ["称呼", "salutation", "尊称"]),
+        (ImportColumn.Reason, ["原因", "reason"]),
+    ];
 
-    /// <summary>The header names accepted, for messages.</summary>
+    private static readonly Dictionary<string, ImportColumn> Aliases =
+        Synonyms.SelectMany(s => s.Names.Select(n => (Key: Fold(n), s.Column))).ToDictionary(p => p.Key, p => p.Column, StringComparer.Ordinal);
+
+    /// <summary>The header names accepted, for messages: "邮箱/email, 姓名/name, …".</summary>
     public static string Describe() =>
-        "姓名/name, 邮箱|电子邮箱/email, 单位/organisation, 职务/title, 类别|分类/segment, 区县/district, 行业/industries, 状态/status, 称呼/salutation";
+        string.Join(", ", Synonyms.Where(s => s.Column != ImportColumn.Reason).Select(s => $"{s.Names[0]}/{s.Names[1]}"));
 
-    public static bool TryMatch(string header, out ImportColumn column) =>
-        Aliases.TryGetValue(Fold(header), out column);
+    /// <summary>The header names accepted for one column, for messages: "邮箱, email, 邮箱地址, …".</summary>
+    public static string Describe(ImportColumn column) => string.Join(", ", Synonyms.First(s => s.Column == column).Names);
+
+    public static bool TryMatch(string header, out ImportColumn column)
+    {
+        var folded = Fold(header);
+        if (Aliases.TryGetValue(folded, out column)) return true;
+        // "邮箱（必填）", "姓名*": a note after the name is common in templates handed out to fill in.
+        var cut = folded.IndexOfAny(['(', '*', '[']);
+        return cut > 0 && Aliases.TryGetValue(folded[..cut], out column);
+    }
 
     /// <summary>The English header <see cref="SubscriberExporter"/> writes for the column.</summary>
     public static string EnglishName(ImportColumn column) => column switch
@@ -48,6 +65,10 @@ public static class ImportColumns
         _ => column.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>The Chinese header, for messages.</summary>
+    public static string ChineseName(ImportColumn column) => Synonyms.First(s => s.Column == column).Names[0];
+
     private static string Fold(string header) =>
-        string.Concat(header.Where(c => !char.IsWhiteSpace(c) && c != '\u3000' && c != '\uFEFF')).ToLowerInvariant();
+        string.Concat(FullWidth.Narrow(header).Where(c => !char.IsWhiteSpace(c) && c != '\uFEFF' && c != '_')).ToLowerInvariant()
+            .Replace('（', '(').Replace('【', '[');
 }

@@ -22,7 +22,11 @@ public sealed class ImportRowValidator : AbstractValidator<ImportRow>
 
     /// <param name="known">The store's segments.</param>
     /// <param name="defaultSegment">Segment for rows whose segment cell is empty (from --segment); null when none.</param>
-    public ImportRowValidator(IReadOnlyCollection<Segment> known, string? defaultSegment = null)
+    /// <param name="knownIndustriesOnly">
+    /// True (add, edit): an industry outside <see cref="Industries.All"/> is an error. False (import): the importer keeps the
+    /// person and warns (<see cref="ImportTagCheck"/>).
+    /// </param>
+    public ImportRowValidator(IReadOnlyCollection<Segment> known, string? defaultSegment = null, bool knownIndustriesOnly = true)
     {
         RuleFor(r => r.Email).Cascade(CascadeMode.Stop)
             .Must(NoControlCharacters).WithMessage(ControlMessage)
@@ -46,9 +50,12 @@ public sealed class ImportRowValidator : AbstractValidator<ImportRow>
         RuleForEach(r => Segments.SplitList(r.Segments)).Must(s => Segments.TryResolve(s, known, out _))
             .WithMessage((_, s) => $"unknown segment '{s}' (known: {Segments.Describe(known)})")
             .OverridePropertyName(nameof(ImportRow.Segments));
-        RuleForEach(r => Segments.SplitList(r.Industries)).Must(i => Industries.TryResolve(i, out _))
-            .WithMessage((_, i) => $"unknown industry '{i}' (known: {string.Join("、", Industries.All)})")
-            .OverridePropertyName(nameof(ImportRow.Industries));
+        if (knownIndustriesOnly)
+        {
+            RuleForEach(r => Segments.SplitList(r.Industries)).Must(i => Industries.TryResolve(i, out _))
+                .WithMessage((_, i) => $"unknown industry '{i}' (known: {Industries.Describe()})")
+                .OverridePropertyName(nameof(ImportRow.Industries));
+        }
         RuleFor(r => r.Status).Must(s => string.IsNullOrWhiteSpace(s) || SubscriberStatusNames.TryParse(s, out _))
             .WithMessage(r => $"unknown status '{r.Status}' (use active, unsubscribed, bounced or complained)");
     }

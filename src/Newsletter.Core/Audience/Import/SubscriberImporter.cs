@@ -23,9 +23,18 @@ public sealed record ImportOptions
 
     /// <summary>Where invalid rows are written. Default <c>&lt;input&gt;.rejects.csv</c> next to the input.</summary>
     public string? RejectsPath { get; init; }
+
+    /// <summary>
+    /// The sheet of a workbook to read: its name or its 1-based position. Default null: the first sheet that has an
+    /// e-mail column (so a 填表说明 sheet in front is passed over).
+    /// </summary>
+    public string? Sheet { get; init; }
 }
 
-/// <summary>One rejected row: its line (or sheet row), the column and why.</summary>
+/// <summary>A row that was imported, but not exactly as written: its line (or sheet row), the column and what was done.</summary>
+public sealed record ImportWarning(int Line, string Column, string Message);
+
+/// <summary>One rejected row: its line (or sheet row), the column and why. The rejects file holds the whole original row.</summary>
 public sealed record ImportReject(int Line, string Column, string Reason);
 
 /// <summary>
@@ -38,6 +47,18 @@ public sealed record ImportSummary(string Path, IReadOnlyList<string> Errors, in
 {
     public bool Succeeded => Errors.Count == 0;
 
+    /// <summary>The sheet read, for a workbook ("名单", or "Sheet1"); null for CSV.</summary>
+    public string? Sheet { get; init; }
+
+    /// <summary>Headers that are not columns of a subscriber (序号, 手机, 备注 …): their cells were not imported.</summary>
+    public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
+
+    /// <summary>The first <see cref="SubscriberImporter.MaxRejectsKept"/> warnings on imported rows (a district or industry not as listed).</summary>
+    public IReadOnlyList<ImportWarning> Warnings { get; init; } = [];
+
+    /// <summary>All warnings, also those beyond <see cref="Warnings"/>.</summary>
+    public int WarningCount { get; init; }
+
     public int Rows => Imported + Updated + Unchanged + Rejected + Suppressed;
 
     internal static ImportSummary Failed(string path, params string[] errors) =>
@@ -45,10 +66,15 @@ public sealed record ImportSummary(string Path, IReadOnlyList<string> Errors, in
 }
 
 /// <summary>
-/// Imports subscribers from CSV (UTF-8 or GBK/GB18030, comma or tab) or XLSX (first sheet). Valid rows are applied in
-/// one store transaction (<see cref="ISubscriberStore.BeginImportAsync"/>): a failure mid-file stores nothing.
-/// Invalid rows and duplicates within the file go to the rejects file; addresses that unsubscribed, bounced,
-/// complained or were removed are never made active again (counted as suppressed).
+/// Imports subscribers from a list as it arrives: CSV/TSV (UTF-8, UTF-16 or GBK/GB18030, comma or tab) or a workbook
+/// (.xlsx, .xls, WPS .et), the kind told by the bytes (<see cref="TableFile"/>), the sheet chosen by
+/// <see cref="ImportOptions.Sheet"/> or as the first with an e-mail column. Headers come from one synonym table
+/// (<see cref="ImportColumns"/>); other columns are ignored and listed once. Addresses, lists and tags are read with
+/// full-width forms made narrow (＠ → @). Valid rows are applied in one store transaction
+/// (<see cref="ISubscriberStore.BeginImportAsync"/>): a failure mid-file stores nothing. A district or industry not
+/// exactly as listed is a warning on the row, not a rejection (<see cref="ImportTagCheck"/>). Invalid rows and duplicates
+/// within the file go to the rejects file — the original row plus a <c>原因</c> column, importable again once fixed;
+/// addresses that unsubscribed, bounced, complained or were removed are never made active again (counted as suppressed).
 /// </summary>
 public sealed class SubscriberImporter(ISubscriberStore store)
 {
@@ -80,34 +106,19 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             defaultSegment = key;
         }
 
-        var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
-        IEnumerable<TableRow> rows;
-        string? encodingName = null;
-        try
-        {
-            if (extension is ".xlsx" or ".xls" or ".xlsm")
-            {
-                rows = XlsxTableReader.Read(path);
-            }
-            else
-            {
-                var encoding = CsvTableReader.DetectEncoding(path, options.Encoding);
-                encodingName = encoding.WebName;
-                rows = CsvTableReader.Read(path, encoding);
-            }
-        }
-        catch (TableFormatException e)
-        {
-            return ImportSummary.Failed(path, e.Message);
-        }
-
         var rejectsPath = options.RejectsPath ?? path + ".rejects.csv";
         var rejectsTemp = rejectsPath + ".tmp";
+        IEnumerator<TableRow>? rows = null;
         try
         {
-            var summary = await ImportRowsAsync(path, rows, known, defaultSegment, options, options.Source ?? "import:" + name,
+            var table = OpenTable(path, name, options, out rows);
+            if (table.Error is not null)
+            {
+                return ImportSummary.Failed(path, table.Error);
+            }
+            var summary = await ImportRowsAsync(path, rows!, table.Header!, known, defaultSegment, options, options.Source ?? "import:" + name,
                 rejectsTemp, ct);
-            summary = summary with { Encoding = encodingName, DryRun = options.DryRun };
+            summary = summary with { Encoding = table.Encoding, DryRun = options.DryRun, Sheet = table.Sheet };
             if (summary.Rejected > 0)
             {
                 File.Move(rejectsTemp, rejectsPath, overwrite: true);
@@ -127,51 +138,112 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         }
         finally
         {
+            rows?.Dispose();
             File.Delete(rejectsTemp);
         }
     }
 
-    private async Task<ImportSummary> ImportRowsAsync(string path, IEnumerable<TableRow> rows, IReadOnlyList<Segment> known,
+    private sealed record Table(ImportHeader? Header, string? Sheet, string? Encoding, string? Error);
+
+    /// <summary>
+    /// Opens the list and reads up to its header: for a workbook the sheet asked for, else the first with an e-mail
+    /// column. <paramref name="rows"/> is left just after the header (the caller disposes it).
+    /// </summary>
+    private static Table OpenTable(string path, string name, ImportOptions options, out IEnumerator<TableRow>? rows)
+    {
+        rows = null;
+        if (TableFile.Detect(path) == TableFileKind.Text)
+        {
+            if (!string.IsNullOrWhiteSpace(options.Sheet))
+            {
+                return new Table(null, null, null, $"{name} is a CSV file, which has no sheets; leave out --sheet");
+            }
+            var encoding = CsvTableReader.DetectEncoding(path, options.Encoding);
+            rows = CsvTableReader.Read(path, encoding).GetEnumerator();
+            var header = ImportHeader.Find(rows, out var sawData);
+            return header is not null ? new Table(header, null, encoding.WebName, null)
+                : new Table(null, null, encoding.WebName, sawData ? NoEmailColumn(name) : Empty(name));
+        }
+
+        var sheets = XlsxTableReader.SheetNames(path);
+        var described = string.Join(", ", sheets.Select((s, i) => $"{i + 1} {s}"));
+        IEnumerable<int> candidates;
+        if (!string.IsNullOrWhiteSpace(options.Sheet))
+        {
+            var wanted = options.Sheet.Trim();
+            var index = sheets.ToList().FindIndex(s => string.Equals(s.Trim(), wanted, StringComparison.OrdinalIgnoreCase));
+            if (index < 0 && int.TryParse(wanted, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                && n >= 1 && n <= sheets.Count)
+            {
+                index = n - 1;
+            }
+            if (index < 0)
+            {
+                return new Table(null, null, null, $"{name} has no sheet '{wanted}' (sheets: {described}); give --sheet a name or a number from that list");
+            }
+            candidates = [index];
+        }
+        else
+        {
+            candidates = Enumerable.Range(0, sheets.Count);
+        }
+
+        var anyData = false;
+        foreach (var i in candidates)
+        {
+            var sheetRows = XlsxTableReader.Read(path, i).GetEnumerator();
+            var header = ImportHeader.Find(sheetRows, out var sawData);
+            if (header is not null)
+            {
+                rows = sheetRows;
+                return new Table(header, sheets[i], null, null);
+            }
+            sheetRows.Dispose();
+            anyData |= sawData;
+        }
+        var where = !string.IsNullOrWhiteSpace(options.Sheet) ? $"sheet '{options.Sheet.Trim()}' of {name}" : name;
+        return new Table(null, null, null, !anyData ? Empty(where)
+            : !string.IsNullOrWhiteSpace(options.Sheet) ? NoEmailColumn(where)
+            : $"no sheet of {name} has an e-mail column ({ImportColumns.Describe(ImportColumn.Email)}) in its first {ImportHeader.RowsSearched} rows (sheets: {described}); name the column so, or pick the sheet with --sheet");
+    }
+
+    private static string Empty(string where) =>
+        $"{where} is empty: expected a header line ({ImportColumns.Describe()}) and one subscriber per line";
+
+    private static string NoEmailColumn(string where) =>
+        $"{where} has no e-mail column in its first {ImportHeader.RowsSearched} rows: name one {ImportColumns.Describe(ImportColumn.Email)}";
+
+    private async Task<ImportSummary> ImportRowsAsync(string path, IEnumerator<TableRow> enumerator, ImportHeader header, IReadOnlyList<Segment> known,
         string? defaultSegment, ImportOptions options, string source, string rejectsTemp, CancellationToken ct)
     {
-        using var enumerator = rows.GetEnumerator();
         var name = System.IO.Path.GetFileName(path);
-
-        // The header: the first row with more than one filled cell (a merged title row above it is skipped).
-        TableRow? header = null;
-        while (enumerator.MoveNext())
-        {
-            var row = enumerator.Current;
-            if (row.Cells.Count(c => !string.IsNullOrWhiteSpace(c)) > 1 || (row.Cells.Count == 1 && ImportColumns.TryMatch(row.Cells[0], out _)))
-            {
-                header = row;
-                break;
-            }
-        }
-        if (header is null)
-        {
-            return ImportSummary.Failed(path, $"{name} is empty: expected a header line ({ImportColumns.Describe()}) and one subscriber per line");
-        }
-
-        var map = MapHeader(header, name, defaultSegment, out var headerErrors);
+        var headerErrors = CheckHeader(header, name, defaultSegment);
         if (headerErrors.Count > 0)
         {
             return ImportSummary.Failed(path, [.. headerErrors]);
         }
 
-        var validator = new ImportRowValidator(known, defaultSegment);
+        var validator = new ImportRowValidator(known, defaultSegment, knownIndustriesOnly: false);
         var seen = new Dictionary<UInt128, int>();
-        int imported = 0, updated = 0, unchanged = 0, rejected = 0, suppressed = 0, dataRows = 0;
+        int imported = 0, updated = 0, unchanged = 0, rejected = 0, suppressed = 0, dataRows = 0, warningCount = 0;
         var kept = new List<ImportReject>();
+        var warnings = new List<ImportWarning>();
+        var rowWarnings = new List<ImportWarning>();
         await using var rejects = new StreamWriter(rejectsTemp, false, new UTF8Encoding(true));
-        await rejects.WriteLineAsync("line,column,reason");
+        // The original header, plus 原因 unless the list is itself a rejects file: fixed in Excel, it imports as it is.
+        var reasonIndex = header.ReasonIndex ?? header.Row.Cells.Count;
+        await rejects.WriteAsync(CsvText.Line(WithReason(header.Row.Cells, reasonIndex, "原因")) + "\r\n");
 
-        // Counts rows; a row failing several rules gets one line per rule in the rejects file.
-        async Task Reject(int line, string column, string reason, bool sameRow = false)
+        // One line per rejected row: its cells as read, and every reason found.
+        async Task Reject(TableRow row, IReadOnlyList<(string Column, string Reason)> reasons)
         {
-            if (!sameRow) rejected++;
-            if (kept.Count < MaxRejectsKept) kept.Add(new ImportReject(line, column, reason));
-            await rejects.WriteLineAsync(CsvText.Line([line.ToString(System.Globalization.CultureInfo.InvariantCulture), column, reason]));
+            rejected++;
+            foreach (var (column, reason) in reasons)
+            {
+                if (kept.Count < MaxRejectsKept) kept.Add(new ImportReject(row.Line, column, reason));
+            }
+            var text = string.Join("；", reasons.Select(r => r.Column.Length > 0 ? $"{r.Column}: {r.Reason}" : r.Reason));
+            await rejects.WriteAsync(CsvText.Line(WithReason(row.Cells, reasonIndex, text)) + "\r\n");
         }
 
         var batch = new List<SubscriberDraft>(BatchSize);
@@ -201,36 +273,39 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                 dataRows++;
                 if (row.Problem is not null)
                 {
-                    await Reject(row.Line, "", row.Problem);
+                    await Reject(row, [("", row.Problem)]);
                     continue;
                 }
-                if (row.Cells.Count > header.Cells.Count && row.Cells.Skip(header.Cells.Count).Any(c => !string.IsNullOrWhiteSpace(c)))
+                var width = header.Row.Cells.Count;
+                if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
                 {
-                    await Reject(row.Line, "", $"{row.Cells.Count} fields but the header has {header.Cells.Count}; quote fields holding a separator");
+                    await Reject(row, [("", $"{row.Cells.Count} fields but the header has {width}; quote fields holding a separator")]);
                     continue;
                 }
 
-                var input = ToImportRow(row, map);
+                var input = ToImportRow(row, header);
                 var result = validator.Validate(input);
                 if (!result.IsValid)
                 {
-                    var firstError = true;
-                    foreach (var error in result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => g.First()))
-                    {
-                        await Reject(row.Line, ColumnLabel(error.PropertyName, map, header), error.ErrorMessage, sameRow: !firstError);
-                        firstError = false;
-                    }
+                    await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
                     continue;
                 }
 
-                var draft = ToDraft(input, known, defaultSegment, source);
+                rowWarnings.Clear();
+                var draft = ToDraft(input, known, defaultSegment, source) with
+                {
+                    District = ImportTagCheck.District(input.District, row.Line, header.Label(ImportColumn.District), rowWarnings),
+                    Industries = ImportTagCheck.Industries(input.Industries, row.Line, header.Label(ImportColumn.Industries), rowWarnings),
+                };
                 var key = Hash(draft.Email);
                 if (seen.TryGetValue(key, out var firstLine))
                 {
-                    await Reject(row.Line, ColumnLabel(nameof(ImportRow.Email), map, header), $"duplicate of line {firstLine} ({draft.Email})");
+                    await Reject(row, [(header.Label(ImportColumn.Email), $"duplicate of line {firstLine} ({draft.Email})")]);
                     continue;
                 }
                 seen[key] = row.Line;
+                warningCount += rowWarnings.Count;
+                warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
 
                 batch.Add(draft);
                 if (batch.Count == BatchSize)
@@ -250,52 +325,55 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             }
         }
 
-        return new ImportSummary(path, [], imported, updated, unchanged, rejected, suppressed, kept, null, null, options.DryRun);
+        return new ImportSummary(path, [], imported, updated, unchanged, rejected, suppressed, kept, null, null, options.DryRun)
+        {
+            IgnoredColumns = header.Ignored,
+            Warnings = warnings,
+            WarningCount = warningCount,
+        };
     }
 
-    private static Dictionary<ImportColumn, int> MapHeader(TableRow header, string name, string? defaultSegment, out List<string> errors)
+    /// <summary>The cells with <paramref name="reason"/> at <paramref name="index"/> (the row padded to reach it).</summary>
+    private static List<string> WithReason(IReadOnlyList<string> cells, int index, string reason)
     {
-        errors = [];
-        var map = new Dictionary<ImportColumn, int>();
-        var unknown = new List<string>();
-        for (var i = 0; i < header.Cells.Count; i++)
-        {
-            var text = header.Cells[i].Trim();
-            if (text.Length == 0) continue;
-            if (!ImportColumns.TryMatch(text, out var column))
-            {
-                unknown.Add(text);
-            }
-            else if (!map.TryAdd(column, i))
-            {
-                errors.Add($"{name} line {header.Line}: column '{text}' appears twice");
-            }
-        }
-        if (unknown.Count > 0)
-        {
-            errors.Add($"{name} line {header.Line}: unknown column(s) {string.Join(", ", unknown.Select(u => $"'{Shorten(u)}'"))}; known: {ImportColumns.Describe()}");
-        }
+        var line = cells.ToList();
+        while (line.Count <= index) line.Add("");
+        line[index] = reason;
+        return line;
+    }
+
+    private static List<string> CheckHeader(ImportHeader header, string name, string? defaultSegment)
+    {
+        var errors = new List<string>();
         foreach (var required in new[] { ImportColumn.Email, ImportColumn.Name })
         {
-            if (!map.ContainsKey(required))
+            if (!header.Map.ContainsKey(required))
             {
-                errors.Add($"{name} line {header.Line}: no {ImportColumns.EnglishName(required)} column ({ImportColumns.Describe()})");
+                errors.Add($"{name} line {header.Row.Line}: no {ImportColumns.ChineseName(required)} column (name it {ImportColumns.Describe(required)})");
             }
         }
-        if (!map.ContainsKey(ImportColumn.Segments) && defaultSegment is null && errors.Count == 0)
+        if (!header.Map.ContainsKey(ImportColumn.Segments) && defaultSegment is null && errors.Count == 0)
         {
-            errors.Add($"{name} has no segment column (类别/segment); give --segment to put every row in one segment");
+            errors.Add($"{name} has no segment column ({ImportColumns.Describe(ImportColumn.Segments)}); give --segment to put every row in one segment");
         }
-        return map;
+        return errors;
     }
 
-    private static ImportRow ToImportRow(TableRow row, Dictionary<ImportColumn, int> map)
+    /// <summary>
+    /// The row's fields. Addresses, lists, tags and status are read with full-width forms made narrow (＠ → @, ； → ;);
+    /// names and organisations keep their （）and ，as written. Surrounding spaces, full-width ones too, are trimmed.
+    /// </summary>
+    private static ImportRow ToImportRow(TableRow row, ImportHeader header)
     {
-        string? Cell(ImportColumn column) =>
-            map.TryGetValue(column, out var i) && i < row.Cells.Count && !string.IsNullOrWhiteSpace(row.Cells[i]) ? CsvText.Restore(row.Cells[i]) : null;
-        return new ImportRow(row.Line, Cell(ImportColumn.Email) ?? "", Cell(ImportColumn.Name) ?? "", Cell(ImportColumn.Organisation),
-            Cell(ImportColumn.Title), Cell(ImportColumn.Segments), Cell(ImportColumn.District), Cell(ImportColumn.Industries),
-            Cell(ImportColumn.Status), Cell(ImportColumn.Salutation));
+        string? Cell(ImportColumn column, bool narrow = false)
+        {
+            if (!header.Map.TryGetValue(column, out var i) || i >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[i])) return null;
+            var value = CsvText.Restore(row.Cells[i].Trim());
+            return narrow ? FullWidth.Narrow(value).Trim() : value;
+        }
+        return new ImportRow(row.Line, Cell(ImportColumn.Email, narrow: true) ?? "", Cell(ImportColumn.Name) ?? "", Cell(ImportColumn.Organisation),
+            Cell(ImportColumn.Title), Cell(ImportColumn.Segments, narrow: true), Cell(ImportColumn.District, narrow: true),
+            Cell(ImportColumn.Industries, narrow: true), Cell(ImportColumn.Status, narrow: true), Cell(ImportColumn.Salutation));
     }
 
     /// <summary>A validated row as the store takes it: address normalised, names resolved to keys, a salutation equal to the derived one dropped.</summary>
@@ -316,12 +394,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             salutation, source);
     }
 
-    private static string ColumnLabel(string property, Dictionary<ImportColumn, int> map, TableRow header) =>
-        Enum.TryParse<ImportColumn>(property.Split('[')[0], out var column) && map.TryGetValue(column, out var i) ? header.Cells[i].Trim() : property.ToLowerInvariant();
-
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     // 128 bits of SHA-256: a million addresses in ~30 MB instead of ~100 MB of strings; a collision is not a practical concern.
     private static UInt128 Hash(string email)

@@ -7,7 +7,7 @@ using ExcelDataReader;
 namespace Newsletter.Core.Audience.Import;
 
 /// <summary>
-/// Reads the first sheet of an .xlsx (or legacy .xls) workbook as <see cref="TableRow"/>s numbered like the sheet's rows.
+/// Reads a sheet of an .xlsx (or legacy .xls / WPS .et) workbook as <see cref="TableRow"/>s numbered like the sheet's rows.
 /// A merged range yields its value in its first cell only, as the file stores it; numbers become invariant text.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ namespace Newsletter.Core.Audience.Import;
 /// memory), with DTDs refused; rows stop at Excel's row limit and must ascend, so <c>&lt;row r="100000000"&gt;</c> is
 /// one error, not a hundred million empty rows; only the first <see cref="InputLimits.MaxTableColumns"/> columns may
 /// hold values; the shared-string table (the one part kept in memory) is bounded in entries and characters.</para>
-/// <para>Legacy .xls files (not compressed, at most 65,536 rows by format) go through ExcelDataReader.</para>
+/// <para>Legacy .xls and WPS .et files (not compressed, at most 65,536 rows by format) go through ExcelDataReader.</para>
 /// Every problem is a <see cref="TableFormatException"/> naming the file (and the row where there is one).
 /// </remarks>
 public static class XlsxTableReader
@@ -42,10 +42,27 @@ public static class XlsxTableReader
 
     static XlsxTableReader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    /// <summary>The rows of the first sheet, in order; rows the sheet leaves out are not returned.</summary>
-    public static IEnumerable<TableRow> Read(string path)
+    /// <summary>The names of the workbook's sheets, in the order Excel shows their tabs.</summary>
+    public static IReadOnlyList<string> SheetNames(string path)
     {
         var name = Path.GetFileName(path);
+        return IsZip(path, name) switch
+        {
+            true => XlsxSheetNames(path, name),
+            false => XlsSheetNames(path, name),
+        };
+    }
+
+    /// <summary>The rows of sheet <paramref name="sheet"/> (0-based), in order; rows the sheet leaves out are not returned.</summary>
+    public static IEnumerable<TableRow> Read(string path, int sheet = 0)
+    {
+        var name = Path.GetFileName(path);
+        return IsZip(path, name) ? ReadXlsx(path, name, sheet) : ReadXls(path, name, sheet);
+    }
+
+    /// <summary>Checks the size and signature: true for a zip (.xlsx), false for an OLE compound file (.xls, WPS .et).</summary>
+    private static bool IsZip(string path, string name)
+    {
         var info = new FileInfo(path);
         if (info.Length > InputLimits.MaxUploadBytes)
         {
@@ -58,28 +75,43 @@ public static class XlsxTableReader
         }
         return signature switch
         {
-            [0x50, 0x4B, 0x03, 0x04] => ReadXlsx(path, name),
-            [0xD0, 0xCF, 0x11, 0xE0] => ReadXls(path, name),
+            [0x50, 0x4B, 0x03, 0x04] => true,
+            [0xD0, 0xCF, 0x11, 0xE0] => false,
             _ => throw NotAWorkbook(name, "it is not a zip or an Excel 97–2003 file"),
         };
     }
 
-    private static IEnumerable<TableRow> ReadXlsx(string path, string name)
+    private static IEnumerable<TableRow> ReadXlsx(string path, string name, int sheet)
     {
         using var archive = OpenArchive(path, name);
-        var (sheetPath, strings) = Prepare(archive, name);
+        var (sheetPath, strings) = Prepare(archive, name, sheet);
         foreach (var row in ReadSheet(archive, sheetPath, strings, name))
         {
             yield return row;
         }
     }
 
-    /// <summary>Checks the sizes, then finds the first sheet and reads the shared strings.</summary>
-    private static (string SheetPath, List<string> Strings) Prepare(ZipArchive archive, string name)
+    private static List<string> XlsxSheetNames(string path, string name)
+    {
+        using var archive = OpenArchive(path, name);
+        try
+        {
+            CheckSizes(archive, name);
+            var (workbookPath, _, _) = Workbook(archive, name);
+            return [.. SheetRelationships(archive, workbookPath, name).Select(s => s.Name)];
+        }
+        catch (InvalidDataException e)
+        {
+            throw NotAWorkbook(name, e.Message);
+        }
+    }
+
+    /// <summary>Checks the sizes, then finds the sheet and reads the shared strings.</summary>
+    private static (string SheetPath, List<string> Strings) Prepare(ZipArchive archive, string name, int sheet)
     {
         try
         {
-            return PrepareCore(archive, name);
+            return PrepareCore(archive, name, sheet);
         }
         catch (InvalidDataException e)
         {
@@ -87,19 +119,30 @@ public static class XlsxTableReader
         }
     }
 
-    private static (string SheetPath, List<string> Strings) PrepareCore(ZipArchive archive, string name)
+    private static (string SheetPath, List<string> Strings) PrepareCore(ZipArchive archive, string name, int sheet)
     {
         CheckSizes(archive, name);
-        var workbookPath = Target(ReadRelationships(archive, "_rels/.rels", name), "", t => t.EndsWith("/officeDocument", StringComparison.Ordinal))
-            ?? "xl/workbook.xml";
-        var folder = workbookPath.Contains('/') ? workbookPath[..(workbookPath.LastIndexOf('/') + 1)] : "";
-        var relationships = ReadRelationships(archive, folder + "_rels/" + workbookPath[folder.Length..] + ".rels", name);
-        var sheetId = FirstSheetRelationship(archive, workbookPath, name)
-            ?? throw new TableFormatException($"{name} has no worksheet; save the list again from Excel or as CSV");
-        var sheetPath = relationships.FirstOrDefault(r => r.Id == sheetId) is { } sheet ? Resolve(folder, sheet.Target)
+        var (workbookPath, folder, relationships) = Workbook(archive, name);
+        var sheets = SheetRelationships(archive, workbookPath, name);
+        if (sheets.Count == 0)
+        {
+            throw new TableFormatException($"{name} has no worksheet; save the list again from Excel or as CSV");
+        }
+        var sheetId = sheet < sheets.Count ? sheets[sheet].Id
+            : throw new TableFormatException($"{name} has {sheets.Count} sheet(s), not {sheet + 1}");
+        var sheetPath = relationships.FirstOrDefault(r => r.Id == sheetId) is { } found ? Resolve(folder, found.Target)
             : throw new TableFormatException($"{name} names a worksheet that is not in the file; save the list again from Excel or as CSV");
         var stringsPath = Target(relationships, folder, t => t.EndsWith("/sharedStrings", StringComparison.Ordinal));
         return (sheetPath, stringsPath is null ? [] : ReadSharedStrings(archive, stringsPath, name));
+    }
+
+    /// <summary>The workbook part, its folder and its relationships.</summary>
+    private static (string Path, string Folder, List<Relationship> Relationships) Workbook(ZipArchive archive, string name)
+    {
+        var workbookPath = Target(ReadRelationships(archive, "_rels/.rels", name), "", t => t.EndsWith("/officeDocument", StringComparison.Ordinal))
+            ?? "xl/workbook.xml";
+        var folder = workbookPath.Contains('/') ? workbookPath[..(workbookPath.LastIndexOf('/') + 1)] : "";
+        return (workbookPath, folder, ReadRelationships(archive, folder + "_rels/" + workbookPath[folder.Length..] + ".rels", name));
     }
 
     private static ZipArchive OpenArchive(string path, string name)
@@ -170,22 +213,23 @@ public static class XlsxTableReader
         return string.Join('/', parts);
     }
 
-    private static string? FirstSheetRelationship(ZipArchive archive, string workbookPath, string name)
+    /// <summary>The sheets in tab order: their names and relationship ids (at most 1,000; a workbook never has more in practice).</summary>
+    private static List<(string Name, string Id)> SheetRelationships(ZipArchive archive, string workbookPath, string name)
     {
         using var reader = OpenPart(archive, workbookPath, name)
             ?? throw new TableFormatException($"{name} has no workbook part ({workbookPath}); save the list again from Excel or as CSV");
-        string? id = null;
+        var sheets = new List<(string Name, string Id)>();
         Guard(name, workbookPath, () =>
         {
-            while (id is null && reader.Read())
+            while (reader.Read() && sheets.Count < 1000)
             {
                 if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "sheet")
                 {
-                    id = reader.GetAttribute("id", RelationshipNamespace) ?? "";
+                    sheets.Add((reader.GetAttribute("name") ?? "", reader.GetAttribute("id", RelationshipNamespace) ?? ""));
                 }
             }
         });
-        return id;
+        return sheets;
     }
 
     private static List<string> ReadSharedStrings(ZipArchive archive, string partPath, string name)
@@ -451,22 +495,47 @@ public static class XlsxTableReader
 
     private static string Shorten(string s) => s.Length <= 20 ? s : s[..20] + "…";
 
-    /// <summary>Legacy .xls (BIFF8: not compressed, at most 65,536 rows × 256 columns by format) through ExcelDataReader.</summary>
-    private static IEnumerable<TableRow> ReadXls(string path, string name)
+    private static List<string> XlsSheetNames(string path, string name)
     {
         using var stream = File.OpenRead(path);
-        IExcelDataReader reader;
+        using var reader = OpenXls(stream, name);
+        var names = new List<string>();
+        do
+        {
+            names.Add(reader.Name ?? "");
+        }
+        while (names.Count < 1000 && reader.NextResult());
+        return names;
+    }
+
+    private static IExcelDataReader OpenXls(Stream stream, string name)
+    {
         try
         {
-            reader = ExcelReaderFactory.CreateBinaryReader(stream);
+            return ExcelReaderFactory.CreateBinaryReader(stream);
         }
         catch (Exception e) when (e is ExcelDataReader.Exceptions.ExcelReaderException or InvalidDataException or IOException or NotSupportedException
             or ArgumentException or XmlException)
         {
             throw NotAWorkbook(name, e.Message);
         }
+    }
 
-        using (reader)
+    /// <summary>
+    /// Legacy .xls and WPS .et (BIFF8 in an OLE compound file: not compressed, at most 65,536 rows × 256 columns by format)
+    /// through ExcelDataReader.
+    /// </summary>
+    private static IEnumerable<TableRow> ReadXls(string path, string name, int sheet)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = OpenXls(stream, name);
+        for (var i = 0; i < sheet; i++)
+        {
+            if (!reader.NextResult())
+            {
+                throw new TableFormatException($"{name} has {i + 1} sheet(s), not {sheet + 1}");
+            }
+        }
         {
             var line = 0;
             while (true)

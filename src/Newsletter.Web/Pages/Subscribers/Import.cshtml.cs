@@ -7,11 +7,12 @@ using Newsletter.Core;
 
 namespace Newsletter.Web.Pages.Subscribers;
 
-/// <summary>Upload a CSV or XLSX list; shows the import summary and the rejected rows with their line numbers.</summary>
+/// <summary>
+/// Upload a list (a workbook or CSV, its kind told by the bytes, not the name); shows the import summary — the sheet
+/// read, ignored columns, rows imported with a warning, rejected rows with their line numbers.
+/// </summary>
 public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter importer, WebOptions options, UiText text) : PageModel
 {
-    private static readonly string[] Extensions = [".csv", ".xlsx", ".txt"];
-
     public IReadOnlyList<Segment> Known { get; private set; } = [];
 
     public ImportSummary? Summary { get; private set; }
@@ -20,11 +21,11 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
 
     public async Task OnGetAsync(CancellationToken ct) => Known = await subscribers.ListSegmentsAsync(ct);
 
-    public async Task<IActionResult> OnPostAsync(IFormFile? upload, string? defaultSegment, bool update, bool dryRun, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(IFormFile? upload, string? defaultSegment, string? sheet, bool update, bool dryRun, CancellationToken ct)
     {
         Known = await subscribers.ListSegmentsAsync(ct);
-        var extension = Path.GetExtension(upload?.FileName ?? "").ToLowerInvariant();
-        if (upload is null || upload.Length == 0 || upload.Length > options.MaxUploadBytes || !Extensions.Contains(extension))
+        // Any name: the importer judges the bytes, and names a Word document or a PDF as such.
+        if (upload is null || upload.Length == 0 || upload.Length > options.MaxUploadBytes)
         {
             Messages.Errors.Add(text["import.bad_file"]);
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -35,7 +36,8 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
         var folder = Directory.CreateTempSubdirectory("newsletter-import-");
         try
         {
-            var path = Path.Combine(folder.FullName, "upload" + extension);
+            // The user's file name (made safe) so that messages name the file they chose.
+            var path = Path.Combine(folder.FullName, SafeName(upload.FileName));
             await using (var file = System.IO.File.Create(path))
             {
                 await upload.CopyToAsync(file, ct);
@@ -45,6 +47,7 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
                 Segment = string.IsNullOrWhiteSpace(defaultSegment) ? null : defaultSegment,
                 Update = update,
                 DryRun = dryRun,
+                Sheet = string.IsNullOrWhiteSpace(sheet) ? null : sheet,
                 Source = $"web:{Path.GetFileName(upload.FileName)}",
                 RejectsPath = Path.Combine(folder.FullName, "rejects.csv"),
             }, ct);
@@ -63,5 +66,14 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         }
         return Page();
+    }
+
+    private static string SafeName(string? fileName)
+    {
+        var name = Path.GetFileName(fileName ?? "");
+        var invalid = Path.GetInvalidFileNameChars();
+        name = new string([.. name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c)]).Trim().TrimStart('.');
+        if (name.Length > 100) name = name[^100..];
+        return name.Length == 0 || name == "rejects.csv" ? "upload" : name;
     }
 }
