@@ -34,6 +34,9 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();
         services.TryAddSingleton(sp => CreateVerp(configuration, sp.GetRequiredService<AppSecrets>()));
         services.TryAddSingleton<Users.UserStore>();
+        // Issue 21: reader events (web views, opens, clicks, unsubscribes) and the figures of each campaign.
+        services.TryAddSingleton<Newsletter.Core.Figures.IReaderEventStore, Figures.SqlReaderEventStore>();
+        services.TryAddSingleton<Newsletter.Core.Figures.ICampaignFigures, Figures.SqlCampaignFigures>();
         services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
             sp.GetRequiredService<TimeProvider>(), ConfiguredSecret(configuration)));

@@ -85,6 +85,8 @@ public static class NewsletterWeb
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
         services.AddSingleton<TokenKeyRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<TokenKeyRefresher>());
+        services.AddSingleton<ReaderEventPruner>();   // issue 21: reader events' retention
+        services.AddHostedService(sp => sp.GetRequiredService<ReaderEventPruner>());
 
         services.AddRazorPages(pages =>
             {
@@ -196,6 +198,7 @@ public static class NewsletterWeb
         app.UseAuthorization();
         app.MapAssets();
         app.MapPublicEndpoints();
+        app.MapTrackingEndpoints();   // issue 21: open pixel and click redirects
         app.MapIssuePreviews();
         app.MapRazorPages();
         return app;

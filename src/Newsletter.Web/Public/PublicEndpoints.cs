@@ -21,13 +21,14 @@ public static class PublicEndpoints
 
     /// <summary>The issue as sent to this subscriber: the campaign's stored variant, personalised as in the message.</summary>
     private static async Task<IResult> ViewAsync(string token, HttpContext context, SubscriberTokens tokens, ICampaignStore campaigns,
-        IRecipientLinks links, CancellationToken ct)
+        IRecipientLinks links, Core.Figures.IReaderEventStore events, CancellationToken ct)
     {
         if (!tokens.TryVerify(token, TokenPurpose.View, out var subscriberId, out var campaignId)) return Results.NotFound();
         var entry = await campaigns.FindEntryAsync(campaignId, subscriberId, ct);
         if (entry is null) return Results.NotFound();
         var variant = (await campaigns.GetVariantsAsync(campaignId, ct)).FirstOrDefault(v => v.Key == entry.Variant);
         if (variant is null) return Results.NotFound();
+        await TrackingEndpoints.RecordAsync(events, entry, Core.Figures.ReaderEventKind.WebView, context, ct);   // issue 21
 
         var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
             links.UnsubscribeUrl(subscriberId, campaignId), links.ViewUrl(subscriberId, campaignId));
