@@ -199,6 +199,7 @@ public static class NewsletterWeb
         app.MapAssets();
         app.MapPublicEndpoints();
         app.MapTrackingEndpoints();   // issue 21: open pixel and click redirects
+        app.MapFiguresExport();   // issue 21: the figures workbook
         app.MapIssuePreviews();
         app.MapRazorPages();
         return app;
