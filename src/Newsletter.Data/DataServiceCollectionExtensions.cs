@@ -37,6 +37,7 @@ public static class DataServiceCollectionExtensions
         // Issue 21: reader events (web views, opens, clicks, unsubscribes) and the figures of each campaign.
         services.TryAddSingleton<Newsletter.Core.Figures.IReaderEventStore, Figures.SqlReaderEventStore>();
         services.TryAddSingleton<Newsletter.Core.Figures.ICampaignFigures, Figures.SqlCampaignFigures>();
+        services.TryAddSingleton<Newsletter.Core.Figures.ICampaignTracking, Figures.SqlCampaignTracking>();
         services.TryAddSingleton(sp => CoreServiceCollectionExtensions.Bind<SubscriberTokenOptions>(configuration, "Security").Normalized());
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
             sp.GetRequiredService<TimeProvider>(), ConfiguredSecret(configuration)));

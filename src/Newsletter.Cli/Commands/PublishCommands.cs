@@ -23,6 +23,10 @@ internal static class PublishCommands
 
 internal sealed class PublishSettings : GlobalSettings
 {
+    [CommandOption("--tracking")]
+    [Description(TrackingOption.Description)]
+    public bool Tracking { get; init; }
+
     [CommandArgument(0, "<issue>")]
     [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
     public string Issue { get; init; } = "";
@@ -90,6 +94,7 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
             throw new UserErrorException(e.Message, e.Hint);
         }
         var campaign = prepared.Campaign;
+        await TrackingOption.ApplyAsync(services, campaign.Id, settings.Tracking, cancellationToken);   // issue 21
         if (preview is not null)
         {
             await previewer.RecordAsync(campaign.Id, preview, confirmedBy!, settings.Force, cancellationToken);

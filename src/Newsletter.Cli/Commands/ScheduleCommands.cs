@@ -84,6 +84,10 @@ internal class ScheduleTimeSettings : GlobalSettings
 
 internal sealed class ScheduleIssueSettings : ScheduleTimeSettings
 {
+    [CommandOption("--tracking")]
+    [Description(TrackingOption.Description)]
+    public bool Tracking { get; init; }
+
     [CommandArgument(0, "<issue>")]
     [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
     public string Issue { get; init; } = "";
@@ -149,6 +153,7 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
                 confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "schedule", settings.Yes, settings.Force);
             }
             var scheduled = await scheduler.ScheduleAsync(settings.Issue, segments, tags, at, overrides, cancellationToken);
+            await TrackingOption.ApplyAsync(services, scheduled.Id, settings.Tracking, cancellationToken);   // issue 21
             if (preview is not null)
             {
                 await previewer.RecordAsync(scheduled.Id, preview, confirmedBy!, settings.Force, cancellationToken);

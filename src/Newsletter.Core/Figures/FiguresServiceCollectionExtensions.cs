@@ -14,6 +14,7 @@ public static class FiguresServiceCollectionExtensions
     {
         services.TryAddSingleton(_ => CoreServiceCollectionExtensions.Bind<TrackingOptions>(configuration, "Tracking").Clamped());
         services.TryAddSingleton<TrackingTokens>();
+        services.TryAddSingleton<TrackingRenderer>();
         return services;
     }
 }
