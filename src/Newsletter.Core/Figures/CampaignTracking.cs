@@ -33,7 +33,7 @@ public sealed class TrackedHtml
     public static TrackedHtml Prepare(string html, string notice)
     {
         const string Split = "\u0000";
-        var marked = TrackedLinks.Rewrite(html, n => n <= TrackingTokens.MaxLinks ? Split : "");
+        var marked = TrackedLinks.Rewrite(html, n => n <= TrackingTokens.MaxLinks ? Split : null);
         var body = marked.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
         var (head, tail) = body < 0 ? (marked, "") : (marked[..body], marked[body..]);
         var pieces = head.Split(Split);

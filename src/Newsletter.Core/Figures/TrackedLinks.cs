@@ -26,16 +26,18 @@ public static partial class TrackedLinks
 
     /// <summary>
     /// <paramref name="html"/> with the href of each trackable link replaced by <paramref name="redirect"/>(link number),
-    /// which must return an attribute-safe URL.
+    /// which must return an attribute-safe URL, or null to leave that link as it is.
     /// </summary>
-    public static string Rewrite(string html, Func<int, string> redirect)
+    public static string Rewrite(string html, Func<int, string?> redirect)
     {
         var number = 0;
         return Anchor().Replace(html, match =>
         {
             number++;
             var url = match.Groups["url"];
-            return string.Concat(match.Value.AsSpan(0, url.Index - match.Index), redirect(number), match.Value.AsSpan(url.Index - match.Index + url.Length));
+            return redirect(number) is { } target
+                ? string.Concat(match.Value.AsSpan(0, url.Index - match.Index), target, match.Value.AsSpan(url.Index - match.Index + url.Length))
+                : match.Value;
         });
     }
 

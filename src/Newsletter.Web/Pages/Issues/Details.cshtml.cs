@@ -292,6 +292,11 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         {
             await previewer.RecordAsync(campaign.Id, preview, User.Identity?.Name ?? "web", force, ct);
         }
+        if (Request.Form["tracking"] == "true")
+        {
+            // Issue 21: the form's 统计阅读 checkbox, before the first message goes out.
+            await HttpContext.RequestServices.GetRequiredService<Newsletter.Core.Figures.ICampaignTracking>().SetAsync(campaign.Id, true, ct);
+        }
         if (now)
         {
             runner.Enqueue(campaign.Id);
