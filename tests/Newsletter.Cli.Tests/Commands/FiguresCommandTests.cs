@@ -92,6 +92,7 @@ public sealed class FiguresCommandTests
     private static List<string[]> ReadFirstSheet(string path)
     {
         using var stream = File.OpenRead(path);
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);   // ExcelDataReader asks for 1252
         using var reader = ExcelReaderFactory.CreateOpenXmlReader(stream);
         Assert.Equal("数据", reader.Name);
         var rows = new List<string[]>();

@@ -44,11 +44,11 @@ public sealed partial class FiguresTests
     }
 
     private static string Url(MimeMessage message, string path) =>
-        WebUtility.HtmlDecode(Regex.Match(message.HtmlBody, $"href=\"(http://127\\.0\\.0\\.1:\\d+{path}[^\"]+)\"").Groups[1].Value) is { Length: > 0 } url
+        WebUtility.HtmlDecode(Regex.Match(message.HtmlBody ?? "", $"(?:href|src)=\"(http://127\\.0\\.0\\.1:\\d+{path}[^\"]+)\"").Groups[1].Value) is { Length: > 0 } url
             ? new Uri(url).PathAndQuery : throw new Xunit.Sdk.XunitException($"no {path} link in the message");
 
     private static List<string> ClickUrls(MimeMessage message) =>
-        [.. ClickLink().Matches(message.HtmlBody).Select(m => new Uri(WebUtility.HtmlDecode(m.Groups[1].Value)).PathAndQuery)];
+        [.. ClickLink().Matches(message.HtmlBody ?? "").Select(m => new Uri(WebUtility.HtmlDecode(m.Groups[1].Value)).PathAndQuery)];
 
     [Fact]
     public async Task Untracked_figures_equal_the_web_views_and_unsubscribes_and_the_delivered_html_has_no_pixel_nor_redirect()
@@ -183,6 +183,7 @@ public sealed partial class FiguresTests
     private static List<string[]> ReadSheet(byte[] workbook, string sheet)
     {
         using var stream = new MemoryStream(workbook);
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);   // ExcelDataReader asks for 1252
         using var reader = ExcelReaderFactory.CreateOpenXmlReader(stream);
         do
         {
