@@ -44,19 +44,21 @@ internal static class FiguresCommands
     public static Dictionary<string, object> Json(CampaignFigures figures, string segment) =>
         Json(figures.Segments.FirstOrDefault(s => s.Segment == segment)?.Figures ?? FigureCounts.Zero);
 
-    /// <summary>The figures table: one row per segment and the total.</summary>
+    /// <summary>The figures table: one row per figure, one column per segment and the total (narrow enough for 80 columns).</summary>
     public static void Print(CampaignFigures figures)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("segment");
-        foreach (var (_, name) in FiguresWorkbook.Columns.Concat(figures.Tracking ? FiguresWorkbook.TrackedColumns : []))
-        {
-            table.AddColumn(new TableColumn(name).RightAligned());
-        }
+        var table = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure");
         foreach (var segment in figures.Segments)
         {
-            table.AddRow([TerminalText.Cell(segment.Segment), .. Cells(segment.Figures, figures.Tracking)]);
+            table.AddColumn(new TableColumn(TerminalText.Cell(segment.Segment)).RightAligned());
         }
-        table.AddRow(["total", .. Cells(figures.Total, figures.Tracking)]);
+        table.AddColumn(new TableColumn("total").RightAligned());
+        var columns = figures.Segments.Select(s => s.Figures).Append(figures.Total).Select(f => Cells(f, figures.Tracking).ToList()).ToList();
+        var names = FiguresWorkbook.Columns.Concat(figures.Tracking ? FiguresWorkbook.TrackedColumns : []).Select(c => c.Name).ToList();
+        for (var row = 0; row < names.Count; row++)
+        {
+            table.AddRow([names[row], .. columns.Select(c => c[row])]);
+        }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(figures.Tracking
             ? "tracking on: opens exclude image proxies (Apple Mail Privacy Protection, Gmail, Yahoo), counted as proxyOpens"
