@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Diagnostics;
+using Newsletter.Core.Figures;
 
 namespace Newsletter.Core;
 
@@ -57,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<SendPreviewer>();
         services.AddDoctorChecks();
         services.AddBounces(configuration);   // issue 17: bounces, complaints, mailed unsubscribes
+        services.AddFigures(configuration);   // issue 21: tracking settings, figures export
         services.TryAddSingleton(typeof(ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
         return services;
     }

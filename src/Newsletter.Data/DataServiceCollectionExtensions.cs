@@ -47,6 +47,10 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ITokenKeyRing>(sp => sp.GetRequiredService<TokenKeyStore>());
         services.TryAddSingleton<IStoreHealth, StoreHealth>();
         services.TryAddSingleton(SettingsBinder.Load(configuration, "Security", new SubscriberTokenOptionsValidator()));
+        // Issue 21: reader events (web views, opens, clicks, unsubscribes) and the figures of each campaign.
+        services.TryAddSingleton<Newsletter.Core.Figures.IReaderEventStore, Figures.SqlReaderEventStore>();
+        services.TryAddSingleton<Newsletter.Core.Figures.ICampaignFigures, Figures.SqlCampaignFigures>();
+        services.TryAddSingleton<Newsletter.Core.Figures.ICampaignTracking, Figures.SqlCampaignTracking>();
         services.TryAddSingleton(sp => new TokenKeyStore(sp.GetRequiredService<NewsletterDatabase>(), sp.GetRequiredService<AppSecrets>(),
             sp.GetRequiredService<TimeProvider>(), ConfiguredSecret(configuration)));
         services.TryAddSingleton(sp => new SubscriberTokens(

@@ -70,6 +70,8 @@ public static class NewsletterWeb
         services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
         services.AddSingleton<TokenKeyRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<TokenKeyRefresher>());
+        services.AddSingleton<ReaderEventPruner>();   // issue 21: reader events' retention
+        services.AddHostedService(sp => sp.GetRequiredService<ReaderEventPruner>());
 
         services.AddRazorPages(pages =>
             {
@@ -181,6 +183,8 @@ public static class NewsletterWeb
         app.UseAuthorization();
         app.MapAssets();
         app.MapPublicEndpoints();
+        app.MapTrackingEndpoints();   // issue 21: open pixel and click redirects
+        app.MapFiguresExport();   // issue 21: the figures workbook
         app.MapIssuePreviews();
         app.MapRazorPages();
         return app;

@@ -9,10 +9,10 @@ namespace Newsletter.Web.Tests;
 /// <summary>The app's endpoints as the router knows them (EndpointDataSource), with URLs to request them.</summary>
 public static partial class Endpoints
 {
-    /// <summary>The routes anyone may reach: the public pages, the stylesheet, sign-in, the error pages and robots.txt.</summary>
+    /// <summary>The routes anyone may reach: the public pages (open pixel, click redirect), the stylesheet, sign-in, the error pages and robots.txt.</summary>
     public static readonly IReadOnlySet<string> Public = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "u/{token}", "v/{token}", "healthz", "assets/site.css", "Account/Login", "Account/Denied", "Error", "robots.txt",
+        "u/{token}", "v/{token}", "o/{token}", "c/{token}", "healthz", "assets/site.css", "Account/Login", "Account/Denied", "Error", "robots.txt",
     };
 
     public static IReadOnlyList<RouteEndpoint> All(WebApp app) =>

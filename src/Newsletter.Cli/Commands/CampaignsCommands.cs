@@ -38,6 +38,9 @@ internal static class CampaignsCommands
             campaigns.AddCommand<CampaignsRetryFailedCommand>("retry-failed")
                 .WithDescription("Queue the permanently failed recipients again (still-active subscribers only), then send them.")
                 .WithExample("campaigns", "retry-failed", "1");
+            campaigns.AddCommand<CampaignsExportCommand>("export")   // issue 21
+                .WithDescription("Write the campaign's figures per segment (delivered, bounced, unsubscribed, web views; opens and clicks when tracked) to an .xlsx workbook.")
+                .WithExample("campaigns", "export", "1", "-o", "report.xlsx");
         });
 
     /// <summary>The campaign with <paramref name="id"/>, or a user error naming how to find one.</summary>
@@ -171,6 +174,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
         var limit = Math.Max(0, settings.Limit);
         var failures = await store.ListFailuresAsync(campaign.Id, settings.FailuresCsv is null ? limit : int.MaxValue, cancellationToken);
         var (bounceCounts, bounces) = await BouncesCommands.ForCampaignAsync(services, campaign.Id, limit, cancellationToken);   // issue 17
+        var figures = await FiguresCommands.LoadAsync(services, campaign.Id, cancellationToken);   // issue 21
 
         if (settings.FailuresCsv is { } path)
         {
@@ -185,12 +189,15 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
                 segments = perSegment.Select(c => new
                 {
                     segment = c.Variant, pending = c.Pending, sent = c.Sent, deferred = c.Deferred, failed = c.Failed, skipped = c.Skipped, total = c.Total,
+                    figures = FiguresCommands.Json(figures, c.Variant),
                 }),
                 failures = failures.Take(limit).Select(f => new
                 {
                     email = f.Email, segment = f.Variant, status = CampaignsCommands.Word(f.Status), attempts = f.Attempts, reply = f.Reply,
                 }),
                 bounces = new { hard = bounceCounts.Hard, soft = bounceCounts.Soft, complaints = bounceCounts.Complaints, recent = bounces.Select(BouncesListCommand.BounceJson) },
+                tracking = figures.Tracking,
+                figures = FiguresCommands.Json(figures.Total),
             });
             return NewsletterApp.Ok;
         }
@@ -220,6 +227,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
             }
         }
         BouncesCommands.Print(bounceCounts, bounces);   // issue 17
+        FiguresCommands.Print(figures);   // issue 21
         if (settings.FailuresCsv is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"{failures.Count} failed or deferred recipients written to {Path.GetFullPath(settings.FailuresCsv)}");

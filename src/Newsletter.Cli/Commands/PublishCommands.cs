@@ -28,6 +28,10 @@ internal static class PublishCommands
 /// </summary>
 internal class IssueSendSettings : GlobalSettings
 {
+    [CommandOption("--tracking")]
+    [Description(TrackingOption.Description)]
+    public bool Tracking { get; init; }
+
     [CommandArgument(0, "<issue>")]
     [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
     public string Issue { get; init; } = "";
@@ -89,6 +93,7 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         var prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
             CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
         var campaign = prepared.Campaign;
+        await TrackingOption.ApplyAsync(services, campaign.Id, settings.Tracking, cancellationToken);   // issue 21
         if (preview is not null)
         {
             await previewer.RecordAsync(campaign.Id, preview, confirmedBy!, settings.Force, cancellationToken);

@@ -126,6 +126,7 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
                 confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "schedule", settings.Yes, settings.Force);
             }
             var scheduled = await scheduler.ScheduleAsync(settings.Issue, segments, tags, at, overrides, cancellationToken);
+            await TrackingOption.ApplyAsync(services, scheduled.Id, settings.Tracking, cancellationToken);   // issue 21
             if (preview is not null)
             {
                 await previewer.RecordAsync(scheduled.Id, preview, confirmedBy!, settings.Force, cancellationToken);

@@ -9,6 +9,12 @@ public enum TokenPurpose : byte
 {
     Unsubscribe = 1,
     View = 2,
+
+    /// <summary>Issue 21: the open pixel of a tracked campaign.</summary>
+    Open = 3,
+
+    /// <summary>Issue 21: one link's click redirect of a tracked campaign (the link's number is in the signed campaign field).</summary>
+    Click = 4,
 }
 
 /// <summary>

@@ -169,7 +169,7 @@ public sealed partial class BounceProcessor(
                 SubscriberId = subscriberId,
             };
             var stored = await bounces.AddAsync(record, raw, ct) ? 1 : 0;
-            var changed = subscriber.Status == SubscriberStatus.Active && await subscribers.UnsubscribeAsync(subscriberId, "mailto", ct);
+            var changed = subscriber.Status == SubscriberStatus.Active && await subscribers.UnsubscribeAsync(subscriberId, campaignId > 0 ? $"mailto:campaign-{campaignId}" : "mailto", ct);
             return new ProcessOutcome(report, stored, 0, changed ? [$"{subscriber.Email} → unsubscribed"] : []);
         }
         return null;

@@ -39,8 +39,9 @@ public sealed record LoadedIssue(Issue Issue, IReadOnlyList<Segment> Known, stri
 /// the campaign with its outbox — or find the campaign already started for this issue and these segments, so
 /// publishing twice continues instead of sending twice.
 /// </summary>
+/// <remarks>Issue 21: with <c>Tracking:Enabled</c> every campaign it creates is tracked (<paramref name="tracking"/>).</remarks>
 public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore campaigns, BulletinComposer composer,
-    MessageFactory messages, SendPolicy policy, IssueIntake intake)
+    MessageFactory messages, SendPolicy policy, IssueIntake intake, Figures.ICampaignTracking? tracking = null, Figures.TrackingOptions? trackingOptions = null)
 {
     /// <summary>Reads (once, decoding UTF-8 or GBK) and validates an issue against the store's segments (<see cref="IssueIntake"/>).</summary>
     /// <returns>The issue, the known segments, and the decoded source text that campaigns and ready issues keep.</returns>
@@ -143,6 +144,10 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
             var campaign = await campaigns.CreateAsync(
                 new NewCampaign(issueKey, issue.Subject, segments, Path.GetFullPath(path), source, state, scheduledAt),
                 variants, audience, messages.NewMessageId, ct);
+            if (trackingOptions is { Enabled: true } && tracking is not null)
+            {
+                await tracking.SetAsync(campaign.Id, true, ct);
+            }
             return new PreparedCampaign(campaign, Created: true, issue) { Warnings = warnings };
         }
         catch (CampaignExistsException)

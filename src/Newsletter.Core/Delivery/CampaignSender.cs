@@ -24,12 +24,15 @@ public sealed class CampaignSender
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CampaignSender> _logger;
+    private readonly Figures.TrackingRenderer? _tracking;   // issue 21: open pixel and click redirects of tracked campaigns
     private readonly int _workers;
     private readonly ConcurrentDictionary<long, byte> _running = new();
 
     public CampaignSender(ICampaignStore store, IMailTransport transport, MessageFactory messages, IRecipientLinks links,
-        DeliveryOptions deliveryOptions, SmtpOptions smtpOptions, TimeProvider time, ILogger<CampaignSender> logger)
+        DeliveryOptions deliveryOptions, SmtpOptions smtpOptions, TimeProvider time, ILogger<CampaignSender> logger,
+        Figures.TrackingRenderer? tracking = null)
     {
+        _tracking = tracking;
         _store = store;
         _transport = transport;
         _messages = messages;
@@ -98,13 +101,14 @@ public sealed class CampaignSender
             v => v.Key,
             // Campaigns stored before the text part was composed with CRLF get it here: text/plain goes out canonical.
             v => new ComposedVariant(v.Key, v.Subject, v.Preheader, SlotTemplate.Parse(v.Html), SlotTemplate.Parse(v.Text.ReplaceLineEndings("\r\n"))));
+        var tracked = _tracking is null ? null : await _tracking.PrepareAsync(campaignId, variants.Values, cancellationToken);
         if (!await CampaignLifecycle.TryAsync(_store, campaignId, CampaignAction.Start, null, cancellationToken))
         {
             // Cancelled or completed since we looked: nothing to send.
             return new SendSummary(await _store.GetAsync(campaignId, cancellationToken) ?? campaign, await _store.CountAsync(campaignId, cancellationToken), null);
         }
 
-        var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken);
+        var run = new Run(this, campaign, variants, _time.GetUtcNow() + retryWindow, progress, cancellationToken) { Tracked = tracked };
         var paused = await run.ExecuteAsync();
         if (run.TakenOver)
         {
@@ -280,6 +284,9 @@ public sealed class CampaignSender
         }
 
         private ICampaignStore Store => _sender._store;
+
+        /// <summary>Issue 21: the tracked HTML of each variant, when the campaign is tracked.</summary>
+        public IReadOnlyDictionary<string, Figures.TrackedHtml>? Tracked { get; init; }
 
         /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
         public async Task<string?> ExecuteAsync()
@@ -642,6 +649,10 @@ public sealed class CampaignSender
                 token.GetAwaiter().GetResult();
             }
 
+            if (Tracked is not null && Tracked.TryGetValue(entry.Variant, out var trackedHtml))
+            {
+                variant = _sender._tracking!.ForRecipient(variant, trackedHtml, entry.SubscriberId, entry.CampaignId);
+            }
             var links = _sender._links;
             var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
                 links.UnsubscribeUrl(entry.SubscriberId, entry.CampaignId), links.ViewUrl(entry.SubscriberId, entry.CampaignId));

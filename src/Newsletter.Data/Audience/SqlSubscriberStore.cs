@@ -107,14 +107,39 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
     public async Task<bool> UnsubscribeAsync(long id, string source, CancellationToken ct = default)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        await using var command = connection.Command(
-            "UPDATE subscribers SET status = 'unsubscribed', status_reason = @reason, updated_at = @now WHERE id = @id AND status = 'active'");
-        if (await command.With("@reason", "unsubscribed: " + source).With("@now", time.GetUtcNow()).With("@id", id).ExecuteNonQueryAsync(ct) > 0)
+        var now = time.GetUtcNow();
+        await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            return true;
+            await using var command = connection.Command(
+                "UPDATE subscribers SET status = 'unsubscribed', status_reason = @reason, updated_at = @now WHERE id = @id AND status = 'active'", transaction);
+            if (await command.With("@reason", "unsubscribed: " + source).With("@now", now).With("@id", id).ExecuteNonQueryAsync(ct) > 0)
+            {
+                await RecordUnsubscribeAsync(connection, transaction, id, source, now, ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            }
         }
         await using var exists = connection.Command("SELECT COUNT(*) FROM subscribers WHERE id = @id").With("@id", id);
         return Convert.ToInt64(await exists.ExecuteScalarAsync(ct)) > 0;
+    }
+
+    /// <summary>
+    /// Issue 21: the unsubscribe as a reader event (channel, the campaign whose link was used, when), in the status
+    /// change's transaction, so "unsubscribed within 7 days of an issue" counts exactly the changes that happened.
+    /// </summary>
+    private static async Task RecordUnsubscribeAsync(DbConnection connection, DbTransaction transaction, long id, string source,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var (channel, campaignId) = Newsletter.Core.Figures.UnsubscribeSources.Parse(source);
+        await using var command = connection.Command("""
+            INSERT INTO reader_events (campaign_id, outbox_id, subscriber_id, kind, source, at)
+            VALUES (CAST(@campaign AS BIGINT), (SELECT o.id FROM outbox o WHERE o.campaign_id = @campaign AND o.subscriber_id = @id), @id, 'unsubscribe', @source, @at)
+            """, transaction);
+        // A token may name a campaign deleted since: the event then names none (campaign_id is a foreign key).
+        await using var exists = connection.Command("SELECT COUNT(*) FROM campaigns WHERE id = @campaign", transaction).With("@campaign", campaignId ?? 0);
+        var known = campaignId is not null && Convert.ToInt64(await exists.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        await command.With("@campaign", known ? campaignId : null).With("@id", id).With("@source", channel).With("@at", now.ToUniversalTime())
+            .ExecuteNonQueryAsync(ct);
     }
 
     public Task MarkBouncedAsync(long id, string reason, CancellationToken ct = default) =>

@@ -48,5 +48,35 @@ public static class ReportChart
             $"<text x=\"{LabelWidth + length + 6}\" y=\"{y + 12}\" font-size=\"12\">{E(label)} {value}</text>");
     }
 
+    /// <summary>One bar of <see cref="RenderSeries"/>: its series key (the CSS class <c>bar-{Series}</c>), label, value and colour.</summary>
+    public sealed record SeriesBar(string Series, string Label, int Value, string Color);
+
+    /// <summary>
+    /// Issue 21: any number of bars per row (a segment's figures, or one issue of the dashboard), all rows on one scale.
+    /// </summary>
+    public static IHtmlContent RenderSeries(IReadOnlyList<(string Label, IReadOnlyList<SeriesBar> Bars)> rows, string title)
+    {
+        const int BarHeight = 18;
+        var max = Math.Max(1, rows.SelectMany(r => r.Bars).Select(b => b.Value).DefaultIfEmpty(0).Max());
+        var heights = rows.Select(r => Math.Max(1, r.Bars.Count) * BarHeight + 12).ToList();
+        var height = heights.Sum() + 8;
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<svg class=\"chart\" role=\"img\" aria-label=\"{E(title)}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        var y = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (label, bars) = rows[i];
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"{y + 16}\" font-size=\"14\">{E(label)}</text>");
+            for (var b = 0; b < bars.Count; b++)
+            {
+                Bar(svg, y + 4 + b * BarHeight, bars[b].Value, max, bars[b].Color, bars[b].Label, bars[b].Series);
+            }
+            y += heights[i];
+        }
+        svg.Append("</svg>");
+        return new HtmlString(svg.ToString());
+    }
+
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

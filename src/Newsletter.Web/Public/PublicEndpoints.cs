@@ -29,13 +29,14 @@ public static class PublicEndpoints
     /// the other issues delivered to this subscriber (the 往期 of this reader only), each behind its own signed token.
     /// </summary>
     private static async Task<IResult> ViewAsync(string token, HttpContext context, SubscriberTokens tokens, ICampaignStore campaigns,
-        IRecipientLinks links, IArchiveStore archive, UiText text, Display display, CancellationToken ct)
+        IRecipientLinks links, IArchiveStore archive, UiText text, Display display, Core.Figures.IReaderEventStore events, CancellationToken ct)
     {
         if (!tokens.TryVerify(token, TokenPurpose.View, out var subscriberId, out var campaignId)) return Results.NotFound();
         var entry = await campaigns.FindEntryAsync(campaignId, subscriberId, ct);
         if (entry is null) return Results.NotFound();
         var variant = (await campaigns.GetVariantsAsync(campaignId, ct)).FirstOrDefault(v => v.Key == entry.Variant);
         if (variant is null) return Results.NotFound();
+        await TrackingEndpoints.RecordAsync(events, entry, Core.Figures.ReaderEventKind.WebView, context, ct);   // issue 21
 
         var values = new RecipientValues(entry.Salutation, entry.Name, entry.Email,
             links.UnsubscribeUrl(subscriberId, campaignId), links.ViewUrl(subscriberId, campaignId));

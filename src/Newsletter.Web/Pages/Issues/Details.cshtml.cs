@@ -192,6 +192,12 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         return RedirectToPage(new { id });
     }
 
+    /// <summary>Issue 21: the 统计阅读 checkbox as posted, carried through the confirmation form.</summary>
+    public string TrackingRequested => Request.HasFormContentType ? Request.Form["tracking"].ToString() : "";
+
+    /// <summary>Issue 21: <c>Tracking:Enabled</c>: every campaign is tracked, the checkbox is shown checked and fixed.</summary>
+    public bool TrackingAll => HttpContext.RequestServices.GetRequiredService<Newsletter.Core.Figures.TrackingOptions>().Enabled;
+
     public async Task<IActionResult> OnPostScheduleAsync(long id, string[]? targets, string? at, string? mode, string? districts, string? industries,
         bool confirmed, bool force, CancellationToken ct)
     {
@@ -269,6 +275,11 @@ public sealed class DetailsModel(UploadedIssueStore issues, IssueReview reviews,
         if (preview is not null)
         {
             await previewer.RecordAsync(campaign.Id, preview, User.Identity?.Name ?? "web", force, ct);
+        }
+        if (TrackingRequested == "true")
+        {
+            // Issue 21: the form's 统计阅读 checkbox, before the first message goes out.
+            await HttpContext.RequestServices.GetRequiredService<Newsletter.Core.Figures.ICampaignTracking>().SetAsync(campaign.Id, true, ct);
         }
         if (now)
         {

@@ -38,7 +38,9 @@ public sealed class UnsubscribeModel(SubscriberTokens tokens, ISubscriberStore s
             Done = subscriber.Status == SubscriberStatus.Unsubscribed;
             return Page();
         }
-        await subscribers.UnsubscribeAsync(subscriberId, campaignId > 0 ? $"one-click:campaign-{campaignId}" : "one-click", ct);
+        // The page's own form says so (issue 21 counts the channels apart); a mail client's one-click POST does not.
+        var channel = Request.Form["via"] == "page" ? "page" : "one-click";
+        await subscribers.UnsubscribeAsync(subscriberId, campaignId > 0 ? $"{channel}:campaign-{campaignId}" : channel, ct);
         Done = true;
         return Page();
     }

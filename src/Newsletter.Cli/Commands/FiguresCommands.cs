@@ -1,0 +1,130 @@
+using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection;
+using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Audience;
+using Newsletter.Core.Delivery;
+using Newsletter.Core.Figures;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Newsletter.Cli.Commands;
+
+/// <summary>Issue 21: the figures of a campaign in <c>campaigns show</c> (table and JSON) and <c>campaigns export</c> (.xlsx).</summary>
+internal static class FiguresCommands
+{
+    public static Task<CampaignFigures> LoadAsync(IServiceProvider services, long campaignId, CancellationToken ct) =>
+        LoadOrThrowAsync(services.GetRequiredService<ICampaignFigures>(), campaignId, ct);
+
+    private static async Task<CampaignFigures> LoadOrThrowAsync(ICampaignFigures store, long campaignId, CancellationToken ct) =>
+        await store.GetAsync(campaignId, ct)
+        ?? throw new UserErrorException($"there is no campaign {campaignId}", "see `newsletter campaigns list` for the campaigns");
+
+    /// <summary>
+    /// <c>{"recipients", "delivered", "deferred", "failed", "bounced", "unsubscribed", "webViews"}</c>, plus
+    /// <c>"opens"</c>, <c>"proxyOpens"</c>, <c>"clicks"</c> and <c>"links"</c> when the campaign is tracked.
+    /// </summary>
+    public static Dictionary<string, object> Json(FigureCounts f)
+    {
+        var json = new Dictionary<string, object>
+        {
+            ["recipients"] = f.Recipients, ["delivered"] = f.Delivered, ["deferred"] = f.Deferred, ["failed"] = f.Failed,
+            ["bounced"] = f.Bounced, ["unsubscribed"] = f.Unsubscribed, ["webViews"] = f.WebViews,
+        };
+        if (f.Tracked is { } t)
+        {
+            json["opens"] = t.Opens;
+            json["proxyOpens"] = t.ProxyOpens;
+            json["clicks"] = t.Clicks;
+            json["links"] = t.Links.Select(l => new { link = l.Link, url = l.Url, text = l.Text, recipients = l.Recipients, clicks = l.Clicks }).ToList();
+        }
+        return json;
+    }
+
+    /// <summary>The figures of <paramref name="segment"/> (zero when the campaign has none for it).</summary>
+    public static Dictionary<string, object> Json(CampaignFigures figures, string segment) =>
+        Json(figures.Segments.FirstOrDefault(s => s.Segment == segment)?.Figures ?? FigureCounts.Zero);
+
+    /// <summary>The figures table: one row per figure, one column per segment and the total (narrow enough for 80 columns).</summary>
+    public static void Print(CampaignFigures figures)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure");
+        foreach (var segment in figures.Segments)
+        {
+            table.AddColumn(new TableColumn(TerminalText.Cell(segment.Segment)).RightAligned());
+        }
+        table.AddColumn(new TableColumn("total").RightAligned());
+        var columns = figures.Segments.Select(s => s.Figures).Append(figures.Total).Select(f => Cells(f, figures.Tracking).ToList()).ToList();
+        var names = FiguresWorkbook.Columns.Concat(figures.Tracking ? FiguresWorkbook.TrackedColumns : []).Select(c => c.Name).ToList();
+        for (var row = 0; row < names.Count; row++)
+        {
+            table.AddRow([names[row], .. columns.Select(c => c[row])]);
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(figures.Tracking
+            ? "tracking on: opens exclude image proxies (Apple Mail Privacy Protection, Gmail, Yahoo), counted as proxyOpens"
+            : "tracking off: no opens or clicks are measured for this campaign");
+        if (figures.FrozenAt is { } frozen)
+        {
+            AnsiConsole.MarkupLineInterpolated($"reader events pruned {frozen.ToUniversalTime():yyyy-MM-dd HH:mm} UTC (Tracking:RetentionDays): reader figures are final");
+        }
+        if (figures.Total.Tracked is { Links.Count: > 0 } tracked)
+        {
+            var links = new Table().Border(TableBorder.Rounded).Title("clicks per link").AddColumn(new TableColumn("#").RightAligned())
+                .AddColumn("link").AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("clicks").RightAligned());
+            foreach (var l in tracked.Links)
+            {
+                links.AddRow($"{l.Link}", TerminalText.Cell($"{l.Text} {l.Url}"), $"{l.Recipients}", $"{l.Clicks}");
+            }
+            AnsiConsole.Write(links);
+        }
+    }
+
+    private static IEnumerable<string> Cells(FigureCounts f, bool tracking)
+    {
+        string[] cells = [$"{f.Recipients}", $"{f.Delivered}", $"{f.Deferred}", $"{f.Failed}", $"{f.Bounced}", $"{f.Unsubscribed}", $"{f.WebViews}"];
+        return tracking ? [.. cells, $"{f.Tracked?.Opens ?? 0}", $"{f.Tracked?.ProxyOpens ?? 0}", $"{f.Tracked?.Clicks ?? 0}"] : cells;
+    }
+}
+
+internal sealed class CampaignsExportSettings : CampaignIdSettings
+{
+    [CommandOption("-o|--output <PATH>")]
+    [Description("The .xlsx file to write; default campaign-<id>-figures.xlsx in the current folder.")]
+    public string? Output { get; init; }
+}
+
+/// <summary><c>campaigns export &lt;id&gt; -o report.xlsx</c>: the campaign's figures per segment as a workbook.</summary>
+internal sealed class CampaignsExportCommand : AsyncCommand<CampaignsExportSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, CampaignsExportSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = AppServices.Build(settings);
+        var campaign = await CampaignsCommands.RequireAsync(services.GetRequiredService<ICampaignStore>(), settings.Id, cancellationToken);
+        var figures = await FiguresCommands.LoadAsync(services, campaign.Id, cancellationToken);
+        var known = await services.GetRequiredService<ISubscriberStore>().ListSegmentsAsync(cancellationToken);
+        var path = Path.GetFullPath(settings.Output ?? $"campaign-{campaign.Id}-figures.xlsx");
+        if (!path.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserErrorException($"{settings.Output} is not an .xlsx file name", "name the output like report.xlsx");
+        }
+        // Written beside and moved into place: a failed export leaves no half-written workbook behind.
+        var temporary = path + ".partial";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await using (var file = File.Create(temporary))
+            {
+                FiguresWorkbook.Write(file, campaign, figures, k => known.FirstOrDefault(s => s.Key == k)?.NameZh ?? k,
+                    services.GetRequiredService<TimeProvider>().GetUtcNow());
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new UserErrorException($"cannot write {path}: {e.Message}", "choose a writable path for -o");
+        }
+        AnsiConsole.MarkupLineInterpolated($"figures of campaign {campaign.Id} written to {path}");
+        return NewsletterApp.Ok;
+    }
+}
