@@ -1,6 +1,7 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Scheduling;
 
@@ -89,4 +90,5 @@ public abstract class ScheduledCampaignTagsTests<TDatabase> : IAsyncLifetime whe
 
 public sealed class SqliteScheduledCampaignTagsTests : ScheduledCampaignTagsTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresScheduledCampaignTagsTests : ScheduledCampaignTagsTests<PostgresTestDatabase>;
