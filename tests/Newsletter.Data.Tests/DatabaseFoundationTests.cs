@@ -136,4 +136,5 @@ public sealed class SqliteDatabaseFoundationTests : DatabaseFoundationTests<Sqli
     }
 }
 
+[Requires("postgres")]
 public sealed class PostgresDatabaseFoundationTests : DatabaseFoundationTests<PostgresTestDatabase>;

@@ -15,6 +15,7 @@ public sealed class CampaignsCommandTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void List_and_show_report_state_and_counts_per_segment_as_json_and_tables()
     {
         using var sink = new SmtpSink();
@@ -80,6 +81,7 @@ public sealed class CampaignsCommandTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void Deferred_messages_wait_for_resume_and_pause_and_cancel_are_refused_when_they_make_no_sense()
     {
         using var workspace = CampaignsWorkspace.Create(Lists);

@@ -14,6 +14,7 @@ public sealed class CampaignsCrashTests
     private const int Kills = 3;
 
     [Fact]
+    [Requires("postfix")]
     public void Killed_senders_lose_nothing_and_resend_at_most_the_messages_in_flight()
     {
         using var sink = new SmtpSink();

@@ -79,6 +79,7 @@ public sealed class PublishCommandTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public async Task Publishes_through_a_real_smtp_server_on_loopback()
     {
         using var sink = new SmtpSink();

@@ -47,6 +47,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void Not_interactive_without_yes_refuses_and_creates_nothing()
     {
         using var sink = new SmtpSink();
@@ -67,6 +68,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void With_yes_the_send_proceeds_and_the_confirmation_is_recorded()
     {
         using var sink = new SmtpSink();
@@ -83,6 +85,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void Interactive_answer_shi_proceeds_and_another_answer_refuses()
     {
         using var sink = new SmtpSink();
@@ -102,6 +105,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void A_test_of_this_exact_version_is_shown_with_its_recipient()
     {
         using var sink = new SmtpSink();
@@ -120,6 +124,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void A_sample_is_refused_to_real_segments_over_smtp_but_goes_to_the_test_list()
     {
         using var sink = new SmtpSink();
@@ -165,6 +170,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void Doctor_errors_need_force_which_is_recorded()
     {
         using var sink = new SmtpSink();
@@ -186,6 +192,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void Schedule_confirms_at_scheduling_time()
     {
         using var sink = new SmtpSink();
@@ -229,6 +236,7 @@ public sealed class RealSendTests
     }
 
     [Fact]
+    [Requires("postfix")]
     public void Doctor_passes_a_production_like_configuration()
     {
         using var sink = new SmtpSink();

@@ -66,6 +66,7 @@ public sealed class SampleDataTests
     }
 
     [Fact]
+    [Requires("postgres")]
     public void A_postgres_database_gets_no_samples()
     {
         var server = TestEnvironment.PostgresConnectionString;

@@ -12,6 +12,7 @@ public sealed class SendTestCommandTests
     private static readonly Dictionary<string, int> Lists = new() { ["municipal"] = 3, ["county"] = 3 };
 
     [Fact]
+    [Requires("postfix")]
     public async Task Sends_the_variant_with_the_test_prefix_to_the_given_addresses_and_logs_it_apart_from_campaigns()
     {
         using var sink = new SmtpSink();

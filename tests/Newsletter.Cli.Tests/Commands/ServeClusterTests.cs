@@ -11,6 +11,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// with SIGKILL, the other one takes its rows over once its heartbeat is silent and finishes it,
 /// with duplicates bounded by the dead node's in-flight messages.
 /// </summary>
+[Requires("postgres")]
 public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

@@ -23,6 +23,7 @@ public sealed partial class ServeHardeningTests : IDisposable
     private string Database => new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString) { Database = _name }.ToString();
 
     [Fact]
+    [Requires("postgres")]
     public async Task Two_nodes_on_one_PostgreSQL_accept_each_others_cookies_and_form_tokens()
     {
         using (var connection = new NpgsqlConnection(TestEnvironment.PostgresConnectionString))

@@ -366,8 +366,10 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.DoesNotContain("   at ", error.ToString());
     }
 
+    private static readonly string[] ComparedFields = ["email", "name", "organisation", "title", "district", "status", "salutation"];
+
     private static string Comparable(JsonElement s) => string.Join("|",
-        new[] { "email", "name", "organisation", "title", "district", "status", "salutation" }.Select(p => s.GetProperty(p).ToString())
+        ComparedFields.Select(p => s.GetProperty(p).ToString())
             .Concat(s.GetProperty("segments").EnumerateArray().Select(e => e.GetString()!))
             .Concat(s.GetProperty("industries").EnumerateArray().Select(e => e.GetString()!)));
 }

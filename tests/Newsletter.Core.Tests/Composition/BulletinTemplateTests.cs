@@ -27,6 +27,7 @@ public sealed class BulletinTemplateTests
 
     [Theory]
     [MemberData(nameof(Variants))]
+    [Requires("node-mjml")]
     public void Our_compiler_renders_the_bulletin_exactly_as_mjml_541_does(string segment)
     {
         var mjml = Composer().RenderMjml(Sample, IssuePublisher.Variant(segment, Segments.BuiltIn));

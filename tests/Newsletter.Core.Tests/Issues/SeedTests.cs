@@ -64,7 +64,8 @@ public sealed class SeedTests
     [Fact]
     public void Text_seed_is_the_bulletin_as_received()
     {
-        // The seed's name carries the start of its SHA-256: the file must stay byte for byte as received.
+        // The file must stay byte for byte as received, so its SHA-256 is pinned here. (The hex in its name is not the
+        // start of this hash, nor of its MD5 or SHA-1.)
         var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Seeds.Text)));
 
         Assert.Equal("d5791042c5d285fbf3f342c7c5a3870f1ec114ff7804d980750e5d9846a6c313", hash);

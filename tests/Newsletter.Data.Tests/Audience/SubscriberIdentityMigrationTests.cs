@@ -2,6 +2,7 @@ using System.Data.Common;
 using DbUp;
 using Newsletter.Core.Audience;
 using Newsletter.Data.Audience;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Audience;
 
@@ -114,4 +115,5 @@ public abstract class SubscriberIdentityMigrationTests<TDatabase> : IAsyncLifeti
 
 public sealed class SqliteSubscriberIdentityMigrationTests : SubscriberIdentityMigrationTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresSubscriberIdentityMigrationTests : SubscriberIdentityMigrationTests<PostgresTestDatabase>;

@@ -151,4 +151,5 @@ public abstract class SubscriberIdentityTests<TDatabase> : IAsyncLifetime where 
 
 public sealed class SqliteSubscriberIdentityTests : SubscriberIdentityTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresSubscriberIdentityTests : SubscriberIdentityTests<PostgresTestDatabase>;

@@ -363,4 +363,5 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
 
 public sealed class SqliteSubscriberImporterTests : SubscriberImporterTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresSubscriberImporterTests : SubscriberImporterTests<PostgresTestDatabase>;

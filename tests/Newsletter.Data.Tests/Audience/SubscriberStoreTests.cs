@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Newsletter.Core.Audience;
 using Newsletter.Data.Audience;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Audience;
 
@@ -307,4 +308,5 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
 
 public sealed class SqliteSubscriberStoreTests : SubscriberStoreTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresSubscriberStoreTests : SubscriberStoreTests<PostgresTestDatabase>;

@@ -15,6 +15,7 @@ using Newsletter.Testing;
 namespace Newsletter.Data.Tests.Bounces;
 
 /// <summary>The return mailbox on a real Dovecot (IMAP, loopback) over a real SQLite file.</summary>
+[Requires("dovecot")]
 public sealed class BounceMailboxTests : IAsyncLifetime
 {
     private readonly DovecotImap _imap = new();

@@ -4,6 +4,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Bounces;
 using Newsletter.Data.Audience;
 using Newsletter.Data.Bounces;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Bounces;
 
@@ -213,4 +214,5 @@ public abstract class BounceProcessorTests<TDatabase> : IAsyncLifetime where TDa
 
 public sealed class SqliteBounceProcessorTests : BounceProcessorTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresBounceProcessorTests : BounceProcessorTests<PostgresTestDatabase>;

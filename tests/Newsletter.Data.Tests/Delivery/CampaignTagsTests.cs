@@ -2,6 +2,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Data.Audience;
 using Newsletter.Data.Delivery;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Delivery;
 
@@ -132,4 +133,5 @@ public abstract class CampaignTagsTests<TDatabase> : IAsyncLifetime where TDatab
 
 public sealed class SqliteCampaignTagsTests : CampaignTagsTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresCampaignTagsTests : CampaignTagsTests<PostgresTestDatabase>;

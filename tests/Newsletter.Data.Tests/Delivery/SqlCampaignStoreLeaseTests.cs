@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Newsletter.Core.Delivery;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Delivery;
 
@@ -138,4 +139,5 @@ public abstract class SqlCampaignStoreLeaseTests<TDatabase> where TDatabase : Te
 
 public sealed class SqliteCampaignStoreLeaseTests : SqlCampaignStoreLeaseTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresCampaignStoreLeaseTests : SqlCampaignStoreLeaseTests<PostgresTestDatabase>;

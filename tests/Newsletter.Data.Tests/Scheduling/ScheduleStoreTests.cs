@@ -1,5 +1,6 @@
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Scheduling;
 
@@ -86,4 +87,5 @@ public abstract class ScheduleStoreTests<TDatabase> : IAsyncLifetime where TData
 
 public sealed class SqliteScheduleStoreTests : ScheduleStoreTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresScheduleStoreTests : ScheduleStoreTests<PostgresTestDatabase>;

@@ -2,6 +2,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
 using Newsletter.Core.Campaigns;
+using Newsletter.Testing;
 
 namespace Newsletter.Data.Tests.Scheduling;
 
@@ -90,4 +91,5 @@ public abstract class ScheduledCampaignTagsTests<TDatabase> : IAsyncLifetime whe
 
 public sealed class SqliteScheduledCampaignTagsTests : ScheduledCampaignTagsTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresScheduledCampaignTagsTests : ScheduledCampaignTagsTests<PostgresTestDatabase>;

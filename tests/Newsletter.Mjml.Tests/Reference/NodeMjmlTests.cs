@@ -8,7 +8,7 @@ namespace Newsletter.Mjml.Tests.Reference;
 /// Needs node's mjml 5.4.1 (tests/run.sh installs it): templates the corpus does not hold, rendered by the real mjml,
 /// compared with ours; and our C# comparer checked against the corpus's tools/normalize.js on the same pairs.
 /// </summary>
-[Trait("Requires", "node-mjml")]
+[Requires("node-mjml")]
 public sealed class NodeMjmlTests : IDisposable
 {
     private static readonly MjmlCompiler Compiler = new();

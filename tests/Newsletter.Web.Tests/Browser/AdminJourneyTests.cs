@@ -23,6 +23,8 @@ public sealed partial class AdminJourneyTests
     private static readonly PageAssertionsToHaveURLOptions Navigation = new() { Timeout = 30_000 };
 
     [Fact]
+    [Requires("chromium")]
+    [Requires("postfix")]
     public async Task From_sign_in_to_a_reader_unsubscribing_through_a_delivered_message()
     {
         using var sink = new SmtpSink();

@@ -15,6 +15,7 @@ namespace Newsletter.Web.Tests.Browser;
 /// without it (as Gmail with other accounts and many webmails show it), in dark mode. What matters is measured in
 /// the page — computed indent and colours, contrast, sideways scrolling, the title on one line — not compared as pixels.
 /// </summary>
+[Requires("chromium")]
 public sealed partial class BulletinReadingTests : IAsyncLifetime
 {
     private const string ViewUrl = "https://bulletin.example.org/v/TOKEN";

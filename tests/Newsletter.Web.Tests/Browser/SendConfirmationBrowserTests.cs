@@ -18,6 +18,8 @@ public sealed class SendConfirmationBrowserTests
     private static readonly PageAssertionsToHaveURLOptions Navigation = new() { Timeout = 30_000 };
 
     [Fact]
+    [Requires("chromium")]
+    [Requires("postfix")]
     public async Task Send_now_shows_the_counts_first_and_sends_only_on_the_second_click()
     {
         using var sink = new SmtpSink();
