@@ -228,6 +228,7 @@ public sealed class CampaignSender
         private long _confirmedTicks;     // when the last heartbeat that found this run still the owner was sent, UTC ticks
         private long _nextTakeoverCheckTicks;
         private volatile bool _takenOver;
+        private volatile bool _claimingEnded;
         private readonly TokenBucket _overall;
         private readonly Dictionary<string, TokenBucket> _perDomain = new(StringComparer.OrdinalIgnoreCase);
         private readonly ConcurrentDictionary<long, bool> _domainTokenReserved = new();   // outbox row ids parked with their token
@@ -294,6 +295,7 @@ public sealed class CampaignSender
             }
             finally
             {
+                _claimingEnded = true;   // a worker waiting for the heartbeat (AwaitSafeLease) gives up
                 _claimed.Writer.TryComplete();
                 await Task.WhenAll(workers);
                 await _recorder.DisposeAsync();   // commits the outcomes no hand-over asked for
@@ -501,6 +503,29 @@ public sealed class CampaignSender
         }
 
         /// <summary>
+        /// Waits (on a worker's thread) until <see cref="LeaseStillSafe"/>: a heartbeat that is late (a stall of this
+        /// process, a slow database) is written by the renew loop within <see cref="DeliveryOptions.HeartbeatInterval"/>
+        /// and either confirms the rows are still this run's or finds them taken over. False when they were taken over or
+        /// the run is ending: then the row must not be sent or recorded.
+        /// </summary>
+        /// <remarks>
+        /// Dropping the row at once instead (as before) left it leased to this run, unsent, until the run ended and a
+        /// later delivery round (<c>Scheduling:DeliveryInterval</c>, 30 s) sent it: a short stall delayed a send by a round.
+        /// </remarks>
+        private bool AwaitSafeLease()
+        {
+            while (!LeaseStillSafe())
+            {
+                if (_takenOver || _claimingEnded || _abort.IsCancellationRequested)
+                {
+                    return false;
+                }
+                Thread.Sleep(20);
+            }
+            return true;
+        }
+
+        /// <summary>
         /// Starts one connection's loop on a thread of its own (see <see cref="IMailTransport"/> for why); the task
         /// completes when the loop ends.
         /// </summary>
@@ -540,7 +565,7 @@ public sealed class CampaignSender
             {
                 _recorder.WaitDurable(previous);
                 // The wait may have spanned a freeze: hand nothing over on rows another node may have taken since.
-                if (!LeaseStillSafe())
+                if (!AwaitSafeLease())
                 {
                     throw new OperationCanceledException("this run's rows may have been taken over by another node");
                 }
@@ -549,7 +574,7 @@ public sealed class CampaignSender
             {
                 while (Take(out var entry))
                 {
-                    if (_abort.IsCancellationRequested || !LeaseStillSafe())
+                    if (_abort.IsCancellationRequested || !AwaitSafeLease())
                     {
                         Interlocked.Decrement(ref _inFlight);
                         continue;   // leave it leased; released at the end of the run, or claimed again when it expires
@@ -572,7 +597,7 @@ public sealed class CampaignSender
                         _sender._logger.LogError(e, "Message for outbox row {Id} could not be built", entry.Id);
                         record = Outcome(entry, OutboxStatus.Deferred, $"internal error: {e.Message}", temporary: true);
                     }
-                    if (record is not null && record.Status != OutboxStatus.Sent && !LeaseStillSafe())
+                    if (record is not null && record.Status != OutboxStatus.Sent && !AwaitSafeLease())
                     {
                         // Not sent, and the row may be another node's by now: recording would overwrite its outcome.
                         Interlocked.Decrement(ref _inFlight);

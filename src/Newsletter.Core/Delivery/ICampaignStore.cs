@@ -49,7 +49,7 @@ public interface ICampaignStore
     /// </summary>
     string? OutcomeJournalDirectory { get; }
 
-    /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
+    /// <summary>Records outcomes and releases their leases, in one transaction. A row already sent keeps that outcome.</summary>
     Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 
     /// <summary>
@@ -115,7 +115,7 @@ public sealed record CampaignSenderInfo(string Owner, string Node, DateTimeOffse
 /// <summary>Records delivery outcomes, one transaction per call. Not thread-safe: one recorder loop owns it.</summary>
 public interface IOutcomeWriter : IAsyncDisposable
 {
-    /// <summary>Records outcomes and releases their leases, in one transaction.</summary>
+    /// <summary>Records outcomes and releases their leases, in one transaction. A row already sent keeps that outcome.</summary>
     Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 }
 

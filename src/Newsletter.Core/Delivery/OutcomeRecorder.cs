@@ -56,7 +56,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         _committed = committed;
         _failed = failed;
         _logger = logger;
-        _timer = new Timer(_ => CommitPendingQuietly(), null, idleCommit, idleCommit);
+        _timer = new Timer(_ => CommitOnTick(), null, idleCommit, idleCommit);
     }
 
     /// <summary>Queues an outcome; returns its sequence number for <see cref="WaitDurable"/>.</summary>
@@ -141,6 +141,28 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     public void CommitPendingQuietly()
     {
         _writing.Wait();
+        try
+        {
+            CommitPendingAfterFailureCheck();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// The timer's commit: skipped while another commit is under way, which commits what is queued anyway. Waiting
+    /// instead parked a thread-pool thread per tick (every 50 ms) behind a slow commit — one retrying after PostgreSQL
+    /// ended a transaction a frozen process had left open — faster than the pool grows: the pool starved, and with it
+    /// the heartbeat that would have told the woken run it had been taken over (the run hung).
+    /// </summary>
+    private void CommitOnTick()
+    {
+        if (!_writing.Wait(0))
+        {
+            return;
+        }
         try
         {
             CommitPendingAfterFailureCheck();

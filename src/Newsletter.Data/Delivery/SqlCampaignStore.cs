@@ -326,7 +326,11 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
             }
         }
 
-        /// <summary>The UPDATE for <paramref name="rows"/> outcomes: a VALUES list joined to the outbox by id.</summary>
+        /// <summary>
+    /// The UPDATE for <paramref name="rows"/> outcomes: a VALUES list joined to the outbox by id. A row already sent
+    /// is final: an outcome of a sender that was frozen while another node took its rows over (a late deferral, a
+    /// second send of a message under way at the freeze) must not turn it back into something to send again.
+    /// </summary>
         private DbCommand Update(int rows)
         {
             if (_updates.TryGetValue(rows, out var cached))
@@ -342,7 +346,7 @@ public sealed class SqlCampaignStore(NewsletterDatabase database, ISubscriberSto
                 WITH v (id, status, attempts, reply, next_at, at) AS (VALUES {values})
                 UPDATE outbox SET status = v.status, attempts = v.attempts, last_reply = v.reply, next_attempt_at = v.next_at,
                     first_attempt_at = COALESCE(outbox.first_attempt_at, v.at), last_attempt_at = v.at, lease_owner = NULL, lease_until = NULL
-                FROM v WHERE outbox.id = v.id
+                FROM v WHERE outbox.id = v.id AND outbox.status <> 'sent'
                 """);
             for (var i = 0; i < rows * Columns; i++)
             {

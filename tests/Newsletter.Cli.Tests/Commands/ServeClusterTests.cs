@@ -128,50 +128,105 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
     [Fact]
     public void When_the_node_running_the_job_is_killed_the_other_takes_over_within_seconds_without_duplicates_beyond_the_in_flight_bound()
     {
+        Failover(freeze: false);
+    }
+
+    /// <summary>
+    /// The sending node is frozen (SIGSTOP) past the failover grace: the other takes over and finishes; when the
+    /// frozen node wakes (SIGCONT) its heartbeat finds its rows taken: it sends none of the rows it still held (only a
+    /// message whose transaction was under way at the freeze may complete, the in-flight bound) and leaves the
+    /// campaign's state and outcomes as the survivor recorded them.
+    /// </summary>
+    [Fact]
+    public void When_the_node_running_the_job_is_frozen_the_other_takes_over_and_the_woken_node_sends_nothing_it_lost()
+    {
+        Failover(freeze: true);
+    }
+
+    private void Failover(bool freeze)
+    {
         const int recipients = 200;
         const int connections = 2;
         using var sink = new SmtpSink();
         using var ws = Workspace(sink, recipients, connections, messagesPerSecond: 10, productionDefaults: true);
         var nodes = new[] { new ServeProcess(ws.Path, ws.Environment), new ServeProcess(ws.Path, ws.Environment) };
+        ServeProcess? frozen = null;
         try
         {
             Assert.All(nodes, n => Assert.True(n.WaitForOutput("clustered", Bound), n.Output));
             var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(45), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
             Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
 
-            // The firing records the node that runs the job ("host:pid"); kill that one mid-send (~30 %).
+            // The firing records the node that runs the job ("host:pid"); kill or freeze that one mid-send (~30 %).
             Assert.True(ws.WaitFor("SELECT COUNT(*) FROM schedule_firings", "1", Bound), string.Concat(nodes.Select(n => n.Output)));
             var runner = Convert.ToString(ws.Scalar("SELECT node FROM schedule_firings"), CultureInfo.InvariantCulture)!;
             var pid = int.Parse(runner[(runner.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
             var victim = Assert.Single(nodes, n => n.Id == pid);
             var survivor = Assert.Single(nodes, n => n.Id != pid);
             Assert.True(ServeCommandTests.WaitForSink(sink, recipients * 3 / 10), "sending started");
-            victim.KillHard();
-            var atKill = Received(sink).Count;
-            Assert.True(atKill < recipients, $"the kill came too late to test recovery: {atKill} already delivered");
+            if (freeze)
+            {
+                Signal(victim, "STOP");
+                frozen = victim;
+            }
+            else
+            {
+                victim.KillHard();
+            }
+            var atStop = Received(sink).Count;
+            Assert.True(atStop < recipients, $"the {(freeze ? "freeze" : "kill")} came too late to test recovery: {atStop} already delivered");
 
             // The takeover must come within Bound (60 s), far below the 5 min lease: the heartbeat did it, not the lease.
-            // Completion gets a longer deadline, still below the lease: in one run of the full suite the survivor took
-            // over at once but the campaign was not completed within 60 s (not yet understood, see the README's failover note).
             Assert.True(survivor.WaitForOutput("Taking over campaign 1", Bound), survivor.Output);
-            Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", TimeSpan.FromSeconds(150)),
-                survivor.Output + "\n--- outbox: " + ws.Scalar("SELECT string_agg(status || ':' || n, ', ') FROM (SELECT status, COUNT(*) AS n FROM outbox WHERE campaign_id = 1 GROUP BY status) s"));
+            Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", Bound), survivor.Output + "\n--- outbox: " + OutboxStates(ws));
             Assert.True(ServeCommandTests.WaitForSink(sink, recipients + 1), "every message and the report");
+            var beforeWaking = Received(sink).Count;
+            if (freeze)
+            {
+                Signal(victim, "CONT");
+                frozen = null;
+                Assert.True(victim.WaitForOutput("another node took over", Bound), victim.Output);
+                Assert.True(victim.WaitForOutput("Campaign 1: ", Bound), "the woken node's send ended: " + victim.Output);
+                Assert.Equal(0, victim.Stop(Bound));   // nothing it could still send after this
+                var afterWaking = Received(sink).Count;
+                _output.WriteLine($"the woken node completed {afterWaking - beforeWaking} messages");
+                Assert.True(afterWaking - beforeWaking <= connections,
+                    $"the woken node completed {afterWaking - beforeWaking} messages; at most those under way at the freeze ({connections})\n{victim.Output}");
+                Assert.Equal("completed", Convert.ToString(ws.Scalar("SELECT state FROM campaigns WHERE id = 1"), CultureInfo.InvariantCulture));
+            }
             var received = Received(sink);
-            _output.WriteLine($"killed after {atKill} of {recipients} messages; {received.Count - recipients} duplicates");
+            _output.WriteLine($"{(freeze ? "froze" : "killed")} after {atStop} of {recipients} messages; {received.Count - recipients} duplicates");
             var expected = ws.Recipients.Where(r => r.StartsWith('m')).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(expected, received.Select(r => r.Recipient).Distinct().Order(StringComparer.Ordinal));
             Assert.Equal(recipients, received.Select(r => r.MessageId).Distinct().Count());
             var duplicates = received.Count - recipients;
-            Assert.True(duplicates <= connections, $"{duplicates} duplicates; at most one per connection of the killed node ({connections})");
+            Assert.True(duplicates <= connections, $"{duplicates} duplicates; at most one per connection of the {(freeze ? "frozen" : "killed")} node ({connections})");
             Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM schedule_firings"));
-            Assert.Equal(recipients, ws.Count("SELECT COUNT(*) FROM outbox WHERE campaign_id = 1 AND status = 'sent'"));
+            Assert.True(recipients == ws.Count("SELECT COUNT(*) FROM outbox WHERE campaign_id = 1 AND status = 'sent'"), OutboxStates(ws));
+            Assert.Equal(1, ws.Count("SELECT COUNT(*) FROM campaign_reports"));
             Assert.Equal(0, survivor.Stop(Bound));
         }
         finally
         {
+            if (frozen is not null)
+            {
+                Signal(frozen, "CONT");   // a stopped process must be continued to be killed cleanly
+            }
             foreach (var node in nodes) node.Dispose();
         }
+    }
+
+    private static string OutboxStates(ScheduleWorkspace ws) => Convert.ToString(ws.Scalar(
+        "SELECT string_agg(status || CASE WHEN lease_owner IS NULL THEN '' ELSE ' leased by ' || lease_owner END || ': ' || n, ', ') "
+        + "FROM (SELECT status, lease_owner, COUNT(*) AS n FROM outbox WHERE campaign_id = 1 GROUP BY status, lease_owner) s"),
+        CultureInfo.InvariantCulture) + "; senders: " + Convert.ToString(ws.Scalar(
+        "SELECT string_agg(owner || ' heartbeat ' || heartbeat_at, ', ') FROM lease_owners"), CultureInfo.InvariantCulture);
+
+    private static void Signal(ServeProcess process, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     public void Dispose()
