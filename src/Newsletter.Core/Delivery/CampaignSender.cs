@@ -27,7 +27,7 @@ public sealed class CampaignSender
     private readonly ConcurrentDictionary<long, byte> _running = new();
 
     public CampaignSender(ICampaignStore store, IMailTransport transport, MessageFactory messages, IRecipientLinks links,
-        DeliveryOptions deliveryOptions, SmtpOptions smtpOptions, TimeProvider time, ILogger<CampaignSender> logger)
+        DeliveryOptions deliveryOptions, TimeProvider time, ILogger<CampaignSender> logger)
     {
         _store = store;
         _transport = transport;
@@ -36,7 +36,7 @@ public sealed class CampaignSender
         _options = deliveryOptions.Normalized();
         _time = time;
         _logger = logger;
-        _workers = transport is PickupTransport ? 2 : smtpOptions.Normalized().Connections;
+        _workers = Math.Max(1, transport.MaxSessions);
     }
 
     /// <summary>
@@ -671,7 +671,7 @@ public sealed class CampaignSender
             {
                 // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
                 var reply = session.Send(message, FileName(entry), handOver);
-                Interlocked.Exchange(ref _consecutiveErrors, 0);
+                Judge(null);
                 return Outcome(entry, OutboxStatus.Sent, reply, temporary: false);
             }
             catch (DeliveryException e)
@@ -682,24 +682,26 @@ public sealed class CampaignSender
 
         private DeliveryRecord Failure(OutboxEntry entry, DeliveryException e)
         {
-            switch (e.Kind)
+            var verdict = Judge(e);
+            return Outcome(entry, verdict.Status, e.Reply, verdict.Temporary, verdict.Bounced, verdict.CountAttempt);
+        }
+
+        /// <summary>Applies <see cref="FailurePolicy"/> to the run's count of consecutive errors (shared by the workers) and pauses when it says so.</summary>
+        private FailureVerdict Judge(DeliveryException? failure)
+        {
+            FailureVerdict verdict;
+            int seen;
+            do
             {
-                case DeliveryFailureKind.Temporary:
-                    return Outcome(entry, OutboxStatus.Deferred, e.Reply, temporary: true);
-                case DeliveryFailureKind.RecipientRejected:
-                    Interlocked.Exchange(ref _consecutiveErrors, 0);
-                    return Outcome(entry, OutboxStatus.Failed, e.Reply, temporary: false, bounced: e.StatusCode is 550 or 551 or 553);
-                case DeliveryFailureKind.MessageRejected:
-                    if (Interlocked.Increment(ref _consecutiveErrors) >= _sender._options.PauseAfterConsecutiveErrors)
-                    {
-                        Pause($"{_consecutiveErrors} messages in a row were rejected; last reply: {e.Reply}");
-                    }
-                    return Outcome(entry, OutboxStatus.Failed, e.Reply, temporary: false);
-                default:
-                    // Nothing will get through until the settings are fixed: pause, and keep this message for later.
-                    Pause(e.Reply);
-                    return Outcome(entry, OutboxStatus.Deferred, e.Reply, temporary: true, countAttempt: false);
+                seen = Volatile.Read(ref _consecutiveErrors);
+                verdict = FailurePolicy.Judge(failure, seen, _sender._options.PauseAfterConsecutiveErrors);
             }
+            while (verdict.ConsecutiveErrors != seen && Interlocked.CompareExchange(ref _consecutiveErrors, verdict.ConsecutiveErrors, seen) != seen);
+            if (verdict.PauseReason is { } reason)
+            {
+                Pause(reason);
+            }
+            return verdict;
         }
 
         private void Pause(string reason)
