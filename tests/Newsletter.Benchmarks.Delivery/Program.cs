@@ -80,7 +80,7 @@ public static class Program
                 PlainConnect = o.Nagle, MessagesPerConnection = 1_000_000,
             };
             IMailTransport transport = o.NullTransport ? new SerialisingTransport(o.Connections) : new SmtpTransport(smtp);
-            var sender = new CampaignSender(store, transport, messages, new BenchLinks(), new DeliveryOptions(),
+            var sender = new CampaignSender(store, store, transport, messages, new BenchLinks(), new DeliveryOptions(),
                 TimeProvider.System, NullLogger<CampaignSender>.Instance);
             clock.Restart();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;

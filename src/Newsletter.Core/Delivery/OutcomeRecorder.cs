@@ -40,7 +40,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private IOutcomeWriter? _writer;
     private Exception? _failure;
 
-    /// <param name="openWriter">Opens the store's writer (<see cref="ICampaignStore.OpenOutcomeWriterAsync"/>), on first use.</param>
+    /// <param name="openWriter">Opens the store's writer (<see cref="IOutbox.OpenOutcomeWriterAsync"/>), on first use.</param>
     /// <param name="committed">Called (one commit at a time) with each batch once it is committed.</param>
     /// <param name="failed">Called once, with the batch that could not be committed after retries.</param>
     /// <param name="fullBatch">The number of workers: a batch of that many outcomes is committed without waiting to be asked.</param>

@@ -71,7 +71,7 @@ internal sealed class DeliveryFixture : IAsyncDisposable
 
     /// <summary>A sender on this fixture's store; it runs as many workers as <paramref name="transport"/> has sessions.</summary>
     public CampaignSender Sender(IMailTransport transport, DeliveryOptions delivery, ILogger<CampaignSender>? logger = null) =>
-        new(Campaigns, transport, Messages, new PlainLinks(), delivery, TimeProvider.System, logger ?? NullLogger<CampaignSender>.Instance);
+        new(Campaigns, Campaigns, transport, Messages, new PlainLinks(), delivery, TimeProvider.System, logger ?? NullLogger<CampaignSender>.Instance);
 
     /// <summary>Outbox rows of a campaign: message id → (status, reply, email).</summary>
     public async Task<List<(string MessageId, string Status, string? Reply, string Email, int Attempts)>> OutboxAsync(long campaignId)
