@@ -170,7 +170,7 @@ public sealed class InMemoryCampaignStore(TimeProvider time) : ICampaignStore, I
     }
 
     public Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
-        DateTimeOffset leaseUntil, Func<Func<Task>, Task>? writeGate = null, CancellationToken ct = default)
+        DateTimeOffset leaseUntil, CancellationToken ct = default)
     {
         lock (_lock)
         {

@@ -11,12 +11,8 @@ public interface IOutbox
     /// Leases up to <paramref name="count"/> rows that are due (pending, or deferred with their time come) and not
     /// leased by a live owner, until <paramref name="leaseUntil"/>. On PostgreSQL several processes may claim at once.
     /// </summary>
-    /// <param name="writeGate">
-    /// Runs the claim's write, where a database with one writer at a time (SQLite) needs it kept apart from the
-    /// caller's own writes; the rows are read before, outside it. Null: the write runs as it comes.
-    /// </param>
     Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
-        DateTimeOffset leaseUntil, Func<Func<Task>, Task>? writeGate = null, CancellationToken ct = default);
+        DateTimeOffset leaseUntil, CancellationToken ct = default);
 
     /// <summary>
     /// Where a sender keeps the outcomes it has not committed yet (<see cref="OutcomeJournal"/>): a folder beside a

@@ -27,7 +27,8 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private readonly Action<Exception, IReadOnlyList<DeliveryRecord>> _failed;
     private readonly ILogger _logger;
     private readonly Lock _appending = new();
-    // One writer at a time in this process: commits, and the run's claims (see ExclusiveAsync).
+    // One commit at a time (the writer is not thread-safe). Keeping a database with one writer (SQLite) free of
+    // collisions between commits and claims is the store's business.
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Timer _timer;
     private readonly int _fullBatch;
@@ -166,24 +167,6 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         try
         {
             CommitPendingAfterFailureCheck();
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
-
-    /// <summary>
-    /// Runs another write of the run (a claim) while no commit is under way. SQLite has one writer per database, and
-    /// its busy handler would put a commit that meets a claim to sleep for a millisecond or more, with every worker
-    /// waiting at its hand-over; here the commit waits for exactly as long as the claim takes.
-    /// </summary>
-    public async Task ExclusiveAsync(Func<Task> write)
-    {
-        await _writing.WaitAsync();
-        try
-        {
-            await write();
         }
         finally
         {

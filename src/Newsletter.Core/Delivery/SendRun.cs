@@ -147,8 +147,7 @@ internal sealed class SendRun
             // A sender of this campaign that fell silent (killed, frozen): release its rows and claim them below.
             await _lease.TakeOverSilentSendersAsync(_abort.Token);
             var now = Sender.Time.GetUtcNow();
-            var batch = await Outbox.ClaimAsync(Campaign.Id, _lease.Owner, options.BatchSize, now, now + options.LeaseDuration,
-                Recorder.ExclusiveAsync, _abort.Token);
+            var batch = await Outbox.ClaimAsync(Campaign.Id, _lease.Owner, options.BatchSize, now, now + options.LeaseDuration, _abort.Token);
             if (batch.Count > 0)
             {
                 _lease.LeasedUntil(now + options.LeaseDuration);

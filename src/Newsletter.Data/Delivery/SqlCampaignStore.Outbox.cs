@@ -10,12 +10,12 @@ public sealed partial class SqlCampaignStore
 
     public async Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
     {
-        await using var writer = new OutcomeWriter(database, IsPostgres, longLived: false);
+        await using var writer = new OutcomeWriter(database, IsPostgres ? null : _sqliteWriter, longLived: false);
         await writer.WriteAsync(records, ct);
     }
 
     public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) =>
-        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres, longLived: true));
+        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres ? null : _sqliteWriter, longLived: true));
 
     /// <summary>
     /// Writes a batch with one UPDATE per up to <see cref="MaxRows"/> outcomes (a statement per row cost ~30 µs each on
@@ -23,8 +23,11 @@ public sealed partial class SqlCampaignStore
     /// calls; after a failure it starts over on a new connection. A long-lived writer on SQLite leaves WAL checkpoints to
     /// a <see cref="SqliteCheckpointer"/>, because a sender waits for its commits.
     /// </summary>
-    private sealed class OutcomeWriter(NewsletterDatabase database, bool postgres, bool longLived) : IOutcomeWriter
+    /// <param name="sqliteWriter">SQLite: the store's one-writer turn (see <c>_sqliteWriter</c>); null on PostgreSQL.</param>
+    private sealed class OutcomeWriter(NewsletterDatabase database, SemaphoreSlim? sqliteWriter, bool longLived) : IOutcomeWriter
     {
+        private readonly bool _postgres = sqliteWriter is null;
+
         private const int MaxRows = 32;
         private const int Columns = 6;
 
@@ -39,12 +42,16 @@ public sealed partial class SqlCampaignStore
             {
                 return;
             }
+            if (sqliteWriter is not null)
+            {
+                await sqliteWriter.WaitAsync(ct);
+            }
             try
             {
                 if (_connection is null)
                 {
                     _connection = await database.OpenConnectionAsync(ct);
-                    _checkpointer = longLived && !postgres ? await SqliteCheckpointer.StartAsync(database, _connection, ct) : null;
+                    _checkpointer = longLived && !_postgres ? await SqliteCheckpointer.StartAsync(database, _connection, ct) : null;
                 }
                 await using var transaction = await _connection.BeginTransactionAsync(ct);
                 for (var start = 0; start < records.Count; start += MaxRows)
@@ -79,6 +86,10 @@ public sealed partial class SqlCampaignStore
                 await DisposeAsync();   // the connection may be broken: the next call opens a new one
                 throw;
             }
+            finally
+            {
+                sqliteWriter?.Release();
+            }
         }
 
         /// <summary>
@@ -93,7 +104,7 @@ public sealed partial class SqlCampaignStore
                 return cached;
             }
             // PostgreSQL types an all-NULL VALUES column as text: say what each column is.
-            string[] casts = postgres ? ["::bigint", "::text", "::integer", "::text", "::timestamptz", "::timestamptz"] : ["", "", "", "", "", ""];
+            string[] casts = _postgres ? ["::bigint", "::text", "::integer", "::text", "::timestamptz", "::timestamptz"] : ["", "", "", "", "", ""];
             var values = string.Join(", ", Enumerable.Range(0, rows).Select(
                 i => "(" + string.Join(", ", Enumerable.Range(0, Columns).Select(c => $"@p{(i * Columns) + c}{casts[c]}")) + ")"));
             var command = _connection!.Command(

@@ -24,6 +24,13 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
 
     private bool IsPostgres => database.Provider == DatabaseProvider.Postgres;
 
+    /// <summary>
+    /// SQLite has one writer per database: a claim's lease and an outcome commit of this process take turns here
+    /// instead of meeting in SQLite's busy handler, which would put the commit to sleep for a millisecond or more with
+    /// every worker waiting at its hand-over; the commit waits exactly as long as the claim's write takes.
+    /// </summary>
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
     public async Task<Campaign?> FindAsync(string issueKey, IReadOnlyList<string> segments, AudienceTags tags, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(tags);
@@ -173,7 +180,7 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
     /// condition with OR made both databases read and sort every row of the campaign on every claim.)
     /// </remarks>
     public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
-        DateTimeOffset leaseUntil, Func<Func<Task>, Task>? writeGate = null, CancellationToken ct = default)
+        DateTimeOffset leaseUntil, CancellationToken ct = default)
     {
         const string free = "(lease_until IS NULL OR lease_until < @now)";
         string[] due =
@@ -243,7 +250,15 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
                     leased.Add(reader.GetInt64(0));
                 }
             }
-            await (writeGate is null ? LeaseAsync() : writeGate(LeaseAsync));
+            await _sqliteWriter.WaitAsync(ct);
+            try
+            {
+                await LeaseAsync();
+            }
+            finally
+            {
+                _sqliteWriter.Release();
+            }
             if (leased.Count > 0 || attempt == 3)
             {
                 return leased.Count == entries.Count ? entries : entries.FindAll(e => leased.Contains(e.Id));

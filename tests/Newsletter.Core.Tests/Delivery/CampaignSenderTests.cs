@@ -183,8 +183,8 @@ public sealed class CampaignSenderTests
         }
 
         public Task<IReadOnlyList<OutboxEntry>> ClaimAsync(long campaignId, string owner, int count, DateTimeOffset now,
-            DateTimeOffset leaseUntil, Func<Func<Task>, Task>? writeGate = null, CancellationToken ct = default) =>
-            store.ClaimAsync(campaignId, owner, count, now, leaseUntil, writeGate, ct);
+            DateTimeOffset leaseUntil, CancellationToken ct = default) =>
+            store.ClaimAsync(campaignId, owner, count, now, leaseUntil, ct);
 
         public Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default) => store.RecordAsync(records, ct);
 
