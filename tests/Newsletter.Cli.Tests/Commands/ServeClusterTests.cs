@@ -15,6 +15,9 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
+    /// <summary>How far ahead the failover tests schedule (see the kill test); the firing is awaited this plus <see cref="Bound"/>.</summary>
+    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(75);
+
     /// <summary>Deadline for a taken-over campaign to complete: a third of the 5 min lease, so it was not the lease.</summary>
     private static readonly TimeSpan Completion = TimeSpan.FromSeconds(90);
     private readonly string _server = TestEnvironment.PostgresConnectionString;
@@ -159,11 +162,11 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         try
         {
             Assert.All(nodes, n => Assert.True(n.WaitForOutput("clustered", Bound), n.Output));
-            var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(75), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
+            var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(Lead.TotalSeconds), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
             Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
 
             // The firing records the node that runs the job ("host:pid"); kill or freeze that one mid-send (~30 %).
-            Assert.True(ws.WaitFor("SELECT COUNT(*) FROM schedule_firings", "1", Bound), string.Concat(nodes.Select(n => n.Output)));
+            Assert.True(ws.WaitFor("SELECT COUNT(*) FROM schedule_firings", "1", Lead + Bound), string.Concat(nodes.Select(n => n.Output)));
             var runner = Convert.ToString(ws.Scalar("SELECT node FROM schedule_firings"), CultureInfo.InvariantCulture)!;
             var pid = int.Parse(runner[(runner.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
             var victim = Assert.Single(nodes, n => n.Id == pid);
@@ -239,9 +242,9 @@ public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         try
         {
             Assert.All(nodes, n => Assert.True(n.WaitForOutput("clustered", Bound), n.Output));
-            var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(75), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
+            var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", ScheduleWorkspace.InSeconds(Lead.TotalSeconds), "--segments", "municipal", .. CampaignsWorkspace.RealSend]);
             Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
-            Assert.True(ws.WaitFor("SELECT COUNT(*) FROM schedule_firings", "1", Bound), string.Concat(nodes.Select(n => n.Output)));
+            Assert.True(ws.WaitFor("SELECT COUNT(*) FROM schedule_firings", "1", Lead + Bound), string.Concat(nodes.Select(n => n.Output)));
 
             var dead = new List<string>();
             var killedOutput = new System.Text.StringBuilder();   // a node that took a sender over may be the next one killed
