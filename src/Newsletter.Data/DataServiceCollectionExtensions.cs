@@ -34,7 +34,10 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(sp => new NewsletterDatabase(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<Core.NewsletterHome>().Directory));
         services.TryAddSingleton<AppSecrets>();
         services.TryAddSingleton<ISubscriberStore, SqlSubscriberStore>();
-        services.TryAddSingleton<ICampaignStore, SqlCampaignStore>();
+        // One store for campaigns and the outbox the send path uses (one object: both see the same database).
+        services.TryAddSingleton<SqlCampaignStore>();
+        services.TryAddSingleton<ICampaignStore>(sp => sp.GetRequiredService<SqlCampaignStore>());
+        services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<SqlCampaignStore>());
         services.TryAddSingleton<ITestSendLog, SqlTestSendLog>();
         services.TryAddSingleton<ISendConfirmationLog, SqlSendConfirmationLog>();
         services.TryAddSingleton<Newsletter.Core.Bounces.IBounceStore, Bounces.SqlBounceStore>();

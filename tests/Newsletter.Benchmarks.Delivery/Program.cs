@@ -79,8 +79,8 @@ public static class Program
                 Host = "127.0.0.1", Port = o.Port, Security = SmtpSecurity.None, Connections = o.Connections,
                 PlainConnect = o.Nagle, MessagesPerConnection = 1_000_000,
             };
-            IMailTransport transport = o.NullTransport ? new SerialisingTransport() : new SmtpTransport(smtp);
-            var sender = new CampaignSender(store, transport, messages, new BenchLinks(), new DeliveryOptions(), smtp,
+            IMailTransport transport = o.NullTransport ? new SerialisingTransport(o.Connections) : new SmtpTransport(smtp);
+            var sender = new CampaignSender(store, store, transport, messages, new BenchLinks(), new DeliveryOptions(),
                 TimeProvider.System, NullLogger<CampaignSender>.Instance);
             clock.Restart();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -357,9 +357,11 @@ internal sealed class CountingStream : Stream
 /// <summary>
 /// Serialises each message as the SMTP transport would and drops it: the engine's cost without the wire and the server.
 /// </summary>
-internal sealed class SerialisingTransport : IMailTransport
+internal sealed class SerialisingTransport(int sessions) : IMailTransport
 {
     public string Description => "serialise and drop";
+
+    public int MaxSessions => sessions;
 
     public IMailSession OpenSession(string batchName, CancellationToken cancellationToken) => new Session();
 

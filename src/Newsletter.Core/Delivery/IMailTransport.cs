@@ -16,6 +16,12 @@ public interface IMailTransport
     /// <summary>A short description for logs and summaries, without secrets (e.g. <c>smtp 127.0.0.1:25</c>).</summary>
     string Description { get; }
 
+    /// <summary>
+    /// How many sessions the transport serves at once: the sender runs one worker (thread) per session. SMTP: the
+    /// configured connections (<see cref="SmtpOptions.Connections"/>); the pickup folder: two (one disk).
+    /// </summary>
+    int MaxSessions { get; }
+
     /// <summary>Opens a session for messages of one batch (a campaign's folder name, or <c>test-sends</c>); blocks while connecting.</summary>
     /// <exception cref="DeliveryException">The transport cannot be reached or refused us.</exception>
     IMailSession OpenSession(string batchName, CancellationToken cancellationToken);

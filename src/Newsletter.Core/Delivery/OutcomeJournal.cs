@@ -96,7 +96,7 @@ internal sealed class OutcomeJournal : IDisposable
     /// cut short by the crash is ignored: its worker had not handed the message over yet.
     /// </summary>
     /// <returns>How many outcomes were recorded.</returns>
-    /// <param name="record">Records a batch (<see cref="ICampaignStore.RecordAsync"/>).</param>
+    /// <param name="record">Records a batch (<see cref="IOutbox.RecordAsync"/>).</param>
     public static async Task<int> RecoverAsync(string directory, long campaignId,
         Func<IReadOnlyList<DeliveryRecord>, CancellationToken, Task> record, CancellationToken ct)
     {

@@ -27,7 +27,8 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private readonly Action<Exception, IReadOnlyList<DeliveryRecord>> _failed;
     private readonly ILogger _logger;
     private readonly Lock _appending = new();
-    // One writer at a time in this process: commits, and the run's claims (see ExclusiveAsync).
+    // One commit at a time (the writer is not thread-safe). Keeping a database with one writer (SQLite) free of
+    // collisions between commits and claims is the store's business.
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Timer _timer;
     private readonly int _fullBatch;
@@ -40,7 +41,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private IOutcomeWriter? _writer;
     private Exception? _failure;
 
-    /// <param name="openWriter">Opens the store's writer (<see cref="ICampaignStore.OpenOutcomeWriterAsync"/>), on first use.</param>
+    /// <param name="openWriter">Opens the store's writer (<see cref="IOutbox.OpenOutcomeWriterAsync"/>), on first use.</param>
     /// <param name="committed">Called (one commit at a time) with each batch once it is committed.</param>
     /// <param name="failed">Called once, with the batch that could not be committed after retries.</param>
     /// <param name="fullBatch">The number of workers: a batch of that many outcomes is committed without waiting to be asked.</param>
@@ -56,7 +57,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         _committed = committed;
         _failed = failed;
         _logger = logger;
-        _timer = new Timer(_ => CommitPendingQuietly(), null, idleCommit, idleCommit);
+        _timer = new Timer(_ => CommitOnTick(), null, idleCommit, idleCommit);
     }
 
     /// <summary>Queues an outcome; returns its sequence number for <see cref="WaitDurable"/>.</summary>
@@ -152,16 +153,20 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs another write of the run (a claim) while no commit is under way. SQLite has one writer per database, and
-    /// its busy handler would put a commit that meets a claim to sleep for a millisecond or more, with every worker
-    /// waiting at its hand-over; here the commit waits for exactly as long as the claim takes.
+    /// The timer's commit: skipped while another commit is under way, which commits what is queued anyway. Waiting
+    /// instead parked a thread-pool thread per tick (every 50 ms) behind a slow commit — one retrying after PostgreSQL
+    /// ended a transaction a frozen process had left open — faster than the pool grows: the pool starved, and with it
+    /// the heartbeat that would have told the woken run it had been taken over (the run hung).
     /// </summary>
-    public async Task ExclusiveAsync(Func<Task> write)
+    private void CommitOnTick()
     {
-        await _writing.WaitAsync();
+        if (!_writing.Wait(0))
+        {
+            return;
+        }
         try
         {
-            await write();
+            CommitPendingAfterFailureCheck();
         }
         finally
         {

@@ -8,6 +8,9 @@ public sealed class PickupTransport(string directory) : IMailTransport
 {
     public string Description => $"pickup folder {Path.GetFullPath(directory)}";
 
+    /// <summary>Two: writing files to one disk gains nothing from more writers.</summary>
+    public int MaxSessions => 2;
+
     public IMailSession OpenSession(string batchName, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(directory, batchName);

@@ -18,6 +18,9 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
 
     public string Description => $"smtp {_options.Host}:{_options.Port}";
 
+    /// <summary><see cref="SmtpOptions.Connections"/>: one connection per session.</summary>
+    public int MaxSessions => _options.Connections;
+
     public IMailSession OpenSession(string batchName, CancellationToken cancellationToken)
     {
         var session = new Session(_options);

@@ -123,8 +123,8 @@ public abstract class SubscriberIdentityTests<TDatabase> : IAsyncLifetime where 
     private Task<SendSummary> SendAsync(long campaignId)
     {
         var messages = new MessageFactory(new SenderOptions { From = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>" });
-        var sender = new CampaignSender(_campaigns, new PickupTransport(_pickup.Path), messages, new PlainLinks(), new DeliveryOptions(),
-            new SmtpOptions(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CampaignSender>.Instance);
+        var sender = new CampaignSender(_campaigns, _campaigns, new PickupTransport(_pickup.Path), messages, new PlainLinks(), new DeliveryOptions(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<CampaignSender>.Instance);
         return sender.RunAsync(campaignId, TimeSpan.Zero, null, CancellationToken.None);
     }
 

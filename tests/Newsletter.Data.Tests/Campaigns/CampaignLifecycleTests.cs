@@ -46,8 +46,8 @@ public abstract class CampaignLifecycleTests<TDatabase> where TDatabase : TestDa
         // Deterministic race: every outcome is recorded and the sender has looked at the state (running); the
         // administrator's cancel lands right then, before the sender writes "completed".
         var store = CancelBeforeCompletion.Wrap(fixture.Campaigns, () => lifecycle.CancelAsync(campaign.Id, "the test"));
-        var sender = new CampaignSender(store, new PickupTransport(pickup.Path), fixture.Messages, new PlainLinks(), new DeliveryOptions(),
-            new SmtpOptions(), TimeProvider.System, NullLogger<CampaignSender>.Instance);
+        var sender = new CampaignSender(store, fixture.Campaigns, new PickupTransport(pickup.Path), fixture.Messages, new PlainLinks(),
+            new DeliveryOptions(), TimeProvider.System, NullLogger<CampaignSender>.Instance);
 
         var summary = await sender.RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
 

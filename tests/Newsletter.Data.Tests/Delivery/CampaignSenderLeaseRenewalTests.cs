@@ -7,14 +7,15 @@ namespace Newsletter.Data.Tests.Delivery;
 
 /// <summary>
 /// Rows a sender has claimed but not yet sent (queued behind a rate limit) stay leased to it for as long as it lives:
-/// neither another sender polling the same outbox nor its own next claim takes them, so none is sent twice.
+/// neither another sender polling the same outbox nor its own next claim takes them, so none is sent twice. On both
+/// engines: on PostgreSQL the renewal is what keeps other nodes off the rows.
 /// </summary>
-public sealed class CampaignSenderLeaseRenewalTests
+public abstract class CampaignSenderLeaseRenewalTests<TDatabase> where TDatabase : TestDatabase, new()
 {
     [Fact]
     public async Task A_live_sender_keeps_its_queued_rows_beyond_one_lease_duration()
     {
-        await using var fixture = await DeliveryFixture.CreateAsync(new SqliteTestDatabase(), 30);
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 30);
         var campaign = await fixture.NewCampaignAsync();
         using var pickup = new TempDirectory("lease-renewal");
         var transport = new CountingTransport(new PickupTransport(pickup.Path));
@@ -22,9 +23,17 @@ public sealed class CampaignSenderLeaseRenewalTests
         var delivery = new DeliveryOptions { LeaseDuration = TimeSpan.FromSeconds(5), MessagesPerSecond = 3, BatchSize = 30 };
         var run = fixture.Sender(transport, delivery).RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
 
+        // The rival starts once the sender holds its batch (its first message is out): before, both claim as equals.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (transport.Sends.IsEmpty && !run.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the sender sent nothing within 2 minutes");
+            await Task.Delay(20);
+        }
         var stolen = 0;
         while (!run.IsCompleted)
         {
+            Assert.True(DateTime.UtcNow < deadline, $"the run did not end within 2 minutes; {transport.Sends.Count} of 30 sent, {stolen} stolen");
             var now = DateTimeOffset.UtcNow;
             stolen += (await fixture.Campaigns.ClaimAsync(campaign.Id, "rival-node", 100, now, now + TimeSpan.FromSeconds(5))).Count;
             await Task.Delay(100);
@@ -45,6 +54,8 @@ public sealed class CampaignSenderLeaseRenewalTests
 
         public string Description => inner.Description;
 
+        public int MaxSessions => inner.MaxSessions;
+
         public IMailSession OpenSession(string batchName, CancellationToken cancellationToken) =>
             new Session(inner.OpenSession(batchName, cancellationToken), Sends);
 
@@ -60,3 +71,7 @@ public sealed class CampaignSenderLeaseRenewalTests
         }
     }
 }
+
+public sealed class SqliteCampaignSenderLeaseRenewalTests : CampaignSenderLeaseRenewalTests<SqliteTestDatabase>;
+
+public sealed class PostgresCampaignSenderLeaseRenewalTests : CampaignSenderLeaseRenewalTests<PostgresTestDatabase>;

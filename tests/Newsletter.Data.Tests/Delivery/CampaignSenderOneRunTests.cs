@@ -16,7 +16,7 @@ public sealed class CampaignSenderOneRunTests
         await using var fixture = await DeliveryFixture.CreateAsync(new SqliteTestDatabase(), 40);
         var campaign = await fixture.NewCampaignAsync();
         var transport = new SlowTransport(TimeSpan.FromMilliseconds(20));
-        var sender = fixture.Sender(transport, new DeliveryOptions { BatchSize = 10 }, connections: 2);
+        var sender = fixture.Sender(transport, new DeliveryOptions { BatchSize = 10 });
 
         var first = sender.RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
         await transport.FirstSend.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -48,6 +48,8 @@ public sealed class CampaignSenderOneRunTests
         public int MaxOpenSessions => Volatile.Read(ref _maxOpen);
 
         public string Description => "slow test transport";
+
+        public int MaxSessions => 2;
 
         public IMailSession OpenSession(string batchName, CancellationToken cancellationToken)
         {

@@ -10,7 +10,8 @@ namespace Newsletter.Data.Tests.Delivery;
 /// <see cref="TlsSmtpServer"/>. A token bucket of rate r (burst one second's worth) lets at most max(1, r) + r·Δt
 /// transactions start in any window of length Δt. The tests allow <see cref="Grace"/> more time, for the delay between
 /// taking a token and MAIL FROM reaching the server, which is largest (≈0.2–0.35 s measured) for the first message of each
-/// connection: it also waits for the connect and EHLO.
+/// connection: it also waits for the connect and EHLO. Only lower bounds on time: how fast the machine is never makes a
+/// test fail; "not held back" is judged by the order in which the messages started.
 /// </summary>
 public sealed class CampaignSenderRateLimitTests
 {
@@ -31,7 +32,7 @@ public sealed class CampaignSenderRateLimitTests
             Host = server.Host, Port = server.Port, Security = SmtpSecurity.None, Connections = 4, Timeout = TimeSpan.FromSeconds(5),
         });
 
-        var summary = await fixture.Sender(transport, options, connections: 4)
+        var summary = await fixture.Sender(transport, options)
             .RunAsync(campaign.Id, TimeSpan.FromMinutes(1), null, CancellationToken.None);
 
         Assert.Equal(CampaignState.Completed, summary.Campaign.State);
@@ -80,10 +81,16 @@ public sealed class CampaignSenderRateLimitTests
             // The limit really bound: 15 messages with a burst of 5 take 2 s at 5/s.
             Assert.True(Span(times) >= (15 - rate) / rate - Grace, $"{domain} took only {Span(times):F2} s");
         }
-        // Side by side, not one after the other: together they went faster than one domain may, and finished in about 2 s, not 4 s.
+        // Side by side, not one after the other: together they went faster than one domain may, and each domain had
+        // about half of the first half of all messages (one after the other, the first half would be one domain's).
         var all = received.Select(m => m.At).ToList();
         Assert.True(MaxExcess(all, rate) >= rate, $"the two domains shared one limit: {MaxExcess(all, rate):F2}");
-        Assert.True(Span(all) < 3.2, $"sending both domains took {Span(all):F2} s");
+        var firstHalf = received.Take(received.Count / 2).ToList();
+        foreach (var domain in new[] { "xuchang.gov.cn", "qq.com" })
+        {
+            var share = firstHalf.Count(m => m.Domain == domain);
+            Assert.True(share >= firstHalf.Count / 3, $"{domain} had {share} of the first {firstHalf.Count} messages: the domains went one after the other");
+        }
     }
 
     [Fact]
@@ -127,11 +134,12 @@ public sealed class CampaignSenderRateLimitTests
 
         var received = await SendAsync(emails, Fast with { MessagesPerSecondPerDomain = rate });
 
-        var start = received.Min(m => m.At);
         var slow = Of(received, "xuchang.gov.cn");
         Assert.True(Span(slow) >= (20 - rate) / rate - Grace, $"xuchang.gov.cn took only {Span(slow):F2} s");
-        // qq.com's 4 messages fit in its own burst: nothing of its own makes them wait.
-        var late = (Of(received, "qq.com").Max() - start).TotalSeconds;
-        Assert.True(late < 1.0, $"qq.com's last message started {late:F2} s after the first message: held back by xuchang.gov.cn's limit");
+        // qq.com's 4 messages fit in its own burst: nothing of its own makes them wait. Held back behind xuchang.gov.cn's
+        // rows (which come first), they would start after all 20 of them; free, after its burst and a few more.
+        var lastQq = Of(received, "qq.com").Max();
+        var before = slow.Count(at => at < lastQq);
+        Assert.True(before <= 10, $"{before} of xuchang.gov.cn's 20 messages started before qq.com's last one: held back by xuchang.gov.cn's limit");
     }
 }

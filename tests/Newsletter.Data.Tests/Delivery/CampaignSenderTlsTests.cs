@@ -44,7 +44,7 @@ public sealed class CampaignSenderTlsTests : IDisposable
         var campaign = await fixture.NewCampaignAsync();
         var logger = new CapturingLogger<CampaignSender>();
 
-        var summary = await fixture.Sender(Transport(server, security, acceptInvalid: false), Fast, connections: 2, logger)
+        var summary = await fixture.Sender(Transport(server, security, acceptInvalid: false), Fast, logger)
             .RunAsync(campaign.Id, TimeSpan.FromMinutes(1), null, CancellationToken.None);
 
         Assert.Equal(CampaignState.Paused, summary.Campaign.State);
@@ -69,7 +69,7 @@ public sealed class CampaignSenderTlsTests : IDisposable
         await using var server = Server(tls, Secret);
         var campaign = await fixture.NewCampaignAsync();
 
-        var summary = await fixture.Sender(Transport(server, security, acceptInvalid: true, Secret), Fast, connections: 2)
+        var summary = await fixture.Sender(Transport(server, security, acceptInvalid: true, Secret), Fast)
             .RunAsync(campaign.Id, TimeSpan.FromMinutes(1), null, CancellationToken.None);
 
         Assert.True(summary.Paused is null, summary.Paused);
@@ -89,7 +89,7 @@ public sealed class CampaignSenderTlsTests : IDisposable
         var campaign = await fixture.NewCampaignAsync();
         var logger = new CapturingLogger<CampaignSender>();
 
-        var summary = await fixture.Sender(Transport(server, SmtpSecurity.StartTls, acceptInvalid: true, Secret), Fast, connections: 2, logger)
+        var summary = await fixture.Sender(Transport(server, SmtpSecurity.StartTls, acceptInvalid: true, Secret), Fast, logger)
             .RunAsync(campaign.Id, TimeSpan.FromMinutes(1), null, CancellationToken.None);
 
         Assert.Equal(CampaignState.Paused, summary.Campaign.State);

@@ -69,9 +69,9 @@ internal sealed class DeliveryFixture : IAsyncDisposable
             new AudienceFilter([Segments.Municipal]), Messages.NewMessageId);
     }
 
-    public CampaignSender Sender(IMailTransport transport, DeliveryOptions delivery, int connections = 4, ILogger<CampaignSender>? logger = null) =>
-        new(Campaigns, transport, Messages, new PlainLinks(), delivery, new SmtpOptions { Connections = connections },
-            TimeProvider.System, logger ?? NullLogger<CampaignSender>.Instance);
+    /// <summary>A sender on this fixture's store; it runs as many workers as <paramref name="transport"/> has sessions.</summary>
+    public CampaignSender Sender(IMailTransport transport, DeliveryOptions delivery, ILogger<CampaignSender>? logger = null) =>
+        new(Campaigns, Campaigns, transport, Messages, new PlainLinks(), delivery, TimeProvider.System, logger ?? NullLogger<CampaignSender>.Instance);
 
     /// <summary>Outbox rows of a campaign: message id → (status, reply, email).</summary>
     public async Task<List<(string MessageId, string Status, string? Reply, string Email, int Attempts)>> OutboxAsync(long campaignId)

@@ -93,6 +93,33 @@ public abstract class SqlCampaignStoreLeaseTests<TDatabase> where TDatabase : Te
         Assert.Equal(3, Assert.Single(await fixture.Campaigns.ListSendersAsync(campaign.Id)).Leased);
     }
 
+    /// <summary>
+    /// Fencing of a sender that was frozen while another node took its rows over and sent them: when it wakes, the
+    /// outcomes it had not recorded yet (a deferral, a second send) must not make a sent row due again.
+    /// </summary>
+    [Fact]
+    public async Task A_late_outcome_never_overwrites_a_sent_row()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new TDatabase(), 2);
+        var campaign = await fixture.NewCampaignAsync();
+        var t0 = DateTimeOffset.UtcNow;
+        var rows = await fixture.Campaigns.ClaimAsync(campaign.Id, "survivor", 10, t0, t0 + TimeSpan.FromMinutes(5));
+        await fixture.Campaigns.RecordAsync([.. rows.Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 survivor", t0, null, false))]);
+
+        await using (var woken = await fixture.Campaigns.OpenOutcomeWriterAsync())
+        {
+            await woken.WriteAsync([
+                new DeliveryRecord(rows[0].Id, rows[0].SubscriberId, OutboxStatus.Deferred, 2, "451 late", t0, t0 + TimeSpan.FromMinutes(1), false),
+                new DeliveryRecord(rows[1].Id, rows[1].SubscriberId, OutboxStatus.Sent, 2, "250 woken", t0, null, false),
+            ]);
+        }
+
+        Assert.Equal(2, Assert.Single(await fixture.Campaigns.CountAsync(campaign.Id)).Sent);
+        Assert.Null(await fixture.Campaigns.NextDeferredAsync(campaign.Id));
+        Assert.Empty(await fixture.Campaigns.ClaimAsync(campaign.Id, "later", 10, t0 + TimeSpan.FromMinutes(2), t0 + TimeSpan.FromMinutes(3)));
+        Assert.Equal(1, (await fixture.Campaigns.FindEntryAsync(campaign.Id, rows[1].SubscriberId))!.Attempts);
+    }
+
     [Fact]
     public async Task Deferred_rows_are_due_at_their_next_attempt_and_retry_failed_requeues_failures()
     {

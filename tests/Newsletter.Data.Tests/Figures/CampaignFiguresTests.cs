@@ -56,8 +56,8 @@ public abstract class CampaignFiguresTests<TDatabase> : IAsyncLifetime where TDa
             new NewCampaign("2026年第1期", "许昌竞争情报快递", [Segments.Municipal, Segments.County], "/tmp/issue.md", "source", CampaignState.Running, null),
             [new StoredVariant(Segments.Municipal, "快递", null, Html, "正文"), new StoredVariant(Segments.County, "快递", null, Html, "正文")],
             new AudienceFilter([Segments.Municipal, Segments.County]), messages.NewMessageId);
-        var sender = new CampaignSender(_campaigns, new PickupTransport(_pickup.Path), messages, new Delivery.PlainLinks(), new DeliveryOptions(),
-            new SmtpOptions(), TimeProvider.System, NullLogger<CampaignSender>.Instance);
+        var sender = new CampaignSender(_campaigns, _campaigns, new PickupTransport(_pickup.Path), messages, new Delivery.PlainLinks(),
+            new DeliveryOptions(), TimeProvider.System, NullLogger<CampaignSender>.Instance);
         var summary = await sender.RunAsync(campaign.Id, TimeSpan.Zero, null, null, CancellationToken.None);
         Assert.Equal(8, summary.Counts.Sum(c => c.Sent));
         var rows = new List<(long, long, string)>();

@@ -78,8 +78,9 @@ public sealed class CampaignReportTests(WebAppFixture fixture) : IClassFixture<W
         var campaign = (await App.Services.GetRequiredService<IssuePublisher>()
             .PrepareAsync(upload.Path, ["enterprise"], CampaignState.Running, null)).Campaign;
         var now = DateTimeOffset.UtcNow;
-        var claimed = await campaigns.ClaimAsync(campaign.Id, "test", 10, now, now.AddMinutes(5));
-        await campaigns.RecordAsync([.. claimed.Select(e => e.SubscriberId == failing.Id
+        var outbox = App.Services.GetRequiredService<IOutbox>();
+        var claimed = await outbox.ClaimAsync(campaign.Id, "test", 10, now, now.AddMinutes(5));
+        await outbox.RecordAsync([.. claimed.Select(e => e.SubscriberId == failing.Id
             ? new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Failed, 1, "550 5.1.1 <fail> mailbox unavailable", now, null, false)
             : new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 2.0.0 Ok", now, null, false))]);
         using var editor = await App.ClientAsync(WebApp.EditorLogin);

@@ -37,8 +37,9 @@ public sealed partial class CampaignProgressPageTests(WebAppFixture fixture) : I
         Assert.Equal("—", Cell(before, "progress-eta"));
 
         var now = DateTimeOffset.UtcNow;
-        var claimed = await campaigns.ClaimAsync(campaign.Id, "test", 10, now, now.AddMinutes(5));
-        await campaigns.RecordAsync([.. claimed.Where(e => e.Variant == "municipal").Take(3)
+        var outbox = App.Services.GetRequiredService<IOutbox>();
+        var claimed = await outbox.ClaimAsync(campaign.Id, "test", 10, now, now.AddMinutes(5));
+        await outbox.RecordAsync([.. claimed.Where(e => e.Variant == "municipal").Take(3)
             .Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 2.0.0 Ok", now, null, false))]);
         await Task.Delay(50);   // the two looks must be apart in time for a rate
 

@@ -36,7 +36,7 @@ public sealed class CampaignTagsPageTests(WebAppFixture fixture) : IClassFixture
         var campaign = (await Campaigns.GetAsync(id))!;
         Assert.Equal(["禹州市"], campaign.Tags.Districts);
         Assert.Equal(["新材料"], campaign.Tags.Industries);
-        var claimed = await Campaigns.ClaimAsync(id, "test", 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(1));
+        var claimed = await App.Services.GetRequiredService<IOutbox>().ClaimAsync(id, "test", 10, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Equal(match.Email, Assert.Single(claimed).Email);
 
         var details = await admin.GetStringAsync($"/Campaigns/Details/{id}");
