@@ -84,11 +84,17 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     private async Task<(Issue Issue, IReadOnlyList<Segment> Known, string SourceText)> ReadAsync(string path, CancellationToken ct)
     {
         var known = await subscribers.ListSegmentsAsync(ct);
-        var text = IssueLoader.KindOf(path) is null ? null : IssueLoader.ReadText(path);
+        var text = IssueLoader.KindOf(path) switch
+        {
+            null => null,
+            IssueFileKind.WordDocument => WordAsMarkdown(path), // the campaign keeps the imported Markdown, not the .docx
+            _ => IssueLoader.ReadText(path),
+        };
         var parsed = text switch
         {
             null => IssueLoader.Load(path),   // not an issue file: Load says so
             { Error: { } error } => new IssueParseResult(null, [error]),
+            _ when IssueLoader.KindOf(path) == IssueFileKind.WordDocument => IssueLoader.Parse(text.Text!, Path.ChangeExtension(path, ".md")),
             _ => IssueLoader.Parse(text.Text!, path),
         };
         if (parsed.Errors.Count > 0 || parsed.Issue is null)
@@ -101,6 +107,19 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
             throw new IssueRejectedException(errors);
         }
         return (parsed.Issue, known, text!.Text!);
+    }
+
+    private static SourceTextDecoder.Result WordAsMarkdown(string path)
+    {
+        var bytes = IssueLoader.ReadBytes(path, out var error);
+        if (error is not null)
+        {
+            return new SourceTextDecoder.Result(null, null, error);
+        }
+        var imported = new BulletinWordImporter().Import(bytes, path);
+        return imported.Markdown is { } markdown
+            ? new SourceTextDecoder.Result(markdown, "Word", null)
+            : new SourceTextDecoder.Result(null, null, imported.Errors[0]);
     }
 
     /// <summary>The variant of <paramref name="segmentKey"/>: the sections meant for it.</summary>
