@@ -112,7 +112,7 @@ public static class IssueLoader
     };
 
     /// <summary>The error for a file whose extension names no issue format; a Word 97–2003 file is told to be saved as .docx.</summary>
-    internal static IssueParseResult UnknownExtension(string path) =>
+    public static IssueParseResult UnknownExtension(string path) =>
         LegacyWordExtensions.Contains(Path.GetExtension(path).ToLowerInvariant())
             ? Fail(path, $"'{Path.GetExtension(path)}' is a Word 97–2003 or WPS document, which cannot be read",
                 "open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档 *.docx), then import the .docx")

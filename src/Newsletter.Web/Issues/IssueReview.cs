@@ -39,6 +39,12 @@ public sealed class IssueReview(ISubscriberStore subscribers, BulletinComposer c
             markdown = imported.Markdown;
             unsure = [.. imported.Unsure];
         }
+        else if (IssueLoader.KindOf(path) == IssueFileKind.WordDocument && IssueLoader.ReadBytes(path, out var error) is var bytes && error is null)
+        {
+            var imported = new BulletinWordImporter().Import(bytes, path);
+            markdown = imported.Markdown;
+            unsure = [.. imported.Unsure];
+        }
         var errors = parsed.Errors.ToList();
         if (parsed.Issue is not null && errors.Count == 0)
         {

@@ -44,7 +44,7 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
         using var upload = await UploadAsync(editor, "list.csv", "email,name\n");
 
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
-        Assert.Contains("只能上传 .md 或 .txt 文件", await upload.Content.ReadAsStringAsync());
+        Assert.Contains("只能上传 .md、.txt 或 .docx 文件", await upload.Content.ReadAsStringAsync());
     }
 
     [Fact]
