@@ -17,9 +17,10 @@ internal static class IssueCommands
         {
             issue.SetDescription("Issue sources: import the plain-text bulletin as Markdown, check an issue file, preview it.");
             issue.AddCommand<IssueImportCommand>("import")
-                .WithDescription("Convert the plain-text bulletin (.txt) into a Markdown issue (.md) to review; prints what it decided and flags lines to check.")
+                .WithDescription("Convert the plain-text bulletin (.txt) or the Word bulletin (.docx) into a Markdown issue (.md) to review; prints what it decided and flags lines to check.")
                 .WithExample("issue", "import", "seeds/000_d7cfb1a0bdf40954.txt", "-o", "seeds/sample-issue.md")
-                .WithExample("issue", "import", "bulletin.txt", "-o", "issue.md", "--number", "2024年第9期（总第120期）", "--date", "2024-09-15");
+                .WithExample("issue", "import", "bulletin.txt", "-o", "issue.md", "--number", "2024年第9期（总第120期）", "--date", "2024-09-15")
+                .WithExample("issue", "import", "bulletin.docx", "-o", "issue.md");
             issue.AddCommand<IssueValidateCommand>("validate")
                 .WithDescription("Check an issue file (.md or .txt): prints each mistake as file:line: message and exits 1 if there is any.")
                 .WithExample("issue", "validate", "seeds/sample-issue.md");
@@ -67,7 +68,7 @@ internal static class IssueCommands
 internal sealed class IssueImportSettings : CommandSettings
 {
     [CommandArgument(0, "<file>")]
-    [Description("The plain-text bulletin (.txt), UTF-8 or GBK.")]
+    [Description("The plain-text bulletin (.txt), UTF-8 or GBK, or the Word bulletin (.docx).")]
     public string File { get; init; } = "";
 
     [CommandOption("-o|--output <FILE>")]
@@ -91,9 +92,15 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, IssueImportSettings settings, CancellationToken cancellationToken)
     {
-        if (IssueLoader.KindOf(settings.File) != IssueFileKind.BulletinText)
+        var kind = IssueLoader.KindOf(settings.File);
+        if (kind is null && IssueLoader.UnknownExtension(settings.File).Errors[0] is var unknown
+            && IssueLoader.LegacyWordExtensions.Contains(Path.GetExtension(settings.File).ToLowerInvariant()))
         {
-            throw new UserErrorException($"{settings.File}: import reads the plain-text bulletin (.txt)",
+            throw new UserErrorException($"{settings.File}: {unknown.Message}", unknown.Hint);
+        }
+        if (kind is not (IssueFileKind.BulletinText or IssueFileKind.WordDocument))
+        {
+            throw new UserErrorException($"{settings.File}: import reads the plain-text bulletin (.txt) or the Word bulletin (.docx)",
                 "a Markdown issue needs no import: check it with `newsletter issue validate`");
         }
         var output = settings.Output ?? Path.ChangeExtension(settings.File, ".md");
@@ -107,16 +114,34 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         }
 
         var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was written");
-        var text = IssueLoader.ReadText(settings.File);
-        if (text.Error is not null)
+        BulletinImportResult result;
+        if (kind == IssueFileKind.WordDocument)
         {
-            throw IssueCommands.Fail(settings.File, [text.Error], "not imported");
+            var bytes = IssueLoader.ReadBytes(settings.File, out var error);
+            if (error is not null)
+            {
+                throw IssueCommands.Fail(settings.File, [error], "not imported");
+            }
+            result = new BulletinWordImporter().Import(bytes, settings.File, overrides);
+            if (result.Decisions.Count == 0 && result.Errors.Count > 0)
+            {
+                throw IssueCommands.Fail(settings.File, result.Errors, "not imported");
+            }
+            PrintDecisions(settings.File, "Word document; " + result.ModeDescription, result);
         }
-        var result = new BulletinTextImporter().Import(text.Text!, settings.File, overrides);
-        PrintDecisions(settings.File, text.EncodingName!, result);
+        else
+        {
+            var text = IssueLoader.ReadText(settings.File);
+            if (text.Error is not null)
+            {
+                throw IssueCommands.Fail(settings.File, [text.Error], "not imported");
+            }
+            result = new BulletinTextImporter().Import(text.Text!, settings.File, overrides);
+            PrintDecisions(settings.File, text.EncodingName!, result);
+        }
         if (result.Issue is { } imported)
         {
-            PrintHeader(result.Header, imported.Metadata, overrides);
+            PrintHeader(result.Header, imported.Metadata, overrides, result.Mode);
         }
         if (result.Errors.Count > 0)
         {
@@ -166,15 +191,22 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         int Count(ImportDecisionKind kind) => result.Decisions.Count(d => d.Kind == kind);
         output.WriteLine($"{Count(ImportDecisionKind.Section)} sections, {Count(ImportDecisionKind.Article)} articles, " +
             $"{Count(ImportDecisionKind.Subheading)} subheadings, {Count(ImportDecisionKind.Paragraph)} paragraphs; " +
-            $"{result.Unsure.Count()} line(s) to check");
+            $"{result.Unsure.Count()} line(s) to check" +
+            (Count(ImportDecisionKind.Image) > 0 ? $"; {Count(ImportDecisionKind.Image)} image(s) dropped" : ""));
     }
 
     /// <summary>What the header gave, what was overridden, and whether the issue is written as a sample.</summary>
-    private static void PrintHeader(IssueHeader header, IssueMetadata metadata, IssueOverrides overrides)
+    private static void PrintHeader(IssueHeader header, IssueMetadata metadata, IssueOverrides overrides, BulletinImportMode mode)
     {
         var output = Console.Out;
-        output.WriteLine(header.Number is { } n ? $"期号: {n} (line {header.NumberLine})" : "期号: not found in the lines above the first ●");
-        output.WriteLine(header.Date is { } d ? $"date: {d:yyyy-MM-dd} (line {header.DateLine})" : "date: not found in the lines above the first ●");
+        var (unit, above) = mode switch
+        {
+            BulletinImportMode.Text => ("line", "lines above the first ●"),
+            BulletinImportMode.WordParagraphs => ("paragraph", "paragraphs above the first ●"),
+            _ => ("paragraph", "paragraphs above the first section heading"),
+        };
+        output.WriteLine(header.Number is { } n ? $"期号: {n} ({unit} {header.NumberLine})" : $"期号: not found in the {above}");
+        output.WriteLine(header.Date is { } d ? $"date: {d:yyyy-MM-dd} ({unit} {header.DateLine})" : $"date: not found in the {above}");
         if (overrides.Number is { } on)
         {
             output.WriteLine($"期号 set by --number: {on}");

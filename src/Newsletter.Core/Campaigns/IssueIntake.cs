@@ -24,11 +24,18 @@ public sealed class IssueIntake(ISubscriberStore subscribers)
     public async Task<IssueIntakeResult> ReadAsync(string path, CancellationToken ct = default)
     {
         var known = await subscribers.ListSegmentsAsync(ct);
-        var text = IssueLoader.KindOf(path) is null ? null : IssueLoader.ReadText(path);
+        var kind = IssueLoader.KindOf(path);
+        var text = kind switch
+        {
+            null => null,
+            IssueFileKind.WordDocument => WordAsMarkdown(path),   // the campaign keeps the imported Markdown, not the .docx
+            _ => IssueLoader.ReadText(path),
+        };
         var parsed = text switch
         {
             null => IssueLoader.Load(path),   // not an issue file: Load says so
             { Error: { } error } => new IssueParseResult(null, [error]),
+            _ when kind == IssueFileKind.WordDocument => IssueLoader.Parse(text.Text!, Path.ChangeExtension(path, ".md")),
             _ => IssueLoader.Parse(text.Text!, path),
         };
         var errors = parsed.Errors.ToList();
@@ -56,6 +63,19 @@ public sealed class IssueIntake(ISubscriberStore subscribers)
     }
 
     /// <summary>The validator that knows the store's segments by key, Chinese and English name.</summary>
+    private static SourceTextDecoder.Result WordAsMarkdown(string path)
+    {
+        var bytes = IssueLoader.ReadBytes(path, out var error);
+        if (error is not null)
+        {
+            return new SourceTextDecoder.Result(null, null, error);
+        }
+        var imported = new BulletinWordImporter().Import(bytes, path);
+        return imported.Markdown is { } markdown
+            ? new SourceTextDecoder.Result(markdown, "Word", null)
+            : new SourceTextDecoder.Result(null, null, imported.Errors[0]);
+    }
+
     public static IssueValidator Validator(IReadOnlyList<Segment> known) =>
         new(known.SelectMany(s => new[] { s.Key, s.NameZh, s.NameEn }));
 }

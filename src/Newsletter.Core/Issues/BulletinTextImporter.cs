@@ -55,6 +55,9 @@ public enum ImportDecisionKind
 
     /// <summary>A header line above the first section that gives the issue date.</summary>
     Date,
+
+    /// <summary>An image or embedded object of a Word document, left out of the issue (always flagged, never silently lost).</summary>
+    Image,
 }
 
 /// <summary>期号 and date given by the operator (<c>--number</c>, <c>--date</c>, the web form); they win over the file's.</summary>
@@ -78,7 +81,7 @@ public sealed record IssueOverrides(string? Number, DateOnly? Date)
 }
 
 /// <summary>One decision of the importer.</summary>
-/// <param name="Line">1-based line of the text file.</param>
+/// <param name="Line">1-based line of the text file (for a Word document, the paragraph number).</param>
 /// <param name="Kind">What the line became.</param>
 /// <param name="Text">The line, trimmed.</param>
 /// <param name="Doubt">Why the importer is unsure of this decision; null when it is sure.</param>
@@ -98,6 +101,12 @@ public sealed record BulletinImportResult(Issue? Issue, string? Markdown, IReadO
 {
     /// <summary>The 期号 and date found above the first section marker (before any override).</summary>
     public IssueHeader Header { get; init; } = IssueHeader.None;
+
+    /// <summary>How the source was read: plain text, or a Word document by its heading styles or by the plain-text rules.</summary>
+    public BulletinImportMode Mode { get; init; } = BulletinImportMode.Text;
+
+    /// <summary>What the mode means for this source (e.g. which Word styles became sections); null for plain text.</summary>
+    public string? ModeDescription { get; init; }
 
     /// <summary>The lines a person should check.</summary>
     public IEnumerable<ImportDecision> Unsure => Decisions.Where(d => d.IsUnsure);

@@ -2,7 +2,8 @@ namespace Newsletter.Core.Issues;
 
 /// <summary>
 /// Reads an issue file: <c>.md</c> (Markdown with front matter) through <see cref="IssueParser"/>, <c>.txt</c> (the
-/// plain-text bulletin as received) through <see cref="BulletinTextImporter"/>. Encodings as <see cref="SourceTextDecoder"/>.
+/// plain-text bulletin as received) through <see cref="BulletinTextImporter"/>, <c>.docx</c> (the bulletin written in Word
+/// or WPS) through <see cref="BulletinWordImporter"/>. Encodings as <see cref="SourceTextDecoder"/>.
 /// </summary>
 public static class IssueLoader
 {
@@ -15,13 +16,26 @@ public static class IssueLoader
     /// <summary>The extensions read as the plain-text bulletin.</summary>
     public static IReadOnlyList<string> TextExtensions { get; } = [".txt"];
 
+    /// <summary>The extensions read as a Word document.</summary>
+    public static IReadOnlyList<string> WordExtensions { get; } = [".docx"];
+
+    /// <summary>The extensions whose files get a clear "save it as .docx" (Word 97–2003, WPS) rather than "unknown extension".</summary>
+    public static IReadOnlyList<string> LegacyWordExtensions { get; } = [".doc", ".wps"];
+
+    /// <summary>The HTML <c>accept</c> list of an issue upload.</summary>
+    public static string UploadAccept => string.Join(',', MarkdownExtensions.Concat(TextExtensions).Concat(WordExtensions).Concat(LegacyWordExtensions));
+
     /// <summary>Reads and parses the issue at <paramref name="path"/>; every problem (missing file included) is an error in the result.</summary>
     public static IssueParseResult Load(string path)
     {
         if (KindOf(path) is null)
         {
-            return Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
-                "name a Markdown issue (.md) or the plain-text bulletin (.txt)");
+            return UnknownExtension(path);
+        }
+        if (KindOf(path) == IssueFileKind.WordDocument)
+        {
+            var bytes = ReadBytes(path, out var error);
+            return error is not null ? new IssueParseResult(null, [error]) : new BulletinWordImporter().Import(bytes, path).ToParseResult();
         }
         var text = ReadText(path);
         return text.Error is not null ? new IssueParseResult(null, [text.Error]) : Parse(text.Text!, path);
@@ -33,27 +47,36 @@ public static class IssueLoader
     /// </summary>
     public static SourceTextDecoder.Result ReadText(string path)
     {
-        byte[] bytes;
+        var bytes = ReadBytes(path, out var error);
+        return error is not null ? new SourceTextDecoder.Result(null, null, error) : SourceTextDecoder.Decode(bytes, path);
+    }
+
+    /// <summary>The bytes of the file at <paramref name="path"/>; empty with <paramref name="error"/> when it is missing, unreadable or oversized.</summary>
+    public static byte[] ReadBytes(string path, out SourceError? error)
+    {
+        error = null;
         try
         {
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                return Failure(path, Directory.Exists(path) ? "this is a folder, not an issue file" : "the file does not exist",
+                error = new SourceError(path, 0, Directory.Exists(path) ? "this is a folder, not an issue file" : "the file does not exist",
                     "check the path");
+                return [];
             }
             if (info.Length > MaxFileBytes)
             {
-                return Failure(path, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
-                    "name the issue's .md or .txt file");
+                error = new SourceError(path, 0, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
+                    "name the issue's .md, .txt or .docx file");
+                return [];
             }
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Failure(path, $"the file cannot be read: {e.Message}", "check its permissions");
+            error = new SourceError(path, 0, $"the file cannot be read: {e.Message}", "check its permissions");
+            return [];
         }
-        return SourceTextDecoder.Decode(bytes, path);
     }
 
     /// <summary>Parses issue bytes as if read from <paramref name="path"/>, whose extension chooses the format.</summary>
@@ -63,6 +86,13 @@ public static class IssueLoader
         {
             return Fail(path, $"the file is {bytes.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
                 "name the issue's .md or .txt file");
+        }
+        switch (KindOf(path))
+        {
+            case null:
+                return UnknownExtension(path);
+            case IssueFileKind.WordDocument:
+                return new BulletinWordImporter().Import(bytes, path).ToParseResult();
         }
         var decoded = SourceTextDecoder.Decode(bytes, path);
         return decoded.Error is not null ? new IssueParseResult(null, [decoded.Error]) : Parse(decoded.Text!, path);
@@ -78,9 +108,16 @@ public static class IssueLoader
     {
         IssueFileKind.Markdown => new IssueParser().Parse(text, path),
         IssueFileKind.BulletinText => new BulletinTextImporter().Import(text, path).ToParseResult(),
-        _ => Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
-            "name a Markdown issue (.md) or the plain-text bulletin (.txt)"),
+        _ => UnknownExtension(path),
     };
+
+    /// <summary>The error for a file whose extension names no issue format; a Word 97–2003 file is told to be saved as .docx.</summary>
+    public static IssueParseResult UnknownExtension(string path) =>
+        LegacyWordExtensions.Contains(Path.GetExtension(path).ToLowerInvariant())
+            ? Fail(path, $"'{Path.GetExtension(path)}' is a Word 97–2003 or WPS document, which cannot be read",
+                "open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档 *.docx), then import the .docx")
+            : Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
+                "name a Markdown issue (.md), the plain-text bulletin (.txt) or the Word bulletin (.docx)");
 
     /// <summary>The first line longer than <see cref="InputLimits.MaxIssueLineChars"/>, as an error; null when there is none.</summary>
     internal static SourceError? LongLine(string text, string path)
@@ -114,17 +151,15 @@ public static class IssueLoader
         var extension = Path.GetExtension(path).ToLowerInvariant();
         return MarkdownExtensions.Contains(extension) ? IssueFileKind.Markdown
             : TextExtensions.Contains(extension) ? IssueFileKind.BulletinText
+            : WordExtensions.Contains(extension) ? IssueFileKind.WordDocument
             : null;
     }
-
-    private static SourceTextDecoder.Result Failure(string path, string message, string hint) =>
-        new(null, null, new SourceError(path, 0, message, hint));
 
     private static IssueParseResult Fail(string path, string message, string hint) =>
         new(null, [new SourceError(path, 0, message, hint)]);
 }
 
-/// <summary>The two issue source formats.</summary>
+/// <summary>The issue source formats.</summary>
 public enum IssueFileKind
 {
     /// <summary>Markdown with YAML front matter (<c>.md</c>).</summary>
@@ -132,4 +167,7 @@ public enum IssueFileKind
 
     /// <summary>The plain-text bulletin as received (<c>.txt</c>).</summary>
     BulletinText,
+
+    /// <summary>The bulletin written in Word or WPS (<c>.docx</c>), imported like the plain-text one.</summary>
+    WordDocument,
 }

@@ -8,7 +8,8 @@ namespace Newsletter.Core.Issues;
 /// <summary>
 /// Writes an <see cref="Issue"/> as Markdown with front matter, in the syntax <see cref="IssueParser"/> reads, so that
 /// parsing the output gives the same issue back. Paragraphs are written from their plain <see cref="Paragraph.Text"/>,
-/// escaped: this is for issues imported from plain text, and inline formatting is not carried over.
+/// escaped; when their <see cref="Paragraph.Html"/> carries bold, italic or links (a Word import), those are written as
+/// <c>**bold**</c>, <c>*italic*</c> and <c>[text](url)</c>.
 /// </summary>
 public static class IssueMarkdownWriter
 {
@@ -57,7 +58,7 @@ public static class IssueMarkdownWriter
             }
             foreach (var paragraph in section.Paragraphs)
             {
-                md.Append('\n').Append(Escape(paragraph.Text)).Append('\n');
+                md.Append('\n').Append(Inline(paragraph)).Append('\n');
             }
             foreach (var article in section.Articles)
             {
@@ -71,7 +72,7 @@ public static class IssueMarkdownWriter
                     md.Append('\n').Append(block switch
                     {
                         Subheading subheading => "#### " + Escape(subheading.Text),
-                        Paragraph paragraph => Escape(paragraph.Text),
+                                Paragraph paragraph => Inline(paragraph),
                         _ => "",
                     }).Append('\n');
                 }
@@ -120,6 +121,62 @@ public static class IssueMarkdownWriter
         PlainYaml.IsMatch(value) && !YamlLiteral.IsMatch(value) && value == value.Trim()
             ? value
             : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>The Markdown of a paragraph: its escaped text, or its inline HTML (strong, em, a only) as Markdown.</summary>
+    /// <remarks>Every text run is escaped as a whole paragraph would be: a backslash before punctuation is valid anywhere in Markdown.</remarks>
+    private static string Inline(Paragraph paragraph)
+    {
+        var html = paragraph.Html;
+        if (html == InlineText.Encode(paragraph.Text))
+        {
+            return Escape(paragraph.Text);
+        }
+        var md = new StringBuilder();
+        var text = new StringBuilder();
+        var links = new Stack<string>();
+        for (var i = 0; i < html.Length;)
+        {
+            if (html[i] == '&')
+            {
+                var end = html.IndexOf(';', i);
+                var entity = end > i ? html[i..(end + 1)] : "&";
+                text.Append(Decode(entity));
+                i += entity.Length;
+                continue;
+            }
+            if (html[i] != '<')
+            {
+                text.Append(html[i++]);
+                continue;
+            }
+            var close = html.IndexOf('>', i);
+            var tag = html[i..(close + 1)];
+            md.Append(Escape(text.ToString()));
+            text.Clear();
+            if (tag is "<strong>" or "</strong>")
+            {
+                md.Append("**");
+            }
+            else if (tag is "<em>" or "</em>")
+            {
+                md.Append('*');
+            }
+            else if (tag == "</a>" && links.Count > 0)
+            {
+                md.Append("](<").Append(links.Pop()).Append(">)");
+            }
+            else if (tag.StartsWith("<a href=\"", StringComparison.Ordinal))
+            {
+                md.Append('[');
+                links.Push(Decode(tag[9..^2]).Replace(" ", "%20").Replace("<", "%3C").Replace(">", "%3E"));
+            }
+            i = close + 1;
+        }
+        return md.Append(Escape(text.ToString())).ToString();
+
+        static string Decode(string value) => value.Replace("&quot;", "\"").Replace("&#39;", "'").Replace("&lt;", "<")
+            .Replace("&gt;", ">").Replace("&amp;", "&");
+    }
 
     /// <summary>Escapes text so that Markdown reads it back literally, as one paragraph or heading.</summary>
     internal static string Escape(string text)

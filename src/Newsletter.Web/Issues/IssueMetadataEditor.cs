@@ -13,6 +13,20 @@ public sealed class IssueMetadataEditor(UploadedIssueStore issues)
     /// <summary>Applies <paramref name="overrides"/> to the upload; returns false when its file cannot be read as an issue.</summary>
     public async Task<bool> ApplyAsync(UploadedIssue upload, IssueOverrides overrides, CancellationToken ct)
     {
+        if (IssueLoader.KindOf(upload.Path) == IssueFileKind.WordDocument)
+        {
+            // The Word file stays as uploaded; the 期号 and date go into its Markdown, which the upload then points at.
+            var bytes = IssueLoader.ReadBytes(upload.Path, out var error);
+            var fromWord = error is null ? new BulletinWordImporter().Import(bytes, upload.Path, overrides).Markdown : null;
+            if (fromWord is null)
+            {
+                return false;
+            }
+            var converted = Path.ChangeExtension(upload.Path, ".md");
+            await File.WriteAllTextAsync(converted, fromWord, new UTF8Encoding(false), ct);
+            await issues.SetFileAsync(upload.Id, Path.GetFileName(converted), converted, ct);
+            return true;
+        }
         var text = IssueLoader.ReadText(upload.Path);
         if (text.Text is null)
         {

@@ -40,6 +40,12 @@ public sealed class IssueReview(IssueIntake intake, BulletinComposer composer)
             markdown = imported.Markdown;
             unsure = [.. imported.Unsure];
         }
+        else if (IssueLoader.KindOf(path) == IssueFileKind.WordDocument && IssueLoader.ReadBytes(path, out var error) is var bytes && error is null)
+        {
+            var imported = new BulletinWordImporter().Import(bytes, path);
+            markdown = imported.Markdown;
+            unsure = [.. imported.Unsure];
+        }
         return new IssueReviewResult(read.Issue, read.Errors, markdown, unsure, read.Known);
     }
 

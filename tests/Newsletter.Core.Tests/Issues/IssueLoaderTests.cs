@@ -143,12 +143,13 @@ public sealed class IssueLoaderTests : IDisposable
     [Fact]
     public void An_unknown_extension_is_an_error()
     {
-        var path = Write("issue.docx", Encoding.UTF8.GetBytes(Markdown));
+        var path = Write("issue.pdf", Encoding.UTF8.GetBytes(Markdown));
 
         var error = Assert.Single(IssueLoader.Load(path).Errors);
 
-        Assert.Contains(".docx", error.Message);
+        Assert.Contains(".pdf", error.Message);
         Assert.Contains(".md", error.Hint);
+        Assert.Contains(".docx", error.Hint);
     }
 
     [Fact]

@@ -8,13 +8,16 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
 {
     private WebApp App => fixture.App;
 
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string fileName, string content)
+    private static Task<HttpResponseMessage> UploadAsync(HttpClient client, string fileName, string content) =>
+        UploadAsync(client, fileName, Encoding.UTF8.GetBytes(content), "text/markdown");
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string fileName, byte[] content, string contentType)
     {
         var token = WebApp.Token(await client.GetStringAsync("/Issues"));
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(token), "__RequestVerificationToken");
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(content));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/markdown");
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         form.Add(file, "upload", fileName);
         return await client.PostAsync("/Issues?handler=Upload", form);
     }
@@ -44,7 +47,44 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
         using var upload = await UploadAsync(editor, "list.csv", "email,name\n");
 
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
-        Assert.Contains("只能上传 .md 或 .txt 文件", await upload.Content.ReadAsStringAsync());
+        Assert.Contains("只能上传 .md、.txt 或 .docx 文件", await upload.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_word_bulletin_is_accepted_and_its_dropped_image_is_shown_for_review()
+    {
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+        var page = await editor.GetStringAsync("/Issues");
+        Assert.Contains(".docx", page); // the file picker offers Word documents
+        var docx = new Newsletter.Testing.DocxBuilder()
+            .Paragraph("2024年第9期")
+            .Paragraph("2024年9月15日")
+            .Heading(1, "行业动态")
+            .Heading(2, "西安高新区打通成果转化“最初一公里”")
+            .Paragraph("高新区", new Newsletter.Testing.DocxRun("持续深化改革", Bold: true), "。")
+            .Image("图片 1")
+            .ToBytes();
+
+        using var upload = await UploadAsync(editor, "公报.docx", docx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+
+        Assert.Equal(HttpStatusCode.Redirect, upload.StatusCode);
+        var details = await editor.GetStringAsync(upload.Headers.Location!.ToString());
+        Assert.Contains("西安高新区打通成果转化“最初一公里”", details);
+        Assert.Contains("image &#x27;图片 1&#x27;", details);
+        Assert.Contains("image dropped", details);
+        Assert.Contains("**持续深化改革**", details);
+    }
+
+    [Fact]
+    public async Task A_word_97_upload_is_told_to_be_saved_as_docx()
+    {
+        using var editor = await App.ClientAsync(WebApp.EditorLogin);
+
+        using var upload = await UploadAsync(editor, "公报.doc", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "application/msword");
+
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        Assert.Contains("save it as .docx", await upload.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Newsletter.Web.Issues;
 
 namespace Newsletter.Web.Pages.Issues;
 
-/// <summary>Uploaded issues and the upload form (Markdown or the plain-text bulletin).</summary>
+/// <summary>Uploaded issues and the upload form (Markdown, the plain-text bulletin or the Word bulletin; a .doc gets "save it as .docx").</summary>
 public sealed class IndexModel(UploadedIssueStore issues, WebOptions options, UiText text) : PageModel
 {
     public IReadOnlyList<UploadedIssue> Issues { get; private set; } = [];
@@ -24,7 +24,8 @@ public sealed class IndexModel(UploadedIssueStore issues, WebOptions options, Ui
         {
             Messages.Errors.Add(text["issue.no_file"]);
         }
-        else if (upload.Length > options.MaxUploadBytes || IssueLoader.KindOf(upload.FileName) is null)
+        else if (upload.Length > options.MaxUploadBytes
+            || (IssueLoader.KindOf(upload.FileName) is null && !IssueLoader.LegacyWordExtensions.Contains(Path.GetExtension(upload.FileName).ToLowerInvariant())))
         {
             Messages.Errors.Add(text["issue.bad_file"]);
         }
