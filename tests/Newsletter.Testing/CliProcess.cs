@@ -9,7 +9,7 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 
     /// <summary>stderr without the line naming the database (which every command on the store prints first).</summary>
-    public string Errors => string.Join('\n', Stderr.Split('\n').Where(l => !l.StartsWith("database: ", StringComparison.Ordinal)));
+    public string Errors => string.Join('\n', Stderr.Split('\n').Where(l => !l.StartsWith("database: ", StringComparison.Ordinal) && !l.StartsWith("数据库：", StringComparison.Ordinal)));
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +5,7 @@ using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Bounces;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -15,12 +15,12 @@ internal static class BouncesCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("bounces", b =>
         {
-            b.SetDescription("Bounces, complaints and mailed unsubscribes from the return mailbox.");
-            b.AddCommand<BouncesParseCommand>("parse").WithDescription("Say what returned messages are (no database): bounce, complaint, autoreply or other, per recipient.")
+            b.SetDescription(Texts.Get("cli.bounces.bounces.description"));
+            b.AddCommand<BouncesParseCommand>("parse").WithDescription(Texts.Get("cli.bounces.parse.description"))
                 .WithExample("bounces", "parse", "returned.eml").WithExample("bounces", "parse", "maildir/new", "--json");
-            b.AddCommand<BouncesFetchCommand>("fetch").WithDescription("Read the return mailbox once (Bounces:Host …): apply the policy, move what was processed.")
+            b.AddCommand<BouncesFetchCommand>("fetch").WithDescription(Texts.Get("cli.bounces.fetch.description"))
                 .WithExample("bounces", "fetch");
-            b.AddCommand<BouncesListCommand>("list").WithDescription("List stored bounces and complaints, newest first.")
+            b.AddCommand<BouncesListCommand>("list").WithDescription(Texts.Get("cli.bounces.list.description"))
                 .WithExample("bounces", "list", "--campaign", "3", "--class", "hard");
         });
 
@@ -38,10 +38,10 @@ internal static class BouncesCommands
         if (rows.Count == 0 && counts is null or { Hard: 0, Soft: 0, Complaints: 0 }) return;
         if (counts is not null)
         {
-            AnsiConsole.MarkupLineInterpolated($"returned mail: {counts.Hard} hard bounces, {counts.Soft} soft bounces, {counts.Complaints} complaints");
+            Say.Line("cli.bounces.returned_mail_hard_bounces", counts.Hard, counts.Soft, counts.Complaints);
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("received").AddColumn("kind").AddColumn("class").AddColumn("address")
-            .AddColumn("status").AddColumn("reason").AddColumn("campaign");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(Texts.Get("cli.bounces.received")).AddColumn(Texts.Get("cli.bounces.kind")).AddColumn(Texts.Get("cli.bounces.class_2")).AddColumn(Texts.Get("cli.bounces.address"))
+            .AddColumn(Texts.Get("cli.bounces.status")).AddColumn(Texts.Get("cli.bounces.reason")).AddColumn(Texts.Get("cli.bounces.campaign_2"));
         foreach (var r in rows)
         {
             table.AddRow(Markup.Escape(r.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), r.Kind, r.Class.ToWord(),
@@ -63,11 +63,11 @@ internal static class BouncesCommands
 internal sealed class BouncesParseSettings : CommandSettings
 {
     [CommandArgument(0, "<path>")]
-    [Description("Message files (.eml, one message each) or folders of them.")]
+    [Text("cli.bounces.paths")]
     public string[] Paths { get; init; } = [];
 
     [CommandOption("--json")]
-    [Description("Print one JSON array with one object per message: file, kind and its recipients (address, status, smtpCode, class, reason).")]
+    [Text("cli.bounces.json")]
     public bool Json { get; init; }
 }
 
@@ -88,7 +88,7 @@ internal sealed class BouncesParseCommand : Command<BouncesParseSettings>
             }
             else
             {
-                throw new UserErrorException($"{path}: no such file or folder", "give .eml files or folders holding them");
+                throw new UserErrorException(Texts.Format("cli.bounces.no_such_file_or", path), "give .eml files or folders holding them");
             }
         }
 
@@ -147,7 +147,7 @@ internal sealed class BouncesFetchCommand : AsyncCommand<GlobalSettings>
             }
             catch (BounceMailboxException e)
             {
-                throw new UserErrorException(e.Message, "check Bounces:Protocol, Host, Port, Security, UserName, Password, Folder and ProcessedFolder");
+                throw new UserErrorException(e.Message, Texts.Get("cli.bounces.check_bounces_protocol_host"));
             }
             Console.Out.WriteLine($"{pass.Read} messages read: {pass.Bounces} bounces, {pass.Complaints} complaints, {pass.Unsubscribes} unsubscribes, " +
                                   $"{pass.Ignored} other, {pass.Unmatched} recipients unmatched");
@@ -162,15 +162,15 @@ internal sealed class BouncesFetchCommand : AsyncCommand<GlobalSettings>
 internal sealed class BouncesListSettings : GlobalSettings
 {
     [CommandOption("--campaign <ID>")]
-    [Description("Only this campaign's.")]
+    [Text("cli.bounces.campaign")]
     public long? Campaign { get; init; }
 
     [CommandOption("--class <CLASS>")]
-    [Description("hard or soft (bounces only).")]
+    [Text("cli.bounces.class")]
     public string? Class { get; init; }
 
     [CommandOption("--json")]
-    [Description("Print JSON.")]
+    [Text("cli.bounces.json_2")]
     public bool Json { get; init; }
 
     public override ValidationResult Validate() =>
@@ -196,8 +196,8 @@ internal sealed class BouncesListCommand : AsyncCommand<BouncesListSettings>
                 Console.Out.WriteLine("no bounces");
                 return NewsletterApp.Ok;
             }
-            var table = new Table().AddColumn("received").AddColumn("kind").AddColumn("class").AddColumn("address").AddColumn("status")
-                .AddColumn("reason").AddColumn("campaign").AddColumn("matched by");
+            var table = new Table().AddColumn(Texts.Get("cli.bounces.received")).AddColumn(Texts.Get("cli.bounces.kind")).AddColumn(Texts.Get("cli.bounces.class_2")).AddColumn(Texts.Get("cli.bounces.address")).AddColumn(Texts.Get("cli.bounces.status"))
+                .AddColumn(Texts.Get("cli.bounces.reason")).AddColumn(Texts.Get("cli.bounces.campaign_2")).AddColumn(Texts.Get("cli.bounces.matched_by"));
             foreach (var r in rows)
             {
                 table.AddRow(Markup.Escape(r.ReceivedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), r.Kind, r.Class.ToWord(),

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -10,6 +9,7 @@ using Newsletter.Core.Campaigns;
 using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -19,34 +19,34 @@ internal static class CampaignsCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("campaigns", campaigns =>
         {
-            campaigns.SetDescription("Campaigns (an issue sent to segments): list, show, pause, resume, cancel, retry-failed.");
+            campaigns.SetDescription(Texts.Get("cli.campaigns.campaigns.description"));
             campaigns.AddCommand<CampaignsListCommand>("list")
-                .WithDescription("Every campaign with its state and counts per status, newest first.")
+                .WithDescription(Texts.Get("cli.campaigns.list.description"))
                 .WithExample("campaigns", "list", "--json");
             campaigns.AddCommand<CampaignsShowCommand>("show")
-                .WithDescription("Counts per segment and status, and the last SMTP reply of each failed or deferred recipient.")
+                .WithDescription(Texts.Get("cli.campaigns.show.description"))
                 .WithExample("campaigns", "show", "1", "--failures-csv", "failures.csv");
             campaigns.AddCommand<CampaignsPauseCommand>("pause")
-                .WithDescription("Pause a campaign; a sender running in another process stops after its current messages.")
+                .WithDescription(Texts.Get("cli.campaigns.pause.description"))
                 .WithExample("campaigns", "pause", "1");
             campaigns.AddCommand<CampaignsResumeCommand>("resume")
-                .WithDescription("Continue a paused, interrupted or scheduled campaign in the foreground; nothing already sent is sent again.")
+                .WithDescription(Texts.Get("cli.campaigns.resume.description"))
                 .WithExample("campaigns", "resume", "1");
             campaigns.AddCommand<CampaignsCancelCommand>("cancel")
-                .WithDescription("Cancel a campaign for good: nothing more is sent; the issue may then be published anew.")
+                .WithDescription(Texts.Get("cli.campaigns.cancel.description"))
                 .WithExample("campaigns", "cancel", "1");
             campaigns.AddCommand<CampaignsRetryFailedCommand>("retry-failed")
-                .WithDescription("Queue the permanently failed recipients again (still-active subscribers only), then send them.")
+                .WithDescription(Texts.Get("cli.campaigns.retry_failed.description"))
                 .WithExample("campaigns", "retry-failed", "1");
             campaigns.AddCommand<CampaignsExportCommand>("export")   // issue 21
-                .WithDescription("Write the campaign's figures per segment (delivered, bounced, unsubscribed, web views; opens and clicks when tracked) to an .xlsx workbook.")
+                .WithDescription(Texts.Get("cli.campaigns.export.description"))
                 .WithExample("campaigns", "export", "1", "-o", "report.xlsx");
         });
 
     /// <summary>The campaign with <paramref name="id"/>, or a user error naming how to find one.</summary>
     internal static async Task<Campaign> RequireAsync(ICampaignStore store, long id, CancellationToken ct) =>
         await store.GetAsync(id, ct)
-        ?? throw new UserErrorException($"there is no campaign {id}", "see `newsletter campaigns list` for the campaigns");
+        ?? throw new UserErrorException(Texts.Format("cli.campaigns.there_is_no_campaign", id), Texts.Get("cli.campaigns.see_newsletter_campaigns_list"));
 
     internal static string Word(CampaignState state) => CampaignLifecycle.Word(state);
 
@@ -96,14 +96,14 @@ internal static class CampaignsCommands
 internal class CampaignIdSettings : GlobalSettings
 {
     [CommandArgument(0, "<id>")]
-    [Description("The campaign's number (see `newsletter campaigns list`).")]
+    [Text("cli.campaigns.id")]
     public long Id { get; init; }
 }
 
 internal sealed class CampaignsListSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print JSON (id, issue, segments, districts, industries, state, counts per status) instead of a table.")]
+    [Text("cli.campaigns.json")]
     public bool Json { get; init; }
 }
 
@@ -126,7 +126,7 @@ internal sealed class CampaignsListCommand : AsyncCommand<CampaignsListSettings>
         }
         if (rows.Count == 0)
         {
-            AnsiConsole.WriteLine("no campaigns yet: `newsletter publish <issue>` starts one");
+            AnsiConsole.WriteLine(Texts.Get("cli.campaigns.no_campaigns_yet_newsletter"));
             return NewsletterApp.Ok;
         }
         // One line per campaign: readable at any terminal width, and greppable.
@@ -139,7 +139,7 @@ internal sealed class CampaignsListCommand : AsyncCommand<CampaignsListSettings>
                 $"{AudienceTagOptions.Suffix(campaign.Tags)}  " +
                 $"sent {counts.Sum(c => c.Sent)} of {counts.Sum(c => c.Total)}" +
                 (pending > 0 ? $", {pending} pending" : "") + (deferred > 0 ? $", {deferred} deferred" : "") + (failed > 0 ? $", {failed} failed" : "") +
-                $"  (updated {campaign.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)";
+                "  " + Texts.Format("cli.campaigns.updated_at", LocalTime.Show(campaign.UpdatedAt));
             Console.Out.WriteLine(line);
         }
         return NewsletterApp.Ok;
@@ -149,15 +149,15 @@ internal sealed class CampaignsListCommand : AsyncCommand<CampaignsListSettings>
 internal sealed class CampaignsShowSettings : CampaignIdSettings
 {
     [CommandOption("--json")]
-    [Description("Print JSON: the campaign, counts per segment and status, and the failed recipients with their last reply.")]
+    [Text("cli.campaigns.json_2")]
     public bool Json { get; init; }
 
     [CommandOption("--failures-csv <PATH>")]
-    [Description("Also write every failed or deferred recipient (email, segment, status, attempts, last reply) to this CSV file.")]
+    [Text("cli.campaigns.failures_csv")]
     public string? FailuresCsv { get; init; }
 
     [CommandOption("--limit <N>")]
-    [Description("At most this many failed recipients on screen; default 50 (the CSV has them all).")]
+    [Text("cli.campaigns.limit")]
     public int Limit { get; init; } = 50;
 }
 
@@ -202,19 +202,18 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
             return NewsletterApp.Ok;
         }
 
-        AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/]: {campaign.Title} (issue {campaign.IssueKey})");
-        AnsiConsole.MarkupLineInterpolated($"state: {CampaignsCommands.Word(campaign.State)}{(campaign.StateReason is { } r ? " — " + r : "")}");
-        AnsiConsole.MarkupLineInterpolated($"audience: {string.Join(", ", campaign.Segments)}{(campaign.Tags.IsEmpty ? " (all active subscribers, no district or industry filter)" : AudienceTagOptions.Suffix(campaign.Tags))}");
+        Say.Line("cli.campaigns.campaign_issue", campaign.Id, campaign.Title, campaign.IssueKey);
+        Say.Line("cli.campaigns.state", CampaignsCommands.Word(campaign.State), (campaign.StateReason is { } r ? " — " + r : ""));
+        Say.Line("cli.campaigns.audience", string.Join(", ", campaign.Segments), (campaign.Tags.IsEmpty ? " (all active subscribers, no district or industry filter)" : AudienceTagOptions.Suffix(campaign.Tags)));
         CampaignRun.PrintCounts(campaign, counts);
         foreach (var sender in await store.ListSendersAsync(campaign.Id, cancellationToken))
         {
-            AnsiConsole.MarkupLineInterpolated(
-                $"sending on node {sender.Node}: {sender.Leased} messages leased, last heartbeat {sender.LastHeartbeat.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC");
+            Say.Line("cli.campaigns.sending_on_node_messages", sender.Node, sender.Leased, LocalTime.Show(sender.LastHeartbeat));
         }
         if (failures.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("recipient").AddColumn("segment").AddColumn("status")
-                .AddColumn(new TableColumn("attempts").RightAligned()).AddColumn("last reply");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn(Texts.Get("cli.campaigns.recipient")).AddColumn(Texts.Get("cli.campaigns.segment")).AddColumn(Texts.Get("cli.campaigns.status"))
+                .AddColumn(new TableColumn(Texts.Get("cli.campaigns.attempts")).RightAligned()).AddColumn(Texts.Get("cli.campaigns.last_reply"));
             foreach (var f in failures.Take(limit))
             {
                 table.AddRow(TerminalText.Cell(f.Email), TerminalText.Cell(f.Variant), CampaignsCommands.Word(f.Status), $"{f.Attempts}",
@@ -223,14 +222,14 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
             AnsiConsole.Write(table);
             if (failures.Count > limit)
             {
-                AnsiConsole.MarkupLineInterpolated($"… and more: `--failures-csv <path>` exports them all");
+                Say.Line("cli.campaigns.and_more_failures_csv");
             }
         }
         BouncesCommands.Print(bounceCounts, bounces);   // issue 17
         FiguresCommands.Print(figures);   // issue 21
         if (settings.FailuresCsv is not null)
         {
-            AnsiConsole.MarkupLineInterpolated($"{failures.Count} failed or deferred recipients written to {Path.GetFullPath(settings.FailuresCsv)}");
+            Say.Line("cli.campaigns.failed_or_deferred_recipients", failures.Count, Path.GetFullPath(settings.FailuresCsv));
         }
         return NewsletterApp.Ok;
     }
@@ -256,7 +255,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserErrorException($"cannot write {path}: {e.Message}", "choose a writable path for --failures-csv");
+            throw new UserErrorException(Texts.Format("cli.campaigns.cannot_write", path, e.Message), Texts.Get("cli.campaigns.choose_a_writable_path"));
         }
     }
 }
@@ -274,7 +273,7 @@ internal sealed class CampaignsPauseCommand : AsyncCommand<CampaignIdSettings>
         await using var services = AppServices.Build(settings);
         var answer = (await services.GetRequiredService<CampaignLifecycle>().PauseAsync(settings.Id, CampaignsActor.Name, cancellationToken))
             .ThrowIfRefused();
-        AnsiConsole.MarkupLineInterpolated($"campaign {answer.CampaignId} paused; a running sender stops after its current messages. `newsletter campaigns resume {answer.CampaignId}` continues it.");
+        Say.Line("cli.campaigns.campaign_paused_a_running", answer.CampaignId, answer.CampaignId);
         return NewsletterApp.Ok;
     }
 }
@@ -297,10 +296,10 @@ internal sealed class CampaignsResumeCommand : AsyncCommand<CampaignIdSettings>
         var summary = await CampaignRun.RunWithProgressAsync(services, settings.Id, delivery.ForegroundRetryWindow, cancellationToken);
         if (answer.Remaining == 0)
         {
-            AnsiConsole.MarkupLineInterpolated($"campaign {settings.Id} has nothing left to send");
+            Say.Line("cli.campaigns.campaign_has_nothing_left", settings.Id);
         }
         CampaignRun.PrintSummary(summary);
-        AnsiConsole.MarkupLineInterpolated($"delivered through {services.GetRequiredService<IMailTransport>().Description}");
+        Say.Line("cli.campaigns.delivered_through", services.GetRequiredService<IMailTransport>().Description);
         return CampaignRun.ExitCode(summary);
     }
 }
@@ -312,7 +311,7 @@ internal sealed class CampaignsCancelCommand : AsyncCommand<CampaignIdSettings>
         await using var services = AppServices.Build(settings);
         var answer = (await services.GetRequiredService<CampaignLifecycle>().CancelAsync(settings.Id, CampaignsActor.Name, cancellationToken))
             .ThrowIfRefused();
-        AnsiConsole.MarkupLineInterpolated($"campaign {answer.CampaignId} cancelled; {answer.Remaining} messages will not be sent");
+        Say.Line("cli.campaigns.campaign_cancelled_messages_will", answer.CampaignId, answer.Remaining);
         return NewsletterApp.Ok;
     }
 }
@@ -324,7 +323,7 @@ internal sealed class CampaignsRetryFailedCommand : AsyncCommand<CampaignIdSetti
         await using var services = AppServices.Build(settings);
         var answer = (await services.GetRequiredService<CampaignLifecycle>().RetryFailedAsync(settings.Id, cancellationToken)).ThrowIfRefused();
         var queued = answer.Kind == CampaignAnswerKind.Done ? answer.Remaining : 0;
-        AnsiConsole.MarkupLineInterpolated($"{queued} failed recipients queued again (bounced or unsubscribed ones will be skipped)");
+        Say.Line("cli.campaigns.failed_recipients_queued_again", queued);
         if (queued == 0)
         {
             return NewsletterApp.Ok;

@@ -1,8 +1,8 @@
-using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Diagnostics;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -11,7 +11,7 @@ internal static class DoctorCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<DoctorCommand>("doctor")
-            .WithDescription("Check the sending configuration: PublicBaseUrl, From domain, DKIM, the relay (a real EHLO), Reply-To. Exit 1 when any check is an error.")
+            .WithDescription(Texts.Get("cli.doctor.doctor.description"))
             .WithExample("doctor")
             .WithExample("doctor", "--json");
 }
@@ -19,7 +19,7 @@ internal static class DoctorCommands
 internal sealed class DoctorSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print the findings as JSON: ok, and findings with check, level, message and fix.")]
+    [Text("cli.doctor.json")]
     public bool Json { get; init; }
 }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
@@ -6,6 +5,7 @@ using Newsletter.Core.Delivery;
 using Newsletter.Core.Figures;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -17,7 +17,7 @@ internal static class FiguresCommands
 
     private static async Task<CampaignFigures> LoadOrThrowAsync(ICampaignFigures store, long campaignId, CancellationToken ct) =>
         await store.GetAsync(campaignId, ct)
-        ?? throw new UserErrorException($"there is no campaign {campaignId}", "see `newsletter campaigns list` for the campaigns");
+        ?? throw new UserErrorException(Texts.Format("cli.figures.there_is_no_campaign", campaignId), "see `newsletter campaigns list` for the campaigns");
 
     /// <summary>
     /// <c>{"recipients", "delivered", "deferred", "failed", "bounced", "unsubscribed", "webViews"}</c>, plus
@@ -47,12 +47,12 @@ internal static class FiguresCommands
     /// <summary>The figures table: one row per figure, one column per segment and the total (narrow enough for 80 columns).</summary>
     public static void Print(CampaignFigures figures)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("figures").AddColumn("figure");
+        var table = new Table().Border(TableBorder.Rounded).Title(Texts.Get("cli.figures.figures")).AddColumn(Texts.Get("cli.figures.figure"));
         foreach (var segment in figures.Segments)
         {
             table.AddColumn(new TableColumn(TerminalText.Cell(segment.Segment)).RightAligned());
         }
-        table.AddColumn(new TableColumn("total").RightAligned());
+        table.AddColumn(new TableColumn(Texts.Get("cli.figures.total")).RightAligned());
         var columns = figures.Segments.Select(s => s.Figures).Append(figures.Total).Select(f => Cells(f, figures.Tracking).ToList()).ToList();
         var names = FiguresWorkbook.Columns.Concat(figures.Tracking ? FiguresWorkbook.TrackedColumns : []).Select(c => c.Name).ToList();
         for (var row = 0; row < names.Count; row++)
@@ -65,12 +65,12 @@ internal static class FiguresCommands
             : "tracking off: no opens or clicks are measured for this campaign");
         if (figures.FrozenAt is { } frozen)
         {
-            AnsiConsole.MarkupLineInterpolated($"reader events pruned {frozen.ToUniversalTime():yyyy-MM-dd HH:mm} UTC (Tracking:RetentionDays): reader figures are final");
+            Say.Line("cli.figures.reader_events_pruned_tracking", LocalTime.Show(frozen));
         }
         if (figures.Total.Tracked is { Links.Count: > 0 } tracked)
         {
-            var links = new Table().Border(TableBorder.Rounded).Title("clicks per link").AddColumn(new TableColumn("#").RightAligned())
-                .AddColumn("link").AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("clicks").RightAligned());
+            var links = new Table().Border(TableBorder.Rounded).Title(Texts.Get("cli.figures.clicks_per_link")).AddColumn(new TableColumn("#").RightAligned())
+                .AddColumn(Texts.Get("cli.figures.link")).AddColumn(new TableColumn(Texts.Get("cli.figures.recipients")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.figures.clicks")).RightAligned());
             foreach (var l in tracked.Links)
             {
                 links.AddRow($"{l.Link}", TerminalText.Cell($"{l.Text} {l.Url}"), $"{l.Recipients}", $"{l.Clicks}");
@@ -89,7 +89,7 @@ internal static class FiguresCommands
 internal sealed class CampaignsExportSettings : CampaignIdSettings
 {
     [CommandOption("-o|--output <PATH>")]
-    [Description("The .xlsx file to write; default campaign-<id>-figures.xlsx in the current folder.")]
+    [Text("cli.figures.output")]
     public string? Output { get; init; }
 }
 
@@ -105,7 +105,7 @@ internal sealed class CampaignsExportCommand : AsyncCommand<CampaignsExportSetti
         var path = Path.GetFullPath(settings.Output ?? $"campaign-{campaign.Id}-figures.xlsx");
         if (!path.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UserErrorException($"{settings.Output} is not an .xlsx file name", "name the output like report.xlsx");
+            throw new UserErrorException(Texts.Format("cli.figures.is_not_an_xlsx", settings.Output), "name the output like report.xlsx");
         }
         // Written beside and moved into place: a failed export leaves no half-written workbook behind.
         var temporary = path + ".partial";
@@ -122,9 +122,9 @@ internal sealed class CampaignsExportCommand : AsyncCommand<CampaignsExportSetti
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw new UserErrorException($"cannot write {path}: {e.Message}", "choose a writable path for -o");
+            throw new UserErrorException(Texts.Format("cli.figures.cannot_write", path, e.Message), "choose a writable path for -o");
         }
-        AnsiConsole.MarkupLineInterpolated($"figures of campaign {campaign.Id} written to {path}");
+        Say.Line("cli.figures.figures_of_campaign_written", campaign.Id, path);
         return NewsletterApp.Ok;
     }
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Text;
 using Newsletter.Cli.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +5,7 @@ using Newsletter.Core;
 using Newsletter.Core.Campaigns;
 using Newsletter.Core.Issues;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -15,20 +15,20 @@ internal static class IssueCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("issue", issue =>
         {
-            issue.SetDescription("Issue sources: import the plain-text bulletin as Markdown, check an issue file, preview it.");
+            issue.SetDescription(Texts.Get("cli.issue.issue.description"));
             issue.AddCommand<IssueImportCommand>("import")
-                .WithDescription("Convert the plain-text bulletin (.txt) or the Word bulletin (.docx) into a Markdown issue (.md) to review; prints what it decided and flags lines to check.")
+                .WithDescription(Texts.Get("cli.issue.import.description"))
                 .WithExample("issue", "import", "seeds/000_d7cfb1a0bdf40954.txt", "-o", "seeds/sample-issue.md")
                 .WithExample("issue", "import", "bulletin.txt", "-o", "issue.md", "--number", "2024年第9期（总第120期）", "--date", "2024-09-15")
                 .WithExample("issue", "import", "bulletin.docx", "-o", "issue.md");
             issue.AddCommand<IssueValidateCommand>("validate")
-                .WithDescription("Check an issue file (.md or .txt): prints each mistake as file:line: message and exits 1 if there is any.")
+                .WithDescription(Texts.Get("cli.issue.validate.description"))
                 .WithExample("issue", "validate", "seeds/sample-issue.md");
             issue.AddCommand<IssuePreviewCommand>("preview")
-                .WithDescription("Write each audience variant's HTML and text (sample recipient), and with --png screenshots at 600 and 375 px.")
+                .WithDescription(Texts.Get("cli.issue.preview.description"))
                 .WithExample("issue", "preview", "seeds/sample-issue.md", "--png");
             issue.AddCommand<IssueReadyCommand>("ready")
-                .WithDescription("Validate an issue and mark it ready: recurring plans (`newsletter schedule plan`) publish the newest ready issue they have not sent.")
+                .WithDescription(Texts.Get("cli.issue.ready.description"))
                 .WithExample("issue", "ready", "seeds/sample-issue.md");
         });
 
@@ -43,12 +43,12 @@ internal static class IssueCommands
         if (number is not null)
         {
             parsedNumber = IssueNumbers.ParseNumber(number, out var error)
-                ?? throw new UserErrorException($"--number: {error}; {nothing}", IssueNumbers.NumberHint);
+                ?? throw new UserErrorException(Texts.Format("cli.issue.number_2", error, nothing), IssueNumbers.NumberHint);
         }
         if (date is not null)
         {
             parsedDate = IssueNumbers.ParseDate(date, out var error)
-                ?? throw new UserErrorException($"--date: {error}; {nothing}", IssueNumbers.DateHint);
+                ?? throw new UserErrorException(Texts.Format("cli.issue.date_2", error, nothing), IssueNumbers.DateHint);
         }
         return new IssueOverrides(parsedNumber, parsedDate);
     }
@@ -68,23 +68,23 @@ internal static class IssueCommands
 internal sealed class IssueImportSettings : CommandSettings
 {
     [CommandArgument(0, "<file>")]
-    [Description("The plain-text bulletin (.txt), UTF-8 or GBK, or the Word bulletin (.docx).")]
+    [Text("cli.issue.file")]
     public string File { get; init; } = "";
 
     [CommandOption("-o|--output <FILE>")]
-    [Description("The Markdown issue to write. Default: the input's name with .md.")]
+    [Text("cli.issue.output")]
     public string? Output { get; init; }
 
     [CommandOption("--force")]
-    [Description("Overwrite the output file if it exists.")]
+    [Text("cli.issue.force")]
     public bool Force { get; init; }
 
     [CommandOption("--number <期号>")]
-    [Description("期号, e.g. 2024年第9期 or \"2024年第9期（总第120期）\"; wins over the one in the header lines.")]
+    [Text("cli.issue.number")]
     public string? Number { get; init; }
 
     [CommandOption("--date <DATE>")]
-    [Description("Issue date, 2024-09-15 or 2024年9月15日; wins over the one in the header lines.")]
+    [Text("cli.issue.date")]
     public string? Date { get; init; }
 }
 
@@ -100,17 +100,17 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         }
         if (kind is not (IssueFileKind.BulletinText or IssueFileKind.WordDocument))
         {
-            throw new UserErrorException($"{settings.File}: import reads the plain-text bulletin (.txt) or the Word bulletin (.docx)",
-                "a Markdown issue needs no import: check it with `newsletter issue validate`");
+            throw new UserErrorException(Texts.Format("cli.issue.import_reads_the_plain", settings.File),
+                Texts.Get("cli.issue.a_markdown_issue_needs"));
         }
         var output = settings.Output ?? Path.ChangeExtension(settings.File, ".md");
         if (IssueLoader.KindOf(output) != IssueFileKind.Markdown)
         {
-            throw new UserErrorException($"{output}: the output must be a Markdown file (.md)", "name it e.g. -o issue.md");
+            throw new UserErrorException(Texts.Format("cli.issue.the_output_must_be", output), Texts.Get("cli.issue.name_it_e_g"));
         }
         if (File.Exists(output) && !settings.Force)
         {
-            throw new UserErrorException($"{output} already exists", "pass --force to overwrite it, or choose another -o");
+            throw new UserErrorException(Texts.Format("cli.issue.already_exists", output), Texts.Get("cli.issue.pass_force_to_overwrite"));
         }
 
         var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was written");
@@ -189,7 +189,7 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
             }
         }
         int Count(ImportDecisionKind kind) => result.Decisions.Count(d => d.Kind == kind);
-        output.WriteLine($"{Count(ImportDecisionKind.Section)} sections, {Count(ImportDecisionKind.Article)} articles, " +
+        output.WriteLine(Texts.Format("cli.issue.sections_articles", Count(ImportDecisionKind.Section), Count(ImportDecisionKind.Article)) +
             $"{Count(ImportDecisionKind.Subheading)} subheadings, {Count(ImportDecisionKind.Paragraph)} paragraphs; " +
             $"{result.Unsure.Count()} line(s) to check" +
             (Count(ImportDecisionKind.Image) > 0 ? $"; {Count(ImportDecisionKind.Image)} image(s) dropped" : ""));
@@ -209,20 +209,20 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         output.WriteLine(header.Date is { } d ? $"date: {d:yyyy-MM-dd} ({unit} {header.DateLine})" : $"date: not found in the {above}");
         if (overrides.Number is { } on)
         {
-            output.WriteLine($"期号 set by --number: {on}");
+            output.WriteLine(Texts.Format("cli.issue.set_by_number", on));
         }
         if (overrides.Date is { } od)
         {
-            output.WriteLine($"date set by --date: {od:yyyy-MM-dd}");
+            output.WriteLine(Texts.Format("cli.issue.date_set_by_date", od));
         }
         if (metadata.IsSample)
         {
-            output.WriteLine("written as sample: true (样刊): no 期号 or date — give them with --number and --date, or edit the front matter, before a real send");
+            output.WriteLine(Texts.Get("cli.issue.written_as_sample_true"));
         }
         else
         {
             var missing = new[] { metadata.Number is null ? "期号 (--number)" : null, metadata.Date is null ? "date (--date)" : null }.OfType<string>().ToList();
-            output.WriteLine("written as sample: false" + (missing.Count > 0
+            output.WriteLine(Texts.Get("cli.issue.written_as_sample_false") + (missing.Count > 0
                 ? $"; still missing: {string.Join(", ", missing)} — a real send needs both"
                 : $" with number {metadata.Number} and date {metadata.Date:yyyy-MM-dd}"));
         }
@@ -234,7 +234,7 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
 internal sealed class IssueValidateSettings : GlobalSettings
 {
     [CommandArgument(0, "<file>")]
-    [Description("The issue: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
+    [Text("cli.issue.file_2")]
     public string File { get; init; } = "";
 }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
@@ -8,25 +7,26 @@ using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
 internal sealed class IssuePreviewSettings : GlobalSettings
 {
     [CommandArgument(0, "<issue>")]
-    [Description("The issue file (.md or .txt).")]
+    [Text("cli.issue_preview_command.issue")]
     public string Issue { get; init; } = "";
 
     [CommandOption("-o|--output <DIR>")]
-    [Description("Folder to write into. Default: preview/<issue name>/.")]
+    [Text("cli.issue_preview_command.output")]
     public string? Output { get; init; }
 
     [CommandOption("--segment <SEGMENT>")]
-    [Description("Only this segment's variant (key or Chinese name). Default: every audience of the issue.")]
+    [Text("cli.issue_preview_command.segment")]
     public string? Segment { get; init; }
 
     [CommandOption("--png")]
-    [Description("Also screenshot each variant at 600 px and 375 px wide through headless Chromium.")]
+    [Text("cli.issue_preview_command.png")]
     public bool Png { get; init; }
 }
 
@@ -55,7 +55,7 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
             var html = Path.Combine(folder, segment + ".html");
             await File.WriteAllTextAsync(html, variant.Html.Render(RecipientValues.Sample, htmlEscape: true), cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(folder, segment + ".txt"), variant.Text.Render(RecipientValues.Sample, htmlEscape: false), cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"{segment}: {html} (HTML {BulletinComposer.Size(variant.HtmlBytes)})");
+            Say.Line("cli.issue_preview_command.html", segment, html, BulletinComposer.Size(variant.HtmlBytes));
             if (composer.SizeError(issue, variant) is { } tooLarge)
             {
                 // A preview still shows what the editor has; publish refuses it.
@@ -78,7 +78,7 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
     {
         var candidates = new[] { Environment.GetEnvironmentVariable("NEWSLETTER_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" };
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new UserErrorException("--png needs Chromium, which was not found", "install it (`apt-get install chromium`) or set NEWSLETTER_CHROMIUM to its path");
+            ?? throw new UserErrorException(Texts.Get("cli.issue_preview_command.png_needs_chromium_which"), "install it (`apt-get install chromium`) or set NEWSLETTER_CHROMIUM to its path");
     }
 
     private static async Task ScreenshotAsync(string chromium, string html, string png, int width, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start) ?? throw new UserErrorException($"{chromium} did not start", "check the Chromium installation");
+        using var process = Process.Start(start) ?? throw new UserErrorException(Texts.Format("cli.issue_preview_command.did_not_start", chromium), "check the Chromium installation");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(90));
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -106,11 +106,11 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new UserErrorException($"Chromium did not finish the screenshot of {html} within 90 s", "run again, or preview without --png");
+            throw new UserErrorException(Texts.Format("cli.issue_preview_command.chromium_did_not_finish", html), "run again, or preview without --png");
         }
         if (!File.Exists(png))
         {
-            throw new UserErrorException($"Chromium wrote no screenshot for {html}: {(await stderr).Trim().Split('\n').LastOrDefault()}",
+            throw new UserErrorException(Texts.Format("cli.issue_preview_command.chromium_wrote_no_screenshot", html, (await stderr).Trim().Split('\n').LastOrDefault()),
                 "check that Chromium runs headless on this machine");
         }
     }

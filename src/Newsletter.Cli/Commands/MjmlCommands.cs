@@ -4,6 +4,7 @@ using Newsletter.Cli.Infrastructure;
 using Newsletter.Mjml;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class MjmlCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<MjmlCommand>("mjml")
-            .WithDescription("Compile MJML files to HTML (mjml 5.4.1 compatible). Without -o the HTML goes to stdout; validation errors go to stderr as file:line: message.")
+            .WithDescription(Texts.Get("cli.mjml.mjml.description"))
             .WithExample("mjml", "templates/bulletin.mjml", "-o", "preview/bulletin.html")
             .WithExample("mjml", "a.mjml", "b.mjml", "-o", "out/", "--validation", "strict");
 }
@@ -20,28 +21,28 @@ internal static class MjmlCommands
 internal sealed class MjmlSettings : CommandSettings
 {
     [CommandArgument(0, "<input>")]
-    [Description("MJML files (UTF-8; GB18030/GBK also read).")]
+    [Text("cli.mjml.inputs")]
     public string[] Inputs { get; init; } = [];
 
     [CommandOption("-o|--output <PATH>")]
-    [Description("Output file (one input), or a folder (ending in / or existing) receiving <name>.html per input. Default: stdout.")]
+    [Text("cli.mjml.output")]
     public string? Output { get; init; }
 
     [CommandOption("--validation <LEVEL>")]
-    [Description("soft (default: report errors, still compile), strict (errors reject the input) or skip.")]
+    [Text("cli.mjml.validation")]
     [DefaultValue("soft")]
     public string Validation { get; init; } = "soft";
 
     [CommandOption("--minify")]
-    [Description("Minify the HTML (whitespace between tags, CSS, empty attributes).")]
+    [Text("cli.mjml.minify")]
     public bool Minify { get; init; }
 
     [CommandOption("--beautify")]
-    [Description("Indent the HTML, one element per line.")]
+    [Text("cli.mjml.beautify")]
     public bool Beautify { get; init; }
 
     [CommandOption("--include-dir <DIR>")]
-    [Description("Allow mj-include, reading only inside DIR. Default: mj-include is ignored, as in mjml's API.")]
+    [Text("cli.mjml.include_directory")]
     public string? IncludeDirectory { get; init; }
 
     public override ValidationResult Validate()
@@ -70,12 +71,12 @@ internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
         var toFolder = settings.Output is { } o && (o.EndsWith('/') || o.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(o));
         if (settings.Output is not null && !toFolder && settings.Inputs.Length > 1)
         {
-            throw new UserErrorException($"{settings.Inputs.Length} inputs but -o {settings.Output} is one file",
+            throw new UserErrorException(Texts.Format("cli.mjml.inputs_but_o_is", settings.Inputs.Length, settings.Output),
                 "give a folder instead (end it with /), or compile one file at a time");
         }
         foreach (var input in settings.Inputs)
         {
-            if (!File.Exists(input)) throw new UserErrorException($"{input}: no such file", "check the path");
+            if (!File.Exists(input)) throw new UserErrorException(Texts.Format("cli.mjml.no_such_file", input), "check the path");
         }
 
         var options = new MjmlOptions
@@ -99,7 +100,7 @@ internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
             if (result.Rejected)
             {
                 rejected++;
-                Errors.Write($"{input}: not compiled", options.Validation == MjmlValidationLevel.Strict
+                Errors.Write(Texts.Format("cli.mjml.not_compiled", input), options.Validation == MjmlValidationLevel.Strict
                     ? "fix the errors above, or use --validation soft"
                     : "fix the errors above");
                 continue;

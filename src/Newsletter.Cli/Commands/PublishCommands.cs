@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
@@ -7,6 +6,7 @@ using Newsletter.Core.Delivery;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -15,7 +15,7 @@ internal static class PublishCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<PublishCommand>("publish")
-            .WithDescription("Compose an issue (.md, or the plain-text bulletin .txt) and deliver it to the active subscribers of its segments.")
+            .WithDescription(Texts.Get("cli.publish.publish.description"))
             .WithExample("publish", "seeds/sample-issue.md")
             .WithExample("publish", "seeds/sample-issue.md", "--segments", "municipal,county")
             .WithExample("publish", "seeds/sample-issue.md", "--segments", "enterprise", "--district", "禹州市,长葛市", "--industry", "新材料")
@@ -26,42 +26,34 @@ internal static class PublishCommands
 /// What <c>publish</c> and <c>schedule</c> both take: the issue, its audience (segments, districts, industries), the
 /// operator's 期号 and date, and the confirmation of a real send. Declared once; <c>schedule</c> adds the time.
 /// </summary>
-internal class IssueSendSettings : GlobalSettings
+internal class IssueSendSettings : AudienceTagSettings
 {
     [CommandOption("--tracking")]
-    [Description(TrackingOption.Description)]
+    [Text(TrackingOption.Description)]
     public bool Tracking { get; init; }
 
     [CommandArgument(0, "<issue>")]
-    [Description("The issue file: Markdown with front matter (.md) or the plain-text bulletin (.txt).")]
+    [Text("cli.publish.issue")]
     public string Issue { get; init; } = "";
 
     [CommandOption("--segments <LIST>")]
-    [Description("Segments to send to, comma-separated keys or Chinese names (municipal,county,enterprise or 市级领导,…). Default: the issue's audiences.")]
+    [Text("cli.publish.segments")]
     public string? Segments { get; init; }
 
-    [CommandOption("--district <LIST>")]
-    [Description(AudienceTagOptions.DistrictDescription)]
-    public string[]? Districts { get; init; }
-
-    [CommandOption("--industry <LIST>")]
-    [Description(AudienceTagOptions.IndustryDescription)]
-    public string[]? Industries { get; init; }
-
     [CommandOption("--number <期号>")]
-    [Description("期号 of this send, e.g. 2024年第9期 or \"2024年第9期（总第120期）\"; wins over the file's and makes it no sample.")]
+    [Text("cli.publish.number")]
     public string? Number { get; init; }
 
     [CommandOption("--date <DATE>")]
-    [Description("Issue date of this send, 2024-09-15 or 2024年9月15日; wins over the file's.")]
+    [Text("cli.publish.date")]
     public string? Date { get; init; }
 
     [CommandOption("--yes")]
-    [Description("Confirm a real send (SMTP) without being asked; needed when standard input is not a terminal.")]
+    [Text("cli.publish.yes")]
     public bool Yes { get; init; }
 
     [CommandOption("--force")]
-    [Description("Go ahead even though `newsletter doctor` reports errors (recorded with the campaign).")]
+    [Text("cli.publish.force")]
     public bool Force { get; init; }
 }
 
@@ -99,28 +91,26 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
             await previewer.RecordAsync(campaign.Id, preview, confirmedBy!, settings.Force, cancellationToken);
             if (preview.NeedsForce)
             {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]sent despite {preview.Doctor.Count(Newsletter.Core.Diagnostics.DoctorLevel.Error)} configuration error(s) (--force): recorded with campaign {campaign.Id}[/]");
+                Say.Line("cli.publish.sent_despite_configuration_error", preview.Doctor.Count(Newsletter.Core.Diagnostics.DoctorLevel.Error), campaign.Id);
             }
         }
         SendConfirmationPrompt.PrintWarnings(prepared.Warnings);
         var recipients = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
         if (prepared.Created)
         {
-            AnsiConsole.MarkupLineInterpolated(
-                $"campaign [bold]{campaign.Id}[/]: {campaign.Title} → {string.Join(", ", campaign.Segments)}{AudienceTagOptions.Suffix(campaign.Tags)}: {recipients} recipients selected");
+            Say.Line("cli.publish.campaign_recipients_selected", campaign.Id, campaign.Title, string.Join(", ", campaign.Segments), AudienceTagOptions.Suffix(campaign.Tags), recipients);
         }
         else
         {
-            AnsiConsole.MarkupLineInterpolated(
-                $"campaign [bold]{campaign.Id}[/] already exists for this issue, these segments{(campaign.Tags.IsEmpty ? "" : " and these tags")} ({campaign.State.ToString().ToLowerInvariant()}, {recipients} recipients): continuing it, nothing is sent twice");
+            Say.Line("cli.publish.campaign_already_exists_for", campaign.Id, (campaign.Tags.IsEmpty ? "" : " and these tags"), campaign.State.ToString().ToLowerInvariant(), recipients);
         }
 
         var previewFolder = await Previews.WriteAsync(services, campaign, cancellationToken);
         var delivery = services.GetRequiredService<DeliveryOptions>();
         var summary = await CampaignRun.RunWithProgressAsync(services, campaign.Id, delivery.ForegroundRetryWindow, cancellationToken);
         CampaignRun.PrintSummary(summary);
-        AnsiConsole.MarkupLineInterpolated($"preview: [link]{previewFolder}[/]");
-        AnsiConsole.MarkupLineInterpolated($"delivered through {services.GetRequiredService<IMailTransport>().Description}");
+        Say.Line("cli.publish.preview", previewFolder);
+        Say.Line("cli.publish.delivered_through", services.GetRequiredService<IMailTransport>().Description);
         return CampaignRun.ExitCode(summary);
     }
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
@@ -9,6 +8,7 @@ using Newsletter.Core.Scheduling;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -22,26 +22,26 @@ internal static class ScheduleCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch<GlobalSettings>("schedule", schedule =>
         {
-            schedule.SetDescription("Send an issue at a planned time; list, cancel or move scheduled campaigns; recurring plans. `newsletter serve` fires them.");
+            schedule.SetDescription(Texts.Get("cli.schedule.schedule.description"));
             schedule.SetDefaultCommand<ScheduleIssueCommand>();
             schedule.AddCommand<ScheduleListCommand>("list")
-                .WithDescription("Scheduled campaigns, recurring plans and recent firings, times in Scheduling:TimeZone.");
+                .WithDescription(Texts.Get("cli.schedule.list.description"));
             schedule.AddCommand<ScheduleCancelCommand>("cancel")
-                .WithDescription("Cancel a scheduled campaign; nothing of it is sent.")
+                .WithDescription(Texts.Get("cli.schedule.cancel.description"))
                 .WithExample("schedule", "cancel", "3");
             schedule.AddCommand<ScheduleMoveCommand>("move")
-                .WithDescription("Move a scheduled campaign to another time.")
+                .WithDescription(Texts.Get("cli.schedule.move.description"))
                 .WithExample("schedule", "move", "3", "--at", "2026-12-01 09:00");
             schedule.AddExample("schedule", "seeds/sample-issue.md", "--at", "2026-12-01 09:00", "--segments", "county", "--district", "禹州市");
             schedule.AddBranch<GlobalSettings>("plan", plan =>
             {
-                plan.SetDescription("Recurring plans: at each cron time, publish the newest ready issue not yet sent to the plan's segments.");
+                plan.SetDescription(Texts.Get("cli.schedule.plan.description"));
                 plan.AddCommand<PlanAddCommand>("add")
-                    .WithDescription("Add a recurring plan (Quartz cron, seconds first).")
+                    .WithDescription(Texts.Get("cli.schedule.add.description"))
                     .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county")
                     .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "enterprise", "--industry", "发制品");
-                plan.AddCommand<PlanListCommand>("list").WithDescription("List recurring plans with their next firing.");
-                plan.AddCommand<PlanRemoveCommand>("remove").WithDescription("Remove a recurring plan.").WithExample("schedule", "plan", "remove", "1");
+                plan.AddCommand<PlanListCommand>("list").WithDescription(Texts.Get("cli.schedule.list.description_2"));
+                plan.AddCommand<PlanRemoveCommand>("remove").WithDescription(Texts.Get("cli.schedule.remove.description")).WithExample("schedule", "plan", "remove", "1");
             });
         });
 
@@ -70,15 +70,15 @@ internal static class ScheduleCommands
 
 internal class ScheduleTimeSettings : GlobalSettings
 {
-    internal const string AtDescription = "When: a local time in --tz (2026-11-30 09:00) or ISO-8601 with an offset (2026-11-30T09:00+08:00).";
-    internal const string TimeZoneDescription = "The zone of a --at without offset (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).";
+    internal const string AtDescription = "cli.schedule.at"; // a key of Localization/cli.*.json
+    internal const string TimeZoneDescription = "cli.schedule.tz"; // a key of Localization/cli.*.json
 
     [CommandOption("--at <TIME>")]
-    [Description(AtDescription)]
+    [Text(AtDescription)]
     public string? At { get; init; }
 
     [CommandOption("--tz <ZONE>")]
-    [Description(TimeZoneDescription)]
+    [Text(TimeZoneDescription)]
     public string? TimeZone { get; init; }
 }
 
@@ -86,11 +86,11 @@ internal class ScheduleTimeSettings : GlobalSettings
 internal sealed class ScheduleIssueSettings : IssueSendSettings
 {
     [CommandOption("--at <TIME>")]
-    [Description(ScheduleTimeSettings.AtDescription)]
+    [Text(ScheduleTimeSettings.AtDescription)]
     public string? At { get; init; }
 
     [CommandOption("--tz <ZONE>")]
-    [Description(ScheduleTimeSettings.TimeZoneDescription)]
+    [Text(ScheduleTimeSettings.TimeZoneDescription)]
     public string? TimeZone { get; init; }
 }
 
@@ -100,7 +100,7 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
     {
         if (string.IsNullOrWhiteSpace(settings.At))
         {
-            throw new UserErrorException("schedule needs --at; nothing was scheduled", "add --at \"2026-11-30 09:00\"");
+            throw new UserErrorException(Texts.Get("cli.schedule.schedule_needs_at_nothing"), Texts.Get("cli.schedule.add_at"));
         }
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
@@ -110,7 +110,7 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
             var at = scheduler.FutureTime(settings.At, zone);
             if (!File.Exists(settings.Issue))
             {
-                throw new UserErrorException($"{settings.Issue}: file not found; nothing was scheduled", "check the path of the issue file");
+                throw new UserErrorException(Texts.Format("cli.schedule.file_not_found_nothing", settings.Issue), Texts.Get("cli.schedule.check_the_path_of"));
             }
             var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
                 "nothing was scheduled", cancellationToken);
@@ -139,9 +139,8 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
             return scheduled;
         });
         var total = (await services.GetRequiredService<ICampaignStore>().CountAsync(campaign.Id, cancellationToken)).Sum(c => c.Total);
-        AnsiConsole.MarkupLineInterpolated(
-            $"campaign [bold]{campaign.Id}[/] scheduled: {campaign.Title} → {string.Join(", ", campaign.Segments)}{AudienceTagOptions.Suffix(campaign.Tags)}, {total} recipients, at {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
-        AnsiConsole.MarkupLine("`newsletter serve` sends it at that time; `newsletter schedule list` shows what is planned");
+        Say.Line("cli.schedule.campaign_scheduled_recipients_at", campaign.Id, campaign.Title, string.Join(", ", campaign.Segments), AudienceTagOptions.Suffix(campaign.Tags), total, ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone));
+        AnsiConsole.MarkupLine(Texts.Get("cli.schedule.newsletter_serve_sends_it"));
         return NewsletterApp.Ok;
     }
 }
@@ -158,11 +157,11 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
         var scheduled = await store.ListScheduledAsync(cancellationToken);
         if (scheduled.Count == 0)
         {
-            AnsiConsole.MarkupLine("no scheduled campaign");
+            AnsiConsole.MarkupLine(Texts.Get("cli.schedule.no_scheduled_campaign"));
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("id").AddColumn("at").AddColumn("issue").AddColumn("title").AddColumn("segments");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn(Texts.Get("cli.schedule.id_3")).AddColumn(Texts.Get("cli.schedule.at_2")).AddColumn(Texts.Get("cli.schedule.issue_2")).AddColumn(Texts.Get("cli.schedule.title")).AddColumn(Texts.Get("cli.schedule.segments_2"));
             foreach (var c in scheduled)
             {
                 table.AddRow($"{c.Id}", TerminalText.Cell(ScheduleCommands.Show(c.ScheduledAt, zone)), TerminalText.Cell(c.IssueKey), TerminalText.Cell(c.Title),
@@ -172,7 +171,7 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
             // Under the table, not in a column: tags are long, and a sixth column squeezes the times at 80 characters.
             foreach (var c in scheduled.Where(c => !c.Tags.IsEmpty))
             {
-                AnsiConsole.MarkupLineInterpolated($"* campaign {c.Id} only to {c.Tags.Describe()}");
+                Say.Line("cli.schedule.campaign_only_to", c.Id, c.Tags.Describe());
             }
         }
         await PlanListCommand.WriteAsync(scheduler, store, cancellationToken);
@@ -180,8 +179,7 @@ internal sealed class ScheduleListCommand : AsyncCommand<GlobalSettings>
         var firings = await store.ListFiringsAsync(10, cancellationToken);
         foreach (var f in firings)
         {
-            AnsiConsole.MarkupLineInterpolated(
-                $"fired {f.Kind} {f.TargetId} for {ScheduleTime.Show(f.FireTime, zone)}: {f.Outcome.ToString().ToLowerInvariant()}{(f.CampaignId is { } c ? $", campaign {c}" : "")}{(f.Detail is { } d ? $" ({d})" : "")} on {f.Node}");
+            Say.Line("cli.schedule.fired_for_on", f.Kind, f.TargetId, ScheduleTime.Show(f.FireTime, zone), f.Outcome.ToString().ToLowerInvariant(), (f.CampaignId is { } c ? $", campaign {c}" : ""), (f.Detail is { } d ? $" ({d})" : ""), f.Node);
         }
         return NewsletterApp.Ok;
     }
@@ -194,7 +192,7 @@ internal sealed class ScheduleCancelCommand : AsyncCommand<CampaignIdSettings>
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
         var campaign = await ScheduleCommands.GuardAsync(null, () => scheduler.CancelAsync(settings.Id, cancellationToken));
-        AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/] cancelled: nothing of it will be sent");
+        Say.Line("cli.schedule.campaign_cancelled_nothing_of", campaign.Id);
         return NewsletterApp.Ok;
     }
 }
@@ -202,7 +200,7 @@ internal sealed class ScheduleCancelCommand : AsyncCommand<CampaignIdSettings>
 internal sealed class ScheduleMoveSettings : ScheduleTimeSettings
 {
     [CommandArgument(0, "<id>")]
-    [Description("The campaign id (see `newsletter schedule list`).")]
+    [Text("cli.schedule.id")]
     public long Id { get; init; }
 }
 
@@ -212,37 +210,29 @@ internal sealed class ScheduleMoveCommand : AsyncCommand<ScheduleMoveSettings>
     {
         if (string.IsNullOrWhiteSpace(settings.At))
         {
-            throw new UserErrorException("move needs --at; nothing was changed", "add --at \"2026-11-30 09:00\"");
+            throw new UserErrorException(Texts.Get("cli.schedule.move_needs_at_nothing"), Texts.Get("cli.schedule.add_at"));
         }
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
         var campaign = await ScheduleCommands.GuardAsync(null, () =>
             scheduler.MoveAsync(settings.Id, scheduler.FutureTime(settings.At, scheduler.ZoneFor(settings.TimeZone)), cancellationToken));
-        AnsiConsole.MarkupLineInterpolated($"campaign [bold]{campaign.Id}[/] moved to {ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone)}");
+        Say.Line("cli.schedule.campaign_moved_to", campaign.Id, ScheduleCommands.Show(campaign.ScheduledAt, scheduler.Zone));
         return NewsletterApp.Ok;
     }
 }
 
-internal sealed class PlanAddSettings : GlobalSettings
+internal sealed class PlanAddSettings : AudienceTagSettings
 {
     [CommandOption("--cron <EXPRESSION>")]
-    [Description("Quartz cron, seconds first: \"0 0 9 ? * MON\" is every Monday 09:00.")]
+    [Text("cli.schedule.cron")]
     public string? Cron { get; init; }
 
     [CommandOption("--segments <LIST>")]
-    [Description("Segments the plan sends to, comma-separated keys or Chinese names.")]
+    [Text("cli.schedule.segments")]
     public string? Segments { get; init; }
 
-    [CommandOption("--district <LIST>")]
-    [Description(AudienceTagOptions.DistrictDescription)]
-    public string[]? Districts { get; init; }
-
-    [CommandOption("--industry <LIST>")]
-    [Description(AudienceTagOptions.IndustryDescription)]
-    public string[]? Industries { get; init; }
-
     [CommandOption("--tz <ZONE>")]
-    [Description("The zone the cron is read in (IANA id). Default: Scheduling:TimeZone (Asia/Shanghai).")]
+    [Text("cli.schedule.time_zone")]
     public string? TimeZone { get; init; }
 }
 
@@ -252,7 +242,7 @@ internal sealed class PlanAddCommand : AsyncCommand<PlanAddSettings>
     {
         if (string.IsNullOrWhiteSpace(settings.Cron))
         {
-            throw new UserErrorException("plan add needs --cron; nothing was scheduled", "add --cron \"0 0 9 ? * MON\" (every Monday 09:00)");
+            throw new UserErrorException(Texts.Get("cli.schedule.plan_add_needs_cron"), Texts.Get("cli.schedule.add_cron_mon_every"));
         }
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
@@ -261,8 +251,7 @@ internal sealed class PlanAddCommand : AsyncCommand<PlanAddSettings>
         var plan = await ScheduleCommands.GuardAsync(null, () =>
             scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), tags, scheduler.ZoneFor(settings.TimeZone), cancellationToken));
         var zone = ScheduleTime.FindZone(plan.TimeZone) ?? scheduler.Zone;
-        AnsiConsole.MarkupLineInterpolated(
-            $"plan [bold]{plan.Id}[/] added: \"{plan.Cron}\" ({plan.TimeZone}) → {string.Join(", ", plan.Segments)}{AudienceTagOptions.Suffix(plan.Tags)}; next: {ScheduleCommands.Show(scheduler.NextFiring(plan), zone)}");
+        Say.Line("cli.schedule.plan_added_next", plan.Id, plan.Cron, plan.TimeZone, string.Join(", ", plan.Segments), AudienceTagOptions.Suffix(plan.Tags), ScheduleCommands.Show(scheduler.NextFiring(plan), zone));
         return NewsletterApp.Ok;
     }
 }
@@ -281,10 +270,10 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
         var plans = await store.ListPlansAsync(ct);
         if (plans.Count == 0)
         {
-            AnsiConsole.MarkupLine("no recurring plan");
+            AnsiConsole.MarkupLine(Texts.Get("cli.schedule.no_recurring_plan"));
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("plan").AddColumn("cron").AddColumn("zone").AddColumn("segments").AddColumn("next");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(Texts.Get("cli.schedule.plan")).AddColumn(Texts.Get("cli.schedule.cron_2")).AddColumn(Texts.Get("cli.schedule.zone")).AddColumn(Texts.Get("cli.schedule.segments_2")).AddColumn(Texts.Get("cli.schedule.next"));
         foreach (var p in plans)
         {
             var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
@@ -294,17 +283,17 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
         AnsiConsole.Write(table);
         foreach (var p in plans.Where(p => !p.Tags.IsEmpty))
         {
-            AnsiConsole.MarkupLineInterpolated($"* plan {p.Id} only to {p.Tags.Describe()}");
+            Say.Line("cli.schedule.plan_only_to", p.Id, p.Tags.Describe());
         }
         var ready = await store.ListReadyAsync(ct);
-        AnsiConsole.MarkupLineInterpolated($"ready issues: {(ready.Count == 0 ? "none (mark one with `newsletter issue ready <file>`)" : string.Join(", ", ready.Select(r => r.IssueKey)))}");
+        Say.Line("cli.schedule.ready_issues", (ready.Count == 0 ? "none (mark one with `newsletter issue ready <file>`)" : string.Join(", ", ready.Select(r => r.IssueKey))));
     }
 }
 
 internal sealed class PlanRemoveSettings : GlobalSettings
 {
     [CommandArgument(0, "<id>")]
-    [Description("The plan id (see `newsletter schedule plan list`).")]
+    [Text("cli.schedule.id_2")]
     public long Id { get; init; }
 }
 
@@ -315,9 +304,9 @@ internal sealed class PlanRemoveCommand : AsyncCommand<PlanRemoveSettings>
         await using var services = ScheduleCommands.Services(settings);
         if (!await services.GetRequiredService<IScheduleStore>().RemovePlanAsync(settings.Id, cancellationToken))
         {
-            throw new UserErrorException($"there is no plan {settings.Id}", "see `newsletter schedule plan list`");
+            throw new UserErrorException(Texts.Format("cli.schedule.there_is_no_plan", settings.Id), Texts.Get("cli.schedule.see_newsletter_schedule_plan"));
         }
-        AnsiConsole.MarkupLineInterpolated($"plan [bold]{settings.Id}[/] removed");
+        Say.Line("cli.schedule.plan_removed", settings.Id);
         return NewsletterApp.Ok;
     }
 }
@@ -325,7 +314,7 @@ internal sealed class PlanRemoveCommand : AsyncCommand<PlanRemoveSettings>
 internal sealed class IssueReadySettings : GlobalSettings
 {
     [CommandArgument(0, "<issue>")]
-    [Description("The issue file (.md or .txt) to mark ready for the recurring plans.")]
+    [Text("cli.schedule.issue")]
     public string Issue { get; init; } = "";
 }
 
@@ -336,7 +325,7 @@ internal sealed class IssueReadyCommand : AsyncCommand<IssueReadySettings>
     {
         if (!File.Exists(settings.Issue))
         {
-            throw new UserErrorException($"{settings.Issue}: file not found", "check the path of the issue file");
+            throw new UserErrorException(Texts.Format("cli.schedule.file_not_found", settings.Issue), Texts.Get("cli.schedule.check_the_path_of"));
         }
         await using var services = ScheduleCommands.Services(settings);
         ReadyIssue ready;
@@ -348,7 +337,7 @@ internal sealed class IssueReadyCommand : AsyncCommand<IssueReadySettings>
         {
             throw IssueCommands.Fail(settings.Issue, e.Errors, "the issue has mistakes; it was not marked ready");
         }
-        AnsiConsole.MarkupLineInterpolated($"issue [bold]{ready.IssueKey}[/] ({ready.Title}) is ready: the next recurring plan that has not sent it will publish it");
+        Say.Line("cli.schedule.issue_is_ready_the", ready.IssueKey, ready.Title);
         return NewsletterApp.Ok;
     }
 }

@@ -4,6 +4,7 @@ using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
 using Newsletter.Data;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -13,9 +14,9 @@ internal static class SecretsCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("secrets", b =>
         {
-            b.SetDescription("Secrets kept in the database (shared by every serve node).");
+            b.SetDescription(Texts.Get("cli.secrets.secrets.description"));
             b.AddCommand<SecretsRotateTokenCommand>("rotate-token")
-                .WithDescription("Create a new secret for unsubscribe and web-view links; links signed before keep working for Security:TokenGracePeriod (default 90 days), then answer 404.")
+                .WithDescription(Texts.Get("cli.secrets.rotate_token.description"))
                 .WithExample("secrets", "rotate-token");
         });
 }
@@ -29,7 +30,7 @@ internal sealed class SecretsRotateTokenCommand : AsyncCommand<GlobalSettings>
         var rotation = await services.GetRequiredService<TokenKeyStore>().RotateAsync(grace, cancellationToken);
         // A running serve picks the new key up within a minute (it reloads the key ring); nothing else to restart.
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"token secret rotated: new links use key version {rotation.Version}; links signed before work until {rotation.PreviousValidUntil:yyyy-MM-dd HH:mm} UTC (Security:TokenGracePeriod {grace.TotalDays:0.##} days), then answer 404"));
+            $"token secret rotated: new links use key version {rotation.Version}; links signed before work until {LocalTime.Show(rotation.PreviousValidUntil)} (Security:TokenGracePeriod {grace.TotalDays:0.##} days), then answer 404"));
         return NewsletterApp.Ok;
     }
 }

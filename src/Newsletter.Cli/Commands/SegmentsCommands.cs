@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +5,7 @@ using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -15,10 +15,10 @@ internal static class SegmentsCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("segments", b =>
         {
-            b.SetDescription("Segments (市级领导, 县级领导, 重点企业 and admin-defined ones): list with counts, add.");
-            b.AddCommand<SegmentsListCommand>("list").WithDescription("List segments with subscriber counts per status.")
+            b.SetDescription(Texts.Get("cli.segments.segments.description"));
+            b.AddCommand<SegmentsListCommand>("list").WithDescription(Texts.Get("cli.segments.list.description"))
                 .WithExample("segments", "list");
-            b.AddCommand<SegmentsAddCommand>("add").WithDescription("Add a segment.")
+            b.AddCommand<SegmentsAddCommand>("add").WithDescription(Texts.Get("cli.segments.add.description"))
                 .WithExample("segments", "add", "science-parks", "--name-zh", "科技园区", "--name-en", "Science parks");
         });
 }
@@ -26,7 +26,7 @@ internal static class SegmentsCommands
 internal sealed class SegmentsListSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print JSON: key, names, built-in and the count per status.")]
+    [Text("cli.segments.json")]
     public bool Json { get; init; }
 }
 
@@ -54,10 +54,10 @@ internal sealed class SegmentsListCommand : AsyncCommand<SegmentsListSettings>
                 return NewsletterApp.Ok;
             }
             // The English name is in --json; the table keeps to 80 columns.
-            var table = new Table().AddColumn(new TableColumn("key").NoWrap()).AddColumn(new TableColumn("名称").NoWrap())
-                .AddColumn(new TableColumn("active").RightAligned()).AddColumn(new TableColumn("unsub.").RightAligned())
-                .AddColumn(new TableColumn("bounced").RightAligned()).AddColumn(new TableColumn("complained").RightAligned())
-                .AddColumn(new TableColumn("total").RightAligned());
+            var table = new Table().AddColumn(new TableColumn(Texts.Get("cli.segments.key_2")).NoWrap()).AddColumn(new TableColumn("名称").NoWrap())
+                .AddColumn(new TableColumn(Texts.Get("cli.segments.active")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.segments.unsub")).RightAligned())
+                .AddColumn(new TableColumn(Texts.Get("cli.segments.bounced")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.segments.complained")).RightAligned())
+                .AddColumn(new TableColumn(Texts.Get("cli.segments.total")).RightAligned());
             foreach (var c in counts)
             {
                 table.AddRow(TerminalText.Cell(c.Segment.Key) + (c.Segment.BuiltIn ? "" : " [grey](admin)[/]"), TerminalText.Cell(c.Segment.NameZh),
@@ -73,15 +73,15 @@ internal sealed class SegmentsListCommand : AsyncCommand<SegmentsListSettings>
 internal sealed class SegmentsAddSettings : GlobalSettings
 {
     [CommandArgument(0, "<key>")]
-    [Description("Lower-case key: letters, digits and '-', e.g. science-parks.")]
+    [Text("cli.segments.key")]
     public string Key { get; init; } = "";
 
     [CommandOption("--name-zh <NAME>")]
-    [Description("Chinese name, e.g. 科技园区 (required).")]
+    [Text("cli.segments.name_zh")]
     public string? NameZh { get; init; }
 
     [CommandOption("--name-en <NAME>")]
-    [Description("English name, e.g. Science parks (required).")]
+    [Text("cli.segments.name_en")]
     public string? NameEn { get; init; }
 }
 
@@ -92,7 +92,7 @@ internal sealed class SegmentsAddCommand : AsyncCommand<SegmentsAddSettings>
         {
             if (string.IsNullOrWhiteSpace(settings.NameZh) || string.IsNullOrWhiteSpace(settings.NameEn))
             {
-                throw new UserErrorException("segments add needs --name-zh and --name-en", "e.g. segments add science-parks --name-zh 科技园区 --name-en \"Science parks\"");
+                throw new UserErrorException(Texts.Get("cli.segments.segments_add_needs_name"), Texts.Get("cli.segments.e_g_segments_add"));
             }
             await services.GetRequiredService<ISubscriberStore>().AddSegmentAsync(
                 new Segment(settings.Key, settings.NameZh.Trim(), settings.NameEn.Trim(), false), cancellationToken);

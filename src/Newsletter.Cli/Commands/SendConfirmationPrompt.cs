@@ -3,6 +3,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Diagnostics;
 using Spectre.Console;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -42,8 +43,8 @@ internal static class SendConfirmationPrompt
         }
         if (!IsInteractive)
         {
-            throw new UserErrorException($"a real send needs confirmation and standard input is not a terminal; nothing was {Past(verb)}",
-                $"run it on a terminal and answer yes, or pass --yes to confirm the {preview.Total} recipients shown above");
+            throw new UserErrorException(Texts.Format("cli.send_confirmation_prompt.a_real_send_needs", Past(verb)),
+                Texts.Format("cli.send_confirmation_prompt.run_it_on_a", preview.Total));
         }
         Console.Out.Write($"{verb} to {preview.Total} recipients? type yes (或 是) to confirm: ");
         Console.Out.Flush();
@@ -52,7 +53,7 @@ internal static class SendConfirmationPrompt
         {
             return who;
         }
-        throw new UserErrorException($"not confirmed (answer '{answer}'); nothing was {Past(verb)}", "answer yes or 是 to send");
+        throw new UserErrorException(Texts.Format("cli.send_confirmation_prompt.not_confirmed_answer_nothing", answer, Past(verb)), Texts.Get("cli.send_confirmation_prompt.answer_yes_or_to"));
     }
 
     private static string Past(string verb) => verb == "schedule" ? "scheduled" : "sent";
@@ -61,30 +62,30 @@ internal static class SendConfirmationPrompt
     {
         var o = Console.Out;
         var meta = preview.Issue.Metadata;
-        o.WriteLine("about to make a real send (Delivery:Transport=smtp):");
-        o.WriteLine($"  issue:    {meta.Title} · 期号 {meta.Number ?? "(none)"} · {(meta.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "(no date)")}{(meta.IsSample ? " · 样刊" : "")}");
-        o.WriteLine($"  subject:  {preview.Issue.Subject}");
-        o.WriteLine($"  file:     {issuePath} (version {preview.Version})");
-        o.WriteLine($"  to:       {string.Join(", ", preview.Recipients.Select(r => $"{r.Segment} {r.Recipients}"))}{(preview.Tags.IsEmpty ? "" : $" ({preview.Tags.Describe()})")} — {preview.Total} recipients in all");
+        o.WriteLine(Texts.Get("cli.send_confirmation_prompt.about_to_make_a"));
+        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.issue", meta.Title, meta.Number ?? "(none)", (meta.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "(no date)"), (meta.IsSample ? " · 样刊" : "")));
+        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.subject", preview.Issue.Subject));
+        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.file_version", issuePath, preview.Version));
+        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.to_recipients_in_all", string.Join(", ", preview.Recipients.Select(r => $"{r.Segment} {r.Recipients}")), (preview.Tags.IsEmpty ? "" : $" ({preview.Tags.Describe()})"), preview.Total));
         var delivered = preview.Tests.Where(t => t.Delivered).ToList();
         if (delivered.Count > 0)
         {
             var last = delivered[0];
-            o.WriteLine($"  test:     this exact version was test-sent, last {last.SentAt.ToLocalTime():yyyy-MM-dd HH:mm} to {string.Join(", ", delivered.Select(t => t.Recipient).Distinct().Take(5))}");
+            o.WriteLine(Texts.Format("cli.send_confirmation_prompt.test_this_exact_version", LocalTime.Show(last.SentAt), string.Join(", ", delivered.Select(t => t.Recipient).Distinct().Take(5))));
         }
         else
         {
-            o.WriteLine($"  test:     no test of this exact version was sent — `newsletter send-test {issuePath}` first is advised");
+            o.WriteLine(Texts.Format("cli.send_confirmation_prompt.test_no_test_of", issuePath));
         }
         foreach (var warning in preview.Warnings)
         {
-            o.WriteLine($"  warning:  {warning}");
+            o.WriteLine(Texts.Format("cli.send_confirmation_prompt.warning", warning));
         }
         if (preview.Existing is { } existing)
         {
-            o.WriteLine($"  campaign: {existing.Id} exists for this issue and audience ({existing.State.ToString().ToLowerInvariant()}): it is continued, nothing is sent twice");
+            o.WriteLine(Texts.Format("cli.send_confirmation_prompt.campaign_exists_for_this", existing.Id, existing.State.ToString().ToLowerInvariant()));
         }
-        o.WriteLine($"  check:    {preview.Doctor.Summary()}");
+        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.check", preview.Doctor.Summary()));
         foreach (var finding in preview.Doctor.Findings.Where(f => f.Level != DoctorLevel.Ok))
         {
             o.WriteLine($"    {Level(finding.Level),-7} {finding.Check}: {finding.Message}{(finding.Fix is { } fix ? " — " + fix : "")}");
@@ -103,7 +104,7 @@ internal static class SendConfirmationPrompt
     {
         foreach (var warning in warnings)
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning: {warning}[/]");
+            Say.Line("cli.send_confirmation_prompt.warning_2", warning);
         }
     }
 }

@@ -1,6 +1,6 @@
-using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
+using Newsletter.Core.Localization;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
@@ -14,7 +14,7 @@ internal static class SendTestCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<SendTestCommand>("send-test")
-            .WithDescription($"Send one segment's variant of an issue, subject prefixed {Markup.Escape(TestSender.SubjectPrefix)}, to at most {TestSender.MaxRecipients} addresses (default: the test-recipients segment). No campaign is touched.")
+            .WithDescription(Markup.Escape(Texts.Format("cli.send_test.description", TestSender.SubjectPrefix, TestSender.MaxRecipients)))
             .WithExample("send-test", "seeds/sample-issue.md", "--to", "editor@example.org", "--segment", "county")
             .WithExample("send-test", "seeds/sample-issue.md", "--as", "leader@example.gov.cn");
 }
@@ -22,19 +22,19 @@ internal static class SendTestCommands
 internal sealed class SendTestSettings : GlobalSettings
 {
     [CommandArgument(0, "<issue>")]
-    [Description("The issue file (.md or .txt).")]
+    [Text("cli.send_test.issue")]
     public string Issue { get; init; } = "";
 
     [CommandOption("--to <ADDRESS>")]
-    [Description("An address to send the test to; repeat for several. Default: the active members of the test-recipients segment.")]
+    [Text("cli.send_test.to")]
     public string[] To { get; init; } = [];
 
     [CommandOption("--segment <SEGMENT>")]
-    [Description("Whose variant to send (key or Chinese name). Default: the issue's first audience.")]
+    [Text("cli.send_test.segment")]
     public string? Segment { get; init; }
 
     [CommandOption("--as <EMAIL>")]
-    [Description("Personalise with this subscriber's name, salutation and links instead of sample data.")]
+    [Text("cli.send_test.as")]
     public string? As { get; init; }
 }
 
@@ -46,16 +46,16 @@ internal sealed class SendTestCommand : AsyncCommand<SendTestSettings>
         var sender = services.GetRequiredService<TestSender>();
         var report = await sender.SendAsync(new TestSendRequest(settings.Issue, settings.Segment, settings.To, settings.As), cancellationToken);
 
-        AnsiConsole.MarkupLineInterpolated($"test of issue {report.IssueKey}, variant {report.Segment}: {report.Subject}");
+        Say.Line("cli.send_test.test_of_issue_variant", report.IssueKey, report.Segment, report.Subject);
         foreach (var result in report.Results)
         {
             AnsiConsole.MarkupLineInterpolated($"  {(result.Delivered ? "sent  " : "FAILED")} {result.Recipient}: {result.Reply}");
         }
-        AnsiConsole.MarkupLineInterpolated($"through {services.GetRequiredService<IMailTransport>().Description}; logged as a test send, no campaign touched");
+        Say.Line("cli.send_test.through_logged_as_a", services.GetRequiredService<IMailTransport>().Description);
         var failed = report.Results.Count(r => !r.Delivered);
         if (failed > 0)
         {
-            throw new UserErrorException($"{failed} of {report.Results.Count} test messages were not accepted", "see the replies above; check the Smtp settings");
+            throw new UserErrorException(Texts.Format("cli.send_test.of_test_messages_were", failed, report.Results.Count), Texts.Get("cli.send_test.see_the_replies_above"));
         }
         return NewsletterApp.Ok;
     }

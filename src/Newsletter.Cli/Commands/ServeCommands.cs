@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +11,7 @@ using Newsletter.Web;
 using Microsoft.AspNetCore.Builder;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class ServeCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<ServeCommand>("serve")
-            .WithDescription("Run the long-lived host: scheduled campaigns and recurring plans fire at their time, deferred messages are retried. Ctrl-C stops it gracefully.")
+            .WithDescription(Texts.Get("cli.serve.serve.description"))
             .WithExample("serve")
             .WithExample("serve", "--urls", "http://127.0.0.1:5080");
 }
@@ -28,7 +28,7 @@ internal static class ServeCommands
 internal sealed class ServeSettings : GlobalSettings
 {
     [CommandOption("--urls <URLS>")]
-    [Description("Addresses the web admin listens on (semicolon-separated). Default: the `urls` setting, else http://127.0.0.1:5080.")]
+    [Text("cli.serve.urls")]
     public string? Urls { get; init; }
 }
 
@@ -54,20 +54,19 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         catch (DatabaseMigrationException e) when (database.Provider == DatabaseProvider.Postgres && IsUnreachable(e))
         {
             // The usual cause at start-up is not a bug but a server that is down, not yet up, or elsewhere.
-            throw new UserErrorException($"cannot reach the PostgreSQL database ({Describe(database.ConnectionString)}): {e.InnerException?.Message ?? e.Message}",
+            throw new UserErrorException(Texts.Format("cli.serve.cannot_reach_the_postgresql", Describe(database.ConnectionString), e.InnerException?.Message ?? e.Message),
                 "start PostgreSQL or fix Database:ConnectionString; under systemd, order the unit After=postgresql.service");
         }
         catch (DatabaseMigrationException e)
         {
-            throw new UserErrorException(e.Message, "fix the database named by Database:Provider / Database:ConnectionString, or restore it from a backup");
+            throw new UserErrorException(e.Message, Texts.Get("cli.serve.fix_the_database_named"));
         }
 
         // Composing validates the settings: a bad value refuses the start with one error line (SettingsException).
         await using var host = Build(configuration, database, settings.Urls);
         var options = host.Services.GetRequiredService<SchedulingOptions>();
         var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
-        AnsiConsole.MarkupLineInterpolated(
-            $"serving: scheduler on {database.Provider.ToString().ToLowerInvariant()} ({(clustered ? "clustered" : "single node")}), node {SchedulerNode.Current.Name}, times in {options.TimeZone}; web admin on {settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls}; Ctrl-C stops");
+        Say.Line("cli.serve.serving_scheduler_on_node", database.Provider.ToString().ToLowerInvariant(), (clustered ? "clustered" : "single node"), SchedulerNode.Current.Name, options.TimeZone, settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls);
         try
         {
             await host.RunAsync(cancellationToken);
@@ -76,7 +75,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         {
             // Ctrl-C / SIGTERM while the host was still starting: as graceful as a stop after the start.
         }
-        AnsiConsole.MarkupLine("stopped");
+        AnsiConsole.MarkupLine(Texts.Get("cli.serve.stopped"));
         return NewsletterApp.Ok;
     }
 

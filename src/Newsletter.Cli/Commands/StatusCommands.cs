@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Cli.Infrastructure;
 using Newsletter.Core;
@@ -8,6 +7,7 @@ using Newsletter.Core.Scheduling;
 using Newsletter.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -16,7 +16,7 @@ internal static class StatusCommands
 {
     public static void Register(IConfigurator config) =>
         config.AddCommand<StatusCommand>("status")
-            .WithDescription("Show the home folder, the database, subscriber counts per segment and status, the next scheduled sends and the last campaign.")
+            .WithDescription(Texts.Get("cli.status.status.description"))
             .WithExample("status")
             .WithExample("status", "--json");
 }
@@ -24,7 +24,7 @@ internal static class StatusCommands
 internal sealed class StatusSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print JSON: home, database, segments (counts per status), scheduled, lastCampaign.")]
+    [Text("cli.status.json")]
     public bool Json { get; init; }
 }
 
@@ -65,11 +65,11 @@ internal sealed class StatusCommand : AsyncCommand<StatusSettings>
                 return NewsletterApp.Ok;
             }
 
-            AnsiConsole.MarkupLineInterpolated($"home: {home.Directory} ({home.Origin})");
-            AnsiConsole.MarkupLineInterpolated($"database: {database.Description}");
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("segment")
-                .AddColumn(new TableColumn("active").RightAligned()).AddColumn(new TableColumn("unsubscribed").RightAligned())
-                .AddColumn(new TableColumn("bounced").RightAligned()).AddColumn(new TableColumn("complained").RightAligned());
+            Say.Line("cli.status.home", home.Directory, home.Origin);
+            Say.Line("cli.status.database", database.Description);
+            var table = new Table().Border(TableBorder.Rounded).AddColumn(Texts.Get("cli.status.segment"))
+                .AddColumn(new TableColumn(Texts.Get("cli.status.active")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.status.unsubscribed")).RightAligned())
+                .AddColumn(new TableColumn(Texts.Get("cli.status.bounced")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.status.complained")).RightAligned());
             foreach (var c in counts)
             {
                 table.AddRow($"{Markup.Escape(c.Segment.Key)} {Markup.Escape(c.Segment.NameZh)}", $"{c.Active}", $"{c.Unsubscribed}", $"{c.Bounced}", $"{c.Complained}");
@@ -77,20 +77,19 @@ internal sealed class StatusCommand : AsyncCommand<StatusSettings>
             AnsiConsole.Write(table);
             if (scheduled.Count == 0)
             {
-                AnsiConsole.MarkupLine("scheduled: none");
+                AnsiConsole.MarkupLine(Texts.Get("cli.status.scheduled_none"));
             }
             foreach (var c in scheduled)
             {
-                AnsiConsole.MarkupLineInterpolated($"scheduled: campaign {c.Id} {c.Title} → {string.Join(", ", c.Segments)} at {c.ScheduledAt:yyyy-MM-dd HH:mm} UTC");
+                Say.Line("cli.status.scheduled_campaign_at_utc", c.Id, c.Title, string.Join(", ", c.Segments), LocalTime.Show(c.ScheduledAt));
             }
             if (last is null)
             {
-                AnsiConsole.MarkupLine("last campaign: none");
+                AnsiConsole.MarkupLine(Texts.Get("cli.status.last_campaign_none"));
             }
             else
             {
-                AnsiConsole.MarkupLineInterpolated(
-                    $"last campaign: {last.Id} {last.Title} ({CampaignsCommands.Word(last.State)}), sent {lastCounts.Sum(c => c.Sent)} of {lastCounts.Sum(c => c.Total)}");
+                Say.Line("cli.status.last_campaign_sent_of", last.Id, last.Title, CampaignsCommands.Word(last.State), lastCounts.Sum(c => c.Sent), lastCounts.Sum(c => c.Total));
             }
             return NewsletterApp.Ok;
         });

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core.Figures;
 using Spectre.Console;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -8,7 +9,7 @@ namespace Newsletter.Cli.Commands;
 internal static class TrackingOption
 {
     public const string Description =
-        "Measure reading of this campaign: an open pixel and click redirects through /c/…, and a footer saying so. Off by default (Tracking:Enabled turns it on for every campaign).";
+        "cli.tracking.option"; // a key of Localization/cli.*.json
 
     /// <summary>Switches tracking on for the campaign when asked; says whether the campaign is tracked.</summary>
     public static async Task ApplyAsync(IServiceProvider services, long campaignId, bool requested, CancellationToken ct)
@@ -20,7 +21,7 @@ internal static class TrackingOption
         }
         if (await tracking.IsTrackedAsync(campaignId, ct))
         {
-            AnsiConsole.MarkupLine("tracking on: messages carry an open pixel and click redirects, and their footer says so");
+            AnsiConsole.MarkupLine(Texts.Get("cli.tracking_option.tracking_on_messages_carry"));
         }
     }
 }

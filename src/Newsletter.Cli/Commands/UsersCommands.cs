@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +7,7 @@ using Newsletter.Web.Accounts;
 using Newsletter.Web.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -17,19 +17,19 @@ internal static class UsersCommands
     public static void Register(IConfigurator config) =>
         config.AddBranch("users", b =>
         {
-            b.SetDescription("Web admin accounts: admins (everything) and editors (issues, previews, test sends, reports).");
-            b.AddCommand<UsersAddCommand>("add").WithDescription("Add an account; the password is prompted, or read from stdin with --password-stdin.")
+            b.SetDescription(Texts.Get("cli.users.users.description"));
+            b.AddCommand<UsersAddCommand>("add").WithDescription(Texts.Get("cli.users.add.description"))
                 .WithExample("users", "add", "zhang", "--role", "admin")
                 .WithExample("users", "add", "li", "--role", "editor", "--password-stdin");
-            b.AddCommand<UsersListCommand>("list").WithDescription("List the accounts with role, last sign-in and lockout.")
+            b.AddCommand<UsersListCommand>("list").WithDescription(Texts.Get("cli.users.list.description"))
                 .WithExample("users", "list");
-            b.AddCommand<UsersPasswordCommand>("set-password").WithDescription("Set a new password (and lift a lockout).")
+            b.AddCommand<UsersPasswordCommand>("set-password").WithDescription(Texts.Get("cli.users.set_password.description"))
                 .WithExample("users", "set-password", "zhang", "--password-stdin");
-            b.AddCommand<UsersUnlockCommand>("unlock").WithDescription("Lift the lockout after repeated failed sign-ins.")
+            b.AddCommand<UsersUnlockCommand>("unlock").WithDescription(Texts.Get("cli.users.unlock.description"))
                 .WithExample("users", "unlock", "zhang");
-            b.AddCommand<UsersSignOutCommand>("sign-out").WithDescription("End every web session of the account at its next request (sign out everywhere).")
+            b.AddCommand<UsersSignOutCommand>("sign-out").WithDescription(Texts.Get("cli.users.sign_out.description"))
                 .WithExample("users", "sign-out", "zhang");
-            b.AddCommand<UsersRemoveCommand>("remove").WithDescription("Remove an account; its sessions end at their next request.")
+            b.AddCommand<UsersRemoveCommand>("remove").WithDescription(Texts.Get("cli.users.remove.description"))
                 .WithExample("users", "remove", "li");
         });
 
@@ -47,18 +47,18 @@ internal static class UsersCommands
             var again = AnsiConsole.Prompt(new TextPrompt<string>("password again:").Secret());
             if (password != again)
             {
-                throw new UserErrorException("the two passwords differ", "type the same password twice");
+                throw new UserErrorException(Texts.Get("cli.users.the_two_passwords_differ"), "type the same password twice");
             }
         }
         else
         {
-            throw new UserErrorException("no terminal to prompt for the password", "pipe it in with --password-stdin");
+            throw new UserErrorException(Texts.Get("cli.users.no_terminal_to_prompt"), "pipe it in with --password-stdin");
         }
         password = password?.TrimEnd('\r', '\n');
         if (Passwords.Check(login, password) is { } problem)
         {
             // The web's rules and wording (English here): one validator for both.
-            throw new UserErrorException("password refused: " + Passwords.Describe(problem, new UiText(), CultureInfo.GetCultureInfo("en")),
+            throw new UserErrorException(Texts.Get("cli.users.password_refused") + Passwords.Describe(problem, new UiText(), CultureInfo.GetCultureInfo("en")),
                 $"choose another: at least {Passwords.MinimumLength} characters, not the login, not a common password");
         }
         return password!;
@@ -73,7 +73,7 @@ internal static class UsersCommands
         }
         catch (UserAccountException e)
         {
-            throw new UserErrorException(e.Message, "see `newsletter users list`");
+            throw new UserErrorException(e.Message, Texts.Get("cli.users.see_newsletter_users_list"));
         }
     }
 
@@ -84,18 +84,18 @@ internal static class UsersCommands
 internal class UserLoginSettings : GlobalSettings
 {
     [CommandArgument(0, "<login>")]
-    [Description("The login: 2–64 letters, digits, '.', '-', '_' or '@' (case-insensitive).")]
+    [Text("cli.users.login")]
     public string Login { get; init; } = "";
 }
 
 internal sealed class UsersAddSettings : UserLoginSettings
 {
     [CommandOption("--role <ROLE>")]
-    [Description("admin or editor (required).")]
+    [Text("cli.users.role")]
     public string? Role { get; init; }
 
     [CommandOption("--password-stdin")]
-    [Description("Read the password from the first line of stdin instead of prompting.")]
+    [Text("cli.users.password_stdin")]
     public bool PasswordStdin { get; init; }
 }
 
@@ -105,13 +105,13 @@ internal sealed class UsersAddCommand : AsyncCommand<UsersAddSettings>
     {
         if (!UserRoles.TryParse(settings.Role, out var role))
         {
-            throw new UserErrorException(settings.Role is null ? "--role is required" : $"unknown role '{settings.Role}'", "use --role admin or --role editor");
+            throw new UserErrorException(settings.Role is null ? "--role is required" : $"unknown role '{settings.Role}'", Texts.Get("cli.users.use_role_admin_or"));
         }
         var password = UsersCommands.ReadPassword(settings.Login, settings.PasswordStdin);
         return UsersCommands.WithUsersAsync(settings, async users =>
         {
             var user = await users.AddAsync(settings.Login, role, Passwords.Hash(password), cancellationToken);
-            AnsiConsole.MarkupLineInterpolated($"added {user.Login} ({user.Role.ToWord()})");
+            Say.Line("cli.users.added", user.Login, user.Role.ToWord());
             return NewsletterApp.Ok;
         });
     }
@@ -120,7 +120,7 @@ internal sealed class UsersAddCommand : AsyncCommand<UsersAddSettings>
 internal sealed class UsersListSettings : GlobalSettings
 {
     [CommandOption("--json")]
-    [Description("Print JSON: login, role, lastSignInAt, lockedUntil.")]
+    [Text("cli.users.json")]
     public bool Json { get; init; }
 }
 
@@ -141,10 +141,10 @@ internal sealed class UsersListCommand : AsyncCommand<UsersListSettings>
                 }), SubscribersCommands.Json));
                 return NewsletterApp.Ok;
             }
-            var table = new Table().AddColumn("login").AddColumn("role").AddColumn("last sign-in").AddColumn("locked until");
+            var table = new Table().AddColumn(Texts.Get("cli.users.login_2")).AddColumn(Texts.Get("cli.users.role_2")).AddColumn(Texts.Get("cli.users.last_sign_in")).AddColumn(Texts.Get("cli.users.locked_until"));
             foreach (var a in accounts)
             {
-                table.AddRow(TerminalText.Cell(a.Login), a.Role.ToWord(), a.LastSignInAt?.ToString("u") ?? "-", a.LockedUntil?.ToString("u") ?? "-");
+                table.AddRow(TerminalText.Cell(a.Login), a.Role.ToWord(), LocalTime.Short(a.LastSignInAt), LocalTime.Short(a.LockedUntil));
             }
             AnsiConsole.Write(table);
             return NewsletterApp.Ok;
@@ -154,7 +154,7 @@ internal sealed class UsersListCommand : AsyncCommand<UsersListSettings>
 internal sealed class UsersPasswordSettings : UserLoginSettings
 {
     [CommandOption("--password-stdin")]
-    [Description("Read the password from the first line of stdin instead of prompting.")]
+    [Text("cli.users.password_stdin")]
     public bool PasswordStdin { get; init; }
 }
 
@@ -166,7 +166,7 @@ internal sealed class UsersPasswordCommand : AsyncCommand<UsersPasswordSettings>
         return UsersCommands.WithUsersAsync(settings, async users =>
         {
             if (!await users.SetPasswordAsync(settings.Login, Passwords.Hash(password), cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
-            AnsiConsole.MarkupLineInterpolated($"password of {settings.Login} changed; its web sessions have ended");
+            Say.Line("cli.users.password_of_changed_its", settings.Login);
             return NewsletterApp.Ok;
         });
     }
@@ -178,7 +178,7 @@ internal sealed class UsersUnlockCommand : AsyncCommand<UserLoginSettings>
         UsersCommands.WithUsersAsync(settings, async users =>
         {
             if (!await users.UnlockAsync(settings.Login, cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
-            AnsiConsole.MarkupLineInterpolated($"{settings.Login} unlocked");
+            Say.Line("cli.users.unlocked", settings.Login);
             return NewsletterApp.Ok;
         });
 }
@@ -189,7 +189,7 @@ internal sealed class UsersSignOutCommand : AsyncCommand<UserLoginSettings>
         UsersCommands.WithUsersAsync(settings, async users =>
         {
             if (!await users.SignOutEverywhereAsync(settings.Login, cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
-            AnsiConsole.MarkupLineInterpolated($"every web session of {settings.Login} has ended");
+            Say.Line("cli.users.every_web_session_of", settings.Login);
             return NewsletterApp.Ok;
         });
 }
@@ -200,7 +200,7 @@ internal sealed class UsersRemoveCommand : AsyncCommand<UserLoginSettings>
         UsersCommands.WithUsersAsync(settings, async users =>
         {
             if (!await users.RemoveAsync(settings.Login, cancellationToken)) throw UsersCommands.NoSuchUser(settings.Login);
-            AnsiConsole.MarkupLineInterpolated($"removed {settings.Login}");
+            Say.Line("cli.users.removed", settings.Login);
             return NewsletterApp.Ok;
         });
 }

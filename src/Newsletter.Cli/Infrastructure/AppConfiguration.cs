@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -19,7 +20,7 @@ internal static class AppConfiguration
         {
             if (!File.Exists(configFile))
             {
-                throw new UserErrorException($"settings file {configFile} not found", "check the path given to --config");
+                throw new UserErrorException(Texts.Format("cli.app_configuration.settings_file_not_found", configFile), "check the path given to --config");
             }
             builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
         }
@@ -30,7 +31,7 @@ internal static class AppConfiguration
         }
         catch (InvalidDataException e)
         {
-            throw new UserErrorException($"{JsonErrorLocation(e)}: not valid JSON: {JsonErrorText(e)}", "fix the JSON syntax there");
+            throw new UserErrorException(Texts.Format("cli.app_configuration.not_valid_json", JsonErrorLocation(e), JsonErrorText(e)), "fix the JSON syntax there");
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 using Newsletter.Data;
 
 namespace Newsletter.Cli.Infrastructure;
@@ -15,6 +16,7 @@ internal static class AppServices
     public static ServiceProvider Build(GlobalSettings settings)
     {
         var configuration = AppConfiguration.Build(settings.ConfigFile);
+        LocalTime.Use(configuration);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(TimeProvider.System);
@@ -34,7 +36,7 @@ internal static class AppServices
     {
         var home = NewsletterHome.From(configuration);
         var database = new NewsletterDatabase(DatabaseOptions.From(configuration), home.Directory);
-        var line = $"database: {database.Description} (home {home.Directory})";
+        var line = Texts.Format("cli.app.database_line", database.Description, home.Directory);
         Console.Error.WriteLine(Console.IsErrorRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
             ? line
             : $"\u001b[2m{line}\u001b[0m");

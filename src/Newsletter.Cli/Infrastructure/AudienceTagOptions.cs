@@ -1,6 +1,8 @@
+using Spectre.Console.Cli;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Campaigns;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -11,10 +13,10 @@ namespace Newsletter.Cli.Infrastructure;
 internal static class AudienceTagOptions
 {
     public const string DistrictDescription =
-        "Only subscribers tagged with one of these districts (区县), comma-separated or repeated: 魏都区,禹州市. Part of the campaign's identity.";
+        "cli.audience.district"; // a key of Localization/cli.*.json
 
     public const string IndustryDescription =
-        "Only subscribers following one of these industries (行业), comma-separated or repeated: 新材料,发制品. Part of the campaign's identity.";
+        "cli.audience.industry"; // a key of Localization/cli.*.json
 
     /// <summary>The tags named by the options; <see cref="AudienceTags.None"/> when neither was given.</summary>
     /// <exception cref="UserErrorException">An option is given empty, or names an unknown district or industry.</exception>
@@ -45,8 +47,20 @@ internal static class AudienceTagOptions
         var names = values.SelectMany(Segments.SplitList).ToList();
         if (names.Count == 0 || values.Any(string.IsNullOrWhiteSpace))
         {
-            throw new UserErrorException($"{option} is empty; {outcome}", $"name one or more, e.g. {example}, or leave {option} out");
+            throw new UserErrorException(Texts.Format("cli.audience_tag_options.is_empty", option, outcome), Texts.Format("cli.audience_tag_options.name_one_or_more", example, option));
         }
         return names;
     }
+}
+
+/// <summary>The <c>--district</c> and <c>--industry</c> options, declared once for <c>publish</c>, <c>schedule</c> and <c>schedule plan add</c>.</summary>
+internal abstract class AudienceTagSettings : GlobalSettings
+{
+    [CommandOption("--district <LIST>")]
+    [Text(AudienceTagOptions.DistrictDescription)]
+    public string[]? Districts { get; init; }
+
+    [CommandOption("--industry <LIST>")]
+    [Text(AudienceTagOptions.IndustryDescription)]
+    public string[]? Industries { get; init; }
 }

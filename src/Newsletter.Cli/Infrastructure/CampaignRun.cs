@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core.Delivery;
 using Spectre.Console;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -92,27 +93,26 @@ internal static class CampaignRun
     {
         PrintCounts(summary.Campaign, summary.Counts);
         var campaign = summary.Campaign;
-        AnsiConsole.MarkupLineInterpolated($"campaign {campaign.Id}: {campaign.State.ToString().ToLowerInvariant()}");
+        Say.Line("cli.campaign_run.campaign", campaign.Id, campaign.State.ToString().ToLowerInvariant());
         if (summary.Interrupted is not null)
         {
             var delivered = summary.Counts.Sum(c => c.Sent);
             // Short lines: Spectre wraps at the terminal's width (80 columns when the output is redirected).
-            AnsiConsole.MarkupLineInterpolated($"[yellow]{summary.Interrupted}[/]: the campaign is paused");
-            AnsiConsole.MarkupLineInterpolated($"{delivered} delivered so far, {summary.Remaining} not yet sent");
-            AnsiConsole.MarkupLineInterpolated($"resume with: newsletter campaigns resume {campaign.Id}");
+            Say.Line("cli.campaign_run.the_campaign_is_paused", summary.Interrupted);
+            Say.Line("cli.campaign_run.delivered_so_far_not", delivered, summary.Remaining);
+            Say.Line("cli.campaign_run.resume_with_newsletter_campaigns", campaign.Id);
         }
         else if (summary.Paused is not null)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]paused: {summary.Paused}[/] — fix the cause, then run `newsletter campaigns resume {campaign.Id}`");
+            Say.Line("cli.campaign_run.paused_fix_the_cause", summary.Paused, campaign.Id);
         }
         else if (campaign.State is CampaignState.Paused or CampaignState.Cancelled)
         {
-            AnsiConsole.MarkupLineInterpolated($"stopped: the campaign was {campaign.State.ToString().ToLowerInvariant()} from outside{(campaign.StateReason is { } r ? " (" + r + ")" : "")}");
+            Say.Line("cli.campaign_run.stopped_the_campaign_was", campaign.State.ToString().ToLowerInvariant(), (campaign.StateReason is { } r ? " (" + r + ")" : ""));
         }
         else if (summary.Remaining > 0)
         {
-            AnsiConsole.MarkupLineInterpolated(
-                $"[yellow]{summary.Remaining} messages remain deferred[/]: `newsletter serve` retries them, or run `newsletter campaigns resume {campaign.Id}` later");
+            Say.Line("cli.campaign_run.messages_remain_deferred_newsletter", summary.Remaining, campaign.Id);
         }
     }
 
@@ -120,16 +120,16 @@ internal static class CampaignRun
     public static void PrintCounts(Campaign campaign, IReadOnlyList<VariantCounts> all)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("segment").AddColumn(new TableColumn("recipients").RightAligned()).AddColumn(new TableColumn("delivered").RightAligned())
-            .AddColumn(new TableColumn("skipped").RightAligned()).AddColumn(new TableColumn("deferred").RightAligned())
-            .AddColumn(new TableColumn("failed").RightAligned()).AddColumn(new TableColumn("pending").RightAligned());
+            .AddColumn(Texts.Get("cli.campaign_run.segment")).AddColumn(new TableColumn(Texts.Get("cli.campaign_run.recipients")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.campaign_run.delivered")).RightAligned())
+            .AddColumn(new TableColumn(Texts.Get("cli.campaign_run.skipped")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.campaign_run.deferred")).RightAligned())
+            .AddColumn(new TableColumn(Texts.Get("cli.campaign_run.failed")).RightAligned()).AddColumn(new TableColumn(Texts.Get("cli.campaign_run.pending")).RightAligned());
         var counts = campaign.Segments
             .Select(s => all.FirstOrDefault(c => c.Variant == s) ?? new VariantCounts(s, 0, 0, 0, 0, 0)).ToList();
         foreach (var c in counts)
         {
             table.AddRow(Markup.Escape(c.Variant), $"{c.Total}", $"{c.Sent}", $"{c.Skipped}", $"{c.Deferred}", $"{c.Failed}", $"{c.Pending}");
         }
-        table.AddRow("[bold]total[/]", $"{all.Sum(c => c.Total)}", $"{all.Sum(c => c.Sent)}", $"{all.Sum(c => c.Skipped)}",
+        table.AddRow(Texts.Get("cli.campaign_run.total"), $"{all.Sum(c => c.Total)}", $"{all.Sum(c => c.Sent)}", $"{all.Sum(c => c.Skipped)}",
             $"{all.Sum(c => c.Deferred)}", $"{all.Sum(c => c.Failed)}", $"{all.Sum(c => c.Pending)}");
         AnsiConsole.Write(table);
     }

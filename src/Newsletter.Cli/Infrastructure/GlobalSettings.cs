@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Spectre.Console.Cli;
 
 namespace Newsletter.Cli.Infrastructure;
@@ -7,6 +6,11 @@ namespace Newsletter.Cli.Infrastructure;
 internal class GlobalSettings : CommandSettings
 {
     [CommandOption("--config <FILE>")]
-    [Description("An extra settings file (JSON), read after appsettings.json and NEWSLETTER_* environment variables.")]
+    [Text("cli.global.config")]
     public string? ConfigFile { get; init; }
+
+    /// <summary>Shown in the help only: <see cref="CliLanguage"/> takes <c>--lang</c> off the line before parsing.</summary>
+    [CommandOption("--lang <LANG>")]
+    [Text("cli.global.lang")]
+    public string? Language { get; init; }
 }

@@ -7,6 +7,7 @@ using Newsletter.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -26,22 +27,22 @@ internal static class NewsletterApp
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
         using var terminal = TerminalText.Install(); // stored text never controls the terminal
-        var app = new CommandApp();
-        app.Configure(config =>
+        var (culture, rest, unknown) = CliLanguage.Resolve(args);
+        CliLanguage.Apply(culture);
+        if (unknown is not null)
         {
-            config.SetApplicationName("newsletter");
-            config.PropagateExceptions();
-            config.Settings.StrictParsing = true;
-            Register(config);
-        });
+            Errors.Write(Texts.Format("cli.error.unknown_language", unknown), Texts.Get("cli.error.unknown_language_hint"));
+            return UsageError;
+        }
+        var app = Create(_ => { });
 
         try
         {
-            return await app.RunAsync(args);
+            return await app.RunAsync(rest);
         }
         catch (CommandAppException e) when (e is CommandParseException or CommandRuntimeException or CommandConfigurationException)
         {
-            Errors.Write(e.Message, "run `newsletter --help` or `newsletter <verb> --help` for the usage");
+            Errors.Write(UsageErrors.Describe(e), Texts.Get("cli.error.usage_hint"));
             return UsageError;
         }
         catch (IssueRejectedException e)
@@ -50,7 +51,7 @@ internal static class NewsletterApp
             {
                 Errors.Write(error.ToString(), null);
             }
-            Console.Error.WriteLine("nothing was sent");
+            Console.Error.WriteLine(Texts.Get("cli.error.nothing_sent"));
             return UserError;
         }
         catch (Exception e) when (Errors.DatabaseUnreachable(e) is { } unreachable)
@@ -71,14 +72,14 @@ internal static class NewsletterApp
         }
         catch (OperationCanceledException)
         {
-            Errors.Write("cancelled", null);
+            Errors.Write(Texts.Get("cli.error.cancelled"), null);
             return UserError;
         }
         catch (Exception e)
         {
             // Faults we did not anticipate still get one line, never a stack trace; NEWSLETTER_DEBUG=1 shows it.
-            Errors.Write($"unexpected error: {e.GetType().Name}: {e.Message}",
-                "this is a bug; run again with NEWSLETTER_DEBUG=1 for details and report it");
+            // The type name helps whoever reads the report, so it stays — after the words for the user.
+            Errors.Write(Texts.Format("cli.error.unexpected", e.Message, e.GetType().Name), Texts.Get("cli.error.unexpected_hint"));
             if (Environment.GetEnvironmentVariable("NEWSLETTER_DEBUG") == "1")
             {
                 Console.Error.WriteLine(e);
@@ -94,10 +95,31 @@ internal static class NewsletterApp
     private static string? KnownUserError(Exception e) => e switch
     {
         IOException when e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
-            "another program listens on that address; choose another with --urls (e.g. --urls http://127.0.0.1:5081)",
-        DeliveryException { Kind: DeliveryFailureKind.Configuration } => "fix the Smtp settings",
+            Texts.Get("cli.error.address_in_use_hint"),
+        DeliveryException { Kind: DeliveryFailureKind.Configuration } => Texts.Get("cli.error.smtp_settings_hint"),
         _ => null,
     };
+
+    /// <summary>
+    /// The command tree in the run's language (<see cref="CliLanguage.Apply"/> first), with <paramref name="extra"/>
+    /// configuration (tests add an interceptor that stops after binding).
+    /// </summary>
+    internal static CommandApp Create(Action<IConfigurator> extra)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("newsletter");
+            config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
+            // Spectre's own words (USAGE, OPTIONS, its parse errors) in the run's language too.
+            config.Settings.Culture = Texts.IsEnglish ? System.Globalization.CultureInfo.InvariantCulture : System.Globalization.CultureInfo.GetCultureInfo("zh-Hans");
+            config.SetHelpProvider(new HelpText(config.Settings));
+            Register(config);
+            extra(config);
+        });
+        return app;
+    }
 
     /// <summary>Every verb group, one line each; the commands live in Commands/*.cs.</summary>
     private static void Register(IConfigurator config)

@@ -6,6 +6,7 @@ using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
 using Newsletter.Data;
 using Spectre.Console;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -42,9 +43,9 @@ internal static class SampleSubscribers
         if (loaded > 0)
         {
             // Loud, in short lines: Spectre wraps at the terminal's width.
-            AnsiConsole.MarkupLine("[yellow bold]demo:[/][yellow] this new database had no subscribers, so the synthetic[/]");
-            AnsiConsole.MarkupLineInterpolated($"[yellow]sample lists were loaded: {loaded} made-up people from {Directory(services)}.[/]");
-            AnsiConsole.MarkupLine("[yellow]For real lists: `newsletter subscribers import`.[/]");
+            AnsiConsole.MarkupLine(Texts.Get("cli.sample_subscribers.demo_this_new_database"));
+            Say.Line("cli.sample_subscribers.sample_lists_were_loaded", loaded, Directory(services));
+            AnsiConsole.MarkupLine(Texts.Get("cli.sample_subscribers.for_real_lists_newsletter"));
         }
     }
 
@@ -53,7 +54,7 @@ internal static class SampleSubscribers
     {
         if (!System.IO.Directory.Exists(folder))
         {
-            throw new UserErrorException($"sample lists folder {folder} not found", $"set {SettingName} to the folder holding <segment>.csv files");
+            throw new UserErrorException(Texts.Format("cli.sample_subscribers.sample_lists_folder_not", folder), Texts.Format("cli.sample_subscribers.set_to_the_folder", SettingName));
         }
         var importer = services.GetRequiredService<SubscriberImporter>();
         long total = 0;
@@ -70,7 +71,7 @@ internal static class SampleSubscribers
             {
                 throw new UserErrorException($"{file}: {string.Join("; ", summary.Errors)}", "fix the sample list or import your own with `newsletter subscribers import`");
             }
-            AnsiConsole.MarkupLineInterpolated($"loaded {summary.Imported} sample subscribers from {file}");
+            Say.Line("cli.sample_subscribers.loaded_sample_subscribers_from", summary.Imported, file);
             total += summary.Imported;
         }
         return total;

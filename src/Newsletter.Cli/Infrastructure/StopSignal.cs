@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 
@@ -38,13 +39,13 @@ internal sealed class StopSignal : IDisposable
         {
             Signal = context.Signal;
             context.Cancel = true;   // keep the process: the run stops in order
-            Console.Error.WriteLine("stopping: the messages being sent finish, then the campaign is paused (press Ctrl-C again to stop at once)");
+            Console.Error.WriteLine(Texts.Get("cli.stop_signal.stopping_the_messages_being"));
             _stop.Cancel();
             return;
         }
         // The second signal: the default action ends the process now. Nothing recorded is lost; the messages in flight
         // are sent again (same Message-ID) by `campaigns resume`.
-        Console.Error.WriteLine("stopping at once");
+        Console.Error.WriteLine(Texts.Get("cli.stop_signal.stopping_at_once"));
         context.Cancel = false;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience;
 
@@ -18,12 +19,12 @@ public static class EmailAddress
     {
         normalized = "";
         var text = input?.Trim() ?? "";
-        if (text.Length == 0) { error = "the email address is empty"; return false; }
-        if (text.Length > MaxLength) { error = $"the email address is longer than {MaxLength} characters"; return false; }
+        if (text.Length == 0) { error = Texts.Get("import.reason.email_empty"); return false; }
+        if (text.Length > MaxLength) { error = Texts.Format("import.reason.email_too_long", MaxLength); return false; }
         var at = text.LastIndexOf('@');
         if (at <= 0 || at == text.Length - 1 || text.IndexOf('@') != at)
         {
-            error = $"'{text}' is not an email address (expected name@domain)";
+            error = Texts.Format("import.reason.not_an_email", text);
             return false;
         }
 
@@ -31,7 +32,7 @@ public static class EmailAddress
         var domain = text[(at + 1)..].TrimEnd('.');
         if (local.Length > 64 || !IsValidLocalPart(local))
         {
-            error = $"'{text}' has an invalid part before @";
+            error = Texts.Format("import.reason.email_local_part", text);
             return false;
         }
 
@@ -42,12 +43,12 @@ public static class EmailAddress
         }
         catch (ArgumentException)
         {
-            error = $"'{text}' has an invalid domain";
+            error = Texts.Format("import.reason.email_domain", text);
             return false;
         }
         if (!asciiDomain.Contains('.', StringComparison.Ordinal) || asciiDomain.Split('.').Any(l => l.Length == 0))
         {
-            error = $"'{text}' has an invalid domain";
+            error = Texts.Format("import.reason.email_domain", text);
             return false;
         }
 

@@ -41,8 +41,9 @@ public sealed class SubscriberImportPageTests(WebAppFixture fixture) : IClassFix
         Assert.Equal("已忽略的列（未导入）: 序号、手机", page.QuerySelector("#ignored-columns")?.TextContent.Trim());
         var warnings = page.QuerySelectorAll("#warnings tbody tr").Select(tr => tr.QuerySelectorAll("td").Select(td => td.TextContent).ToArray()).ToList();
         Assert.Equal([("2", "区县"), ("3", "行业")], warnings.Select(w => (w[0], w[1])));
-        Assert.StartsWith("'鄢林县' is not a known district; stored as 鄢陵县", warnings[0][2]);
-        Assert.StartsWith("'人工智能' is not one of the industries", warnings[1][2]);
+        // The importer's reasons in the page's language (issue 19: they stayed English inside the Chinese admin).
+        Assert.StartsWith("“鄢林县”不是已知的区县；已按 鄢陵县 保存", warnings[0][2]);
+        Assert.StartsWith("“人工智能”不在行业清单中", warnings[1][2]);
         Assert.Equal("鄢陵县", (await App.Subscribers.FindByEmailAsync($"wang-{id}@example.org"))!.District);
         Assert.Empty((await App.Subscribers.FindByEmailAsync($"lina-{id}@example.org"))!.Industries);
     }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
 
@@ -29,45 +30,43 @@ public sealed class ImportRowValidator : AbstractValidator<ImportRow>
     public ImportRowValidator(IReadOnlyCollection<Segment> known, string? defaultSegment = null, bool knownIndustriesOnly = true)
     {
         RuleFor(r => r.Email).Cascade(CascadeMode.Stop)
-            .Must(NoControlCharacters).WithMessage(ControlMessage)
-            .Must(NotFormula).WithMessage(FormulaMessage)
+            .Must(NoControlCharacters).WithMessage(_ => Texts.Get("import.reason.control_character"))
+            .Must(NotFormula).WithMessage(_ => Texts.Get("import.reason.formula"))
             .Must(e => EmailAddress.TryNormalize(e, out _, out _))
             .WithMessage(r => EmailAddress.TryNormalize(r.Email, out _, out var error) ? "" : error);
         RuleFor(r => r.Name).Cascade(CascadeMode.Stop)
-            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("the name is empty")
-            .Must(NoControlCharacters).WithMessage(ControlMessage)
-            .Must(NotFormula).WithMessage(FormulaMessage)
-            .Must(n => n.Trim().Length <= MaxName).WithMessage($"the name is longer than {MaxName} characters");
-        Text(r => r.Organisation, MaxOrganisation, "the organisation");
-        Text(r => r.Title, MaxTitle, "the title");
-        Text(r => r.District, MaxDistrict, "the district");
-        Text(r => r.Salutation, MaxSalutation, "the salutation");
-        Text(r => r.Segments, MaxList, "the segment list");
-        Text(r => r.Industries, MaxList, "the industry list");
+            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => Texts.Get("import.reason.name_empty"))
+            .Must(NoControlCharacters).WithMessage(_ => Texts.Get("import.reason.control_character"))
+            .Must(NotFormula).WithMessage(_ => Texts.Get("import.reason.formula"))
+            .Must(n => n.Trim().Length <= MaxName).WithMessage(_ => Texts.Format("import.reason.too_long", Texts.Get("import.field.name"), MaxName));
+        Text(r => r.Organisation, MaxOrganisation, "import.field.organisation");
+        Text(r => r.Title, MaxTitle, "import.field.title");
+        Text(r => r.District, MaxDistrict, "import.field.district");
+        Text(r => r.Salutation, MaxSalutation, "import.field.salutation");
+        Text(r => r.Segments, MaxList, "import.field.segments");
+        Text(r => r.Industries, MaxList, "import.field.industries");
 
         RuleFor(r => r.Segments).Must(s => Segments.SplitList(s).Count > 0 || defaultSegment is not null)
-            .WithMessage("no segment: fill the segment column or give --segment");
+            .WithMessage(_ => Texts.Get("import.reason.no_segment"));
         RuleForEach(r => Segments.SplitList(r.Segments)).Must(s => Segments.TryResolve(s, known, out _))
-            .WithMessage((_, s) => $"unknown segment '{s}' (known: {Segments.Describe(known)})")
+            .WithMessage((_, s) => Texts.Format("import.reason.unknown_segment", s, Segments.Describe(known)))
             .OverridePropertyName(nameof(ImportRow.Segments));
         if (knownIndustriesOnly)
         {
             RuleForEach(r => Segments.SplitList(r.Industries)).Must(i => Industries.TryResolve(i, out _))
-                .WithMessage((_, i) => $"unknown industry '{i}' (known: {Industries.Describe()})")
+                .WithMessage((_, i) => Texts.Format("import.reason.unknown_industry", i, Industries.Describe()))
                 .OverridePropertyName(nameof(ImportRow.Industries));
         }
         RuleFor(r => r.Status).Must(s => string.IsNullOrWhiteSpace(s) || SubscriberStatusNames.TryParse(s, out _))
-            .WithMessage(r => $"unknown status '{r.Status}' (use active, unsubscribed, bounced or complained)");
+            .WithMessage(r => Texts.Format("import.reason.unknown_status", r.Status));
     }
 
-    private const string ControlMessage = "contains a control character (line break, tab or NUL)";
-    private const string FormulaMessage = "starts with = + - or @ like a spreadsheet formula";
 
-    private void Text(System.Linq.Expressions.Expression<Func<ImportRow, string?>> field, int max, string what) =>
+    private void Text(System.Linq.Expressions.Expression<Func<ImportRow, string?>> field, int max, string whatKey) =>
         RuleFor(field).Cascade(CascadeMode.Stop)
-            .Must(NoControlCharacters).WithMessage(ControlMessage)
-            .Must(NotFormula).WithMessage(FormulaMessage)
-            .Must(v => v is null || v.Trim().Length <= max).WithMessage($"{what} is longer than {max} characters");
+            .Must(NoControlCharacters).WithMessage(_ => Texts.Get("import.reason.control_character"))
+            .Must(NotFormula).WithMessage(_ => Texts.Get("import.reason.formula"))
+            .Must(v => v is null || v.Trim().Length <= max).WithMessage(_ => Texts.Format("import.reason.too_long", Texts.Get(whatKey), max));
 
     private static bool NoControlCharacters(string? value) =>
         value is null || !value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');

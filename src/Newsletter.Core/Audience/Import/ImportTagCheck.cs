@@ -1,3 +1,4 @@
+using Newsletter.Core.Localization;
 namespace Newsletter.Core.Audience.Import;
 
 /// <summary>
@@ -20,13 +21,13 @@ public static class ImportTagCheck
             case TagMatchKind.Known:
                 return match.Value;
             case TagMatchKind.Corrected:
-                warnings.Add(new(line, column, $"'{written}' is not a known district; stored as {match.Value} (did you mean it? if not, fix the row)"));
+                warnings.Add(new(line, column, Texts.Format("import.warning.district_corrected", written, match.Value)));
                 return match.Value;
             case TagMatchKind.Ambiguous:
-                warnings.Add(new(line, column, $"'{written}' could be {string.Join(" or ", match.Candidates)}; left empty — set it with subscribers edit"));
+                warnings.Add(new(line, column, Texts.Format("import.warning.district_ambiguous", written, string.Join(Texts.Get("import.or"), match.Candidates))));
                 return null;
             default:
-                warnings.Add(new(line, column, $"'{written}' is not one of the districts ({Districts.Describe()}); stored as written"));
+                warnings.Add(new(line, column, Texts.Format("import.warning.district_unknown", written, Districts.Describe())));
                 return written.Trim();
         }
     }
@@ -44,14 +45,14 @@ public static class ImportTagCheck
                     result.Add(match.Value!);
                     break;
                 case TagMatchKind.Corrected:
-                    warnings.Add(new(line, column, $"'{item}' is not a known industry; stored as {match.Value}"));
+                    warnings.Add(new(line, column, Texts.Format("import.warning.industry_corrected", item, match.Value)));
                     result.Add(match.Value!);
                     break;
                 case TagMatchKind.Ambiguous:
-                    warnings.Add(new(line, column, $"'{item}' could be {string.Join(" or ", match.Candidates)}; not stored"));
+                    warnings.Add(new(line, column, Texts.Format("import.warning.industry_ambiguous", item, string.Join(Texts.Get("import.or"), match.Candidates))));
                     break;
                 default:
-                    warnings.Add(new(line, column, $"'{item}' is not one of the industries ({Audience.Industries.Describe()}); not stored"));
+                    warnings.Add(new(line, column, Texts.Format("import.warning.industry_unknown", item, Audience.Industries.Describe())));
                     break;
             }
         }

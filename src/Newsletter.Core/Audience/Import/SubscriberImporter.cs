@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
 
@@ -92,7 +93,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         var name = System.IO.Path.GetFileName(path);
         if (!File.Exists(path))
         {
-            return ImportSummary.Failed(path, $"{path} does not exist");
+            return ImportSummary.Failed(path, Texts.Format("import.error.no_file", path));
         }
 
         var known = await store.ListSegmentsAsync(ct);
@@ -101,7 +102,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         {
             if (!Segments.TryResolve(options.Segment, known, out var key))
             {
-                return ImportSummary.Failed(path, $"unknown segment '{options.Segment}' (known: {Segments.Describe(known)})");
+                return ImportSummary.Failed(path, Texts.Format("import.reason.unknown_segment", options.Segment, Segments.Describe(known)));
             }
             defaultSegment = key;
         }
@@ -134,7 +135,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         }
         catch (DecoderFallbackException)
         {
-            return ImportSummary.Failed(path, $"{name} is not valid UTF-8; run again with --encoding gbk (or save it as UTF-8)");
+            return ImportSummary.Failed(path, Texts.Format("import.error.not_utf8", name));
         }
         finally
         {
@@ -279,7 +280,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                 var width = header.Row.Cells.Count;
                 if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
                 {
-                    await Reject(row, [("", $"{row.Cells.Count} fields but the header has {width}; quote fields holding a separator")]);
+                    await Reject(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
                     continue;
                 }
 
@@ -300,7 +301,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                 var key = Hash(draft.Email);
                 if (seen.TryGetValue(key, out var firstLine))
                 {
-                    await Reject(row, [(header.Label(ImportColumn.Email), $"duplicate of line {firstLine} ({draft.Email})")]);
+                    await Reject(row, [(header.Label(ImportColumn.Email), Texts.Format("import.reason.duplicate", firstLine, draft.Email))]);
                     continue;
                 }
                 seen[key] = row.Line;
@@ -317,7 +318,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
 
             if (dataRows == 0)
             {
-                return ImportSummary.Failed(path, $"{name} has a header line but no subscribers");
+                return ImportSummary.Failed(path, Texts.Format("import.error.no_rows", name));
             }
             if (!options.DryRun)
             {
@@ -349,12 +350,12 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         {
             if (!header.Map.ContainsKey(required))
             {
-                errors.Add($"{name} line {header.Row.Line}: no {ImportColumns.ChineseName(required)} column (name it {ImportColumns.Describe(required)})");
+                errors.Add(Texts.Format("import.error.no_column", name, header.Row.Line, ImportColumns.ChineseName(required), ImportColumns.Describe(required)));
             }
         }
         if (!header.Map.ContainsKey(ImportColumn.Segments) && defaultSegment is null && errors.Count == 0)
         {
-            errors.Add($"{name} has no segment column ({ImportColumns.Describe(ImportColumn.Segments)}); give --segment to put every row in one segment");
+            errors.Add(Texts.Format("import.error.no_segment_column", name, ImportColumns.Describe(ImportColumn.Segments)));
         }
         return errors;
     }

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Newsletter.Core.Localization;
+using Spectre.Console;
+
+namespace Newsletter.Cli.Infrastructure;
+
+/// <summary>
+/// A report line from the shared strings (<see cref="Texts"/>): the template is Spectre markup of ours, the values are
+/// data — escaped, as <c>MarkupLineInterpolated</c> would, with their control characters made visible.
+/// </summary>
+internal static class Say
+{
+    /// <summary>Writes the line <paramref name="key"/> formatted with <paramref name="args"/> to standard output.</summary>
+    public static void Line(string key, params object?[] args) => AnsiConsole.MarkupLine(Markup(key, args));
+
+    /// <summary>The markup of <paramref name="key"/> with <paramref name="args"/> escaped (numbers and dates keep their format).</summary>
+    public static string Markup(string key, params object?[] args) =>
+        string.Format(CultureInfo.CurrentCulture, Texts.Get(key), args.Select(Escape).ToArray());
+
+    private static object? Escape(object? value) => value switch
+    {
+        null => "",
+        string text => TerminalText.Cell(text),
+        IFormattable formattable when value is not Enum => formattable,
+        _ => TerminalText.Cell(value.ToString()),
+    };
+}
