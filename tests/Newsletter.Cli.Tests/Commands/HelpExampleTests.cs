@@ -22,11 +22,14 @@ public sealed partial class HelpExampleTests
         var examples = new List<string>();
         var pending = new Queue<string[]>([[]]);
         var visited = new HashSet<string>();
+        var helps = new List<string>();
         while (pending.Count > 0)
         {
             var path = pending.Dequeue();
             if (!visited.Add(string.Join(' ', path))) continue;
-            var (exit, help, error) = await Run([.. path, "--help", "--lang", language]);
+            var (exit, output, error) = await Run([.. path, "--help", "--lang", language]);
+            var help = Ansi().Replace(output, "");
+            helps.Add(help);
             Assert.True(exit == 0, $"newsletter {string.Join(' ', path)} --help: {exit} {error}");
             foreach (var name in Section(help, language == "en" ? "COMMANDS:" : "命令列表:").Select(l => CommandName().Match(l)).Where(m => m.Success))
             {
@@ -36,7 +39,7 @@ public sealed partial class HelpExampleTests
         }
 
         var distinct = examples.Distinct().ToList();
-        Assert.True(distinct.Count >= 40, $"only {distinct.Count} examples found: {string.Join('\n', distinct)}");
+        Assert.True(distinct.Count >= 40, $"only {distinct.Count} examples found: {string.Join('\n', distinct)}\n{string.Join('\n', helps.Take(2))}");
         Assert.Contains(distinct, e => e.Contains("--at \"2026-", StringComparison.Ordinal));
         var failures = new List<string>();
         foreach (var example in distinct)
@@ -182,6 +185,9 @@ public sealed partial class HelpExampleTests
         if (inWord) words.Add(word.ToString());
         return words;
     }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex Ansi();
 
     /// <summary>A command's line in a COMMANDS section: four spaces, then its name.</summary>
     [GeneratedRegex(@"^ {4}([a-z][a-z-]*)")]

@@ -10,6 +10,9 @@ namespace Newsletter.Cli.Tests.Commands;
 /// </summary>
 public sealed class LanguageTests
 {
+    /// <summary>The output as one line: Spectre wraps long lines at 80 columns, anywhere between words.</summary>
+    private static string OneLine(string output) => string.Join(' ', output.Split((char[])[' ', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>No language asked for: the default, whatever this test process uses (see EnglishByDefault).</summary>
     private static readonly Dictionary<string, string> Default = new() { ["NEWSLETTER_LANG"] = "" };
 
@@ -101,14 +104,14 @@ public sealed class LanguageTests
 
         var schedule = CliProcess.Run(workspace.Path, environment, "schedule", "seeds/sample-issue.md", "--at", $"{at} 09:00", "--segments", "municipal");
         Assert.True(schedule.ExitCode == 0, schedule.ToString());
-        Assert.Contains($"{at} 09:00 (Asia/Shanghai)", schedule.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{at} 09:00 (Asia/Shanghai)", OneLine(schedule.Stdout), StringComparison.Ordinal);
 
-        var status = CliProcess.Run(workspace.Path, environment, "status");
-        var line = status.Stdout.Split('\n').Single(l => l.StartsWith(scheduled, StringComparison.Ordinal));
-        Assert.Contains($"{at} 09:00 (Asia/Shanghai)", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("UTC", status.Stdout, StringComparison.Ordinal);
+        var status = OneLine(CliProcess.Run(workspace.Path, environment, "status").Stdout);
+        Assert.Contains($"{scheduled}", status, StringComparison.Ordinal);
+        Assert.Contains($"{at} 09:00 (Asia/Shanghai)", status[status.IndexOf(scheduled, StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.DoesNotContain("UTC", status, StringComparison.Ordinal);
 
         var tokyo = CliProcess.Run(workspace.Path, new Dictionary<string, string>(environment) { ["NEWSLETTER_Scheduling__TimeZone"] = "Asia/Tokyo" }, "status");
-        Assert.Contains($"{at} 10:00 (Asia/Tokyo)", tokyo.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{at} 10:00 (Asia/Tokyo)", OneLine(tokyo.Stdout), StringComparison.Ordinal);
     }
 }
