@@ -102,7 +102,7 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         }
         else
         {
-            Say.Line("cli.publish.campaign_already_exists_for", campaign.Id, (campaign.Tags.IsEmpty ? "" : " and these tags"), campaign.State.ToString().ToLowerInvariant(), recipients);
+            Say.Line("cli.publish.campaign_already_exists_for", campaign.Id, (campaign.Tags.IsEmpty ? "" : Texts.Get("cli.publish.and_these_tags")), Say.State(campaign.State), recipients);
         }
 
         var previewFolder = await Previews.WriteAsync(services, campaign, cancellationToken);

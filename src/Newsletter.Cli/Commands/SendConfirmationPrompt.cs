@@ -83,7 +83,7 @@ internal static class SendConfirmationPrompt
         }
         if (preview.Existing is { } existing)
         {
-            o.WriteLine(Texts.Format("cli.send_confirmation_prompt.campaign_exists_for_this", existing.Id, existing.State.ToString().ToLowerInvariant()));
+            o.WriteLine(Texts.Format("cli.send_confirmation_prompt.campaign_exists_for_this", existing.Id, Say.State(existing.State)));
         }
         o.WriteLine(Texts.Format("cli.send_confirmation_prompt.check", preview.Doctor.Summary()));
         foreach (var finding in preview.Doctor.Findings.Where(f => f.Level != DoctorLevel.Ok))

@@ -93,7 +93,7 @@ internal static class CampaignRun
     {
         PrintCounts(summary.Campaign, summary.Counts);
         var campaign = summary.Campaign;
-        Say.Line("cli.campaign_run.campaign", campaign.Id, campaign.State.ToString().ToLowerInvariant());
+        Say.Line("cli.campaign_run.campaign", campaign.Id, Say.State(campaign.State));
         if (summary.Interrupted is not null)
         {
             var delivered = summary.Counts.Sum(c => c.Sent);
@@ -108,7 +108,7 @@ internal static class CampaignRun
         }
         else if (campaign.State is CampaignState.Paused or CampaignState.Cancelled)
         {
-            Say.Line("cli.campaign_run.stopped_the_campaign_was", campaign.State.ToString().ToLowerInvariant(), (campaign.StateReason is { } r ? " (" + r + ")" : ""));
+            Say.Line("cli.campaign_run.stopped_the_campaign_was", Say.State(campaign.State), (campaign.StateReason is { } r ? " (" + r + ")" : ""));
         }
         else if (summary.Remaining > 0)
         {

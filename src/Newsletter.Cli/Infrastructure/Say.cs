@@ -17,6 +17,14 @@ internal static class Say
     public static string Markup(string key, params object?[] args) =>
         string.Format(CultureInfo.CurrentCulture, Texts.Get(key), args.Select(Escape).ToArray());
 
+    /// <summary>
+    /// A campaign state as a word: the web's words in Chinese (已完成); in English the state's own name, as the CLI has
+    /// always printed it (running, completed).
+    /// </summary>
+    public static string State(Newsletter.Core.Delivery.CampaignState state) => Texts.IsEnglish
+        ? state.ToString().ToLowerInvariant()
+        : Texts.Get("campaign.state." + state.ToString().ToLowerInvariant());
+
     private static object? Escape(object? value) => value switch
     {
         null => "",
