@@ -1,4 +1,5 @@
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 namespace Newsletter.Cli.Infrastructure;
 
 /// <summary>
@@ -10,7 +11,7 @@ internal sealed class UserErrorException(string message, string? hint = null) : 
 internal static class Errors
 {
     /// <summary>The fix for a database that cannot be reached or refuses us.</summary>
-    public const string DatabaseHint = "check Database:ConnectionString and that the PostgreSQL server is running and reachable";
+    public static string DatabaseHint => Texts.Get("cli.error.database_hint");
 
     /// <summary>
     /// One line for a PostgreSQL server that cannot be reached (refused, unknown host, timeout) or refuses the login or
@@ -23,14 +24,14 @@ internal static class Errors
             switch (cause)
             {
                 case Npgsql.PostgresException { SqlState: var state } refused when state.StartsWith("28", StringComparison.Ordinal) || state == "3D000":
-                    return $"PostgreSQL refused the connection: {refused.MessageText}";
+                    return Texts.Format("cli.error.database_refused", refused.MessageText);
                 case Npgsql.NpgsqlException npgsql when npgsql.InnerException is System.Net.Sockets.SocketException or TimeoutException
                     || npgsql.Message.StartsWith("Failed to connect to", StringComparison.Ordinal):
                     var at = System.Text.RegularExpressions.Regex.Match(npgsql.Message, @"Failed to connect to (\S+)");
                     var reason = npgsql.InnerException?.Message ?? npgsql.Message;
                     return at.Success
-                        ? $"cannot connect to PostgreSQL at {at.Groups[1].Value.TrimEnd('.', ',')}: {reason}"
-                        : $"cannot connect to PostgreSQL: {reason}";
+                        ? Texts.Format("cli.error.database_unreachable_at", at.Groups[1].Value.TrimEnd('.', ','), reason)
+                        : Texts.Format("cli.error.database_unreachable", reason);
             }
         }
         return null;
