@@ -67,6 +67,29 @@ public sealed class DoctorChecksTests
     }
 
     [Fact]
+    public async Task An_ed25519_key_is_checked_and_its_dns_record_shown()
+    {
+        using var folder = new TempDirectory("doctor-dkim");
+        var key = folder.File("dkim.pem");
+        using (var rsa = RSA.Create(2048))
+        {
+            File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        }
+        var publicKey = DkimVerifier.NewEd25519Key(folder.File("ed.pem"));
+        var sender = new SenderOptions { From = "bulletin@xcsti.gov.cn" };
+        var rsaOnly = new DkimOptions { Domain = "xcsti.gov.cn", Selector = "nl", KeyFile = key };
+
+        var findings = await new DkimCheck(sender, rsaOnly with { Ed25519Selector = "nle", Ed25519KeyFile = folder.File("ed.pem") }).RunAsync(CancellationToken.None);
+        Assert.All(findings, f => Assert.Equal(DoctorLevel.Ok, f.Level));
+        Assert.Contains(findings, f => f.Message.Contains($"nle._domainkey.xcsti.gov.cn; its TXT record: v=DKIM1; k=ed25519; p={publicKey}", StringComparison.Ordinal));
+
+        var notEd25519 = await new DkimCheck(sender, rsaOnly with { Ed25519Selector = "nle", Ed25519KeyFile = key }).RunAsync(CancellationToken.None);
+        Assert.Contains(notEd25519, f => f.Level == DoctorLevel.Error && f.Message.Contains("Dkim:Ed25519KeyFile", StringComparison.Ordinal));
+        var half = await new DkimCheck(sender, rsaOnly with { Ed25519Selector = "nle" }).RunAsync(CancellationToken.None);
+        Assert.Contains(half, f => f.Level == DoctorLevel.Error && f.Message.Contains("Dkim:Ed25519KeyFile", StringComparison.Ordinal));
+    }
+
+    [Fact]
     [Requires("postfix")]
     public async Task Relay_that_accepts_our_ehlo_is_ok()
     {
