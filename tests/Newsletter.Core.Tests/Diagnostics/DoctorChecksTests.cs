@@ -3,6 +3,10 @@ using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Diagnostics;
 using Newsletter.Testing;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
 
 namespace Newsletter.Core.Tests.Diagnostics;
 
@@ -75,7 +79,10 @@ public sealed class DoctorChecksTests
         {
             File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
         }
-        var publicKey = DkimVerifier.NewEd25519Key(folder.File("ed.pem"));
+        // A PKCS#8 key as openssl genpkey writes it; the expected p= read from its SubjectPublicKeyInfo (RFC 8410).
+        var ed25519 = new Ed25519PrivateKeyParameters(new SecureRandom());
+        File.WriteAllText(folder.File("ed.pem"), new string(PemEncoding.Write("PRIVATE KEY", PrivateKeyInfoFactory.CreatePrivateKeyInfo(ed25519).GetEncoded())));
+        var publicKey = Convert.ToBase64String(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(ed25519.GeneratePublicKey()).GetEncoded()[^32..]);
         var sender = new SenderOptions { From = "bulletin@xcsti.gov.cn" };
         var rsaOnly = new DkimOptions { Domain = "xcsti.gov.cn", Selector = "nl", KeyFile = key };
 
