@@ -48,6 +48,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 # dkimpy: the independent DKIM verifier of the delivery tests.
 /usr/bin/python3 -c 'import dkim' >/dev/null 2>&1 || need_apt+=(python3-dkim)
+# issue 20: PyNaCl, with which dkimpy verifies the ed25519-sha256 signatures (RFC 8463).
+/usr/bin/python3 -c 'import nacl' >/dev/null 2>&1 || need_apt+=(python3-nacl)
 # Chinese fonts, so screenshots of the bulletin and the admin UI show characters instead of boxes.
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 # issue 17: Dovecot for the return-mailbox (IMAP) tests; each test starts its own with a throwaway config.

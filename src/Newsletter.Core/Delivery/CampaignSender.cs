@@ -36,7 +36,7 @@ public sealed class CampaignSender
         Transport = transport;
         Messages = messages;
         Links = links;
-        _options = deliveryOptions.Normalized();
+        _options = deliveryOptions;   // validated where it was bound (DeliveryOptionsValidator)
         _time = time;
         _logger = logger;
         Workers = Math.Max(1, transport.MaxSessions);
