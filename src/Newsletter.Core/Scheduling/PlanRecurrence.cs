@@ -198,7 +198,7 @@ public sealed partial record PlanRecurrence(PlanFrequency Frequency, IReadOnlyLi
             {
                 return BadCron(text, $"the weekday field '{dow}' is not 0–7 (0 and 7 are Sunday) or mon … sun");
             }
-            quartz = $"0 {fields[0]} {fields[1]} {(dowAny ? "*" : "?")} {fields[3]} {quartzDow}";
+            quartz = $"0 {fields[0]} {fields[1]} {(dowAny ? (domAny ? "*" : dom) : "?")} {fields[3]} {quartzDow}";
         }
         else if (fields.Length is 6 or 7)
         {
@@ -406,7 +406,8 @@ public sealed partial record PlanRecurrence(PlanFrequency Frequency, IReadOnlyLi
     internal static TimeOnly? ParseTime(string text)
     {
         var m = TimeOfDay().Match(text.Trim());
-        if (!m.Success)
+        // A bare number (9) is not a time: 9:00, 9点 or 9am is.
+        if (!m.Success || !(m.Groups["m"].Success || m.Groups["dot"].Success || m.Groups["am"].Success || m.Groups["pm"].Success))
         {
             return null;
         }
@@ -533,7 +534,7 @@ public sealed partial record PlanRecurrence(PlanFrequency Frequency, IReadOnlyLi
         items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
     /// <summary>A time of day: 09:00, 9:00, 9点, 9点半, 9点30分, 9时, 下午3点, 9am, 9:30 pm.</summary>
-    [GeneratedRegex(@"^(?<ampm>上午|早上|中午|下午|晚上)?\s*(?<h>\d{1,2})(?::(?<m>\d{2})|\s*[点點时時](?:(?<half>半)|整|(?<m2>\d{1,2})分?)?)?\s*(?:(?<am>am|a\.m\.)|(?<pm>pm|p\.m\.))?$",
+    [GeneratedRegex(@"^(?<ampm>上午|早上|中午|下午|晚上)?\s*(?<h>\d{1,2})(?::(?<m>\d{2})|\s*(?<dot>[点點时時])(?:(?<half>半)|整|(?<m2>\d{1,2})分?)?)?\s*(?:(?<am>am|a\.m\.)|(?<pm>pm|p\.m\.))?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex TimeOfDay();
 
