@@ -19,8 +19,10 @@ public sealed class PlansPageTests
         Assert.Contains("每月15日 08:30", html, StringComparison.Ordinal);
         Assert.Contains("Asia/Shanghai", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"plan-form\"", html, StringComparison.Ordinal);
-        using var refused = await WebApp.PostFormAsync(editor, "/Plans", new() { ["Kind"] = "daily", ["Time"] = "09:00", ["Targets"] = "county" }, "/Plans?handler=Add");
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        // The editor's page has no form; the session's token comes from one that has.
+        using var refused = await WebApp.PostFormAsync(editor, "/Issues", new() { ["Kind"] = "daily", ["Time"] = "09:00", ["Targets"] = "county" }, "/Plans?handler=Add");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/Account/Denied", refused.Headers.Location?.ToString(), StringComparison.Ordinal);
         Assert.Single(await app.Services.GetRequiredService<IScheduleStore>().ListPlansAsync());
 
         using var admin = await app.ClientAsync(WebApp.AdminLogin);
