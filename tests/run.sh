@@ -29,14 +29,16 @@ fi
 # tests/run.sh --fast runs only the tests that need nothing but the .NET SDK and the shared folder: no root, no apt or
 # npm, no server. A test that needs a server or tool is marked [Requires("postgres" | "postfix" | "chromium" |
 # "node-mjml" | "dovecot" | "dkimpy")] (tests/Newsletter.Testing/RequiresAttribute.cs), which gives it the trait
-# Requires=servers; the fast loop filters those out. CI runs this script without --fast: every test.
+# Requires=servers; a test that needs no server but takes long (fuzzing, the MJML corpus, every test that starts the
+# real CLI process) is marked [Slow] (tests/Newsletter.Testing/SlowAttribute.cs), trait Speed=slow. The fast loop
+# filters both out. CI runs this script without --fast: every test.
 # --blame-hang-timeout is the per-test timeout: a test still running after it is reported with its name and the test
 # host is stopped, instead of CI hanging until its job limit.
 TEST_TIMEOUT=(--blame-hang-timeout "${NEWSLETTER_TEST_TIMEOUT:-15m}" --blame-hang-dump-type none)
 if [ "${1:-}" = "--fast" ]; then
   shift
-  log "dotnet test (fast: the tests marked [Requires] are left out)"
-  exec dotnet test "$ROOT/Newsletter.sln" -c Release --filter "Requires!=servers" "${TEST_TIMEOUT[@]}" \
+  log "dotnet test (fast: the tests marked [Requires] or [Slow] are left out)"
+  exec dotnet test "$ROOT/Newsletter.sln" -c Release --filter "Requires!=servers&Speed!=slow" "${TEST_TIMEOUT[@]}" \
     --logger "console;verbosity=minimal" "$@"
 fi
 # --- end issue 16 --------------------------------------------------------------------------------------------------

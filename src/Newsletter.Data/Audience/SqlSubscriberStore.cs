@@ -49,14 +49,17 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
             "SELECT subscriber_id AS id FROM (SELECT subscriber_id FROM subscriber_segments " +
             $"WHERE segment_key = {segment} AND status = 'active' AND subscriber_id > @after ORDER BY subscriber_id LIMIT @limit) m");
         var where = new StringBuilder("s.status = 'active'");
-        if (filter.Districts is { Count: > 0 } districts)
+        foreach (var (tag, k) in (filter.Tags ?? AudienceTags.None).Filters.Select((f, k) => (f, k)).Where(t => t.f.Values.Count > 0))
         {
-            where.Append(" AND s.district IN (").Append(AddList(parameters, "d", districts.Select(d => d.Trim()))).Append(')');
-        }
-        if (filter.Industries is { Count: > 0 } industries)
-        {
-            var names = AddList(parameters, "i", industries.Select(i => "|" + i.Trim() + "|")).Split(", ");
-            where.Append(" AND (").Append(string.Join(" OR ", names.Select(n => _sql.Contains("'|' || s.industries || '|'", n)))).Append(')');
+            // One value per subscriber: IN; a '|'-joined list: any value in it. The column is TagKind's constant.
+            var column = "s." + tag.Kind.Column;
+            if (!tag.Kind.IsList)
+            {
+                where.Append($" AND {column} IN (").Append(AddList(parameters, $"t{k}_", tag.Values.Select(d => d.Trim()))).Append(')');
+                continue;
+            }
+            var names = AddList(parameters, $"t{k}_", tag.Values.Select(i => "|" + i.Trim() + "|")).Split(", ");
+            where.Append(" AND (").Append(string.Join(" OR ", names.Select(n => _sql.Contains($"'|' || {column} || '|'", n)))).Append(')');
         }
         var sql = $"""
             WITH page AS (SELECT id FROM ({string.Join(" UNION ", members)}) u ORDER BY id LIMIT @limit)

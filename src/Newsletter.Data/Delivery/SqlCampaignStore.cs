@@ -59,7 +59,7 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
         Func<string> newMessageId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var tags = AudienceTags.Of(filter.Districts, filter.Industries);
+        var tags = filter.Tags ?? AudienceTags.None;
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);

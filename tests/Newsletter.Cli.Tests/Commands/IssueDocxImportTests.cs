@@ -3,6 +3,7 @@ using Newsletter.Testing;
 namespace Newsletter.Cli.Tests.Commands;
 
 /// <summary><c>issue import bulletin.docx</c> and <c>publish bulletin.docx</c> as a user runs them (a child process).</summary>
+[Slow]
 public sealed class IssueDocxImportTests : IDisposable
 {
     private readonly TempDirectory temp = new("issue-docx");

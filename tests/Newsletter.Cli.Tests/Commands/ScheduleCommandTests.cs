@@ -150,6 +150,7 @@ internal sealed class ScheduleWorkspace : IDisposable
 }
 
 /// <summary>The <c>schedule</c> and <c>issue ready</c> commands as a user runs them: what they store and how they refuse.</summary>
+[Slow]
 public sealed class ScheduleCommandTests
 {
     [Theory]

@@ -147,6 +147,7 @@ public sealed class DoctorChecksTests
         Assert.NotNull(findings[1].Fix);
     }
 
+    [Requires("dovecot")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -164,6 +165,7 @@ public sealed class DoctorChecksTests
         Assert.DoesNotContain(dovecot.Password, finding.Message, StringComparison.Ordinal);
     }
 
+    [Requires("dovecot")]
     [Fact]
     public async Task Bounces_wrong_password_or_missing_folder_or_closed_port_is_a_warning_without_the_password()
     {
