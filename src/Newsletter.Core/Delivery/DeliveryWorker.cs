@@ -6,7 +6,7 @@ namespace Newsletter.Core.Delivery;
 /// <summary>
 /// One connection's loop, on a thread of its own (see <see cref="IMailTransport"/> for why): takes claimed rows,
 /// personalises and sends each message through its session, and appends the outcome. A message is handed over (SMTP's
-/// final dot) only once the outcome of the worker's previous message is safe (journaled or committed), yet everything
+/// final dot) only once the outcome of the worker's previous message is safe (kept by the store or committed), yet everything
 /// before that overlaps the commit; so after a crash at most one message per connection has an unknown fate, without
 /// every message waiting for a commit.
 /// </summary>
@@ -71,7 +71,7 @@ internal sealed class DeliveryWorker
                 DeliveryRecord? record;
                 try
                 {
-                    // No hand-over when the previous outcome is safe already (always, with a journal): the
+                    // No hand-over when the previous outcome is safe already (always, where the store keeps outcomes): the
                     // message then goes out in one piece instead of waiting at its last line.
                     record = Deliver(entry, _run.Recorder.IsSafe(_previous) ? null : handOver);
                 }
