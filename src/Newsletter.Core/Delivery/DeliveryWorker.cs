@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Newsletter.Core.Diagnostics;
 using Newsletter.Core.Composition;
 
 namespace Newsletter.Core.Delivery;
@@ -95,6 +97,7 @@ internal sealed class DeliveryWorker
                 if (record is not null)
                 {
                     _previous = _run.Recorder.Append(record);   // counted out of the run's in-flight rows once committed
+                    NewsletterMetrics.Outcome(_run.CampaignLabel, entry.Email, OutcomeLabel(record.Status));
                 }
                 // else: parked for its domain's rate; still in flight, it comes back to the queue
             }
@@ -148,7 +151,9 @@ internal sealed class DeliveryWorker
         try
         {
             // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
+            var started = Stopwatch.GetTimestamp();
             var reply = _session.Send(message, FileName(entry), handOver);
+            NewsletterMetrics.MessageSent(_run.CampaignLabel, started);
             _run.Judge(null);
             return Outcome(entry, OutboxStatus.Sent, reply, temporary: false);
         }
@@ -181,6 +186,15 @@ internal sealed class DeliveryWorker
         }
         return new DeliveryRecord(entry.Id, entry.SubscriberId, status, attempts, reply, now, next, bounced);
     }
+
+    private static string OutcomeLabel(OutboxStatus status) => status switch
+    {
+        OutboxStatus.Sent => "sent",
+        OutboxStatus.Deferred => "deferred",
+        OutboxStatus.Failed => "failed",
+        OutboxStatus.Skipped => "skipped",
+        _ => "other",
+    };
 
     private static string FileName(OutboxEntry entry)
     {

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
+using Newsletter.Core.Diagnostics;
 
 namespace Newsletter.Core.Delivery;
 
@@ -24,6 +26,7 @@ internal sealed class SendRun
     private int _inFlight;
     private int _consecutiveErrors;
     private int _sent, _deferred, _failed, _skipped;
+    private long _remaining;    // pending or deferred rows of the campaign, for the queue-depth gauge
     private string? _pauseReason;
 
     public SendRun(CampaignSender sender, Campaign campaign, IReadOnlyDictionary<string, ComposedVariant> variants,
@@ -31,6 +34,7 @@ internal sealed class SendRun
     {
         Sender = sender;
         Campaign = campaign;
+        CampaignLabel = campaign.Id.ToString(CultureInfo.InvariantCulture);
         Variants = variants;
         _retryDeadline = retryDeadline;
         _progress = progress;
@@ -45,6 +49,9 @@ internal sealed class SendRun
     public CampaignSender Sender { get; }
 
     public Campaign Campaign { get; }
+
+    /// <summary>The campaign id as a metrics label (<see cref="NewsletterMetrics"/>), formatted once.</summary>
+    public string CampaignLabel { get; }
 
     public IReadOnlyDictionary<string, ComposedVariant> Variants { get; }
 
@@ -70,6 +77,9 @@ internal sealed class SendRun
     public async Task<string?> ExecuteAsync()
     {
         await _lease.RegisterAsync(_abort.Token);
+        var counts = await Sender.Store.CountAsync(Campaign.Id, _abort.Token);
+        _remaining = counts.Sum(c => (long)c.Pending + c.Deferred);
+        using var queue = NewsletterMetrics.TrackQueue(Campaign.Id, () => Volatile.Read(ref _remaining));
         Recorder = new OutcomeRecorder(await Outbox.OpenOutcomeWriterAsync(Campaign.Id, _lease.Owner, _abort.Token),
             Committed, RecordingFailed, Sender.Workers, IdleCommit, Sender.Logger);
         var workers = Enumerable.Range(1, Sender.Workers).Select(n => DeliveryWorker.Start(this, n)).ToArray();
@@ -137,6 +147,7 @@ internal sealed class SendRun
             if (batch.Count > 0)
             {
                 _lease.LeasedUntil(now + options.LeaseDuration);
+                NewsletterMetrics.Claim(CampaignLabel, batch.Count);
                 Interlocked.Add(ref _inFlight, batch.Count);
                 foreach (var entry in batch)
                 {
@@ -229,6 +240,7 @@ internal sealed class SendRun
             }
         }
         Interlocked.Add(ref _inFlight, -records.Count);
+        Interlocked.Add(ref _remaining, -records.Count(r => r.Status != OutboxStatus.Deferred));
         _progress?.Report(new SendProgress(_sent, _deferred, _failed, _skipped));
     }
 

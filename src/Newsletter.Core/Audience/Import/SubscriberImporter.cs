@@ -119,6 +119,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             var summary = await ImportRowsAsync(path, rows!, table.Header!, known, defaultSegment, options, options.Source ?? "import:" + name,
                 rejectsTemp, ct);
             summary = summary with { Encoding = table.Encoding, DryRun = options.DryRun, Sheet = table.Sheet };
+            if (summary.Succeeded && !options.DryRun)
+            {
+                Diagnostics.NewsletterMetrics.Import(summary.Imported, summary.Updated, summary.Unchanged, summary.Rejected, summary.Suppressed);
+            }
             if (summary.Rejected > 0)
             {
                 File.Move(rejectsTemp, rejectsPath, overwrite: true);
