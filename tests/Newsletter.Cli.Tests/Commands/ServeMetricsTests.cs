@@ -38,7 +38,22 @@ public sealed partial class ServeMetricsTests
         Assert.True(serve.WaitForOutput("serving:", Bound), serve.Output);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
-        using (var anonymous = await client.GetAsync(new Uri("/metrics", UriKind.Relative)))
+        // "serving:" is printed before Kestrel listens: wait (bounded) for the first answer.
+        var deadline = DateTime.UtcNow + Bound;
+        HttpResponseMessage? first = null;
+        while (first is null && DateTime.UtcNow < deadline && !serve.HasExited)
+        {
+            try
+            {
+                first = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250);
+            }
+        }
+        Assert.True(first is not null, "serve did not answer on port " + port + "\n" + serve.Output);
+        using (var anonymous = first)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
             Assert.DoesNotContain("newsletter_", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
