@@ -2,8 +2,8 @@ namespace Newsletter.Core.Delivery;
 
 /// <summary>
 /// The outbox as the send path uses it: claim due rows under a lease, renew the leases, record outcomes, and the
-/// heartbeat by which the nodes sharing the outbox find and take over a silent sender. Declared here, implemented for
-/// SQLite and PostgreSQL in Newsletter.Data (the same object as <see cref="ICampaignStore"/> there).
+/// heartbeat by which the nodes sharing the outbox find and take over a silent sender. Declared here, implemented in
+/// Newsletter.Data (the same object as <see cref="ICampaignStore"/> there).
 /// </summary>
 public interface IOutbox
 {

@@ -26,7 +26,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private readonly Action<Exception, IReadOnlyList<DeliveryRecord>> _failed;
     private readonly ILogger _logger;
     private readonly Lock _appending = new();
-    // One commit at a time (the writer is not thread-safe). Keeping a database with one writer (SQLite) free of
+    // One commit at a time (the writer is not thread-safe). Keeping a database with one writer free of
     // collisions between commits and claims is the store's business.
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Timer _timer;

@@ -31,6 +31,7 @@ public sealed partial class ServeMetricsTests
         ws.Environment["NEWSLETTER_Smtp__Host"] = sink.Host;
         ws.Environment["NEWSLETTER_Smtp__Port"] = sink.Port.ToString(CultureInfo.InvariantCulture);
         ws.Environment["NEWSLETTER_Smtp__Security"] = "None";
+        ws.Environment["NEWSLETTER_PublicBaseUrl"] = "https://bulletin.example.org";
         ws.Environment["NEWSLETTER_Metrics__Enabled"] = "true";
         ws.Environment["NEWSLETTER_Metrics__Token"] = Token;
         var port = SmtpSink.FreePort();
@@ -67,7 +68,7 @@ public sealed partial class ServeMetricsTests
 
         var when = ScheduleWorkspace.InSeconds(20);
         var at = DateTimeOffset.Parse(when, CultureInfo.InvariantCulture);
-        var scheduled = ws.Run("schedule", ScheduleWorkspace.Issue, "--at", when);
+        var scheduled = ws.Run(["schedule", ScheduleWorkspace.Issue, "--at", when, .. CampaignsWorkspace.RealSend]);
         Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
         Assert.True(ws.WaitFor("SELECT state FROM campaigns WHERE id = 1", "completed", at - DateTimeOffset.UtcNow + Bound), serve.Output);
         var recipients = ws.Recipients.Count + 2;

@@ -81,8 +81,8 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     public const int MaxRejectsKept = 1000;
 
     /// <summary>
-    /// Rows handed to the store at once. Small on purpose: SQLite finds a named parameter by a linear search, so a
-    /// statement's cost grows with the square of its parameters (13 per row); 32 rows amortise the round trip without that.
+    /// Rows handed to the store at once. Small on purpose: the embedded database finds a named parameter by a linear
+    /// search, so a statement's cost grows with the square of its parameters (13 per row); 32 rows amortise the round trip without that.
     /// </summary>
     public const int BatchSize = 32;
 
