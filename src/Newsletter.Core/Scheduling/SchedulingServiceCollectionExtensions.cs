@@ -11,7 +11,7 @@ namespace Newsletter.Core.Scheduling;
 /// </summary>
 /// <param name="UseDatabase">Points Quartz's persistent store at the database (its ADO provider and connection string).</param>
 /// <param name="Clusterable">Whether Quartz can share the store between several <c>serve</c> processes.</param>
-public sealed record JobStoreSettings(Action<SchedulerBuilder.PersistentStoreOptions> UseDatabase, bool Clusterable);
+public sealed record JobStoreSettings(Action<IPersistentStoreBuilder> UseDatabase, bool Clusterable);
 
 /// <summary>Registers scheduling (principle 6: the host calls one line).</summary>
 public static class SchedulingServiceCollectionExtensions
