@@ -159,7 +159,7 @@ public static class Program
             var claimCpu = TimeSpan.Zero;
             var recordCpu = TimeSpan.Zero;
             var rows = 0;
-            await using var writer = await store.OpenOutcomeWriterAsync();
+            await using var writer = await store.OpenOutcomeWriterAsync(campaign.Id, "bench");
             while (true)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;

@@ -2,8 +2,8 @@ using Newsletter.Core;
 namespace Newsletter.Core.Audience;
 
 /// <summary>
-/// The subscriber list, declared here by its users (pipeline, CLI, web) and implemented in Newsletter.Data for
-/// SQLite and PostgreSQL. Emails passed in are normalised by the store; unknown ids and emails are not errors.
+/// The subscriber list, declared here by its users (pipeline, CLI, web) and implemented in Newsletter.Data.
+/// Emails passed in are normalised by the store; unknown ids and emails are not errors.
 /// </summary>
 public interface ISubscriberStore
 {

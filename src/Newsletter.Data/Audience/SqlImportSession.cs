@@ -30,13 +30,16 @@ internal sealed class SqlImportSession : ISubscriberImportSession
         _anySuppressed = anySuppressed;
     }
 
+    private IAsyncDisposable? _bulk;
+
     public static async Task<SqlImportSession> StartAsync(DbConnection connection, DatabaseProvider provider, TimeProvider time, CancellationToken ct)
     {
+        var bulk = await NewsletterDatabase.UseBulkCacheAsync(connection, ct);
         var transaction = await connection.BeginTransactionAsync(ct);
         await using var count = connection.Command("SELECT COUNT(*) FROM suppressions", transaction);
         var anySuppressed = Convert.ToInt64(await count.ExecuteScalarAsync(ct)) > 0;
         return new SqlImportSession(connection, transaction, new SubscriberWriter(connection, transaction, time), anySuppressed,
-            multiRowInserts: provider == DatabaseProvider.Postgres);
+            multiRowInserts: provider == DatabaseProvider.Postgres) { _bulk = bulk };
     }
 
     public async Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
@@ -120,6 +123,7 @@ internal sealed class SqlImportSession : ISubscriberImportSession
         await _writer.DisposeAsync();
         if (_suppressed is not null) await _suppressed.DisposeAsync();
         await _transaction.DisposeAsync();
+        if (_bulk is not null) await _bulk.DisposeAsync();   // the import's large page cache goes before the connection is pooled
         await _connection.DisposeAsync();
     }
 

@@ -62,6 +62,7 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
         var tags = filter.Tags ?? AudienceTags.None;
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(ct);
+        await using var bulk = await NewsletterDatabase.UseBulkCacheAsync(connection, ct);   // one outbox row per recipient
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long id;
         await using (var insert = connection.Command(

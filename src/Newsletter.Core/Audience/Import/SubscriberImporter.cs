@@ -81,8 +81,8 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     public const int MaxRejectsKept = 1000;
 
     /// <summary>
-    /// Rows handed to the store at once. Small on purpose: SQLite finds a named parameter by a linear search, so a
-    /// statement's cost grows with the square of its parameters (13 per row); 32 rows amortise the round trip without that.
+    /// Rows handed to the store at once. Small on purpose: the embedded database finds a named parameter by a linear
+    /// search, so a statement's cost grows with the square of its parameters (13 per row); 32 rows amortise the round trip without that.
     /// </summary>
     public const int BatchSize = 32;
 
@@ -119,6 +119,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             var summary = await ImportRowsAsync(path, rows!, table.Header!, known, defaultSegment, options, options.Source ?? "import:" + name,
                 rejectsTemp, ct);
             summary = summary with { Encoding = table.Encoding, DryRun = options.DryRun, Sheet = table.Sheet };
+            if (summary.Succeeded && !options.DryRun)
+            {
+                Diagnostics.NewsletterMetrics.Import(summary.Imported, summary.Updated, summary.Unchanged, summary.Rejected, summary.Suppressed);
+            }
             if (summary.Rejected > 0)
             {
                 File.Move(rejectsTemp, rejectsPath, overwrite: true);
