@@ -50,7 +50,7 @@ public sealed class IssueParser
 
         // Blank the front matter rather than cut it, so Markdig's line numbers are the file's.
         var body = string.Join('\n', lines.Select((line, i) => i < frontMatter.BodyStartLine ? "" : line));
-        var builder = new Builder(path, errors);
+        var builder = new Builder(path, errors, lines);
         MarkdownDocument document;
         try
         {
@@ -124,7 +124,7 @@ public sealed class IssueParser
         return [.. text.ReplaceLineEndings("\n").Split('\n')];
     }
 
-    private sealed class Builder(string path, List<SourceError> errors)
+    private sealed class Builder(string path, List<SourceError> errors, List<string> lines)
     {
         private readonly List<SectionBuilder> sections = [];
         private SectionBuilder? section;
@@ -259,19 +259,20 @@ public sealed class IssueParser
                 Error(line, "the table has no header row", "write the column names on the first line and | --- | --- | under it");
                 return;
             }
-            var header = Cells(rows[0]);
+            var columns = CellCount(lines[rows[0].Line]);
+            var header = Cells(rows[0]).Take(columns).ToList();
             var body = new List<IReadOnlyList<TableCell>>();
             foreach (var row in rows.Skip(1))
             {
-                var cells = Cells(row);
-                if (cells.Count != header.Count)
+                // Markdig pads short rows and cuts long ones: the cells are counted on the row's own line.
+                var count = CellCount(lines[row.Line]);
+                if (count != header.Count)
                 {
-                    // Markdig counts the line of the delimiter row too: the row's own Line is the file's.
-                    Error(row.Line + 1, $"this table row has {cells.Count} cells but the header has {header.Count}",
+                    Error(row.Line + 1, $"this table row has {count} cells but the header has {header.Count}",
                         $"give every row {header.Count} cells separated by | (an empty cell is | |; a | inside a cell is written \\|)");
                     continue;
                 }
-                body.Add(cells);
+                body.Add([.. Cells(row).Take(columns)]);
             }
             if (header.All(c => c.Text.Length == 0))
             {
@@ -279,6 +280,34 @@ public sealed class IssueParser
                 return;
             }
             article.Blocks.Add(new Table(header, body, line));
+        }
+
+        /// <summary>The cells of a pipe-table row as written: unescaped | separate them, outer ones optional.</summary>
+        private static int CellCount(string line)
+        {
+            var row = line.Trim();
+            var pipes = new List<int>();
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i] == '\\')
+                {
+                    i++;
+                }
+                else if (row[i] == '|')
+                {
+                    pipes.Add(i);
+                }
+            }
+            var count = pipes.Count + 1;
+            if (pipes.Count > 0 && pipes[0] == 0)
+            {
+                count--;
+            }
+            if (pipes.Count > 0 && pipes[^1] == row.Length - 1 && row.Length > 1)
+            {
+                count--;
+            }
+            return count;
         }
 
         private List<TableCell> Cells(Pipe.TableRow row) =>
