@@ -11,8 +11,9 @@ namespace Newsletter.Web.Pages.Subscribers;
 /// <summary>
 /// Upload a list (a workbook or CSV, its kind told by the bytes, not the name); shows the import summary — the sheet
 /// read, ignored columns, rows imported with a warning, rejected rows with their line numbers — and offers the rejects
-/// file (the original rows plus 原因) for download. When headers are not recognised, a mapping step comes first: each
-/// unrecognised header gets a field (or 忽略), and the list kept meanwhile (<see cref="ImportFiles"/>) is imported with it.
+/// file (the original rows plus 原因) for download. When a header is not recognised (other than the usual 序号, 手机, 备注 …
+/// of <see cref="NoFieldHeaders"/>), a mapping step comes first: each unrecognised header gets a field (or 忽略), and the
+/// list kept meanwhile (<see cref="ImportFiles"/>) is imported with it.
 /// </summary>
 public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter importer, ImportFiles files, WebOptions options, UiText text) : PageModel
 {
@@ -22,6 +23,16 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
         ImportColumn.Email, ImportColumn.Name, ImportColumn.Salutation, ImportColumn.Segments, ImportColumn.District,
         ImportColumn.Industries, ImportColumn.Organisation, ImportColumn.Title,
     ];
+
+    /// <summary>
+    /// Headers of office lists that hold nothing a subscriber has (序号, 手机, 备注 …): ignored with the one warning line,
+    /// without a mapping step of their own. Compared as written, trimmed, ignoring case.
+    /// </summary>
+    public static IReadOnlySet<string> NoFieldHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "序号", "编号", "序", "no", "no.", "#", "手机", "手机号", "手机号码", "电话", "联系电话", "办公电话", "座机", "传真",
+        "备注", "说明", "性别", "年龄", "mobile", "phone", "tel", "remark", "remarks", "note", "notes",
+    };
 
     public IReadOnlyList<Segment> Known { get; private set; } = [];
 
@@ -113,7 +124,7 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
             {
                 // First a check that stores nothing: unrecognised headers are mapped before anything is imported.
                 var preview = await importer.ImportAsync(list, importOptions with { DryRun = true }, ct);
-                if (preview.Succeeded && preview.UnrecognisedColumns.Count > 0)
+                if (preview.Succeeded && preview.UnrecognisedColumns.Any(h => !NoFieldHeaders.Contains(h.Trim())))
                 {
                     (Pending, Unmapped, FileName) = (id, preview.UnrecognisedColumns, safeName);
                     return Page();
