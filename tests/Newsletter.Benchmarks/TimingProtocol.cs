@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using Newsletter.Mjml;
+
+namespace Newsletter.Benchmarks;
+
+/// <summary>
+/// The timing protocol, the same as compare-mjml.js's line for line so both sides are timed the same way, in one warm
+/// process: (1) warm-up: every template in turn until <c>warmup</c> seconds have passed (at least one pass);
+/// (2) interleaved: <c>rounds</c> rounds of every template once, each compile timed, and the process CPU time of the
+/// whole phase; (3) per-template loops: for each template, <c>iterations / 5</c> (≥ 3) untimed compiles, then
+/// <c>iterations</c> timed ones in a row. Medians of the samples; the .NET side also counts allocated bytes per compile.
+/// </summary>
+public static class TimingProtocol
+{
+    public sealed record Result(
+        Dictionary<string, double> Interleaved, Dictionary<string, double> Loop, Dictionary<string, long> Bytes, double CpuMs, double WallMs);
+
+    public static Result Run(IReadOnlyList<BenchTemplate> templates, int rounds, int iterations, double warmupSeconds)
+    {
+        var compiler = new MjmlCompiler();
+        var warm = Stopwatch.StartNew();
+        do
+        {
+            foreach (var t in templates) compiler.Compile(t.Source);
+        }
+        while (warm.Elapsed.TotalSeconds < warmupSeconds);
+
+        var samples = templates.Select(_ => new double[rounds]).ToArray();
+        var cpu = Environment.CpuUsage.TotalTime;
+        var wall = Stopwatch.StartNew();
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var i = 0; i < templates.Count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                compiler.Compile(templates[i].Source);
+                samples[i][r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+        var wallMs = wall.Elapsed.TotalMilliseconds;
+        var cpuMs = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds;
+        var interleaved = new Dictionary<string, double>();
+        for (var i = 0; i < templates.Count; i++) interleaved[templates[i].Key] = Median(samples[i]);
+
+        var loop = new Dictionary<string, double>();
+        var bytes = new Dictionary<string, long>();
+        foreach (var t in templates)
+        {
+            for (var i = 0; i < Math.Max(3, iterations / 5); i++) compiler.Compile(t.Source);
+            var s = new double[iterations];
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < iterations; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                compiler.Compile(t.Source);
+                s[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            bytes[t.Key] = (GC.GetAllocatedBytesForCurrentThread() - allocated) / iterations;
+            loop[t.Key] = Median(s);
+        }
+        return new(interleaved, loop, bytes, cpuMs, wallMs);
+    }
+
+    /// <summary>The median, the mean of the two middle samples for an even count (as compare-mjml.js).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var a = values.Order().ToArray();
+        return a.Length == 0 ? double.NaN : (a[(a.Length - 1) / 2] + a[a.Length / 2]) / 2;
+    }
+
+    /// <summary>Reads compare-mjml.js's output: "interleaved|loop TAB key TAB ms" lines, then "cpu TAB ms" and "wall TAB ms".</summary>
+    public static Result Parse(IEnumerable<string> lines)
+    {
+        var interleaved = new Dictionary<string, double>();
+        var loop = new Dictionary<string, double>();
+        double cpu = double.NaN, wall = double.NaN;
+        foreach (var line in lines)
+        {
+            var f = line.Split('\t');
+            double V(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+            switch (f[0])
+            {
+                case "interleaved": interleaved[f[1]] = V(2); break;
+                case "loop": loop[f[1]] = V(2); break;
+                case "cpu": cpu = V(1); break;
+                case "wall": wall = V(1); break;
+            }
+        }
+        return new(interleaved, loop, [], cpu, wall);
+    }
+}
