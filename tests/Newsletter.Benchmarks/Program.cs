@@ -10,15 +10,18 @@ if (args.Length > 0 && args[0] == "compare")
 if (args.Length == 2 && args[0] == "outputs")
 {
     var compiler = new Newsletter.Mjml.MjmlCompiler();
+    var ids = 0;
+    // Counted ids instead of random ones (mj-carousel, mj-navbar), so two runs can be compared byte for byte.
+    var options = new Newsletter.Mjml.MjmlOptions { IdGenerator = () => (++ids).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) };
     var work = Directory.CreateDirectory(args[1]).FullName;
     var corpus = Templates.CorpusDirectory();
     foreach (var file in Directory.GetFiles(corpus, "*.mjml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
     {
         var name = Path.GetRelativePath(corpus, file).Replace('/', '_');
         var source = new System.Text.UTF8Encoding(false, false).GetString(File.ReadAllBytes(file));
-        File.WriteAllText(Path.Combine(work, name + ".html"), compiler.Compile(source).Html);
+        File.WriteAllText(Path.Combine(work, name + ".html"), compiler.Compile(source, options).Html);
     }
-    File.WriteAllText(Path.Combine(work, "bulletin.html"), compiler.Compile(Templates.Bulletin(work).Source).Html);
+    File.WriteAllText(Path.Combine(work, "bulletin.html"), compiler.Compile(Templates.Bulletin(work).Source, options).Html);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(CompileBenchmarks).Assembly).Run(args);

@@ -62,15 +62,7 @@ internal static class CssInliner
             if (selector.PseudoNames.Any(IgnoredPseudos.Contains)) continue;
             // Pseudo-elements become detached spans in juice; without inlinePseudoElements they change nothing.
             if (selector.PseudoNames.Any(p => p is "before" or "after")) continue;
-            List<DomElement> matched;
-            try
-            {
-                matched = dom.Elements.Where(selector.Matches).ToList();
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
+            if (dom.Select(selector) is not { } matched) continue;
             foreach (var element in matched)
             {
                 if (NonVisual.Contains(element.Name)) continue;
