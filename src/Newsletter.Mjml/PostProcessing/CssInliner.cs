@@ -46,11 +46,15 @@ internal static class CssInliner
         };
     }
 
-    public static string Inline(string html, string css)
+    /// <summary>
+    /// Inlines <paramref name="css"/> into <paramref name="html"/>; with <paramref name="mergeConditionals"/>, the result
+    /// is also <see cref="Rendering.Conditionals.Merge"/>d (in the same pass, which saves two copies of the document).
+    /// </summary>
+    public static string Inline(string html, string css, bool mergeConditionals)
     {
         // juice sees the style-tag CSS (none: applyStyleTags is off) + "\n" + extraCss.
         var rules = CssRules.Parse("\n" + css);
-        if (rules.Count == 0) return html;
+        if (rules.Count == 0) return mergeConditionals ? Rendering.Conditionals.Merge(html) : html;
         var blocks = new List<string>();
         html = EncodeCodeBlocks(html, blocks);
         var dom = HtmlDom.Parse(html, xmlMode: false);
@@ -93,7 +97,9 @@ internal static class CssInliner
                 }
             }
         }
-        return DecodeCodeBlocks(dom.Serialize(), blocks);
+        if (blocks.Count == 0) return dom.Serialize(mergeConditionals);
+        var decoded = DecodeCodeBlocks(dom.Serialize(), blocks);
+        return mergeConditionals ? Rendering.Conditionals.Merge(decoded) : decoded;
     }
 
     private const string CodeBlockPrefix = "JUICE_CODE_BLOCK_";

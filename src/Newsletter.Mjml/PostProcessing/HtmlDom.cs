@@ -1,5 +1,5 @@
-using System.Text;
 using Newsletter.Mjml.Parsing;
+using Newsletter.Mjml.Rendering;
 
 namespace Newsletter.Mjml.PostProcessing;
 
@@ -150,23 +150,104 @@ internal sealed class HtmlDom : IHtmlTokenHandler
         }
     }
 
-    /// <summary>The source with the start tags of edited elements regenerated (attributes double-quoted, in order).</summary>
-    public string Serialize()
+    /// <summary>
+    /// The source with the start tags of edited elements regenerated (attributes double-quoted, in order), and, when
+    /// <paramref name="mergeConditionals"/> is set, adjacent Outlook conditionals merged as <see cref="Conditionals.Merge"/>
+    /// would merge the result: one allocation, the result.
+    /// </summary>
+    public string Serialize(bool mergeConditionals = false)
     {
-        StringBuilder? sb = null;
-        var copied = 0;
+        var cuts = mergeConditionals ? Conditionals.Cuts(_html) : null;
+        var length = _html.Length;
+        var edited = 0;
         foreach (var element in Elements)
         {
             if (!element.Edited) continue;
-            sb ??= new StringBuilder(_html.Length + 1024);
-            sb.Append(_html, copied, element.TagStart - copied);
-            sb.Append('<').Append(element.Name);
-            foreach (var (name, value) in element.Attributes) sb.Append(' ').Append(name).Append("=\"").Append(value).Append('"');
-            sb.Append(element.SelfClosing ? " />" : ">");
+            edited++;
+            length += TagLength(element) - (element.TagEnd - element.TagStart);
+        }
+        if (cuts is not null)
+        {
+            for (var k = 0; k < cuts.Count; k += 2) length -= cuts[k + 1] - cuts[k];
+            if (edited > 0 && CutsOverlapEditedTags(cuts))
+            {
+                // A conditional's text inside an edited tag (an attribute value): merge the serialized text instead.
+                return Conditionals.Merge(Serialize());
+            }
+        }
+        if (edited == 0 && cuts is null) return _html;
+        return string.Create(length, (this, cuts ?? []), static (span, state) => state.Item1.WriteTo(span, state.Item2));
+    }
+
+    private bool CutsOverlapEditedTags(List<int> cuts)
+    {
+        var k = 0;
+        foreach (var element in Elements)
+        {
+            if (!element.Edited) continue;
+            while (k < cuts.Count && cuts[k + 1] <= element.TagStart) k += 2;
+            if (k < cuts.Count && cuts[k] < element.TagEnd) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Copies the source to <paramref name="span"/>, edited start tags regenerated, the <paramref name="cuts"/> left out.</summary>
+    private void WriteTo(Span<char> span, List<int> cuts)
+    {
+        var source = _html.AsSpan();
+        var copied = 0;
+        var w = 0;
+        var k = 0;
+        foreach (var element in Elements)
+        {
+            if (!element.Edited) continue;
+            for (; k < cuts.Count && cuts[k] < element.TagStart; k += 2)
+            {
+                source[copied..cuts[k]].CopyTo(span[w..]);
+                w += cuts[k] - copied;
+                copied = cuts[k + 1];
+            }
+            source[copied..element.TagStart].CopyTo(span[w..]);
+            w += element.TagStart - copied;
+            w += WriteTag(span[w..], element);
             copied = element.TagEnd;
         }
-        if (sb is null) return _html;
-        sb.Append(_html, copied, _html.Length - copied);
-        return sb.ToString();
+        for (; k < cuts.Count; k += 2)
+        {
+            source[copied..cuts[k]].CopyTo(span[w..]);
+            w += cuts[k] - copied;
+            copied = cuts[k + 1];
+        }
+        source[copied..].CopyTo(span[w..]);
+    }
+
+    private static int TagLength(DomElement element)
+    {
+        var length = 1 + element.Name.Length + (element.SelfClosing ? 3 : 1);
+        foreach (var (name, value) in element.Attributes) length += name.Length + value.Length + 4;
+        return length;
+    }
+
+    /// <summary>Writes <c>&lt;name a="v" …&gt;</c> (or <c> /&gt;</c>); returns its length.</summary>
+    private static int WriteTag(Span<char> span, DomElement element)
+    {
+        var w = 0;
+        void Put(Span<char> to, ReadOnlySpan<char> text)
+        {
+            text.CopyTo(to[w..]);
+            w += text.Length;
+        }
+        Put(span, "<");
+        Put(span, element.Name);
+        foreach (var (name, value) in element.Attributes)
+        {
+            Put(span, " ");
+            Put(span, name);
+            Put(span, "=\"");
+            Put(span, value);
+            Put(span, "\"");
+        }
+        Put(span, element.SelfClosing ? " />" : ">");
+        return w;
     }
 }
