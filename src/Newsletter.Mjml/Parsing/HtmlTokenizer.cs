@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Newsletter.Mjml.Parsing;
 
 /// <summary>Receives the tokens of <see cref="HtmlTokenizer"/>; positions index the tokenized string.</summary>
@@ -51,6 +53,25 @@ internal static class HtmlTokenizer
         "area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "image", "img", "input",
         "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr",
     };
+
+    // Names that come back in every document, handed out as these instances instead of a new string per tag.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KnownNames = new[]
+    {
+        "a", "b", "body", "br", "center", "div", "em", "h1", "h2", "h3", "h4", "head", "hr", "html", "i", "img", "input",
+        "label", "li", "link", "meta", "o:AllowPNG", "o:OfficeDocumentSettings", "o:PixelsPerInch", "p", "span", "strong",
+        "style", "table", "tbody", "td", "th", "thead", "title", "tr", "u", "ul", "v:image", "v:rect", "v:textbox",
+        "mjml", "mj-accordion", "mj-accordion-element", "mj-accordion-text", "mj-accordion-title", "mj-all", "mj-attributes",
+        "mj-body", "mj-breakpoint", "mj-button", "mj-carousel", "mj-carousel-image", "mj-class", "mj-column", "mj-divider",
+        "mj-font", "mj-group", "mj-head", "mj-hero", "mj-image", "mj-include", "mj-navbar", "mj-navbar-link", "mj-preview",
+        "mj-raw", "mj-section", "mj-social", "mj-social-element", "mj-spacer", "mj-style", "mj-table", "mj-text", "mj-title",
+        "mj-wrapper",
+        "align", "alt", "background", "background-color", "background-repeat", "background-size", "background-url", "bgcolor",
+        "border", "border-radius", "cellpadding", "cellspacing", "class", "color", "container-background-color", "content",
+        "css-class", "dir", "font-family", "font-size", "font-style", "font-weight", "height", "href", "icon-size", "id",
+        "inline", "inner-padding", "lang", "letter-spacing", "line-height", "mj-class", "name", "padding", "padding-bottom",
+        "padding-left", "padding-right", "padding-top", "rel", "role", "src", "target", "text-align", "text-decoration",
+        "text-transform", "type", "valign", "vertical-align", "width", "xmlns",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Elements htmlparser2 closes at once in HTML mode.</summary>
     public static bool IsVoidElement(string name) => VoidElements.Contains(name);
@@ -185,7 +206,7 @@ internal static class HtmlTokenizer
             var nameStart = p;
             p++;
             while (p < n && s[p] != '=' && s[p] != '>' && s[p] != '/' && !char.IsWhiteSpace(s[p])) p++;
-            var attrName = options.LowerCaseAttributeNames ? s[nameStart..p].ToLowerInvariant() : s[nameStart..p];
+            var attrName = Name(s, nameStart, p, options.LowerCaseAttributeNames);
             var q = p;
             while (q < n && char.IsWhiteSpace(s[q])) q++;
             var value = "";
@@ -224,8 +245,15 @@ internal static class HtmlTokenizer
         return next;
     }
 
-    private static string TagName(string s, int start, int end, HtmlTokenizerOptions options) =>
-        options.XmlMode ? s[start..end] : s[start..end].ToLowerInvariant();
+    private static string TagName(string s, int start, int end, HtmlTokenizerOptions options) => Name(s, start, end, lowerCase: !options.XmlMode);
+
+    private static string Name(string s, int start, int end, bool lowerCase)
+    {
+        // A known name is written as it is kept (lower case but for o:… and v:…, which HTML mode lower-cases: not known then).
+        if (KnownNames.TryGetValue(s.AsSpan(start, end - start), out var known) && (!lowerCase || !known.Contains(':', StringComparison.Ordinal))) return known;
+        var name = s[start..end];
+        return lowerCase ? name.ToLowerInvariant() : name;
+    }
 
     private static bool IsTagNameEnd(char c) => c is '/' or '>' || char.IsWhiteSpace(c);
 
