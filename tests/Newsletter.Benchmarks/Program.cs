@@ -1,11 +1,16 @@
 using BenchmarkDotNet.Running;
 using Newsletter.Benchmarks;
 
-// `compare …`: mjml 5.4.1 vs ours by one protocol (compare-mjml.sh runs it); `outputs <dir>`: every benchmark
+// `compare …`: mjml 5.4.1 vs ours by one protocol (compare-mjml.sh runs it); `ab <dir>`: an older build of ours
+// against this one, in one process (compare-mjml.sh --ab REV); `outputs <dir>`: every benchmark
 // template's HTML to <dir>, to check that a refactoring left the output byte-identical; else BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "compare")
 {
     return CompareMjml.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "ab")
+{
+    return AbCompare.Run(args[1..]);
 }
 if (args.Length == 2 && args[0] == "outputs")
 {
