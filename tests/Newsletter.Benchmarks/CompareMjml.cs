@@ -73,7 +73,7 @@ public static class CompareMjml
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         return string.Create(CultureInfo.InvariantCulture,
             $"machine: {Environment.ProcessorCount} vCPU, {os ?? Environment.OSVersion.ToString()}, .NET {Environment.Version}, load average {load} at start; " +
-            $"{count} templates, warm-up {warmup} s, {rounds} interleaved rounds, {iterations} iterations per template loop");
+            $"{count} templates, warm-up {warmup} CPU-s, {rounds} interleaved rounds, {iterations} iterations per template loop");
     }
 
     private static TimingProtocol.Result? RunNode(string nodeModules, int rounds, int iterations, double warmup, string list)
@@ -145,7 +145,10 @@ public static class CompareMjml
         }
         sb.AppendLine();
         sb.AppendLine(string.Create(ci,
+            $"ours, sum over the templates of the medians: interleaved {ours.Interleaved.Values.Sum():F2} ms ({ours.InterleavedCpu.Values.Sum():F2} ms CPU), per-template {ours.Loop.Values.Sum():F2} ms ({ours.LoopCpu.Values.Sum():F2} ms CPU)"));
+        sb.AppendLine(string.Create(ci,
             $"interleaved phase, all templates: ours {ours.CpuMs:F0} ms CPU ({ours.WallMs:F0} ms wall); mjml {node?.CpuMs ?? double.NaN:F0} ms CPU ({node?.WallMs ?? double.NaN:F0} ms wall); total CPU ratio {(node?.CpuMs ?? double.NaN) / ours.CpuMs:F1}x"));
+        sb.AppendLine(string.Create(ci, $"load average at the end: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.Write(sb.ToString());
     }
 

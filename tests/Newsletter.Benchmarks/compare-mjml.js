@@ -17,8 +17,8 @@ const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) /
     const [key, path] = line.split('\t');
     return { key, source: fs.readFileSync(path, 'utf8') };
   });
-  const warm = now();
-  do { for (const t of templates) await mjml2html(t.source, options); } while (ms(warm) < warmup * 1000);
+  const warm = cpuMs();
+  do { for (const t of templates) await mjml2html(t.source, options); } while (cpuMs() - warm < warmup * 1000);
 
   const samples = templates.map(() => []);
   const cpuSamples = templates.map(() => []);
