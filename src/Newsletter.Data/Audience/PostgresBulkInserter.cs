@@ -6,7 +6,7 @@ namespace Newsletter.Data.Audience;
 
 /// <summary>
 /// The insert of an import's new rows on PostgreSQL: each batch goes by binary <c>COPY</c> into a temporary table, then
-/// one statement inserts what is new (in address order, so the unique index is filled in order) with its memberships
+/// one statement inserts what is new (in file order, so ids follow the file as before) with its memberships
 /// and returns the addresses it inserted. Two round trips per batch instead of one per row; the count triggers run
 /// once per statement (migration 0900).
 /// </summary>
@@ -62,7 +62,7 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
             WITH ins AS (
                 INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at)
                 SELECT email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, @now, @now
-                FROM import_rows ORDER BY email
+                FROM import_rows ORDER BY ord
                 ON CONFLICT (email) DO NOTHING
                 RETURNING id, email, segments, status),
             seg AS (
