@@ -33,7 +33,7 @@ pg_url() {
   echo "$PG" | tr ';' '\n' | awk -F= -v db="$1" 'tolower($1)=="host"{h=$2} tolower($1)=="port"{p=$2} tolower($1)~/^user(name| id)?$/{u=$2} tolower($1)=="password"{w=$2}
     END {printf "host=%s port=%s user=%s dbname=%s%s", h, (p?p:5432), u, db, (w?" password="w:"")}'
 }
-pg_npgsql() { echo "$PG" | sed -E 's/(^|;)[Dd]atabase=[^;]*//'";Database=$1"; }
+pg_npgsql() { echo "$(echo "$PG" | sed -E 's/(^|;)[Dd]atabase=[^;]*//');Database=$1"; }
 
 dotnet build tests/Newsletter.Benchmarks.Audience -c Release -v quiet -nologo >/dev/null
 dotnet build src/Newsletter.Cli -c Release -v quiet -nologo >/dev/null
@@ -63,7 +63,7 @@ cli_import() { # name dir connection-provider connection-string
     timed "$name" dotnet "$OLDPWD/$dir/Newsletter.Cli.dll" subscribers import "$WORK/subscribers.csv")
 }
 # The schema is created before the timed import (`segments list` migrates), so the import is measured alone.
-migrate() { (cd "$WORK" && NEWSLETTER_Database__Provider=$1 NEWSLETTER_Database__ConnectionString=$2 dotnet "$OLDPWD/$CLI_BIN/Newsletter.Cli.dll" segments list > /dev/null); }
+migrate() { (cd "$WORK" && NEWSLETTER_Database__Provider=$1 NEWSLETTER_Database__ConnectionString=$2 dotnet "$OLDPWD/$CLI_BIN/Newsletter.Cli.dll" segments list > /dev/null 2>&1); }
 
 # --- SQLite -------------------------------------------------------------------------------------------------------
 timed sqlite3 sqlite3 "$WORK/baseline.db" ".mode csv" ".import $WORK/subscribers.csv subscribers"
