@@ -16,6 +16,19 @@ public interface ISubscriberStore
     /// </summary>
     IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default);
 
+    /// <summary>
+    /// The subscribers <see cref="StreamActiveAsync"/> yields, in the same order, as only what building a campaign's
+    /// outbox needs: a store reads two columns per row instead of fourteen (issue 20: a million-row send starts 3× sooner).
+    /// </summary>
+    async IAsyncEnumerable<AudienceMember> StreamActiveMembersAsync(AudienceFilter filter, int batchSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var subscriber in StreamActiveAsync(filter, batchSize, ct))
+        {
+            yield return new AudienceMember(subscriber.Id, subscriber.Segments);
+        }
+    }
+
     Task<Subscriber?> FindByIdAsync(long id, CancellationToken ct = default);
 
     Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default);

@@ -19,6 +19,12 @@ public sealed record Subscriber(long Id, string Email, string Name, string? Orga
     SubscriberStatus Status, string Salutation, string? Source, DateTimeOffset? ConsentAt,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// What building a campaign's outbox reads of an active subscriber: the id and the segment keys (a subscriber in two
+/// targeted segments gets the variant of the first). See <see cref="ISubscriberStore.StreamActiveMembersAsync"/>.
+/// </summary>
+public sealed record AudienceMember(long Id, IReadOnlyList<string> Segments);
+
 /// <summary>A named group of subscribers that a send targets. Built-ins cannot be removed.</summary>
 public sealed record Segment(string Key, string NameZh, string NameEn, bool BuiltIn);
 

@@ -28,7 +28,30 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
-    public async IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize,
+    public IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default) =>
+        StreamActivePagesAsync(filter, batchSize, Columns, r => ReadSubscriber(r, offset: 1), ct);
+
+    public IAsyncEnumerable<AudienceMember> StreamActiveMembersAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default)
+    {
+        // Most rows carry one of a handful of segment lists: each distinct list is split once.
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        return StreamActivePagesAsync(filter, batchSize, "s.id, s.segments", r =>
+        {
+            var joined = r.GetString(2);
+            if (!lists.TryGetValue(joined, out var segments))
+            {
+                segments = SplitJoined(joined);
+                if (lists.Count < 1024) lists[joined] = segments;
+            }
+            return new AudienceMember(r.GetInt64(1), segments);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The active subscribers of <paramref name="filter"/> in id order, page by page, each row read from
+    /// <paramref name="columns"/> (column 0 is the page's id, the columns start at 1) by <paramref name="read"/>.
+    /// </summary>
+    private async IAsyncEnumerable<T> StreamActivePagesAsync<T>(AudienceFilter filter, int batchSize, string columns, Func<DbDataReader, T> read,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -63,11 +86,11 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
         }
         var sql = $"""
             WITH page AS (SELECT id FROM ({string.Join(" UNION ", members)}) u ORDER BY id LIMIT @limit)
-            SELECT page.id AS page_id, {Columns} FROM page LEFT JOIN subscribers s ON s.id = page.id AND {where} ORDER BY page.id
+            SELECT page.id AS page_id, {columns} FROM page LEFT JOIN subscribers s ON s.id = page.id AND {where} ORDER BY page.id
             """;
 
         long after = 0;
-        var batch = new List<Subscriber>(batchSize);
+        var batch = new List<T>(batchSize);
         while (true)
         {
             batch.Clear();
@@ -85,7 +108,7 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
                     after = reader.GetInt64(0);
                     if (!reader.IsDBNull(1))
                     {
-                        batch.Add(ReadSubscriber(reader, offset: 1));
+                        batch.Add(read(reader));
                     }
                 }
             }

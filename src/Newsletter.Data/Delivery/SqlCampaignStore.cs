@@ -95,7 +95,7 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
         }
 
         var rows = new List<(long Subscriber, string Variant, string MessageId)>(1000);
-        await foreach (var subscriber in subscribers.StreamActiveAsync(filter, 1000, ct))
+        await foreach (var subscriber in subscribers.StreamActiveMembersAsync(filter, 1000, ct))
         {
             // A subscriber in several targeted segments gets the variant of the first one, in the campaign's order.
             var variant = campaign.Segments.First(s => subscriber.Segments.Contains(s, StringComparer.Ordinal));
