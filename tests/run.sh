@@ -29,14 +29,16 @@ fi
 # tests/run.sh --fast runs only the tests that need nothing but the .NET SDK and the shared folder: no root, no apt or
 # npm, no server. A test that needs a server or tool is marked [Requires("postgres" | "postfix" | "chromium" |
 # "node-mjml" | "dovecot" | "dkimpy")] (tests/Newsletter.Testing/RequiresAttribute.cs), which gives it the trait
-# Requires=servers; the fast loop filters those out. CI runs this script without --fast: every test.
+# Requires=servers; a test that needs no server but takes long (fuzzing, the MJML corpus, every test that starts the
+# real CLI process) is marked [Slow] (tests/Newsletter.Testing/SlowAttribute.cs), trait Speed=slow. The fast loop
+# filters both out. CI runs this script without --fast: every test.
 # --blame-hang-timeout is the per-test timeout: a test still running after it is reported with its name and the test
 # host is stopped, instead of CI hanging until its job limit.
 TEST_TIMEOUT=(--blame-hang-timeout "${NEWSLETTER_TEST_TIMEOUT:-15m}" --blame-hang-dump-type none)
 if [ "${1:-}" = "--fast" ]; then
   shift
-  log "dotnet test (fast: the tests marked [Requires] are left out)"
-  exec dotnet test "$ROOT/Newsletter.sln" -c Release --filter "Requires!=servers" "${TEST_TIMEOUT[@]}" \
+  log "dotnet test (fast: the tests marked [Requires] or [Slow] are left out)"
+  exec dotnet test "$ROOT/Newsletter.sln" -c Release --filter "Requires!=servers&Speed!=slow" "${TEST_TIMEOUT[@]}" \
     --logger "console;verbosity=minimal" "$@"
 fi
 # --- end issue 16 --------------------------------------------------------------------------------------------------
@@ -48,6 +50,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 # dkimpy: the independent DKIM verifier of the delivery tests.
 /usr/bin/python3 -c 'import dkim' >/dev/null 2>&1 || need_apt+=(python3-dkim)
+# issue 20: PyNaCl, with which dkimpy verifies the ed25519-sha256 signatures (RFC 8463).
+/usr/bin/python3 -c 'import nacl' >/dev/null 2>&1 || need_apt+=(python3-nacl)
 # Chinese fonts, so screenshots of the bulletin and the admin UI show characters instead of boxes.
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 # issue 17: Dovecot for the return-mailbox (IMAP) tests; each test starts its own with a throwaway config.

@@ -43,6 +43,7 @@ public static class CoreServiceCollectionExtensions
             return templates with { Directory = sp.GetRequiredService<NewsletterHome>().Installed(templates.Directory) };
         });
         services.TryAddSingleton(_ => Bind<CompositionOptions>(configuration, "Composition"));
+        services.TryAddSingleton(SettingsBinder.Load(configuration, "Metrics", new MetricsOptionsValidator()));   // issue 20
         services.TryAddSingleton(_ => new PublicOptions { PublicBaseUrl = configuration["PublicBaseUrl"] is { Length: > 0 } url ? url : new PublicOptions().PublicBaseUrl });
         services.TryAddSingleton<IMjmlCompiler, MjmlCompilerAdapter>();
         services.TryAddSingleton<BulletinComposer>();
@@ -76,6 +77,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, DkimCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, RelayCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, BounceMailboxCheck>());   // issue 17
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDoctorCheck, MetricsCheck>());   // issue 20
         return services;
     }
 

@@ -5,7 +5,7 @@ namespace Newsletter.Core;
 /// <summary>
 /// Where the data lives and where the installation is, resolved once per process, never from the current folder:
 /// <list type="bullet">
-/// <item><see cref="Directory"/>, the home: the database, the outcome journals, uploads, the pickup folder and previews.
+/// <item><see cref="Directory"/>, the home: the database (with the files its store keeps beside it), uploads, the pickup folder and previews.
 /// The setting <c>Home</c> (environment <c>NEWSLETTER_HOME</c>); else, when the program runs from a checkout (a folder
 /// holding <c>Newsletter.sln</c> above the executable), the checkout's <c>data/</c>; else a per-user data folder
 /// (<c>~/.local/share/newsletter</c> on Linux, <c>%LOCALAPPDATA%\newsletter</c> on Windows).</item>

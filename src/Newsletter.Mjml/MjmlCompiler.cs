@@ -106,11 +106,8 @@ public sealed class MjmlCompiler
         }
         else
         {
-            var content = sb.ToString();
-            if (g.HtmlAttributes.Count > 0) content = HtmlAttributeApplier.Apply(content, g.HtmlAttributes);
-            html = Skeleton.Build(g, content);
-            if (g.InlineStyle.Count > 0) html = CssInliner.Inline(html, string.Concat(g.InlineStyle));
-            html = Conditionals.Merge(html);
+            html = g.HtmlAttributes.Count > 0 ? Skeleton.Build(g, HtmlAttributeApplier.Apply(sb.ToString(), g.HtmlAttributes)) : Skeleton.Build(g, sb);
+            html = g.InlineStyle.Count > 0 ? CssInliner.Inline(html, string.Concat(g.InlineStyle), mergeConditionals: true) : Conditionals.Merge(html);
         }
         if (options.Minify) html = HtmlMinifier.Minify(html, options.KeepComments);
         else if (options.Beautify) html = HtmlBeautifier.Beautify(html);

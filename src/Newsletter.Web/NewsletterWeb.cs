@@ -54,7 +54,8 @@ public static class NewsletterWeb
     {
         // Validated now, once: a bad value refuses the start (SettingsException names each one).
         var options = SettingsBinder.Load(configuration, "Web", new WebOptionsValidator());
-        options = options with { IssuesDirectory = NewsletterHome.From(configuration).Data(options.IssuesDirectory) };
+        var home = NewsletterHome.From(configuration);
+        options = options with { IssuesDirectory = home.Data(options.IssuesDirectory), ImportsDirectory = home.Data(options.ImportsDirectory) };
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<UiText>();
@@ -62,6 +63,7 @@ public static class NewsletterWeb
         services.AddSingleton<SignInService>();
         services.AddDatabaseDataProtection(options);
         services.AddSingleton<UploadedIssueStore>();
+        services.AddSingleton<Newsletter.Web.Audience.ImportFiles>();
         services.AddSingleton<IssueReview>();
         services.AddSingleton<TestSends>();
         services.AddSingleton<IssueMetadataEditor>();

@@ -51,6 +51,12 @@ public sealed record WebOptions
     /// <summary>Where uploaded issue files are kept; default <c>issues</c> in the home (a relative path is relative to the home).</summary>
     public string IssuesDirectory { get; init; } = "issues";
 
+    /// <summary>
+    /// Where web imports keep their files — a list waiting for its column mapping, the rejects file to download — for
+    /// 7 days; default <c>imports</c> in the home (a relative path is relative to the home).
+    /// </summary>
+    public string ImportsDirectory { get; init; } = "imports";
+
     /// <summary>Test-send messages one signed-in user may send per rolling hour (counted in the test-send log); default 20 (1–1000).</summary>
     public int TestSendsPerHour { get; init; } = 20;
 
@@ -91,6 +97,7 @@ public sealed class WebOptionsValidator : AbstractValidator<WebOptions>
         RuleFor(o => o.UploadRetention).AtLeast(TimeSpan.Zero);
         RuleFor(o => o.TestSendsPerHour).Within(1, 1000);
         RuleFor(o => o.IssuesDirectory).NotEmpty().WithMessage("must name a folder (default issues)");
+        RuleFor(o => o.ImportsDirectory).NotEmpty().WithMessage("must name a folder (default imports)");
         RuleFor(o => o.DataProtectionKey).Must(key => key.Length is 0 or >= 16)
             .WithMessage("must be empty (generated and kept in the database) or at least 16 characters of random text");
         RuleFor(o => o.KnownProxies).Must(proxies => Proxies(proxies).All(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _)))

@@ -8,8 +8,9 @@ using Newsletter.Data.Audience;
 
 // The audience scale benchmark, one phase per process so each phase's peak RSS is its own (run.sh runs them all):
 //   generate <file.csv> <count>   synthetic subscribers as the importer reads them
-//   import   <file.csv> <db>      SubscriberImporter into a fresh SQLite file
+//   import   <file.csv> <db>      SubscriberImporter into a fresh database
 //   query    <db>                 counts per segment, then streaming the active subscribers of two segments
+// <db> is a SQLite file, or a PostgreSQL connection string (anything holding '=').
 // Each phase prints "key=value" lines that run.sh collects. Two diagnostic phases split the import's cost:
 //   parse <file.csv>              CSV reading, then validation and mapping, without a database
 //   store <file.csv> <db>         the store's import session alone, rows already parsed
@@ -54,7 +55,7 @@ static async Task<int> StoreOnly(string path, string db)
 {
     var rows = CsvTableReader.Read(path, CsvTableReader.DetectEncoding(path, null)).Skip(1)
         .Select(r => SubscriberImporter.ToDraft(new ImportRow(r.Line, r.Cells[1], r.Cells[0], r.Cells[2], r.Cells[3], r.Cells[4], r.Cells[5], r.Cells[6], null, null), Segments.BuiltIn, null, "x")).ToList();
-    await using var database = new NewsletterDatabase(new DatabaseOptions { ConnectionString = $"Data Source={db}" });
+    await using var database = new NewsletterDatabase(Options(db));
     await database.EnsureMigratedAsync();
     var store = new SqlSubscriberStore(database, TimeProvider.System);
     var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -68,6 +69,10 @@ static async Task<int> StoreOnly(string path, string db)
     Console.WriteLine($"commit_seconds={w.Elapsed.TotalSeconds:F2} cpu={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F2}");
     return 0;
 }
+
+static DatabaseOptions Options(string db) => db.Contains('=', StringComparison.Ordinal)
+    ? new DatabaseOptions { Provider = "postgres", ConnectionString = db }
+    : new DatabaseOptions { Provider = "sqlite", ConnectionString = $"Data Source={db}" };
 
 static int Usage()
 {
@@ -120,7 +125,7 @@ static int Generate(string path, int count)
 
 static async Task<int> Import(string path, string db)
 {
-    await using var database = new NewsletterDatabase(new DatabaseOptions { ConnectionString = $"Data Source={db}" });
+    await using var database = new NewsletterDatabase(Options(db));
     await database.EnsureMigratedAsync();
     var store = new SqlSubscriberStore(database, TimeProvider.System);
     var watch = Stopwatch.StartNew();
@@ -141,7 +146,7 @@ static async Task<int> Import(string path, string db)
 
 static async Task<int> Query(string db)
 {
-    await using var database = new NewsletterDatabase(new DatabaseOptions { ConnectionString = $"Data Source={db}" });
+    await using var database = new NewsletterDatabase(Options(db));
     var store = new SqlSubscriberStore(database, TimeProvider.System);
     await store.CountBySegmentAsync(); // opens the file and warms the page cache once
 
@@ -161,11 +166,19 @@ static async Task<int> Query(string db)
     Console.WriteLine($"count_ms_median={times[2].ToString("F1", CultureInfo.InvariantCulture)}");
     Console.WriteLine($"count_ms_max={times[^1].ToString("F1", CultureInfo.InvariantCulture)}");
 
+    // What sending reads (the outbox of a campaign is built from this), then whole rows (what the admin pages read).
+    var audience = new AudienceFilter([Segments.Municipal, Segments.County]);
+    var full = Process.GetCurrentProcess().TotalProcessorTime;
+    long fullRows = 0;
+    await foreach (var s in store.StreamActiveAsync(audience, batchSize: 1000)) fullRows++;
+    Console.WriteLine($"stream_full_rows={fullRows}");
+    Console.WriteLine($"stream_full_cpu_seconds={(Process.GetCurrentProcess().TotalProcessorTime - full).TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)}");
+
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     long rows = 0;
     long lastId = 0;
-    await foreach (var s in store.StreamActiveAsync(new AudienceFilter([Segments.Municipal, Segments.County]), batchSize: 1000))
+    await foreach (var s in store.StreamActiveMembersAsync(audience, batchSize: 1000))
     {
         if (s.Id <= lastId) throw new InvalidOperationException("stream out of order");
         lastId = s.Id;

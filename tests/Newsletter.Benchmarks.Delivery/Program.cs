@@ -13,6 +13,9 @@ using Newsletter.Core.Delivery;
 using Newsletter.Data;
 using Newsletter.Data.Audience;
 using Newsletter.Data.Delivery;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
 
 namespace Newsletter.Benchmarks.Delivery;
 
@@ -45,7 +48,7 @@ public static class Program
                 BenchmarkRunner.Run<MimeBenchmarks>();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--no-smtp] | transport --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] | bdn");
+                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--ed25519] [--no-smtp] | transport --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] [--ed25519] | bdn");
                 return 2;
         }
     }
@@ -65,7 +68,7 @@ public static class Program
 
             var subscribers = new SqlSubscriberStore(database, TimeProvider.System);
             var store = new SqlCampaignStore(database, subscribers, TimeProvider.System);
-            var messages = Factory(o.Dkim, folder);
+            var messages = Factory(o.Dkim, folder, o.Ed25519);
             var variant = Calibrate(messages, o.Size);
             clock.Restart();
             var campaign = await store.CreateAsync(
@@ -89,7 +92,7 @@ public static class Program
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var sent = summary.Counts.Sum(c => c.Sent);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"engine={(o.NullTransport ? "ours-no-smtp" : "ours")} connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={(o.Dkim ? "on" : "off")} count={o.Count} sent={sent} " +
+                $"engine={(o.NullTransport ? "ours-no-smtp" : "ours")} connections={o.Connections} nagle={(o.Nagle ? "on" : "off")} dkim={DkimName(o)} count={o.Count} sent={sent} " +
                 $"size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} rate={sent / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={sent / cpu.TotalSeconds:F0} " +
                 $"generate_s={generated.TotalSeconds:F1} create_campaign_s={created.TotalSeconds:F1} peak_rss_mb={PeakRssMb():F0} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} gc_committed_mb={GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F0} live_after_full_gc_mb={LiveAfterFullGcMb():F0} state={summary.Campaign.State}"));
         }
@@ -156,7 +159,7 @@ public static class Program
             var claimCpu = TimeSpan.Zero;
             var recordCpu = TimeSpan.Zero;
             var rows = 0;
-            await using var writer = await store.OpenOutcomeWriterAsync();
+            await using var writer = await store.OpenOutcomeWriterAsync(campaign.Id, "bench");
             while (true)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -189,7 +192,7 @@ public static class Program
     {
         var folder = Path.Combine(Path.GetTempPath(), "newsletter-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var messages = Factory(o.Dkim, folder);
+        var messages = Factory(o.Dkim, folder, o.Ed25519);
         var variant = Calibrate(messages, o.Size);
         var links = new BenchLinks();
         var date = DateTimeOffset.UtcNow;
@@ -215,22 +218,33 @@ public static class Program
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"engine=mime-only threads=1 dkim={(o.Dkim ? "on" : "off")} count={o.Count} size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} " +
+            $"engine=mime-only threads=1 dkim={DkimName(o)} count={o.Count} size={MessageSize(messages, variant)} seconds={elapsed.TotalSeconds:F2} " +
             $"rate={o.Count / elapsed.TotalSeconds:F0} cpu_s={cpu.TotalSeconds:F2} msgs_per_cpu_s={o.Count / cpu.TotalSeconds:F0} alloc_kb_per_msg={allocated / 1024.0 / o.Count:F1} live_after_full_gc_mb={LiveAfterFullGcMb():F0}"));
         Directory.Delete(folder, recursive: true);
     }
 
-    internal static MessageFactory Factory(bool dkim, string folder)
+    private static string DkimName(Options o) => o.Ed25519 ? "rsa+ed25519" : o.Dkim ? "rsa" : "off";
+
+    /// <param name="ed25519">A second, Ed25519 signature besides the RSA-2048 one (RFC 8463 dual signing).</param>
+    internal static MessageFactory Factory(bool dkim, string folder, bool ed25519 = false)
     {
         var sender = new SenderOptions { From = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>" };
-        if (!dkim)
+        if (!dkim && !ed25519)
         {
             return new MessageFactory(sender);
         }
         using var rsa = RSA.Create(2048);
         var keyFile = Path.Combine(folder, "dkim.pem");
         File.WriteAllText(keyFile, rsa.ExportRSAPrivateKeyPem());
-        return new MessageFactory(sender, new DkimOptions { Domain = "xcsti.example.org", Selector = "bench", KeyFile = keyFile });
+        var options = new DkimOptions { Domain = "xcsti.example.org", Selector = "bench", KeyFile = keyFile };
+        if (ed25519)
+        {
+            var edFile = Path.Combine(folder, "dkim-ed25519.pem");
+            var key = new Ed25519PrivateKeyParameters(new SecureRandom());
+            File.WriteAllText(edFile, new string(PemEncoding.Write("PRIVATE KEY", PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetEncoded())));
+            options = options with { Ed25519Selector = "bench-ed", Ed25519KeyFile = edFile };
+        }
+        return new MessageFactory(sender, options);
     }
 
     /// <summary>A bulletin-like variant whose messages serialise to about <paramref name="size"/> bytes.</summary>
@@ -382,7 +396,7 @@ internal sealed class SerialisingTransport(int sessions) : IMailTransport
     }
 }
 
-internal sealed record Options(int Port, int Count, int Connections, int Size, bool Nagle, bool Dkim, bool NullTransport)
+internal sealed record Options(int Port, int Count, int Connections, int Size, bool Nagle, bool Dkim, bool NullTransport, bool Ed25519)
 {
     public static Options Parse(IEnumerable<string> args)
     {
@@ -390,7 +404,7 @@ internal sealed record Options(int Port, int Count, int Connections, int Size, b
         string? Value(string name) => list.IndexOf(name) is var i and >= 0 && i + 1 < list.Count ? list[i + 1] : null;
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Options(Int("--port", 2525), Int("--count", 20_000), Int("--connections", 4), Int("--size", 30_000),
-            list.Contains("--nagle"), list.Contains("--dkim"), list.Contains("--no-smtp"));
+            list.Contains("--nagle"), list.Contains("--dkim") || list.Contains("--ed25519"), list.Contains("--no-smtp"), list.Contains("--ed25519"));
     }
 }
 

@@ -7,12 +7,15 @@
 #   tests/Newsletter.Benchmarks.Delivery/run.sh memory [N]   (peak RSS of one N-recipient campaign; default 1000000)
 #   tests/Newsletter.Benchmarks.Delivery/run.sh pairs [N] [K] (K back-to-back pairs of ours, 4 connections, and smtp-source;
 #                                                               each pair's ratio and the median; the host's noise shows)
+#   tests/Newsletter.Benchmarks.Delivery/run.sh dkim [N] [K]  (K rounds of ours unsigned, ours RSA-2048, ours RSA-2048 +
+#                                                               Ed25519 (4 connections each) and smtp-source; each ratio
+#                                                               and the medians; default N=10000, K=5: ≈ 2–4 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 MODE=throughput
-if [ "${1:-}" = memory ] || [ "${1:-}" = pairs ]; then MODE=$1; shift; fi
-N=${1:-$([ $MODE = memory ] && echo 1000000 || echo 20000)}
+if [ "${1:-}" = memory ] || [ "${1:-}" = pairs ] || [ "${1:-}" = dkim ]; then MODE=$1; shift; fi
+N=${1:-$([ $MODE = memory ] && echo 1000000 || { [ $MODE = dkim ] && echo 10000; } || echo 20000)}
 K=${2:-5}
 SIZE=30000
 PORT=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
@@ -54,6 +57,26 @@ if [ $MODE = pairs ]; then
   exit 0
 fi
 
+if [ $MODE = dkim ]; then
+  # Signed and unsigned in the same rounds, so the host's drift falls on all three alike.
+  UN=(); RS=(); ED=()
+  for i in $(seq "$K"); do
+    U=$($BENCH send --port $PORT --count "$N" --connections 4 --size $SIZE | rate_of)
+    R=$($BENCH send --port $PORT --count "$N" --connections 4 --size $SIZE --dkim | rate_of)
+    E=$($BENCH send --port $PORT --count "$N" --connections 4 --size $SIZE --ed25519 | rate_of)
+    SRC=$(source_rate)
+    ratio() { echo "$1 / $SRC" | bc -l | xargs printf '%.2f'; }
+    UN+=("$(ratio "$U")"); RS+=("$(ratio "$R")"); ED+=("$(ratio "$E")")
+    echo "round=$i smtp-source=$SRC unsigned=$U (${UN[-1]}) rsa=$R (${RS[-1]}) rsa+ed25519=$E (${ED[-1]})"
+  done
+  median() { printf '%s\n' "$@" | sort -n | sed -n "$(( (K + 1) / 2 ))p"; }
+  echo "median ratio to smtp-source: unsigned $(median "${UN[@]}"), rsa $(median "${RS[@]}") (goal ≥ 0.85), rsa+ed25519 $(median "${ED[@]}")"
+  $BENCH mime --count 20000 --size $SIZE
+  $BENCH mime --count 3000 --size $SIZE --dkim
+  $BENCH mime --count 3000 --size $SIZE --ed25519
+  exit 0
+fi
+
 if [ $MODE = memory ]; then
   log "memory: one campaign of $N recipients, 4 connections"
   /usr/bin/time -v $BENCH send --port $PORT --count "$N" --connections 4 --size $SIZE 2> >(grep -E "Maximum resident|Elapsed" >&2)
@@ -82,6 +105,8 @@ $BENCH send --port $PORT --count "$NN" --connections 4 --size $SIZE --nagle
 ND=$(( N < 5000 ? N : 5000 ))
 log "ours, 4 connections, DKIM on, N=$ND"
 $BENCH send --port $PORT --count "$ND" --connections 4 --size $SIZE --dkim
+log "ours, 4 connections, DKIM RSA + Ed25519, N=$ND"
+$BENCH send --port $PORT --count "$ND" --connections 4 --size $SIZE --ed25519
 log "outbox alone: claim and record, 4 rows per commit"
 $BENCH record --count "$N" --connections 4
 log "engine without SMTP: the real sender, messages serialised and dropped"
@@ -89,3 +114,4 @@ $BENCH send --count "$N" --connections 4 --size $SIZE --no-smtp
 log "personalisation + MIME alone, one thread"
 $BENCH mime --count 50000 --size $SIZE
 $BENCH mime --count 5000 --size $SIZE --dkim
+$BENCH mime --count 5000 --size $SIZE --ed25519

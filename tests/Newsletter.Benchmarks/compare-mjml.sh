@@ -1,27 +1,22 @@
 #!/usr/bin/env bash
-# Times mjml 5.4.1 in one warm node process against Newsletter.Mjml in one warm .NET process, on the same
-# templates in the same run (all mjmlnet-bench and mjmlnet-tests templates of the corpus, plus the bulletin),
-# and prints the per-template medians, their ratio, and the median ratio.
-# Usage: tests/Newsletter.Benchmarks/compare-mjml.sh [iterations]   (default 200)
-# Needs node's mjml 5.4.1 (tests/run.sh installs it in .cache/mjml541, or set NEWSLETTER_TEST_MJML_NODE_MODULES).
+# One honest MJML benchmark (issue 20): mjml 5.4.1 in one warm node process and our compiler in one warm .NET process
+# (default runtime settings), timed by the same protocol (TimingProtocol.cs = compare-mjml.js) on the same templates:
+# the corpus' mjmlnet-bench and mjmlnet-tests sets and our bulletin (templates/ + seeds/sample-issue.md).
+# Prints per template and per set the ratio mjml ms / ours ms for interleaved rounds and per-template loops, the
+# slowest template, the CPU time of the interleaved phase and our allocated bytes per compile.
+# Usage: tests/Newsletter.Benchmarks/compare-mjml.sh [--quick] [--rounds N] [--iterations N] [--warmup S] [--skip-node]
+#        tests/Newsletter.Benchmarks/compare-mjml.sh --ab REV [--rounds N]   (before/after: REV's compiler vs this one, one process)
+# Needs node 20 and mjml 5.4.1: NEWSLETTER_TEST_MJML_NODE_MODULES (tests/run.sh installs it in .cache/mjml541).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
-ITER=${1:-200}
-NODE_MODULES=${NEWSLETTER_TEST_MJML_NODE_MODULES:-$ROOT/.cache/mjml541/node_modules}
-CORPUS=${NEWSLETTER_SHARED:-$ROOT/../shared}/mjml-corpus
-[ -f "$NODE_MODULES/mjml/package.json" ] || { echo "mjml 5.4.1 not found in $NODE_MODULES (run tests/run.sh once, or npm install mjml@5.4.1 there)" >&2; exit 1; }
-mapfile -t FILES < <(ls "$CORPUS"/mjmlnet-bench/*.mjml "$CORPUS"/mjmlnet-tests/*.mjml; echo "$ROOT/tests/Newsletter.Benchmarks/Templates/bulletin.mjml")
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-dotnet build "$ROOT/tests/Newsletter.Benchmarks" -c Release -v quiet -nologo >/dev/null
-echo "machine: $(nproc) vCPU, $(. /etc/os-release && echo "$PRETTY_NAME"), node $(node --version), dotnet $(dotnet --version); $ITER iterations per template after warm-up" >&2
-NODE_PATH=$NODE_MODULES node "$ROOT/tests/Newsletter.Benchmarks/compare-mjml.js" "$ITER" "${FILES[@]}" > "$OUT/node.tsv"
-dotnet "$ROOT/tests/Newsletter.Benchmarks/bin/Release/net10.0/Newsletter.Benchmarks.dll" timing "$ITER" "${FILES[@]}" > "$OUT/dotnet.tsv"
-join -t $'\t' <(sort "$OUT/node.tsv") <(sort "$OUT/dotnet.tsv") | awk -F'\t' '
-  BEGIN { printf "%-28s %12s %12s %9s\n", "template", "mjml ms", "ours ms", "ratio" }
-  { n = split($1, p, "/"); name = p[n-1] "/" p[n]; sub(/\.mjml$/, "", name);
-    printf "%-28s %12.3f %12.3f %8.1fx\n", name, $2, $4, $2 / $4 }' | tee "$OUT/table.txt"
-awk 'NR > 1 { sub(/x$/, "", $4); print $4 }' "$OUT/table.txt" | sort -g | awk '
-  { r[NR] = $1 } END { m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2;
-    printf "median ratio over %d templates: %.1fx (min %.1fx, max %.1fx)\n", NR, m, r[1], r[NR] }'
+export NEWSLETTER_TEST_MJML_NODE_MODULES=${NEWSLETTER_TEST_MJML_NODE_MODULES:-$PWD/.cache/mjml541/node_modules}
+dotnet build tests/Newsletter.Benchmarks -c Release -v quiet -nologo >/dev/null
+if [ "${1:-}" = "--ab" ]; then
+  REV=${2:?--ab needs a git revision}; shift 2
+  BASE=$(mktemp -d); trap 'rm -rf "$BASE"' EXIT
+  git archive "$REV" src/Newsletter.Mjml Directory.Build.props Directory.Build.targets Directory.Packages.props global.json | tar -x -C "$BASE/"
+  dotnet build "$BASE/src/Newsletter.Mjml" -c Release -o "$BASE/bin" -v quiet -nologo >/dev/null
+  dotnet tests/Newsletter.Benchmarks/bin/Release/net10.0/Newsletter.Benchmarks.dll ab "$BASE/bin" "$@"
+  exit
+fi
+exec dotnet tests/Newsletter.Benchmarks/bin/Release/net10.0/Newsletter.Benchmarks.dll compare "$@"

@@ -55,14 +55,18 @@ public sealed class DocxBuilder
     }
 
     /// <summary>A table, the first row its header.</summary>
-    public DocxBuilder Table(params string[][] rows)
+    public DocxBuilder Table(params string[][] rows) =>
+        RichTable([.. rows.Select(row => row.Select(cell => new[] { new DocxRun(cell) }).ToArray())]);
+
+    /// <summary>A table whose cells are runs (bold, italic, links), the first row its header; rows may differ in length (merged cells).</summary>
+    public DocxBuilder RichTable(params DocxRun[][][] rows)
     {
-        blocks.Add(_ =>
+        blocks.Add(main =>
         {
             var table = new Table(new TableProperties(new TableStyle { Val = "TableGrid" }, new TableWidth { Type = TableWidthUnitValues.Auto, Width = "0" }));
             foreach (var row in rows)
             {
-                table.Append(new TableRow(row.Select(cell => new TableCell(new Paragraph(new Run(new Text(cell) { Space = SpaceProcessingModeValues.Preserve }))))));
+                table.Append(new TableRow(row.Select(cell => new TableCell(new Paragraph(cell.Select(r => Inline(main, r)))))));
             }
             return table;
         });

@@ -9,7 +9,7 @@ namespace Newsletter.Testing;
 /// </summary>
 /// <remarks>
 /// Campaigns are added with <see cref="Add"/> (recipients given directly) rather than <see cref="CreateAsync"/>, which
-/// needs a subscriber store. Outcomes are committed at once: there is no journal.
+/// needs a subscriber store. Outcomes are committed at once: nothing is kept before a commit.
 /// </remarks>
 public sealed class InMemoryCampaignStore(TimeProvider time) : ICampaignStore, IOutbox
 {
@@ -197,8 +197,11 @@ public sealed class InMemoryCampaignStore(TimeProvider time) : ICampaignStore, I
         }
     }
 
-    /// <summary>None: outcomes are committed at once.</summary>
-    public string? OutcomeJournalDirectory => null;
+    /// <summary>False: outcomes are committed at once.</summary>
+    public bool KeepsOutcomesBeforeCommit => false;
+
+    /// <summary>None: nothing is kept before it is committed.</summary>
+    public Task<int> RecoverOutcomesAsync(long campaignId, CancellationToken ct = default) => Task.FromResult(0);
 
     /// <summary>As the SQL store: a row already sent keeps that outcome; the lease is released.</summary>
     public Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
@@ -219,7 +222,7 @@ public sealed class InMemoryCampaignStore(TimeProvider time) : ICampaignStore, I
         return Task.CompletedTask;
     }
 
-    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) => Task.FromResult<IOutcomeWriter>(new Writer(this));
+    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(long campaignId, string owner, CancellationToken ct = default) => Task.FromResult<IOutcomeWriter>(new Writer(this));
 
     public Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default)
     {

@@ -21,7 +21,7 @@ public sealed class RequiresAttribute : Attribute, ITraitAttribute
 
     /// <summary>
     /// What a test may require: <c>postgres</c> (NEWSLETTER_TEST_PG), <c>postfix</c> (smtp-sink, smtp-source),
-    /// <c>chromium</c>, <c>node-mjml</c> (node with mjml 5.4.1), <c>dovecot</c> (IMAP), <c>dkimpy</c> (python3-dkim,
+    /// <c>chromium</c>, <c>node-mjml</c> (node with mjml 5.4.1), <c>dovecot</c> (IMAP), <c>dkimpy</c> (python3-dkim, and python3-nacl for Ed25519,
     /// the independent DKIM verifier).
     /// </summary>
     public static IReadOnlySet<string> Known { get; } = new HashSet<string>(StringComparer.Ordinal)

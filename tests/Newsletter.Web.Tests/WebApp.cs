@@ -56,6 +56,7 @@ public sealed partial class WebApp : IAsyncDisposable
             ["Database:ConnectionString"] = $"Data Source={folder.File("newsletter.db")}",
             ["Templates:Directory"] = Path.Combine(TestEnvironment.RepositoryRoot, "templates"),
             ["Web:IssuesDirectory"] = folder.File("issues"),
+            ["Web:ImportsDirectory"] = folder.File("imports"),
             ["PublicBaseUrl"] = baseUrl,
             ["Delivery:Transport"] = sink is null ? "Pickup" : "Smtp",
             ["Delivery:PickupDirectory"] = folder.File("outbox"),

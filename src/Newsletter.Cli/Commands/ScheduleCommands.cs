@@ -37,10 +37,13 @@ internal static class ScheduleCommands
             {
                 plan.SetDescription(Texts.Get("cli.schedule.plan.description"));
                 plan.AddCommand<PlanAddCommand>("add")
-                    .WithDescription(Texts.Get("cli.schedule.add.description"))
-                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county")
-                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "enterprise", "--industry", "发制品");
-                plan.AddCommand<PlanListCommand>("list").WithDescription(Texts.Get("cli.schedule.list.description_2"));
+                    .WithDescription(PlanTexts.AddDescription)
+                    .WithExample("schedule", "plan", "add", "--every", "monday", "--at", "09:00", "--segments", "municipal,county")
+                    .WithExample("schedule", "plan", "add", "--every", "每周一、四", "--at", "9:00", "--segments", "county")
+                    .WithExample("schedule", "plan", "add", "--every", "month", "--on", "15", "--at", "09:00", "--segments", "enterprise", "--industry", "发制品")
+                    .WithExample("schedule", "plan", "add", "--cron", "0 0 9 ? * MON", "--segments", "municipal,county");
+                plan.AddCommand<PlanListCommand>("list").WithDescription(PlanTexts.ListDescription);
+                plan.AddCommand<PlanShowCommand>("show").WithDescription(PlanTexts.ShowDescription).WithExample("schedule", "plan", "show", "1");
                 plan.AddCommand<PlanRemoveCommand>("remove").WithDescription(Texts.Get("cli.schedule.remove.description")).WithExample("schedule", "plan", "remove", "1");
             });
         });
@@ -223,8 +226,20 @@ internal sealed class ScheduleMoveCommand : AsyncCommand<ScheduleMoveSettings>
 
 internal sealed class PlanAddSettings : AudienceTagSettings
 {
+    [CommandOption("--every <WHEN>")]
+    [Text(PlanTexts.EveryDescription)]
+    public string? Every { get; init; }
+
+    [CommandOption("--at <TIME>")]
+    [Text(PlanTexts.AtDescription)]
+    public string? At { get; init; }
+
+    [CommandOption("--on <DAY>")]
+    [Text(PlanTexts.OnDescription)]
+    public string? On { get; init; }
+
     [CommandOption("--cron <EXPRESSION>")]
-    [Text("cli.schedule.cron")]
+    [Text(PlanTexts.CronDescription)]
     public string? Cron { get; init; }
 
     [CommandOption("--segments <LIST>")]
@@ -240,18 +255,22 @@ internal sealed class PlanAddCommand : AsyncCommand<PlanAddSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, PlanAddSettings settings, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(settings.Cron))
+        var input = new PlanInput(settings.Every, settings.At, settings.On, settings.Cron);
+        if (input is { Every: null, Cron: null, At: null, On: null })
         {
-            throw new UserErrorException(Texts.Get("cli.schedule.plan_add_needs_cron"), Texts.Get("cli.schedule.add_cron_mon_every"));
+            throw new UserErrorException(PlanTexts.NoWhen, PlanTexts.NoWhenHint);
         }
+        // The words are checked before anything is opened, so a typo costs no database start.
+        await ScheduleCommands.GuardAsync(null, () => Task.FromResult(CampaignScheduler.Recurrence(input)));
         await using var services = ScheduleCommands.Services(settings);
         var scheduler = services.GetRequiredService<CampaignScheduler>();
         var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
-            "nothing was scheduled", cancellationToken);
+            PlanTexts.NothingScheduled, cancellationToken);
         var plan = await ScheduleCommands.GuardAsync(null, () =>
-            scheduler.AddPlanAsync(settings.Cron, Segments.SplitList(settings.Segments), tags, scheduler.ZoneFor(settings.TimeZone), cancellationToken));
-        var zone = ScheduleTime.FindZone(plan.TimeZone) ?? scheduler.Zone;
-        Say.Line("cli.schedule.plan_added_next", plan.Id, plan.Cron, plan.TimeZone, string.Join(", ", plan.Segments), AudienceTagOptions.Suffix(plan.Tags), ScheduleCommands.Show(scheduler.NextFiring(plan), zone));
+            scheduler.AddPlanAsync(input, Segments.SplitList(settings.Segments), tags, scheduler.ZoneFor(settings.TimeZone), cancellationToken));
+        AnsiConsole.MarkupLineInterpolated(
+            $"{PlanTexts.Added(plan.Id, PlanTexts.Words(plan))} ({plan.Cron}) → {string.Join(", ", plan.Segments)}{AudienceTagOptions.Suffix(plan.Tags)}");
+        PlanListCommand.WriteNext(scheduler, plan, PlanTexts.Next(scheduler.PlanZone(plan)));
         return NewsletterApp.Ok;
     }
 }
@@ -265,35 +284,78 @@ internal sealed class PlanListCommand : AsyncCommand<GlobalSettings>
         return NewsletterApp.Ok;
     }
 
+    /// <summary>The next three firings under a header, on one line of their own (three local times do not fit a table's column at 80).</summary>
+    internal static void WriteNext(CampaignScheduler scheduler, SchedulePlan plan, string header)
+    {
+        var zone = scheduler.PlanZone(plan);
+        var next = scheduler.NextFirings(plan, 3);
+        AnsiConsole.MarkupLineInterpolated($"{header}");
+        AnsiConsole.MarkupLineInterpolated($"  {(next.Count == 0 ? PlanTexts.NeverAgain : string.Join(" · ", next.Select(t => PlanTexts.Firing(t, zone))))}");
+    }
+
     internal static async Task WriteAsync(CampaignScheduler scheduler, IScheduleStore store, CancellationToken ct)
     {
         var plans = await store.ListPlansAsync(ct);
         if (plans.Count == 0)
         {
-            AnsiConsole.MarkupLine(Texts.Get("cli.schedule.no_recurring_plan"));
+            AnsiConsole.MarkupLine(PlanTexts.NoPlans);
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).AddColumn(Texts.Get("cli.schedule.plan")).AddColumn(Texts.Get("cli.schedule.cron_2")).AddColumn(Texts.Get("cli.schedule.zone")).AddColumn(Texts.Get("cli.schedule.segments_2")).AddColumn(Texts.Get("cli.schedule.next"));
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(PlanTexts.ColumnPlan).AddColumn(PlanTexts.ColumnWhen).AddColumn(PlanTexts.ColumnCron).AddColumn(PlanTexts.ColumnSegments);
         foreach (var p in plans)
         {
-            var zone = ScheduleTime.FindZone(p.TimeZone) ?? scheduler.Zone;
-            table.AddRow(p.Id.ToString(CultureInfo.InvariantCulture), TerminalText.Cell(p.Cron), TerminalText.Cell(p.TimeZone),
-                TerminalText.Cell(string.Join(",", p.Segments) + (p.Tags.IsEmpty ? "" : " *")), TerminalText.Cell(ScheduleCommands.Show(scheduler.NextFiring(p), zone)));
+            table.AddRow(PlanTexts.Id(p.Id), TerminalText.Cell(PlanTexts.Words(p)), TerminalText.Cell(p.Cron),
+                TerminalText.Cell(string.Join(",", p.Segments) + (p.Tags.IsEmpty ? "" : " *")));
         }
         AnsiConsole.Write(table);
         foreach (var p in plans.Where(p => !p.Tags.IsEmpty))
         {
-            Say.Line("cli.schedule.plan_only_to", p.Id, p.Tags.Describe());
+            AnsiConsole.MarkupLineInterpolated($"{PlanTexts.OnlyTo(p.Id, p.Tags.Describe())}");
+        }
+        foreach (var p in plans)
+        {
+            WriteNext(scheduler, p, PlanTexts.NextOf(p.Id, PlanTexts.Words(p), scheduler.PlanZone(p)));
         }
         var ready = await store.ListReadyAsync(ct);
-        Say.Line("cli.schedule.ready_issues", (ready.Count == 0 ? "none (mark one with `newsletter issue ready <file>`)" : string.Join(", ", ready.Select(r => r.IssueKey))));
+        Say.Line("cli.schedule.ready_issues", (ready.Count == 0 ? Texts.Get("cli.schedule.no_ready_issue") : string.Join(", ", ready.Select(r => r.IssueKey))));
+    }
+}
+
+internal sealed class PlanShowCommand : AsyncCommand<PlanRemoveSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, PlanRemoveSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = ScheduleCommands.Services(settings);
+        var scheduler = services.GetRequiredService<CampaignScheduler>();
+        var plan = await services.GetRequiredService<IScheduleStore>().GetPlanAsync(settings.Id, cancellationToken)
+            ?? throw new UserErrorException(PlanTexts.NoPlan(settings.Id), PlanTexts.NoPlanHint);
+        var zone = scheduler.PlanZone(plan);
+        AnsiConsole.MarkupLineInterpolated($"{PlanTexts.ColumnPlan} [bold]{plan.Id}[/]");
+        AnsiConsole.MarkupLineInterpolated($"  {PlanTexts.Field(PlanTexts.FieldWhen)}{PlanTexts.Words(plan)}");
+        AnsiConsole.MarkupLineInterpolated($"  {PlanTexts.Field(PlanTexts.FieldCron)}{plan.Cron}");
+        AnsiConsole.MarkupLineInterpolated($"  {PlanTexts.Field(PlanTexts.FieldZone)}{zone.Id}");
+        AnsiConsole.MarkupLineInterpolated($"  {PlanTexts.Field(PlanTexts.FieldSegments)}{string.Join(", ", plan.Segments)}");
+        if (!plan.Tags.IsEmpty)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  {PlanTexts.Field(PlanTexts.FieldOnlyTo)}{plan.Tags.Describe()}");
+        }
+        AnsiConsole.MarkupLineInterpolated($"  {PlanTexts.Field(PlanTexts.FieldCreated)}{ScheduleTime.Show(plan.CreatedAt, zone)}");
+        var next = scheduler.NextFirings(plan, 3);
+        var label = PlanTexts.Field(PlanTexts.FieldNext);
+        foreach (var line in next.Count == 0 ? [PlanTexts.NeverAgain] : next.Select(t => PlanTexts.Firing(t, zone)).ToList())
+        {
+            AnsiConsole.MarkupLineInterpolated($"  {label}{line}");
+            label = new string(' ', label.Length);
+        }
+        return NewsletterApp.Ok;
     }
 }
 
 internal sealed class PlanRemoveSettings : GlobalSettings
 {
     [CommandArgument(0, "<id>")]
-    [Text("cli.schedule.id_2")]
+    [Text(PlanTexts.IdDescription)]
     public long Id { get; init; }
 }
 

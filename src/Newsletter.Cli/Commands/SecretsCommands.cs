@@ -18,6 +18,9 @@ internal static class SecretsCommands
             b.AddCommand<SecretsRotateTokenCommand>("rotate-token")
                 .WithDescription(Texts.Get("cli.secrets.rotate_token.description"))
                 .WithExample("secrets", "rotate-token");
+            b.AddCommand<SecretsMetricsTokenCommand>("metrics-token")
+                .WithDescription("Print the bearer token Prometheus sends to serve's /metrics (Metrics:Token, else the one generated and kept in the database).")
+                .WithExample("secrets", "metrics-token");
         });
 }
 
@@ -31,6 +34,22 @@ internal sealed class SecretsRotateTokenCommand : AsyncCommand<GlobalSettings>
         // A running serve picks the new key up within a minute (it reloads the key ring); nothing else to restart.
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"token secret rotated: new links use key version {rotation.Version}; links signed before work until {LocalTime.Show(rotation.PreviousValidUntil)} (Security:TokenGracePeriod {grace.TotalDays:0.##} days), then answer 404"));
+        return NewsletterApp.Ok;
+    }
+}
+
+/// <summary><c>secrets metrics-token</c>: the token for Prometheus' <c>credentials_file</c> (issue 20).</summary>
+internal sealed class SecretsMetricsTokenCommand : AsyncCommand<GlobalSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, GlobalSettings settings, CancellationToken cancellationToken)
+    {
+        await using var services = AppServices.Build(settings);
+        var options = services.GetRequiredService<Newsletter.Core.Diagnostics.MetricsOptions>();
+        await Console.Out.WriteLineAsync(MetricsEndpoint.Token(options, services.GetRequiredService<Newsletter.Core.Security.IAppSecrets>()));
+        if (!options.Enabled)
+        {
+            await Console.Error.WriteLineAsync("note: Metrics:Enabled is false: serve has no /metrics endpoint until it is set to true");
+        }
         return NewsletterApp.Ok;
     }
 }

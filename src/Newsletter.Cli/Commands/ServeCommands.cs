@@ -126,8 +126,11 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         builder.Services.AddNewsletterScheduling(configuration, SchedulingDataExtensions.JobStore(database));
         builder.Services.AddNewsletterWeb(configuration);
         builder.Services.AddHostedService<BounceMailboxPoller>();   // issue 17: reads the return mailbox when Bounces:Host is set
+        builder.Services.AddNewsletterMetrics(configuration);   // issue 20: /metrics when Metrics:Enabled
         var app = builder.Build();
+        app.UseNewsletterMetricsToken();   // before the web's pipeline: a scrape without the token gets 401, not the sign-in page
         app.MapNewsletterWeb();
+        app.MapNewsletterMetrics();
         return app;
     }
 }

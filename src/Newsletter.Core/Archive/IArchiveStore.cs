@@ -4,7 +4,7 @@ namespace Newsletter.Core.Archive;
 
 /// <summary>
 /// The 往期 archive: the issues that went out, read from the outbox (what was delivered) and the variants stored with
-/// each campaign (what was sent) — never re-rendered. Declared here, implemented for SQLite and PostgreSQL in Newsletter.Data.
+/// each campaign (what was sent) — never re-rendered. Declared here, implemented in Newsletter.Data.
 /// </summary>
 /// <remarks>
 /// An issue is in the archive once its campaign delivered to at least one recipient (an outbox row <c>sent</c>), whatever

@@ -2,38 +2,51 @@ using Newsletter.Core;
 namespace Newsletter.Core.Audience;
 
 /// <summary>
-/// The tag filter of a send: it narrows the targeted segments to the subscribers tagged with one of
-/// <see cref="Districts"/> (区县) and following one of <see cref="Industries"/> (行业). An empty list does not narrow.
-/// Values are trimmed, de-duplicated and sorted (ordinal), so filters naming the same tags in another order are equal
-/// and share one <see cref="Key"/>: part of a campaign's identity, with its issue and segments.
+/// The tag filter of a send: it narrows the targeted segments to the subscribers tagged, for each <see cref="TagKind"/>
+/// with values, with one of them — one of <see cref="Districts"/> (区县) and following one of <see cref="Industries"/>
+/// (行业). An empty list does not narrow. Values are trimmed, de-duplicated and sorted (ordinal), so filters naming the
+/// same tags in another order are equal and share one <see cref="Key"/>: part of a campaign's identity, with its issue
+/// and segments.
 /// </summary>
 public sealed class AudienceTags : IEquatable<AudienceTags>
 {
-    private AudienceTags(IReadOnlyList<string> districts, IReadOnlyList<string> industries)
+    private AudienceTags(IReadOnlyList<TagFilter> filters)
     {
-        Districts = districts;
-        Industries = industries;
-        Key = IsEmpty ? "" : $"district={string.Join(',', districts)};industry={string.Join(',', industries)}";
+        Filters = filters;
+        Key = IsEmpty ? "" : string.Join(';', filters.Where(f => f.Kind.AlwaysInKey || f.Values.Count > 0)
+            .Select(f => $"{f.Kind.Name}={string.Join(',', f.Values)}"));
     }
 
     /// <summary>No narrowing: every active subscriber of the segments.</summary>
-    public static AudienceTags None { get; } = new([], []);
+    public static AudienceTags None { get; } = new([.. TagKind.All.Select(k => new TagFilter(k, []))]);
 
-    public IReadOnlyList<string> Districts { get; }
+    /// <summary>One filter per <see cref="TagKind.All"/>, in that order; a kind without values has an empty list.</summary>
+    public IReadOnlyList<TagFilter> Filters { get; }
 
-    public IReadOnlyList<string> Industries { get; }
+    public IReadOnlyList<string> Districts => Values(TagKind.District);
 
-    public bool IsEmpty => Districts.Count == 0 && Industries.Count == 0;
+    public IReadOnlyList<string> Industries => Values(TagKind.Industry);
+
+    /// <summary>The values of every kind, in kind order: "禹州市、新材料" in lists of campaigns.</summary>
+    public IEnumerable<string> AllValues => Filters.SelectMany(f => f.Values);
+
+    public bool IsEmpty => Filters.All(f => f.Values.Count == 0);
 
     /// <summary>"" without tags, else <c>district=禹州市,魏都区;industry=新材料</c>: stored with the campaign and unique with its issue and segments.</summary>
     public string Key { get; }
 
-    /// <summary>The filter of exactly these values (trimmed, blanks dropped); no check that they are known, see <see cref="Resolve"/>.</summary>
-    public static AudienceTags Of(IEnumerable<string>? districts, IEnumerable<string>? industries)
+    public IReadOnlyList<string> Values(TagKind kind) => Filters.First(f => f.Kind == kind).Values;
+
+    /// <summary>The filter of exactly these values (trimmed, blanks dropped); no check that they are known, see <see cref="Resolve(IEnumerable{TagFilter}, Func{TagKind, IEnumerable{string}})"/>.</summary>
+    public static AudienceTags Of(IEnumerable<string>? districts, IEnumerable<string>? industries) =>
+        Of([new TagFilter(TagKind.District, districts?.ToList() ?? []), new TagFilter(TagKind.Industry, industries?.ToList() ?? [])]);
+
+    /// <summary>The filter of these kinds' values (trimmed, blanks dropped; several filters of one kind are merged).</summary>
+    public static AudienceTags Of(IEnumerable<TagFilter> filters)
     {
-        var d = Normalize(districts);
-        var i = Normalize(industries);
-        return d.Length == 0 && i.Length == 0 ? None : new AudienceTags(d, i);
+        var given = filters.ToList();
+        var all = TagKind.All.Select(k => new TagFilter(k, Normalize(given.Where(f => f.Kind == k).SelectMany(f => f.Values)))).ToList();
+        return all.All(f => f.Values.Count == 0) ? None : new AudienceTags(all);
     }
 
     /// <summary>
@@ -42,51 +55,46 @@ public sealed class AudienceTags : IEquatable<AudienceTags>
     /// (<paramref name="storedDistricts"/>); an industry must be one of <see cref="Audience.Industries.All"/>.
     /// </summary>
     /// <exception cref="AudienceTagException">A name is blank or unknown; the hint suggests the closest known one.</exception>
-    public static AudienceTags Resolve(IEnumerable<string> districtNames, IEnumerable<string> industryNames, IEnumerable<string> storedDistricts)
+    public static AudienceTags Resolve(IEnumerable<string> districtNames, IEnumerable<string> industryNames, IEnumerable<string> storedDistricts) =>
+        Resolve([new TagFilter(TagKind.District, [.. districtNames]), new TagFilter(TagKind.Industry, [.. industryNames])],
+            kind => kind == TagKind.District ? storedDistricts : []);
+
+    /// <summary>
+    /// Resolves names as an editor types them (spaces ignored) to the stored spellings: a name is known when it is one
+    /// of its kind's <see cref="TagKind.Known"/> values or, for a kind whose <see cref="TagKind.StoredValuesKnown"/>,
+    /// a value some subscriber carries (<paramref name="stored"/>; the stored spelling wins).
+    /// </summary>
+    /// <exception cref="AudienceTagException">A name is blank or unknown; the hint suggests the closest known one.</exception>
+    public static AudienceTags Resolve(IEnumerable<TagFilter> named, Func<TagKind, IEnumerable<string>> stored)
     {
-        var stored = storedDistricts.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim()).ToList();
-        var knownDistricts = Audience.Districts.Xuchang.Concat(stored).Distinct(StringComparer.Ordinal).ToList();
-        var districts = new List<string>();
-        foreach (var name in districtNames)
+        var resolved = new List<TagFilter>();
+        foreach (var filter in named)
         {
-            // The stored spelling first: the store selects subscribers by exact district.
-            var match = stored.Concat(knownDistricts).FirstOrDefault(k => Fold(k) == Fold(name));
-            if (Fold(name).Length == 0 || match is null)
+            var kind = filter.Kind;
+            // The stored spelling first: the store selects subscribers by exact value.
+            var carried = kind.StoredValuesKnown ? stored(kind).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToList() : [];
+            var known = kind.Known.Concat(carried).Distinct(StringComparer.Ordinal).ToList();
+            var values = new List<string>();
+            foreach (var name in filter.Values)
             {
-                throw Unknown("district", name, knownDistricts);
+                var match = carried.Concat(known).FirstOrDefault(k => Fold(k) == Fold(name));
+                if (Fold(name).Length == 0 || match is null)
+                {
+                    throw Unknown(kind.Name, name, known);
+                }
+                values.Add(match);
             }
-            districts.Add(match);
+            resolved.Add(filter with { Values = values });
         }
-        var industries = new List<string>();
-        foreach (var name in industryNames)
-        {
-            if (!Audience.Industries.TryResolve(name, out var industry))
-            {
-                throw Unknown("industry", name, Audience.Industries.All);
-            }
-            industries.Add(industry);
-        }
-        return Of(districts, industries);
+        return Of(resolved);
     }
 
     /// <summary>The store's filter: these tags within <paramref name="segments"/>.</summary>
-    public AudienceFilter For(IReadOnlyList<string> segments) =>
-        new(segments, Districts.Count > 0 ? Districts : null, Industries.Count > 0 ? Industries : null);
+    public AudienceFilter For(IReadOnlyList<string> segments) => new(segments, this);
 
     /// <summary>"district 禹州市, 魏都区; industry 新材料" for messages; "" without tags.</summary>
-    public string Describe()
-    {
-        var parts = new List<string>(2);
-        if (Districts.Count > 0)
-        {
-            parts.Add("district " + string.Join(", ", Districts));
-        }
-        if (Industries.Count > 0)
-        {
-            parts.Add("industry " + string.Join(", ", Industries));
-        }
-        return string.Join("; ", parts);
-    }
+    public string Describe() =>
+        string.Join("; ", Filters.Where(f => f.Values.Count > 0).Select(f => f.Kind.Name + " " + string.Join(", ", f.Values)));
 
     public bool Equals(AudienceTags? other) => other is not null && Key == other.Key;
 

@@ -2,8 +2,8 @@ using Newsletter.Core;
 namespace Newsletter.Core.Audience;
 
 /// <summary>
-/// The subscriber list, declared here by its users (pipeline, CLI, web) and implemented in Newsletter.Data for
-/// SQLite and PostgreSQL. Emails passed in are normalised by the store; unknown ids and emails are not errors.
+/// The subscriber list, declared here by its users (pipeline, CLI, web) and implemented in Newsletter.Data.
+/// Emails passed in are normalised by the store; unknown ids and emails are not errors.
 /// </summary>
 public interface ISubscriberStore
 {
@@ -15,6 +15,19 @@ public interface ISubscriberStore
     /// <paramref name="batchSize"/>, each subscriber once even when in two targeted segments.
     /// </summary>
     IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default);
+
+    /// <summary>
+    /// The subscribers <see cref="StreamActiveAsync"/> yields, in the same order, as only what building a campaign's
+    /// outbox needs: a store reads two columns per row instead of fourteen (issue 20: a million-row send starts 3× sooner).
+    /// </summary>
+    async IAsyncEnumerable<AudienceMember> StreamActiveMembersAsync(AudienceFilter filter, int batchSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var subscriber in StreamActiveAsync(filter, batchSize, ct))
+        {
+            yield return new AudienceMember(subscriber.Id, subscriber.Segments);
+        }
+    }
 
     Task<Subscriber?> FindByIdAsync(long id, CancellationToken ct = default);
 

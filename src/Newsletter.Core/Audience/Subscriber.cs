@@ -19,14 +19,20 @@ public sealed record Subscriber(long Id, string Email, string Name, string? Orga
     SubscriberStatus Status, string Salutation, string? Source, DateTimeOffset? ConsentAt,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// What building a campaign's outbox reads of an active subscriber: the id and the segment keys (a subscriber in two
+/// targeted segments gets the variant of the first). See <see cref="ISubscriberStore.StreamActiveMembersAsync"/>.
+/// </summary>
+public sealed record AudienceMember(long Id, IReadOnlyList<string> Segments);
+
 /// <summary>A named group of subscribers that a send targets. Built-ins cannot be removed.</summary>
 public sealed record Segment(string Key, string NameZh, string NameEn, bool BuiltIn);
 
 /// <summary>
-/// Who a send goes to: active subscribers in any of <see cref="Segments"/>, optionally narrowed to those tagged
-/// with one of <see cref="Districts"/> and interested in one of <see cref="Industries"/> (null or empty: no narrowing).
+/// Who a send goes to: active subscribers in any of <see cref="Segments"/>, optionally narrowed by <see cref="Tags"/>
+/// to those tagged, for each kind with values, with one of them (null or empty: no narrowing).
 /// </summary>
-public sealed record AudienceFilter(IReadOnlyList<string> Segments, IReadOnlyList<string>? Districts = null, IReadOnlyList<string>? Industries = null);
+public sealed record AudienceFilter(IReadOnlyList<string> Segments, AudienceTags? Tags = null);
 
 /// <summary>The number of subscribers of one segment in each status.</summary>
 public sealed record SegmentCount(Segment Segment, long Active, long Unsubscribed, long Bounced, long Complained)

@@ -71,7 +71,11 @@ public sealed partial class BounceProcessor(
                 SubscriberId = subscriberId,
                 OutboxId = match?.OutboxId,
             };
-            if (await bounces.AddAsync(record, keepRaw, ct)) stored++;
+            if (await bounces.AddAsync(record, keepRaw, ct))
+            {
+                stored++;
+                Diagnostics.NewsletterMetrics.Bounce(record.Kind, record.Class.ToString().ToLowerInvariant());
+            }
             // Applied even when the row already existed: a pass that crashed after storing still finishes the change.
             if (subscriberId is { } id && await ApplyPolicyAsync(id, record, now, ct) is { } status)
             {

@@ -88,7 +88,7 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
     public static IReadOnlyList<string> ResolveSegments(IEnumerable<string> names, IReadOnlyList<Segment> known) =>
         [.. names.Select(n => Segments.Resolve(n, known)).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Resolves district and industry names (spaces ignored) to a tag filter; see <see cref="AudienceTags.Resolve"/>.</summary>
+    /// <summary>Resolves district and industry names (spaces ignored) to a tag filter; see <see cref="AudienceTags.Resolve(IEnumerable{string}, IEnumerable{string}, IEnumerable{string})"/>.</summary>
     /// <exception cref="AudienceTagException">A name is blank or unknown.</exception>
     public async Task<AudienceTags> ResolveTagsAsync(IReadOnlyList<string> districtNames, IReadOnlyList<string> industryNames,
         CancellationToken ct = default) =>

@@ -133,6 +133,7 @@ public sealed class BulletinComposer
                 ["title"] = article.Title,
                 ["industries"] = article.Industries.ToList(),
                 ["blocks"] = article.Blocks.Select(Block).ToList(),
+                ["parts"] = Parts(article.Blocks),
             }).ToList(),
         }).ToList();
         return new Dictionary<string, object?>
@@ -153,6 +154,40 @@ public sealed class BulletinComposer
     {
         Subheading subheading => new() { ["kind"] = "subheading", ["text"] = subheading.Text },
         Paragraph paragraph => new() { ["kind"] = "paragraph", ["html"] = paragraph.Html, ["text"] = paragraph.Text },
+        Table table => new()
+        {
+            ["kind"] = "table",
+            ["header"] = table.Header.Select(Cell).ToList(),
+            ["rows"] = table.Rows.Select(row => row.Select(Cell).ToList()).ToList(),
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(block)),
     };
+
+    private static Dictionary<string, object?> Cell(TableCell cell) => new() { ["html"] = cell.Html, ["text"] = cell.Text };
+
+    /// <summary>
+    /// The article's blocks as the layout places them: runs of text blocks (kind "text", with <c>blocks</c>) between
+    /// tables (kind "table"). A table is its own mj-table, which MJML cannot nest inside an mj-text.
+    /// </summary>
+    private static List<Dictionary<string, object?>> Parts(IReadOnlyList<ArticleBlock> blocks)
+    {
+        var parts = new List<Dictionary<string, object?>>();
+        List<Dictionary<string, object?>>? run = null;
+        foreach (var block in blocks)
+        {
+            if (block is Table)
+            {
+                parts.Add(Block(block));
+                run = null;
+                continue;
+            }
+            if (run is null)
+            {
+                run = [];
+                parts.Add(new() { ["kind"] = "text", ["blocks"] = run });
+            }
+            run.Add(Block(block));
+        }
+        return parts;
+    }
 }

@@ -5,7 +5,7 @@ namespace Newsletter.Core.Composition;
 
 /// <summary>
 /// The text/plain part, built from the issue model (not by stripping tags): title block, contents, sections
-/// with articles, subheadings and paragraphs, and the footer with the view and unsubscribe links as slots.
+/// with articles, subheadings, paragraphs and tables (as "列名：值" lines), and the footer with the view and unsubscribe links as slots.
 /// Lines end in CRLF, the canonical form of text/plain (RFC 2046 §4.1.1), so the base64 part carries no bare LF.
 /// </summary>
 public static class PlainTextRenderer
@@ -65,6 +65,9 @@ public static class PlainTextRenderer
                         case Paragraph paragraph:
                             text.Append(Indent).Append(paragraph.Text).Append("\n\n");
                             break;
+                        case Table table:
+                            AppendTable(text, table);
+                            break;
                     }
                 }
             }
@@ -81,6 +84,32 @@ public static class PlainTextRenderer
             .Append("退订：").Append(SlotTemplate.Marker(RecipientSlot.UnsubscribeUrl)).Append('\n');
         // Paragraph text may hold line breaks of its own: normalise them all at once.
         return text.ToString().ReplaceLineEndings("\r\n");
+    }
+
+    /// <summary>
+    /// A table as one block of "列名：值" lines per row. Aligned columns would not stay aligned: mail clients show
+    /// text/plain in proportional fonts, and a CJK character is two columns wide even in monospace ones.
+    /// </summary>
+    private static void AppendTable(StringBuilder text, Table table)
+    {
+        var names = table.Header.Select((cell, c) => cell.Text.Length > 0 ? cell.Text : $"第{c + 1}列").ToList();
+        foreach (var row in table.Rows)
+        {
+            var first = true;
+            for (var c = 0; c < names.Count && c < row.Count; c++)
+            {
+                if (row[c].Text.Length == 0)
+                {
+                    continue;
+                }
+                text.Append(first ? "◆" : "\u3000").Append(names[c]).Append('：').Append(row[c].Text).Append('\n');
+                first = false;
+            }
+            if (!first)
+            {
+                text.Append('\n');
+            }
+        }
     }
 
     /// <summary>"2024年第8期 · 2024-08-15", or the sample note when the real number and date are unknown.</summary>

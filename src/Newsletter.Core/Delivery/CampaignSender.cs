@@ -10,7 +10,7 @@ namespace Newsletter.Core.Delivery;
 /// filled (<see cref="SendRun"/>, its lease and heartbeat <see cref="SenderLease"/>) → one <see cref="DeliveryWorker"/>
 /// per transport session (<see cref="IMailTransport.MaxSessions"/>: one SMTP connection each), personalising and
 /// serialising each message → an <see cref="OutcomeRecorder"/> that group-commits outcomes. A worker hands a message over (SMTP's final dot) only
-/// once its previous outcome is safe — in the run's <see cref="OutcomeJournal"/> (SQLite) or committed — so after a
+/// once its previous outcome is safe — kept by the store's outcome writer (<see cref="IOutcomeWriter.Keep"/>) or committed — so after a
 /// crash at most one message per connection has an unknown fate; those are re-sent with the same Message-ID.
 /// Consecutive sender-side rejections beyond <see cref="DeliveryOptions.PauseAfterConsecutiveErrors"/>, or a
 /// configuration fault (authentication, TLS), pause the campaign instead of burning the list (<see cref="FailurePolicy"/>).
@@ -36,7 +36,7 @@ public sealed class CampaignSender
         Transport = transport;
         Messages = messages;
         Links = links;
-        _options = deliveryOptions.Normalized();
+        _options = deliveryOptions;   // validated where it was bound (DeliveryOptionsValidator)
         _time = time;
         _logger = logger;
         Workers = Math.Max(1, transport.MaxSessions);
@@ -114,7 +114,7 @@ public sealed class CampaignSender
         }
 
         // First the outcomes of runs that died before committing them, then their leases: or their rows would go again.
-        await RecoverJournalsAsync(campaignId, cancellationToken);
+        await RecoverOutcomesAsync(campaignId, cancellationToken);
         await ReleaseDeadOwnersAsync(campaignId, cancellationToken);
         await TakeOverSilentSendersAsync(campaignId, cancellationToken);
         var variants = (await _store.GetVariantsAsync(campaignId, cancellationToken)).ToDictionary(
@@ -173,14 +173,14 @@ public sealed class CampaignSender
     /// The live senders call it before each claim, <c>serve</c> every <see cref="DeliveryOptions.HeartbeatInterval"/>.
     /// </summary>
     /// <remarks>
-    /// Only where outcomes are committed before the next message (PostgreSQL). With an outcome journal (SQLite, one
-    /// machine) a frozen sender's journal may hold outcomes not yet in the outbox, which a takeover would send again;
-    /// there a dead sender is found by its process id (<see cref="ReleaseDeadOwnersAsync"/>).
+    /// Only where outcomes are committed before the next message. Where the store keeps them on the sender's machine
+    /// first (<see cref="IOutbox.KeepsOutcomesBeforeCommit"/>) a frozen sender may hold outcomes not yet in the outbox,
+    /// which a takeover would send again; there a dead sender is found by its process id (<see cref="ReleaseDeadOwnersAsync"/>).
     /// </remarks>
     /// <returns>The senders taken over.</returns>
     public async Task<IReadOnlyList<TakenOverSender>> TakeOverSilentSendersAsync(long? campaignId, CancellationToken cancellationToken)
     {
-        if (_outbox.OutcomeJournalDirectory is not null)
+        if (_outbox.KeepsOutcomesBeforeCommit)
         {
             return [];
         }
@@ -194,13 +194,12 @@ public sealed class CampaignSender
         return taken;
     }
 
-    /// <summary>Records what the journals of dead runs hold (see <see cref="OutcomeJournal.RecoverAsync"/>).</summary>
-    internal async Task RecoverJournalsAsync(long campaignId, CancellationToken cancellationToken)
+    /// <summary>Records the outcomes dead runs kept but had not committed (see <see cref="IOutbox.RecoverOutcomesAsync"/>).</summary>
+    internal async Task RecoverOutcomesAsync(long campaignId, CancellationToken cancellationToken)
     {
-        if (_outbox.OutcomeJournalDirectory is { } directory
-            && await OutcomeJournal.RecoverAsync(directory, campaignId, _outbox.RecordAsync, cancellationToken) is > 0 and var recovered)
+        if (await _outbox.RecoverOutcomesAsync(campaignId, cancellationToken) is > 0 and var recovered)
         {
-            _logger.LogInformation("Recorded {Count} outcomes of campaign {Id} from the journal of a run that stopped", recovered, campaignId);
+            _logger.LogInformation("Recorded {Count} outcomes of campaign {Id} kept by a run that stopped", recovered, campaignId);
         }
     }
 

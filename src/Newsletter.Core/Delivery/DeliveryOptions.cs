@@ -59,30 +59,8 @@ public sealed record DeliveryOptions
     /// <summary>Consecutive permanent sender-side failures (5xx on MAIL FROM/DATA, auth) that pause a campaign; default 20.</summary>
     public int PauseAfterConsecutiveErrors { get; init; } = 20;
 
-    /// <summary>
-    /// The same values clamped to the bounds <see cref="DeliveryOptionsValidator"/> enforces at start: a no-op for
-    /// validated settings, kept for options built in code (the sender's tests).
-    /// </summary>
-    public DeliveryOptions Normalized() => this with
-    {
-        MaxAttempts = Math.Clamp(MaxAttempts, 1, 100),
-        RetryBaseDelay = Clamp(RetryBaseDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(6)),
-        MaxRetryAge = Clamp(MaxRetryAge, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
-        MessagesPerSecond = Math.Max(0, MessagesPerSecond),
-        MessagesPerSecondPerDomain = Math.Max(0, MessagesPerSecondPerDomain),
-        ForegroundRetryWindow = Clamp(ForegroundRetryWindow, TimeSpan.Zero, TimeSpan.FromHours(24)),
-        BatchSize = Math.Clamp(BatchSize, 1, 5000),
-        LeaseDuration = Clamp(LeaseDuration, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)),
-        PauseAfterConsecutiveErrors = Math.Clamp(PauseAfterConsecutiveErrors, 1, 100_000),
-        HeartbeatInterval = Clamp(HeartbeatInterval, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1)),
-        FailoverGrace = Clamp(FailoverGrace, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)),
-    };
-
     /// <summary>A sender whose last heartbeat is older than this is dead (<see cref="HeartbeatInterval"/> + <see cref="FailoverGrace"/>).</summary>
     public TimeSpan SilenceLimit => HeartbeatInterval + FailoverGrace;
-
-    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
-        value < min ? min : value > max ? max : value;
 }
 
 /// <summary>The bounds of <see cref="DeliveryOptions"/>, checked once when the host starts (see <see cref="SettingsBinder"/>).</summary>

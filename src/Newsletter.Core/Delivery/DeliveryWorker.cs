@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Newsletter.Core.Diagnostics;
 using Newsletter.Core.Composition;
 
 namespace Newsletter.Core.Delivery;
@@ -6,7 +8,7 @@ namespace Newsletter.Core.Delivery;
 /// <summary>
 /// One connection's loop, on a thread of its own (see <see cref="IMailTransport"/> for why): takes claimed rows,
 /// personalises and sends each message through its session, and appends the outcome. A message is handed over (SMTP's
-/// final dot) only once the outcome of the worker's previous message is safe (journaled or committed), yet everything
+/// final dot) only once the outcome of the worker's previous message is safe (kept by the store or committed), yet everything
 /// before that overlaps the commit; so after a crash at most one message per connection has an unknown fate, without
 /// every message waiting for a commit.
 /// </summary>
@@ -71,7 +73,7 @@ internal sealed class DeliveryWorker
                 DeliveryRecord? record;
                 try
                 {
-                    // No hand-over when the previous outcome is safe already (always, with a journal): the
+                    // No hand-over when the previous outcome is safe already (always, where the store keeps outcomes): the
                     // message then goes out in one piece instead of waiting at its last line.
                     record = Deliver(entry, _run.Recorder.IsSafe(_previous) ? null : handOver);
                 }
@@ -95,6 +97,7 @@ internal sealed class DeliveryWorker
                 if (record is not null)
                 {
                     _previous = _run.Recorder.Append(record);   // counted out of the run's in-flight rows once committed
+                    NewsletterMetrics.Outcome(_run.CampaignLabel, entry.Email, OutcomeLabel(record.Status));
                 }
                 // else: parked for its domain's rate; still in flight, it comes back to the queue
             }
@@ -148,7 +151,9 @@ internal sealed class DeliveryWorker
         try
         {
             // An SMTP transaction that has begun is allowed to finish on stop: only the timeout ends it.
+            var started = Stopwatch.GetTimestamp();
             var reply = _session.Send(message, FileName(entry), handOver);
+            NewsletterMetrics.MessageSent(_run.CampaignLabel, started);
             _run.Judge(null);
             return Outcome(entry, OutboxStatus.Sent, reply, temporary: false);
         }
@@ -181,6 +186,15 @@ internal sealed class DeliveryWorker
         }
         return new DeliveryRecord(entry.Id, entry.SubscriberId, status, attempts, reply, now, next, bounced);
     }
+
+    private static string OutcomeLabel(OutboxStatus status) => status switch
+    {
+        OutboxStatus.Sent => "sent",
+        OutboxStatus.Deferred => "deferred",
+        OutboxStatus.Failed => "failed",
+        OutboxStatus.Skipped => "skipped",
+        _ => "other",
+    };
 
     private static string FileName(OutboxEntry entry)
     {

@@ -5,7 +5,7 @@ namespace Newsletter.Core.Delivery;
 /// <summary>
 /// Campaigns and what their outbox holds (counts, failures, the senders at work): one outbox row per (campaign,
 /// subscriber), the single source of truth of what was sent. The send path's own operations on the outbox (claim,
-/// renew, record, take over) are <see cref="IOutbox"/>. Declared here, implemented for SQLite and PostgreSQL in Newsletter.Data.
+/// renew, record, take over) are <see cref="IOutbox"/>. Declared here, implemented in Newsletter.Data.
 /// </summary>
 public interface ICampaignStore
 {

@@ -2,8 +2,8 @@ namespace Newsletter.Core.Delivery;
 
 /// <summary>
 /// The outbox as the send path uses it: claim due rows under a lease, renew the leases, record outcomes, and the
-/// heartbeat by which the nodes sharing the outbox find and take over a silent sender. Declared here, implemented for
-/// SQLite and PostgreSQL in Newsletter.Data (the same object as <see cref="ICampaignStore"/> there).
+/// heartbeat by which the nodes sharing the outbox find and take over a silent sender. Declared here, implemented in
+/// Newsletter.Data (the same object as <see cref="ICampaignStore"/> there).
 /// </summary>
 public interface IOutbox
 {
@@ -15,20 +15,29 @@ public interface IOutbox
         DateTimeOffset leaseUntil, CancellationToken ct = default);
 
     /// <summary>
-    /// Where a sender keeps the outcomes it has not committed yet (<see cref="OutcomeJournal"/>): a folder beside a
-    /// SQLite file. Null on PostgreSQL, whose outbox several machines share: there each outcome is committed before the
-    /// connection's next message is handed over.
+    /// Whether a run's outcome writers keep outcomes safe on their own machine before they are committed
+    /// (<see cref="IOutcomeWriter.CanKeep"/>). Then a silent sender may hold outcomes that are not in the outbox yet, so
+    /// it must not be taken over from another node; it is found dead by its process id instead. False where each
+    /// outcome is committed before the connection's next message is handed over (an outbox several machines share).
     /// </summary>
-    string? OutcomeJournalDirectory { get; }
+    bool KeepsOutcomesBeforeCommit { get; }
+
+    /// <summary>
+    /// Records the outcomes that runs of campaign <paramref name="campaignId"/> kept (<see cref="IOutcomeWriter.Keep"/>)
+    /// but had not committed when they died, and forgets them. Outcomes of runs still alive are left alone.
+    /// </summary>
+    /// <returns>How many outcomes were recorded.</returns>
+    Task<int> RecoverOutcomesAsync(long campaignId, CancellationToken ct = default);
 
     /// <summary>Records outcomes and releases their leases, in one transaction. A row already sent keeps that outcome.</summary>
     Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
 
     /// <summary>
-    /// A writer for the outcomes of one run: <see cref="RecordAsync"/> on one connection with its statements prepared
-    /// once, for the many small commits of a send (each worker waits for its outcome to be committed).
+    /// A writer for the outcomes of run <paramref name="owner"/> of campaign <paramref name="campaignId"/>:
+    /// <see cref="RecordAsync"/> on one connection with its statements prepared once, for the many small commits of a
+    /// send (each worker waits for its outcome to be safe before it hands over its next message).
     /// </summary>
-    Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default);
+    Task<IOutcomeWriter> OpenOutcomeWriterAsync(long campaignId, string owner, CancellationToken ct = default);
 
     /// <summary>The distinct owners holding leases on rows of the campaign (to release those of dead processes).</summary>
     Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default);
@@ -69,9 +78,32 @@ public interface IOutbox
 /// <summary>A sender another node took over: its node, its campaign, its last heartbeat, and the leases released.</summary>
 public sealed record TakenOverSender(string Owner, string Node, long CampaignId, DateTimeOffset LastHeartbeat, int Released);
 
-/// <summary>Records delivery outcomes, one transaction per call. Not thread-safe: one recorder loop owns it.</summary>
+/// <summary>
+/// Records delivery outcomes, one transaction per call, and where it can, keeps each outcome safe (it survives a crash
+/// of the process) before it is committed, so a worker may hand over its next message without waiting for a commit.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: one recorder owns it. <see cref="Keep"/> and <see cref="ForgetKept"/> may run while a
+/// <see cref="WriteAsync"/> is under way, never two of either kind at once. Disposing a writer whose kept outcomes
+/// are not all forgotten leaves them for <see cref="IOutbox.RecoverOutcomesAsync"/>.
+/// </remarks>
 public interface IOutcomeWriter : IAsyncDisposable
 {
     /// <summary>Records outcomes and releases their leases, in one transaction. A row already sent keeps that outcome.</summary>
     Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default);
+
+    /// <summary>Whether <see cref="Keep"/> makes an outcome safe; when false an outcome is safe once committed.</summary>
+    bool CanKeep => false;
+
+    /// <summary>Makes <paramref name="record"/> survive a crash of this process before it is committed. Only when <see cref="CanKeep"/>.</summary>
+    /// <exception cref="IOException">It could not: commit outcomes before each hand-over from now on.</exception>
+    void Keep(DeliveryRecord record) => throw new NotSupportedException("this writer keeps no outcomes");
+
+    /// <summary>Whether the kept outcomes have grown so far that the owner should commit them all and <see cref="ForgetKept"/>.</summary>
+    bool KeptFull => false;
+
+    /// <summary>Every outcome kept so far is committed: forget them.</summary>
+    void ForgetKept()
+    {
+    }
 }

@@ -8,26 +8,25 @@ namespace Newsletter.Core.Delivery;
 /// so far if nobody is committing already — so the outcomes of all connections go out in one transaction, with no
 /// thread in between. Once every connection has an outcome waiting, the worker that appends the last one commits them at
 /// once, before anyone has to wait at a hand-over; a timer commits what waits when no worker asks (idle workers, progress).
-/// With an <see cref="OutcomeJournal"/> (SQLite) an outcome is safe once its line is written, so nobody waits at a
-/// hand-over: batches of <see cref="JournalBatch"/> are committed on the thread pool, and the journal is emptied when it
-/// is <see cref="OutcomeJournal.Full"/> and everything in it is committed.
+/// When the writer keeps outcomes (<see cref="IOutcomeWriter.CanKeep"/>) an outcome is safe once kept, so nobody waits
+/// at a hand-over: batches of <see cref="KeptBatch"/> are committed on the thread pool, and the kept outcomes are
+/// forgotten when the writer says they are <see cref="IOutcomeWriter.KeptFull"/> and every one of them is committed.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The store's writer is async; commits block on it, which is what a worker waiting to hand over does anyway.
-/// After a commit fails (with retries) every later wait fails too: nothing more may be handed over. After a journal
-/// write fails, the recorder commits before hand-overs again.
+/// After a commit fails (with retries) every later wait fails too: nothing more may be handed over. After keeping an
+/// outcome fails, the recorder commits before hand-overs again.
 /// </remarks>
 internal sealed class OutcomeRecorder : IAsyncDisposable
 {
     private const int Attempts = 5;
-    private const int JournalBatch = 64;
+    private const int KeptBatch = 64;
 
-    private readonly Func<CancellationToken, Task<IOutcomeWriter>> _openWriter;
     private readonly Action<IReadOnlyList<DeliveryRecord>> _committed;
     private readonly Action<Exception, IReadOnlyList<DeliveryRecord>> _failed;
     private readonly ILogger _logger;
     private readonly Lock _appending = new();
-    // One commit at a time (the writer is not thread-safe). Keeping a database with one writer (SQLite) free of
+    // One commit at a time (the writer is not thread-safe). Keeping a database with one writer free of
     // collisions between commits and claims is the store's business.
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Timer _timer;
@@ -35,25 +34,23 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     private List<DeliveryRecord> _pending = new(64);
     private long _appended;     // sequence number of the last appended outcome (under _appending)
     private long _durable;      // sequence number up to which outcomes are committed
-    private long _journaled;    // sequence number up to which outcomes are in the journal (under _appending)
-    private readonly OutcomeJournal? _journal;
-    private bool _journalFailed;
-    private IOutcomeWriter? _writer;
+    private long _kept;         // sequence number up to which outcomes are kept by the writer (under _appending)
+    private readonly bool _keeping;
+    private bool _keepFailed;
+    private readonly IOutcomeWriter _writer;
     private Exception? _failure;
 
-    /// <param name="openWriter">Opens the store's writer (<see cref="IOutbox.OpenOutcomeWriterAsync"/>), on first use.</param>
+    /// <param name="writer">The store's writer (<see cref="IOutbox.OpenOutcomeWriterAsync"/>); the recorder disposes it.</param>
     /// <param name="committed">Called (one commit at a time) with each batch once it is committed.</param>
     /// <param name="failed">Called once, with the batch that could not be committed after retries.</param>
     /// <param name="fullBatch">The number of workers: a batch of that many outcomes is committed without waiting to be asked.</param>
     /// <param name="idleCommit">How long an appended outcome may wait for a worker to ask before the timer commits it.</param>
-    /// <param name="journal">Where outcomes are safe before they are committed; the recorder deletes it once all are.</param>
-    public OutcomeRecorder(Func<CancellationToken, Task<IOutcomeWriter>> openWriter, Action<IReadOnlyList<DeliveryRecord>> committed,
-        Action<Exception, IReadOnlyList<DeliveryRecord>> failed, int fullBatch, TimeSpan idleCommit, ILogger logger,
-        OutcomeJournal? journal = null)
+    public OutcomeRecorder(IOutcomeWriter writer, Action<IReadOnlyList<DeliveryRecord>> committed,
+        Action<Exception, IReadOnlyList<DeliveryRecord>> failed, int fullBatch, TimeSpan idleCommit, ILogger logger)
     {
-        _journal = journal;
-        _fullBatch = journal is null ? fullBatch : JournalBatch;
-        _openWriter = openWriter;
+        _writer = writer;
+        _keeping = writer.CanKeep;
+        _fullBatch = _keeping ? KeptBatch : fullBatch;
         _committed = committed;
         _failed = failed;
         _logger = logger;
@@ -70,14 +67,14 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
             _pending.Add(record);
             sequence = ++_appended;
             full = _pending.Count >= _fullBatch;
-            if (_journal is not null && !_journalFailed)
+            if (_keeping && !_keepFailed)
             {
-                Journal(record, sequence);
+                Keep(record, sequence);
             }
         }
         if (full)
         {
-            if (_journal is null)
+            if (!_keeping)
             {
                 TryCommitPending();   // on this worker: the next hand-over would wait for it anyway
             }
@@ -106,11 +103,11 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether outcome <paramref name="sequence"/> would survive a crash now (committed, or in the journal) and recording
+    /// Whether outcome <paramref name="sequence"/> would survive a crash now (committed, or kept) and recording
     /// has not failed: then <see cref="WaitDurable"/> would return at once.
     /// </summary>
     public bool IsSafe(long sequence) =>
-        Volatile.Read(ref _failure) is null && (Volatile.Read(ref _durable) >= sequence || Volatile.Read(ref _journaled) >= sequence);
+        Volatile.Read(ref _failure) is null && (Volatile.Read(ref _durable) >= sequence || Volatile.Read(ref _kept) >= sequence);
 
     /// <summary>Blocks until outcome <paramref name="sequence"/> is safe (see <see cref="IsSafe"/>), committing everything queued if needed.</summary>
     /// <exception cref="InvalidOperationException">The outcomes could not be recorded.</exception>
@@ -192,16 +189,16 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 
     private void CommitPending()
     {
-        if (_journal is { Full: true })
+        if (_keeping && _writer.KeptFull)
         {
-            // Appends wait for this one commit (a few ms, once per 4 MB of journal): then nothing in the journal is
-            // uncommitted, and it can be emptied.
+            // Appends wait for this one commit (a few ms, once per few MB kept): then nothing kept is uncommitted, and
+            // the writer may forget it.
             lock (_appending)
             {
                 Commit(TakePending());
-                if (!_journalFailed)
+                if (!_keepFailed)
                 {
-                    _journal.Clear();
+                    _writer.ForgetKept();
                 }
             }
             return;
@@ -236,7 +233,6 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         {
             try
             {
-                _writer ??= _openWriter(CancellationToken.None).GetAwaiter().GetResult();
                 _writer.WriteAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
                 break;
             }
@@ -256,18 +252,18 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         _committed(batch);
     }
 
-    /// <summary>Under <see cref="_appending"/>: writes the outcome's line; after a failure, commits take over.</summary>
-    private void Journal(DeliveryRecord record, long sequence)
+    /// <summary>Under <see cref="_appending"/>: has the writer keep the outcome; after a failure, commits take over.</summary>
+    private void Keep(DeliveryRecord record, long sequence)
     {
         try
         {
-            _journal!.Write(record);
-            Volatile.Write(ref _journaled, sequence);
+            _writer.Keep(record);
+            Volatile.Write(ref _kept, sequence);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _journalFailed = true;
-            _logger.LogWarning(e, "Cannot write the outcome journal {Path}; committing every outcome before the next message instead", _journal!.Path);
+            _keepFailed = true;
+            _logger.LogWarning(e, "Cannot keep delivery outcomes before they are committed; committing every outcome before the next message instead");
         }
     }
 
@@ -276,21 +272,19 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     {
         await _timer.DisposeAsync();
         CommitPendingQuietly();
-        if (_journal is not null)
+        if (_keeping && _failure is null)
         {
-            if (_failure is null)
+            try
             {
-                _journal.Delete();   // everything in it is committed
+                _writer.ForgetKept();   // everything kept is committed; otherwise the next run recovers it
             }
-            else
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _journal.Dispose();  // for the next run to recover
+                // Recovering committed outcomes again changes nothing (a sent row stays sent); say why they are left.
+                _logger.LogWarning(e, "Cannot forget the kept delivery outcomes; the next run records them again");
             }
         }
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
+        await _writer.DisposeAsync();
         _writing.Dispose();
     }
 }

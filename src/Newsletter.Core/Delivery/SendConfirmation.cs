@@ -64,7 +64,7 @@ public sealed class SendPreviewer(IssuePublisher publisher, ISubscriberStore sub
         var segments = IssuePublisher.ResolveSegments(segmentNames is { Count: > 0 } ? segmentNames : loaded.Issue.Metadata.Audiences, loaded.Known);
         var warnings = policy.Check(loaded.Issue.Metadata, segments);
         var counts = segments.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
-        await foreach (var subscriber in subscribers.StreamActiveAsync(tags.For(segments), 1000, ct))
+        await foreach (var subscriber in subscribers.StreamActiveMembersAsync(tags.For(segments), 1000, ct))
         {
             // The outbox gives a subscriber in two targeted segments the first one's variant: counted there only.
             if (segments.FirstOrDefault(s => subscriber.Segments.Contains(s, StringComparer.Ordinal)) is { } first)

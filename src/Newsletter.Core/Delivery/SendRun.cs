@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core.Composition;
+using Newsletter.Core.Diagnostics;
 
 namespace Newsletter.Core.Delivery;
 
@@ -24,6 +26,7 @@ internal sealed class SendRun
     private int _inFlight;
     private int _consecutiveErrors;
     private int _sent, _deferred, _failed, _skipped;
+    private long _remaining;    // pending or deferred rows of the campaign, for the queue-depth gauge
     private string? _pauseReason;
 
     public SendRun(CampaignSender sender, Campaign campaign, IReadOnlyDictionary<string, ComposedVariant> variants,
@@ -31,6 +34,7 @@ internal sealed class SendRun
     {
         Sender = sender;
         Campaign = campaign;
+        CampaignLabel = campaign.Id.ToString(CultureInfo.InvariantCulture);
         Variants = variants;
         _retryDeadline = retryDeadline;
         _progress = progress;
@@ -40,13 +44,14 @@ internal sealed class SendRun
         Overall = new TokenBucket(sender.Options.MessagesPerSecond, sender.Time);
         _domains = new DomainThrottle(sender.Options.MessagesPerSecondPerDomain, sender.Time);
         Retry = new RetryPolicy(sender.Options);
-        Recorder = new OutcomeRecorder(sender.Outbox.OpenOutcomeWriterAsync, Committed, RecordingFailed, sender.Workers, IdleCommit,
-            sender.Logger, OpenJournal());
     }
 
     public CampaignSender Sender { get; }
 
     public Campaign Campaign { get; }
+
+    /// <summary>The campaign id as a metrics label (<see cref="NewsletterMetrics"/>), formatted once.</summary>
+    public string CampaignLabel { get; }
 
     public IReadOnlyDictionary<string, ComposedVariant> Variants { get; }
 
@@ -57,7 +62,8 @@ internal sealed class SendRun
 
     public RetryPolicy Retry { get; }
 
-    public OutcomeRecorder Recorder { get; }
+    /// <summary>The run's recorder, from the start of <see cref="ExecuteAsync"/>.</summary>
+    public OutcomeRecorder Recorder { get; private set; } = null!;
 
     /// <summary>Cancelled when the run stops: from outside, paused, or taken over.</summary>
     public CancellationToken Stopping => _abort.Token;
@@ -67,28 +73,15 @@ internal sealed class SendRun
 
     private IOutbox Outbox => Sender.Outbox;
 
-    /// <summary>The run's outcome journal, if the store has a place for one and it can be written there.</summary>
-    private OutcomeJournal? OpenJournal()
-    {
-        if (Outbox.OutcomeJournalDirectory is not { } directory)
-        {
-            return null;
-        }
-        try
-        {
-            return OutcomeJournal.Create(directory, Campaign.Id, _lease.Owner);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Sender.Logger.LogWarning(e, "Cannot create an outcome journal in {Directory}; every outcome is committed before the next message instead", directory);
-            return null;
-        }
-    }
-
     /// <returns>The pause reason, or null when the run ended normally (or was stopped).</returns>
     public async Task<string?> ExecuteAsync()
     {
         await _lease.RegisterAsync(_abort.Token);
+        var counts = await Sender.Store.CountAsync(Campaign.Id, _abort.Token);
+        _remaining = counts.Sum(c => (long)c.Pending + c.Deferred);
+        using var queue = NewsletterMetrics.TrackQueue(Campaign.Id, () => Volatile.Read(ref _remaining));
+        Recorder = new OutcomeRecorder(await Outbox.OpenOutcomeWriterAsync(Campaign.Id, _lease.Owner, _abort.Token),
+            Committed, RecordingFailed, Sender.Workers, IdleCommit, Sender.Logger);
         var workers = Enumerable.Range(1, Sender.Workers).Select(n => DeliveryWorker.Start(this, n)).ToArray();
         using var renewing = new CancellationTokenSource();
         var renewer = Task.Run(() => _lease.RenewLoopAsync(renewing.Token), CancellationToken.None);
@@ -141,7 +134,7 @@ internal sealed class SendRun
             }
             // A run of this campaign in another process may have died: its outcomes first, or its rows would go
             // again once their leases expire.
-            await Sender.RecoverJournalsAsync(Campaign.Id, _abort.Token);
+            await Sender.RecoverOutcomesAsync(Campaign.Id, _abort.Token);
             // Never claim on a stale heartbeat: this run may itself have been frozen and taken over.
             if (!await _lease.ConfirmOwnershipAsync(always: false, _abort.Token))
             {
@@ -154,6 +147,7 @@ internal sealed class SendRun
             if (batch.Count > 0)
             {
                 _lease.LeasedUntil(now + options.LeaseDuration);
+                NewsletterMetrics.Claim(CampaignLabel, batch.Count);
                 Interlocked.Add(ref _inFlight, batch.Count);
                 foreach (var entry in batch)
                 {
@@ -246,6 +240,7 @@ internal sealed class SendRun
             }
         }
         Interlocked.Add(ref _inFlight, -records.Count);
+        Interlocked.Add(ref _remaining, -records.Count(r => r.Status != OutboxStatus.Deferred));
         _progress?.Report(new SendProgress(_sent, _deferred, _failed, _skipped));
     }
 

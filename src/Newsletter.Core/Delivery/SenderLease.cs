@@ -146,7 +146,7 @@ internal sealed class SenderLease
             return;
         }
         Interlocked.Exchange(ref _nextTakeoverCheckTicks, (now + Options.HeartbeatInterval).UtcTicks);
-        await _sender.ReleaseDeadOwnersAsync(_campaignId, ct);   // their journals were recorded just before
+        await _sender.ReleaseDeadOwnersAsync(_campaignId, ct);   // the outcomes they kept were recorded just before
         await _sender.TakeOverSilentSendersAsync(_campaignId, ct);
     }
 

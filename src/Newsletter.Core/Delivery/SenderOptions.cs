@@ -27,7 +27,9 @@ public sealed record SenderOptions
 
 /// <summary>
 /// Settings section <c>Dkim</c>: optional DKIM signing (rsa-sha256, relaxed/relaxed). Signing is on when
-/// <see cref="Domain"/>, <see cref="Selector"/> and <see cref="KeyFile"/> are all set; default off.
+/// <see cref="Domain"/>, <see cref="Selector"/> and <see cref="KeyFile"/> are all set; default off. With
+/// <see cref="Ed25519Selector"/> and <see cref="Ed25519KeyFile"/> too, every message carries a second signature,
+/// ed25519-sha256 (RFC 8463), as well as (never instead of) the RSA one.
 /// </summary>
 public sealed record DkimOptions
 {
@@ -40,6 +42,18 @@ public sealed record DkimOptions
     /// <summary>The PEM file of the RSA private key.</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>
+    /// The selector of the Ed25519 key (a selector of its own: one DNS record holds one key), published as
+    /// <c>v=DKIM1; k=ed25519; p=&lt;the 32-byte public key, base64&gt;</c>. Default none (no second signature).
+    /// </summary>
+    public string? Ed25519Selector { get; init; }
+
+    /// <summary>The PEM (PKCS#8) file of the Ed25519 private key, as <c>openssl genpkey -algorithm ed25519</c> writes it.</summary>
+    public string? Ed25519KeyFile { get; init; }
+
     /// <summary>Whether all three settings are present.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Domain) && !string.IsNullOrWhiteSpace(Selector) && !string.IsNullOrWhiteSpace(KeyFile);
+
+    /// <summary>Whether the second, Ed25519 signature is configured (it needs the RSA one: <see cref="Enabled"/>).</summary>
+    public bool Ed25519Enabled => Enabled && !string.IsNullOrWhiteSpace(Ed25519Selector) && !string.IsNullOrWhiteSpace(Ed25519KeyFile);
 }

@@ -55,18 +55,6 @@ public sealed record SmtpOptions
     /// </summary>
     public bool PlainConnect { get; init; }
 
-    /// <summary>
-    /// The same values clamped to the bounds <see cref="SmtpOptionsValidator"/> enforces at start: a no-op for
-    /// validated settings, kept for options built in code (the sender's tests).
-    /// </summary>
-    public SmtpOptions Normalized() => this with
-    {
-        Port = Port is > 0 and < 65536 ? Port : 25,
-        Connections = Math.Clamp(Connections, 1, 64),
-        MessagesPerConnection = Math.Clamp(MessagesPerConnection, 1, 1_000_000),
-        Timeout = Timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Timeout,
-    };
-
     /// <summary>For logs: everything but the password.</summary>
     public override string ToString() =>
         $"{Host}:{Port} security={Security} user={(string.IsNullOrEmpty(UserName) ? "-" : UserName)} connections={Connections}";

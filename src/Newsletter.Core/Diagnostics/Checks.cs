@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using MimeKit;
 using Newsletter.Core.Delivery;
 
@@ -105,19 +104,43 @@ public sealed class DkimCheck(SenderOptions sender, DkimOptions dkim) : IDoctorC
         }
         try
         {
-            using var rsa = RSA.Create();
-            rsa.ImportFromPem(File.ReadAllText(dkim.KeyFile!));
+            using var rsa = Delivery.Wire.DkimSigner.ReadRsaKey(dkim.KeyFile!);
             if (findings.Count == 0)
             {
                 findings.Add(new(Name, DoctorLevel.Ok, $"DKIM signing as {dkim.Selector}._domainkey.{domain}, {rsa.KeySize}-bit key"));
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
+        catch (ArgumentException e)
         {
-            findings.Add(new(Name, DoctorLevel.Error, $"Dkim:KeyFile {dkim.KeyFile} cannot be read as a PEM RSA key: {e.Message}",
+            findings.Add(new(Name, DoctorLevel.Error, $"Dkim:KeyFile {dkim.KeyFile} cannot be read as a PEM RSA key: {e.InnerException?.Message ?? e.Message}",
                 "point Dkim:KeyFile at the readable PEM file of the private key"));
         }
+        if (!string.IsNullOrWhiteSpace(dkim.Ed25519Selector) || !string.IsNullOrWhiteSpace(dkim.Ed25519KeyFile))
+        {
+            findings.Add(Ed25519(domain));
+        }
         return Task.FromResult<IReadOnlyList<DoctorFinding>>(findings);
+    }
+
+    /// <summary>The optional second signature (RFC 8463): its key readable, and the DNS record to publish for it.</summary>
+    private DoctorFinding Ed25519(string domain)
+    {
+        const string Name = "dkim";
+        if (string.IsNullOrWhiteSpace(dkim.Ed25519Selector) || string.IsNullOrWhiteSpace(dkim.Ed25519KeyFile))
+        {
+            return new(Name, DoctorLevel.Error, "only one of Dkim:Ed25519Selector and Dkim:Ed25519KeyFile is set",
+                "set both (a selector of its own) for the second, Ed25519 signature, or neither");
+        }
+        try
+        {
+            var key = Delivery.Wire.DkimSigner.ReadEd25519Key(dkim.Ed25519KeyFile);
+            return new(Name, DoctorLevel.Ok, $"DKIM also signs ed25519-sha256 as {dkim.Ed25519Selector}._domainkey.{domain}; its TXT record: " +
+                $"v=DKIM1; k=ed25519; p={Delivery.Wire.DkimSigner.Ed25519PublicKey(key)}");
+        }
+        catch (ArgumentException e)
+        {
+            return new(Name, DoctorLevel.Error, e.Message, "point Dkim:Ed25519KeyFile at the readable PEM file made by: openssl genpkey -algorithm ed25519");
+        }
     }
 }
 

@@ -62,7 +62,7 @@ public sealed record CampaignFigures(long CampaignId, bool Tracking, DateTimeOff
     public FigureCounts Total => FigureCounts.Sum(Segments.Select(s => s.Figures));
 }
 
-/// <summary>The figures of campaigns; declared here, implemented for SQLite and PostgreSQL in Newsletter.Data.</summary>
+/// <summary>The figures of campaigns; declared here, implemented in Newsletter.Data.</summary>
 public interface ICampaignFigures
 {
     /// <summary>The campaign's figures, or null when there is no such campaign.</summary>

@@ -5,7 +5,7 @@ using Newsletter.Core.Delivery;
 
 namespace Newsletter.Core.Figures;
 
-/// <summary>Whether a campaign is tracked; declared here, implemented for SQLite and PostgreSQL in Newsletter.Data.</summary>
+/// <summary>Whether a campaign is tracked; declared here, implemented in Newsletter.Data.</summary>
 public interface ICampaignTracking
 {
     Task<bool> IsTrackedAsync(long campaignId, CancellationToken ct = default);

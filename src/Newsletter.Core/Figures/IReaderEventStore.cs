@@ -1,6 +1,6 @@
 namespace Newsletter.Core.Figures;
 
-/// <summary>Where reader events are kept; declared here, implemented for SQLite and PostgreSQL in Newsletter.Data.</summary>
+/// <summary>Where reader events are kept; declared here, implemented in Newsletter.Data.</summary>
 public interface IReaderEventStore
 {
     /// <summary>

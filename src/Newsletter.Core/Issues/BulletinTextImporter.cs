@@ -30,6 +30,13 @@ public sealed record BulletinImportOptions
 
     /// <summary>The defaults.</summary>
     public static BulletinImportOptions Default { get; } = new();
+
+    /// <summary>The bulletin's name or publisher alone on a header line (the masthead prints them anyway).</summary>
+    internal bool IsMasthead(string line)
+    {
+        var bare = line.Trim('《', '》', ' ', '\u3000');
+        return bare == Metadata.Title || (Metadata.Publisher is { } publisher && bare.StartsWith(publisher, StringComparison.Ordinal) && bare.Length <= publisher.Length + 4);
+    }
 }
 
 /// <summary>What the importer made of one line.</summary>
@@ -58,6 +65,9 @@ public enum ImportDecisionKind
 
     /// <summary>An image or embedded object of a Word document, left out of the issue (always flagged, never silently lost).</summary>
     Image,
+
+    /// <summary>A Word table carried into the issue as a table, its first row the header.</summary>
+    Table,
 }
 
 /// <summary>期号 and date given by the operator (<c>--number</c>, <c>--date</c>, the web form); they win over the file's.</summary>
@@ -184,7 +194,7 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
                     (date, dateLine) = (found.Date, number);
                     decisions.Add(new ImportDecision(number, ImportDecisionKind.Date, found.Date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
                 }
-                if (found.Number is null && found.Date is null && IsMasthead(line))
+                if (found.Number is null && found.Date is null && options.IsMasthead(line))
                 {
                     decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line));
                 }
@@ -300,27 +310,5 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
         return true;
     }
 
-    /// <summary>The bulletin's name or publisher alone on a header line (the masthead prints them anyway).</summary>
-    private bool IsMasthead(string line)
-    {
-        var bare = line.Trim('《', '》', ' ', '\u3000');
-        return bare == options.Metadata.Title || (options.Metadata.Publisher is { } publisher && bare.StartsWith(publisher, StringComparison.Ordinal) && bare.Length <= publisher.Length + 4);
-    }
-
     private static string Trim(string line) => line.Trim(' ', '\t', '\u3000', '\u00A0', '\uFEFF', '\r', '\n');
-
-    private sealed class SectionDraft(string title, int line)
-    {
-        public List<Paragraph> Paragraphs { get; } = [];
-        public List<ArticleDraft> Articles { get; } = [];
-
-        public Section Build() => new(title, [.. Paragraphs], [.. Articles.Select(a => a.Build())], [], line);
-    }
-
-    private sealed class ArticleDraft(string title, int line)
-    {
-        public List<ArticleBlock> Blocks { get; } = [];
-
-        public Article Build() => new(title, [.. Blocks], [], line);
-    }
 }

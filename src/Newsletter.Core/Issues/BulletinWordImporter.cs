@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.IO.Packaging;
-using System.Text;
-using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using Word = DocumentFormat.OpenXml.Wordprocessing;
@@ -32,16 +30,16 @@ public enum BulletinImportMode
 /// the next one articles, the next one subheadings. When no paragraph has one, the paragraphs are read as lines of the
 /// plain-text bulletin by <see cref="BulletinTextImporter"/>'s rules. Either way the 期号 and date come from the lines
 /// above the first section.</para>
-/// <para>Bold, italic and hyperlinks (http, https, mailto) are kept. A table becomes one paragraph per row, cells
-/// separated by ｜ (the email has no table block yet), reported as a decision to check. Images are not carried: each one
-/// is reported as dropped, with its paragraph number.</para>
+/// <para>Bold, italic and hyperlinks (http, https, mailto) are kept. A table of at least two rows and two columns inside
+/// an article becomes a <see cref="Table"/> whose first row is the header (merged cells padded with empty ones). A
+/// one-row or one-column table (a framed box of text), or a table outside an article, becomes one paragraph per row,
+/// cells separated by ｜, reported as a decision to check. Images are not carried: each one is reported as dropped,
+/// with its paragraph number.</para>
 /// </remarks>
-public sealed partial class BulletinWordImporter(BulletinImportOptions? options = null)
+public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
 {
     /// <summary>Separates the cells of a table row written as a paragraph.</summary>
     public const string CellSeparator = " ｜ ";
-
-    private static readonly string[] LinkSchemes = ["http", "https", "mailto"];
 
     private readonly BulletinImportOptions options = options ?? BulletinImportOptions.Default;
 
@@ -53,7 +51,7 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
             return Failed(path, "this is a Word 97–2003 document (.doc), which cannot be read",
                 "open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档 *.docx)");
         }
-        List<Item> items;
+        List<WordItem> items;
         try
         {
             using var stream = new MemoryStream(bytes.ToArray(), writable: false);
@@ -64,7 +62,7 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
             {
                 return Failed(path, "the file is a package but has no Word document body", "save it from Word or WPS as .docx");
             }
-            items = new Reader(main).Read(body);
+            items = new WordBodyReader(main).Read(body);
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException
             or System.Xml.XmlException or InvalidOperationException)
@@ -89,11 +87,12 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
     internal static bool IsWord97(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 8 && bytes[..8].SequenceEqual((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
 
-    private BulletinImportResult ImportByHeadings(List<Item> items, string path, IssueOverrides? overrides)
+    private BulletinImportResult ImportByHeadings(List<WordItem> items, string path, IssueOverrides? overrides)
     {
         var levels = items.Where(i => i.HeadingLevel > 0).Select(i => i.HeadingLevel).Distinct().Order().ToList();
         int Rank(int level) => levels.IndexOf(level); // 0 section, 1 article, 2+ subheading
         var decisions = new List<ImportDecision>();
+        var tables = new WordTables(items);
         var sections = new List<SectionDraft>();
         SectionDraft? section = null;
         string? numberFound = null;
@@ -133,7 +132,7 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
                 {
                     decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Skipped, text, found.DateProblem is { } problem
                         ? problem + "; no date taken from it: fix the paragraph or give --date"
-                        : IsMasthead(text) ? null : $"text before the first section heading ({item.StyleName ?? "heading " + levels[0]}) is left out"));
+                        : options.IsMasthead(text) ? null : $"text before the first section heading ({item.StyleName ?? "heading " + levels[0]}) is left out"));
                 }
                 continue;
             }
@@ -153,6 +152,15 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
                     : null));
                 continue;
             }
+            if (item.Row is { } row && section.Articles.Count > 0 && tables.Of(row) is { } table)
+            {
+                if (table.Line == item.Number)
+                {
+                    section.Articles[^1].Blocks.Add(table);
+                    decisions.Add(WordTables.Decision(table));
+                }
+                continue; // the table's other rows are in it
+            }
             var paragraph = new Paragraph(text, item.Html, item.Number);
             if (section.Articles.Count > 0)
             {
@@ -162,7 +170,7 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
             {
                 section.Paragraphs.Add(paragraph);
             }
-            decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Paragraph, text, item.TableNote));
+            decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Paragraph, text, tables.RowNote(item, section.Articles.Count > 0)));
         }
 
         var header = new IssueHeader(numberFound, numberLine, date, dateLine);
@@ -183,31 +191,29 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
         };
     }
 
-    private BulletinImportResult ImportByParagraphs(List<Item> items, string path, IssueOverrides? overrides)
+    private BulletinImportResult ImportByParagraphs(List<WordItem> items, string path, IssueOverrides? overrides)
     {
         // One line per paragraph, so the text importer's line numbers are paragraph numbers. Table rows are blank
         // lines for it (a short row would read as a heading) and are put back after its decisions.
         var text = string.Join('\n', items.Select(i => i.IsTableRow ? "" : i.Text));
         var imported = new BulletinTextImporter(options).Import(text, path, overrides);
         var decisions = new List<ImportDecision>(imported.Decisions);
+        var tables = new WordTables(items);
+        var rows = items.Where(i => i.IsTableRow && i.Text.Length > 0).ToList();
         foreach (var item in items)
         {
             AddNotes(item, decisions);
-            if (item.IsTableRow && item.Text.Length > 0)
-            {
-                decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Paragraph, item.Text, item.TableNote));
-            }
         }
-        decisions = [.. decisions.OrderBy(d => d.Line)];
         var description = $"no heading styles: paragraphs read as the plain-text bulletin (lines starting with {options.SectionMarkers} open sections)";
         if (imported.Issue is null)
         {
-            return imported with { Decisions = decisions, Mode = BulletinImportMode.WordParagraphs, ModeDescription = description };
+            decisions.AddRange(rows.Select(r => new ImportDecision(r.Number, ImportDecisionKind.Paragraph, r.Text, tables.RowNote(r, false))));
+            return imported with { Decisions = [.. decisions.OrderBy(d => d.Line)], Mode = BulletinImportMode.WordParagraphs, ModeDescription = description };
         }
 
         var byNumber = items.ToDictionary(i => i.Number);
-        var rows = items.Where(i => i.IsTableRow && i.Text.Length > 0).ToList();
         var sections = imported.Issue.Sections;
+        var placed = new HashSet<int>();
         var rebuilt = new List<Section>();
         for (var s = 0; s < sections.Count; s++)
         {
@@ -216,7 +222,7 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
             var mine = rows.Where(r => r.Number > section.Line && r.Number < end).ToList();
             var firstArticle = section.Articles.Count > 0 ? section.Articles[0].Line : int.MaxValue;
             var paragraphs = section.Paragraphs.Select(p => Rich(p, byNumber))
-                .Concat(mine.Where(r => r.Number < firstArticle).Select(r => new Paragraph(r.Text, r.Html, r.Number)))
+                .Concat(mine.Where(r => r.Number < firstArticle).Select(r => RowParagraph(r, false)))
                 .OrderBy(p => p.Line).ToList();
             var articles = new List<Article>();
             for (var a = 0; a < section.Articles.Count; a++)
@@ -224,28 +230,52 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
                 var article = section.Articles[a];
                 var articleEnd = a + 1 < section.Articles.Count ? section.Articles[a + 1].Line : end;
                 var blocks = article.Blocks.Select(b => b is Paragraph p ? Rich(p, byNumber) : b)
-                    .Concat(mine.Where(r => r.Number > article.Line && r.Number < articleEnd).Select(r => new Paragraph(r.Text, r.Html, r.Number)))
+                    .Concat(mine.Where(r => r.Number > article.Line && r.Number < articleEnd).SelectMany(r => RowBlocks(r)))
                     .OrderBy(b => b.Line).ToList();
                 articles.Add(article with { Blocks = blocks });
             }
             rebuilt.Add(section with { Paragraphs = paragraphs, Articles = articles });
         }
+        decisions.AddRange(rows.Where(r => !placed.Contains(r.Number)).Select(r =>
+            new ImportDecision(r.Number, ImportDecisionKind.Skipped, r.Text, "a table row above the first section is left out")));
         var issue = imported.Issue with { Sections = rebuilt };
         return imported with
         {
             Issue = issue,
             Markdown = Markdown(issue, path),
-            Decisions = decisions,
+            Decisions = [.. decisions.OrderBy(d => d.Line)],
             Mode = BulletinImportMode.WordParagraphs,
             ModeDescription = description,
         };
+
+        Paragraph RowParagraph(WordItem row, bool inArticle)
+        {
+            placed.Add(row.Number);
+            decisions.Add(new ImportDecision(row.Number, ImportDecisionKind.Paragraph, row.Text, tables.RowNote(row, inArticle)));
+            return new Paragraph(row.Text, row.Html, row.Number);
+        }
+
+        IEnumerable<ArticleBlock> RowBlocks(WordItem row)
+        {
+            if (tables.Of(row.Row!) is not { } table)
+            {
+                return [RowParagraph(row, true)];
+            }
+            placed.Add(row.Number);
+            if (table.Line != row.Number)
+            {
+                return [];
+            }
+            decisions.Add(WordTables.Decision(table));
+            return [table];
+        }
     }
 
     /// <summary><paramref name="paragraph"/> with the bold, italic and links of its Word paragraph.</summary>
-    private static Paragraph Rich(Paragraph paragraph, Dictionary<int, Item> items) =>
+    private static Paragraph Rich(Paragraph paragraph, Dictionary<int, WordItem> items) =>
         items.TryGetValue(paragraph.Line, out var item) && item.Text == paragraph.Text ? paragraph with { Html = item.Html } : paragraph;
 
-    private static void AddNotes(Item item, List<ImportDecision> decisions)
+    private static void AddNotes(WordItem item, List<ImportDecision> decisions)
     {
         foreach (var image in item.Images)
         {
@@ -260,291 +290,5 @@ public sealed partial class BulletinWordImporter(BulletinImportOptions? options 
     private string StripMarker(string text) =>
         text.Length > 0 && options.SectionMarkers.Contains(text[0]) ? text[1..].Trim(' ', '\u3000', '\t') : text;
 
-    private bool IsMasthead(string line)
-    {
-        var bare = line.Trim('《', '》', ' ', '\u3000');
-        return bare == options.Metadata.Title || (options.Metadata.Publisher is { } publisher && bare.StartsWith(publisher, StringComparison.Ordinal) && bare.Length <= publisher.Length + 4);
-    }
 
-    [GeneratedRegex(@"^(?:heading|标题)\s*(?<level>[1-9])$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex HeadingName();
-
-    /// <summary>One paragraph or table row of the document.</summary>
-    private sealed record Item(int Number, string Text, string Html, int HeadingLevel, string? StyleName, bool IsTableRow,
-        string? TableNote, IReadOnlyList<string> Images);
-
-    /// <summary>Walks the body in reading order.</summary>
-    private sealed class Reader(MainDocumentPart main)
-    {
-        private readonly List<Item> items = [];
-        private readonly Dictionary<string, (string Name, int Outline)> styles = ReadStyles(main);
-
-        public List<Item> Read(Word.Body body)
-        {
-            Blocks(body);
-            return items;
-        }
-
-        private void Blocks(OpenXmlElement container)
-        {
-            foreach (var element in container.ChildElements)
-            {
-                switch (element)
-                {
-                    case Word.Paragraph paragraph:
-                        AddParagraph(paragraph);
-                        break;
-                    case Word.Table table:
-                        AddTable(table);
-                        break;
-                    case Word.SdtBlock or Word.CustomXmlBlock:
-                        Blocks(element is Word.SdtBlock sdt && sdt.SdtContentBlock is { } content ? content : element);
-                        break;
-                    default:
-                        break; // section properties, bookmarks
-                }
-            }
-        }
-
-        private void AddParagraph(Word.Paragraph paragraph)
-        {
-            var (text, html, images) = Inline(paragraph);
-            var styleId = paragraph.ParagraphProperties?.ParagraphStyleId?.Val?.Value;
-            var (name, outline) = styleId is not null && styles.TryGetValue(styleId, out var style) ? style : (styleId, 0);
-            var level = name is not null && HeadingName().Match(name) is { Success: true } m ? int.Parse(m.Groups["level"].Value, CultureInfo.InvariantCulture) : 0;
-            if (level == 0 && paragraph.ParagraphProperties?.OutlineLevel?.Val?.Value is { } direct && direct < 9)
-            {
-                (level, name) = (direct + 1, $"outline level {direct + 1}");
-            }
-            else if (level == 0 && outline > 0)
-            {
-                level = outline;
-            }
-            items.Add(new Item(items.Count + 1, text, html, text.Length > 0 ? level : 0, name, false, null, images));
-        }
-
-        private void AddTable(Word.Table table)
-        {
-            var rows = table.Elements<Word.TableRow>().ToList();
-            var columns = rows.Count == 0 ? 0 : rows.Max(r => r.Elements<Word.TableCell>().Count());
-            for (var r = 0; r < rows.Count; r++)
-            {
-                var cells = rows[r].Elements<Word.TableCell>().Select(cell =>
-                {
-                    var parts = cell.Descendants<Word.Paragraph>().Select(Inline).ToList();
-                    return (Text: string.Join(" ", parts.Where(p => p.Text.Length > 0).Select(p => p.Text)),
-                        Html: string.Join(" ", parts.Where(p => p.Text.Length > 0).Select(p => p.Html)),
-                        Images: parts.SelectMany(p => p.Images).ToList());
-                }).ToList();
-                var text = string.Join(CellSeparator, cells.Select(c => c.Text));
-                var html = string.Join(InlineText.Encode(CellSeparator), cells.Select(c => c.Html));
-                var note = r == 0
-                    ? $"a Word table of {rows.Count} rows × {columns} columns: written as one paragraph per row, cells separated by ｜ (the email has no tables); check it reads well"
-                    : null;
-                items.Add(new Item(items.Count + 1, cells.All(c => c.Text.Length == 0) ? "" : text, html, 0, null, true, note,
-                    [.. cells.SelectMany(c => c.Images)]));
-            }
-        }
-
-        /// <summary>The plain text (links as "text (url)"), the safe inline HTML and the images of <paramref name="paragraph"/>.</summary>
-        private (string Text, string Html, List<string> Images) Inline(Word.Paragraph paragraph)
-        {
-            var spans = new List<Span>();
-            var images = new List<string>();
-            foreach (var child in paragraph.ChildElements)
-            {
-                Collect(child, null, spans, images);
-            }
-            return (Plain(spans), Html(spans), images);
-        }
-
-        private void Collect(OpenXmlElement element, string? link, List<Span> spans, List<string> images)
-        {
-            switch (element)
-            {
-                case Word.Run run:
-                    var properties = run.RunProperties;
-                    var bold = properties?.Bold is not null && On(properties.Bold.Val);
-                    var italic = properties?.Italic is not null && On(properties.Italic.Val);
-                    foreach (var part in run.ChildElements)
-                    {
-                        var value = part switch
-                        {
-                            Word.Text t => t.Text,
-                            Word.TabChar => " ",
-                            Word.Break or Word.CarriageReturn => "\n",
-                            Word.NoBreakHyphen => "-",
-                            _ => null,
-                        };
-                        if (value is not null)
-                        {
-                            spans.Add(new Span(value, bold, italic, link));
-                        }
-                        else if (part is Word.Drawing or Word.Picture or Word.EmbeddedObject)
-                        {
-                            images.Add(ImageName(part));
-                        }
-                    }
-                    break;
-                case Word.Hyperlink hyperlink:
-                    var url = hyperlink.Id?.Value is { } id
-                        ? main.HyperlinkRelationships.FirstOrDefault(h => h.Id == id)?.Uri.OriginalString
-                        : null;
-                    var safe = url is not null && url.IndexOf(':') is > 0 and var colon && LinkSchemes.Contains(url[..colon].ToLowerInvariant()) ? url : null;
-                    foreach (var child in hyperlink.ChildElements)
-                    {
-                        Collect(child, safe ?? link, spans, images);
-                    }
-                    break;
-                case Word.SimpleField or Word.SdtRun or Word.InsertedRun or Word.CustomXmlRun:
-                    var inner = element is Word.SdtRun sdt && sdt.SdtContentRun is { } content ? content : element;
-                    foreach (var child in inner.ChildElements)
-                    {
-                        Collect(child, link, spans, images);
-                    }
-                    break;
-                default:
-                    break; // deleted runs, bookmarks, proofing marks, paragraph properties
-            }
-        }
-
-        private static bool On(OnOffValue? value) => value is null || value.Value;
-
-        private static string ImageName(OpenXmlElement part)
-        {
-            var properties = part.Descendants<DocumentFormat.OpenXml.Drawing.Wordprocessing.DocProperties>().FirstOrDefault();
-            var name = properties?.Description?.Value is { Length: > 0 } description ? description : properties?.Name?.Value;
-            var kind = part is Word.EmbeddedObject ? "embedded object" : "image";
-            return name is { Length: > 0 } ? $"{kind} '{name}'" : kind;
-        }
-
-        private static string Plain(List<Span> spans)
-        {
-            var text = new StringBuilder();
-            foreach (var group in Groups(spans))
-            {
-                var value = Join(group.Text);
-                var shown = group.Link?.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) == true ? group.Link[7..] : group.Link;
-                text.Append(shown is null || value.Trim() == shown || value.Trim().Length == 0 ? (shown ?? value) : $"{value} ({shown})");
-            }
-            return Trim(text.ToString());
-        }
-
-        private static string Html(List<Span> spans)
-        {
-            var html = new StringBuilder();
-            foreach (var group in Groups(spans))
-            {
-                var value = Join(group.Text);
-                // Spaces go outside the tags: "** 重点**" is not bold in Markdown.
-                var lead = value.Length - value.TrimStart().Length;
-                var trail = value.Length - value.TrimEnd().Length;
-                var core = value.Trim();
-                if (core.Length == 0 && group.Link is null)
-                {
-                    html.Append(InlineText.Encode(value));
-                    continue;
-                }
-                html.Append(InlineText.Encode(value[..lead]));
-                var shown = core.Length > 0 ? core
-                    : group.Link!.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? group.Link[7..] : group.Link;
-                var inner = InlineText.Encode(shown);
-                if (group.Italic)
-                {
-                    inner = $"<em>{inner}</em>";
-                }
-                if (group.Bold)
-                {
-                    inner = $"<strong>{inner}</strong>";
-                }
-                if (group.Link is not null)
-                {
-                    inner = $"<a href=\"{InlineText.Encode(group.Link)}\">{inner}</a>";
-                }
-                html.Append(inner).Append(InlineText.Encode(value[(value.Length - trail)..]));
-            }
-            return Trim(html.ToString());
-        }
-
-        /// <summary>Adjacent spans of the same formatting merged (Word splits runs at every edit).</summary>
-        private static List<Span> Groups(List<Span> spans)
-        {
-            var groups = new List<Span>();
-            foreach (var span in spans)
-            {
-                if (groups.Count > 0 && groups[^1] is var last && last.Bold == span.Bold && last.Italic == span.Italic && last.Link == span.Link)
-                {
-                    groups[^1] = last with { Text = last.Text + span.Text };
-                }
-                else
-                {
-                    groups.Add(span);
-                }
-            }
-            return groups;
-        }
-
-        /// <summary>A line break inside a paragraph: nothing between CJK characters, a space elsewhere.</summary>
-        private static string Join(string text)
-        {
-            if (!text.Contains('\n'))
-            {
-                return text;
-            }
-            var joined = new StringBuilder(text.Length);
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (text[i] != '\n')
-                {
-                    joined.Append(text[i]);
-                    continue;
-                }
-                var before = joined.Length > 0 ? joined[^1] : ' ';
-                var after = i + 1 < text.Length ? text[i + 1] : ' ';
-                if (before < 0x2E80 && after < 0x2E80 && before != ' ' && after != ' ')
-                {
-                    joined.Append(' ');
-                }
-            }
-            return joined.ToString();
-        }
-
-        private static string Trim(string text) => text.Trim(' ', '\t', '\u3000', '\u00A0', '\uFEFF', '\r', '\n');
-
-        private static Dictionary<string, (string Name, int Outline)> ReadStyles(MainDocumentPart main)
-        {
-            var result = new Dictionary<string, (string, int)>(StringComparer.Ordinal);
-            var styles = main.StyleDefinitionsPart?.Styles ?? main.StylesWithEffectsPart?.Styles;
-            if (styles is null)
-            {
-                return result;
-            }
-            foreach (var style in styles.Elements<Word.Style>())
-            {
-                if (style.StyleId?.Value is { } id)
-                {
-                    var outline = style.StyleParagraphProperties?.OutlineLevel?.Val?.Value is { } o && o < 9 ? o + 1 : 0;
-                    result[id] = (style.StyleName?.Val?.Value ?? id, outline);
-                }
-            }
-            return result;
-        }
-    }
-
-    private sealed record Span(string Text, bool Bold, bool Italic, string? Link);
-
-    private sealed class SectionDraft(string title, int line)
-    {
-        public List<Paragraph> Paragraphs { get; } = [];
-        public List<ArticleDraft> Articles { get; } = [];
-
-        public Section Build() => new(title, [.. Paragraphs], [.. Articles.Select(a => a.Build())], [], line);
-    }
-
-    private sealed class ArticleDraft(string title, int line)
-    {
-        public List<ArticleBlock> Blocks { get; } = [];
-
-        public Article Build() => new(title, [.. Blocks], [], line);
-    }
 }

@@ -27,7 +27,7 @@ public sealed record UploadedIssue(long Id, string FileName, string Path, string
 
 /// <summary>
 /// The records of uploaded issues (the files themselves are the web's to write and remove). Declared here for the web
-/// admin, implemented on SQLite and PostgreSQL in Newsletter.Data.
+/// admin, implemented in Newsletter.Data.
 /// </summary>
 public interface IUploadedIssueStore
 {

@@ -84,9 +84,9 @@ public sealed record Section(string Title, IReadOnlyList<Paragraph> Paragraphs, 
     public int? AudiencesLine { get; init; }
 }
 
-/// <summary>A <c>###</c> article: paragraphs and <c>####</c> subheadings in order.</summary>
+/// <summary>A <c>###</c> article: paragraphs, <c>####</c> subheadings and tables in order.</summary>
 /// <param name="Title">Heading text.</param>
-/// <param name="Blocks">Paragraphs and subheadings in reading order.</param>
+/// <param name="Blocks">Paragraphs, subheadings and tables in reading order.</param>
 /// <param name="Industries">Industry tags from the 6+3+3 list (<see cref="Industries"/>), as written.</param>
 /// <param name="Line">Line of the heading.</param>
 public sealed record Article(string Title, IReadOnlyList<ArticleBlock> Blocks, IReadOnlyList<string> Industries, int Line)
@@ -112,6 +112,28 @@ public sealed record Paragraph(string Text, string Html, int Line) : ArticleBloc
 /// <param name="Text">Heading text, plain.</param>
 /// <param name="Line">Line of the heading.</param>
 public sealed record Subheading(string Text, int Line) : ArticleBlock(Line);
+
+/// <summary>
+/// A table inside an article (a Word table, a Markdown pipe table): a header row and rows of cells, every row as wide
+/// as the header.
+/// </summary>
+/// <param name="Header">The column names, in order.</param>
+/// <param name="Rows">The body rows; each has <c>Header.Count</c> cells.</param>
+/// <param name="Line">Line where the table starts (its header row).</param>
+public sealed record Table(IReadOnlyList<TableCell> Header, IReadOnlyList<IReadOnlyList<TableCell>> Rows, int Line) : ArticleBlock(Line)
+{
+    /// <summary>The number of columns.</summary>
+    public int Columns => Header.Count;
+}
+
+/// <summary>A cell of a <see cref="Table"/>, formatted as a <see cref="Paragraph"/> is.</summary>
+/// <param name="Text">Plain text; links as "text (url)"; empty for an empty cell.</param>
+/// <param name="Html">Safe inline HTML, as <see cref="Paragraph.Html"/>.</param>
+public sealed record TableCell(string Text, string Html)
+{
+    /// <summary>An empty cell.</summary>
+    public static TableCell Empty { get; } = new("", "");
+}
 
 /// <summary>The outcome of reading an issue: the issue when it could be built, and every mistake found.</summary>
 /// <param name="Issue">Null when the source was too broken to build one (errors then say why).</param>

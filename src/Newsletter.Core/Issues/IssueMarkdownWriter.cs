@@ -58,7 +58,7 @@ public static class IssueMarkdownWriter
             }
             foreach (var paragraph in section.Paragraphs)
             {
-                md.Append('\n').Append(Inline(paragraph)).Append('\n');
+                md.Append('\n').Append(Inline(paragraph.Text, paragraph.Html)).Append('\n');
             }
             foreach (var article in section.Articles)
             {
@@ -72,7 +72,8 @@ public static class IssueMarkdownWriter
                     md.Append('\n').Append(block switch
                     {
                         Subheading subheading => "#### " + Escape(subheading.Text),
-                                Paragraph paragraph => Inline(paragraph),
+                        Paragraph paragraph => Inline(paragraph.Text, paragraph.Html),
+                        Table table => PipeTable(table),
                         _ => "",
                     }).Append('\n');
                 }
@@ -124,12 +125,11 @@ public static class IssueMarkdownWriter
 
     /// <summary>The Markdown of a paragraph: its escaped text, or its inline HTML (strong, em, a only) as Markdown.</summary>
     /// <remarks>Every text run is escaped as a whole paragraph would be: a backslash before punctuation is valid anywhere in Markdown.</remarks>
-    private static string Inline(Paragraph paragraph)
+    private static string Inline(string plain, string html, bool inTable = false)
     {
-        var html = paragraph.Html;
-        if (html == InlineText.Encode(paragraph.Text))
+        if (html == InlineText.Encode(plain))
         {
-            return Escape(paragraph.Text);
+            return Escape(plain);
         }
         var md = new StringBuilder();
         var text = new StringBuilder();
@@ -168,7 +168,8 @@ public static class IssueMarkdownWriter
             else if (tag.StartsWith("<a href=\"", StringComparison.Ordinal))
             {
                 md.Append('[');
-                links.Push(Decode(tag[9..^2]).Replace(" ", "%20").Replace("<", "%3C").Replace(">", "%3E"));
+                var url = Decode(tag[9..^2]).Replace(" ", "%20").Replace("<", "%3C").Replace(">", "%3E");
+                links.Push(inTable ? url.Replace("|", "%7C") : url); // a bare | would end the cell
             }
             i = close + 1;
         }
@@ -176,6 +177,30 @@ public static class IssueMarkdownWriter
 
         static string Decode(string value) => value.Replace("&quot;", "\"").Replace("&#39;", "'").Replace("&lt;", "<")
             .Replace("&gt;", ">").Replace("&amp;", "&");
+    }
+
+    /// <summary>A pipe table: header row, delimiter row, one line per row; | inside a cell escaped by <see cref="Escape"/>.</summary>
+    private static string PipeTable(Table table)
+    {
+        var md = new StringBuilder();
+        Row(table.Header);
+        md.Append('|').Append(string.Concat(Enumerable.Repeat(" --- |", table.Columns))).Append('\n');
+        foreach (var row in table.Rows)
+        {
+            Row(row);
+        }
+        return md.ToString(0, md.Length - 1);
+
+        void Row(IReadOnlyList<TableCell> cells)
+        {
+            md.Append('|');
+            for (var c = 0; c < table.Columns; c++)
+            {
+                var cell = c < cells.Count ? cells[c] : TableCell.Empty;
+                md.Append(' ').Append(Inline(cell.Text, cell.Html, inTable: true)).Append(" |");
+            }
+            md.Append('\n');
+        }
     }
 
     /// <summary>Escapes text so that Markdown reads it back literally, as one paragraph or heading.</summary>

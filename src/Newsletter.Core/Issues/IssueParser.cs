@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Syntax;
+using Pipe = Markdig.Extensions.Tables;
 using Newsletter.Core.Audience;
 
 namespace Newsletter.Core.Issues;
@@ -16,6 +17,8 @@ namespace Newsletter.Core.Issues;
 /// <c>&lt;!-- audiences: county, enterprise --&gt;</c> under a <c>##</c> restricts the section to those segments;
 /// <c>&lt;!-- industries: 新材料, 智能装备 --&gt;</c> under a <c>###</c> tags the article (see <see cref="Industries"/>).
 /// Other comments are ignored.</para>
+/// <para>Tables are pipe tables inside an article: a header row, the <c>| --- |</c> delimiter row, then rows with as many
+/// cells as the header (a ragged row is an error with its line). Cells take the same inline Markdown as paragraphs.</para>
 /// <para>Inline Markdown allowed: <c>**strong**</c>, <c>*em*</c>, links to http, https and mailto addresses. Lists, quotes,
 /// code blocks, images and raw HTML are reported as errors, as are headings out of order.</para>
 /// <para>The parser checks syntax and structure; whether the metadata is complete and the names are known is
@@ -24,7 +27,7 @@ namespace Newsletter.Core.Issues;
 public sealed class IssueParser
 {
     // CJK-friendly emphasis: in plain CommonMark **“重点”**与 is not bold, because the closing ** sits between punctuation and a letter.
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseCjkFriendlyEmphasis().Build();
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseCjkFriendlyEmphasis().UsePipeTables().Build();
 
     private static readonly Regex Directive = new(@"^<!--\s*(?<key>[A-Za-z]+)\s*[:：]\s*(?<value>[^\r\n]*?)\s*-->$",
         RegexOptions.CultureInvariant);
@@ -47,7 +50,7 @@ public sealed class IssueParser
 
         // Blank the front matter rather than cut it, so Markdig's line numbers are the file's.
         var body = string.Join('\n', lines.Select((line, i) => i < frontMatter.BodyStartLine ? "" : line));
-        var builder = new Builder(path, errors);
+        var builder = new Builder(path, errors, lines);
         MarkdownDocument document;
         try
         {
@@ -121,7 +124,7 @@ public sealed class IssueParser
         return [.. text.ReplaceLineEndings("\n").Split('\n')];
     }
 
-    private sealed class Builder(string path, List<SourceError> errors)
+    private sealed class Builder(string path, List<SourceError> errors, List<string> lines)
     {
         private readonly List<SectionBuilder> sections = [];
         private SectionBuilder? section;
@@ -145,6 +148,9 @@ public sealed class IssueParser
                     break;
                 case HtmlBlock html:
                     AddHtml(html, line);
+                    break;
+                case Pipe.Table table:
+                    AddTable(table, line);
                     break;
                 case LinkReferenceDefinitionGroup or ThematicBreakBlock or BlankLineBlock:
                     break;
@@ -239,6 +245,77 @@ public sealed class IssueParser
                 Error(line, "text before the first section heading (##)", "start the body with a section, e.g. `## 编者的话`");
             }
         }
+
+        private void AddTable(Pipe.Table table, int line)
+        {
+            var rows = table.OfType<Pipe.TableRow>().ToList();
+            if (article is null)
+            {
+                Error(line, "a table must be inside an article (###)", "put it under the ### heading of the article it belongs to");
+                return;
+            }
+            if (rows.Count == 0 || !rows[0].IsHeader)
+            {
+                Error(line, "the table has no header row", "write the column names on the first line and | --- | --- | under it");
+                return;
+            }
+            var columns = CellCount(lines[rows[0].Line]);
+            var header = Cells(rows[0]).Take(columns).ToList();
+            var body = new List<IReadOnlyList<TableCell>>();
+            foreach (var row in rows.Skip(1))
+            {
+                // Markdig pads short rows and cuts long ones: the cells are counted on the row's own line.
+                var count = CellCount(lines[row.Line]);
+                if (count != header.Count)
+                {
+                    Error(row.Line + 1, $"this table row has {count} cells but the header has {header.Count}",
+                        $"give every row {header.Count} cells separated by | (an empty cell is | |; a | inside a cell is written \\|)");
+                    continue;
+                }
+                body.Add([.. Cells(row).Take(columns)]);
+            }
+            if (header.All(c => c.Text.Length == 0))
+            {
+                Error(line, "the table's header row is empty", "write the column names on its first line");
+                return;
+            }
+            article.Blocks.Add(new Table(header, body, line));
+        }
+
+        /// <summary>The cells of a pipe-table row as written: unescaped | separate them, outer ones optional.</summary>
+        private static int CellCount(string line)
+        {
+            var row = line.Trim();
+            var pipes = new List<int>();
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i] == '\\')
+                {
+                    i++;
+                }
+                else if (row[i] == '|')
+                {
+                    pipes.Add(i);
+                }
+            }
+            var count = pipes.Count + 1;
+            if (pipes.Count > 0 && pipes[0] == 0)
+            {
+                count--;
+            }
+            if (pipes.Count > 0 && pipes[^1] == row.Length - 1 && row.Length > 1)
+            {
+                count--;
+            }
+            return count;
+        }
+
+        private List<TableCell> Cells(Pipe.TableRow row) =>
+            [.. row.OfType<Pipe.TableCell>().Select(cell =>
+            {
+                var (text, html) = Inline(cell.OfType<ParagraphBlock>().FirstOrDefault()?.Inline, row.Line + 1);
+                return new TableCell(text, html);
+            })];
 
         private void AddHtml(HtmlBlock block, int line)
         {

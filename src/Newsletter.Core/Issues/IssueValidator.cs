@@ -100,7 +100,7 @@ public sealed class IssueValidator : AbstractValidator<Issue>
 
     private static void CheckArticle(ValidationContext<Issue> context, Article article)
     {
-        if (!article.Paragraphs.Any())
+        if (!article.Blocks.Any(b => b is Paragraph or Table))
         {
             Fail(context, "Articles", article.Line, $"article '{article.Title}' has no paragraphs",
                 "write its text under the heading, or remove the heading");

@@ -119,43 +119,51 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         AddPlanAsync(cron, segmentNames, AudienceTags.None, zone, ct);
 
     /// <summary>Adds a recurring plan whose campaigns target <paramref name="segmentNames"/> narrowed by <paramref name="tags"/>.</summary>
-    /// <exception cref="ScheduleRejectedException">The cron does not parse, or no segment was given.</exception>
+    /// <param name="cron">A Quartz cron (stored as is) or a 5-field Unix cron (stored converted); see <see cref="PlanRecurrence.ParseCron"/>.</param>
+    /// <exception cref="ScheduleRejectedException">The cron does not parse or never fires again, or no segment was given.</exception>
     /// <exception cref="AudienceException">A segment is unknown.</exception>
-    public async Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, AudienceTags tags, TimeZoneInfo zone, CancellationToken ct)
+    public Task<SchedulePlan> AddPlanAsync(string cron, IReadOnlyList<string> segmentNames, AudienceTags tags, TimeZoneInfo zone, CancellationToken ct) =>
+        AddPlanAsync(new PlanInput(Cron: cron), segmentNames, tags, zone, ct);
+
+    /// <summary>Adds a recurring plan given in words or as a cron (<see cref="PlanInput"/>); the Quartz cron is stored.</summary>
+    /// <exception cref="ScheduleRejectedException">The words or the cron are not understood, never fire again, or no segment was given.</exception>
+    /// <exception cref="AudienceException">A segment is unknown.</exception>
+    public async Task<SchedulePlan> AddPlanAsync(PlanInput input, IReadOnlyList<string> segmentNames, AudienceTags tags, TimeZoneInfo zone, CancellationToken ct)
     {
-        var expression = ParseCron(cron);
+        var cron = Recurrence(input);
         if (segmentNames.Count == 0)
         {
             throw new ScheduleRejectedException("a plan needs --segments", "name them: --segments municipal,county");
         }
         var segments = IssuePublisher.ResolveSegments(segmentNames, await subscribers.ListSegmentsAsync(ct));
-        if (expression.WithTimeZone(zone).GetNextValidTimeAfter(time.GetUtcNow()) is null)
+        if (PlanRecurrence.NextFirings(cron, zone, time.GetUtcNow(), 1).Count == 0)
         {
-            throw new ScheduleRejectedException($"--cron \"{cron}\" never fires again", "give a cron expression with future times");
+            throw new ScheduleRejectedException($"\"{cron}\" never fires again", "give a cron expression with future times");
         }
-        return await store.AddPlanAsync(cron.Trim(), segments, tags, zone.Id, ct);
+        return await store.AddPlanAsync(cron, segments, tags, zone.Id, ct);
     }
 
     /// <summary>The next time a plan fires after now, or null.</summary>
-    public DateTimeOffset? NextFiring(SchedulePlan plan) =>
-        CronExpression.TryParse(plan.Cron, out var cron) && cron is not null
-            ? cron.WithTimeZone(ScheduleTime.FindZone(plan.TimeZone) ?? Zone).GetNextValidTimeAfter(time.GetUtcNow())
-            : null;
+    public DateTimeOffset? NextFiring(SchedulePlan plan) => NextFirings(plan, 1) is [var next, ..] ? next : null;
 
-    /// <summary>Parses a Quartz cron expression (seconds first).</summary>
-    /// <exception cref="ScheduleRejectedException">It does not parse.</exception>
-    public static CronExpression ParseCron(string? cron)
+    /// <summary>The next <paramref name="count"/> times a plan fires after now, in its zone (fewer when it stops).</summary>
+    public IReadOnlyList<DateTimeOffset> NextFirings(SchedulePlan plan, int count) =>
+        PlanRecurrence.NextFirings(plan.Cron, PlanZone(plan), time.GetUtcNow(), count);
+
+    /// <summary>The zone a plan's cron is read in: its own, or the configured one when this machine does not know it.</summary>
+    public TimeZoneInfo PlanZone(SchedulePlan plan) => ScheduleTime.FindZone(plan.TimeZone) ?? Zone;
+
+    /// <summary>The Quartz cron of what the editor typed (<see cref="PlanRecurrence.Parse"/>).</summary>
+    /// <exception cref="ScheduleRejectedException">It is not understood; the message says what and how to fix it.</exception>
+    public static string Recurrence(PlanInput input)
     {
-        try
-        {
-            return CronExpression.Parse((cron ?? "").Trim());
-        }
-        catch (FormatException e)
-        {
-            throw new ScheduleRejectedException($"--cron \"{cron}\" is not a valid cron expression: {e.Message}",
-                "use Quartz syntax, seconds first: \"0 0 9 ? * MON\" is every Monday at 09:00");
-        }
+        var result = PlanRecurrence.Parse(input);
+        return result.Error is { } error ? throw new ScheduleRejectedException(error.Message, error.Hint) : result.Cron!;
     }
+
+    /// <summary>Parses a cron expression: Quartz (seconds first) or 5-field Unix, converted.</summary>
+    /// <exception cref="ScheduleRejectedException">It does not parse.</exception>
+    public static CronExpression ParseCron(string? cron) => CronExpression.Parse(Recurrence(new PlanInput(Cron: cron ?? "")));
 
     public static string Word(CampaignState state) => state.ToString().ToLowerInvariant();
 

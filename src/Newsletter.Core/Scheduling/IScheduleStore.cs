@@ -43,7 +43,7 @@ public sealed record Firing(long Id, string Kind, long TargetId, DateTimeOffset 
 
 /// <summary>
 /// The scheduling tables (ready issues, plans, firings, reports) and the scheduling transitions of campaigns.
-/// Declared here, implemented for SQLite and PostgreSQL in Newsletter.Data. Every transition is one conditional
+/// Declared here, implemented in Newsletter.Data. Every transition is one conditional
 /// statement, so two nodes racing for the same firing cannot both win.
 /// </summary>
 public interface IScheduleStore

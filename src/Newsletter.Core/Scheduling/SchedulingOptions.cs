@@ -29,8 +29,8 @@ public sealed record SchedulingOptions
     public TimeSpan ClusterFailoverGrace { get; init; } = TimeSpan.FromSeconds(7.5);
 
     /// <summary>
-    /// Whether <c>serve</c> runs Quartz clustered. Default: true on PostgreSQL, false on SQLite (Quartz refuses
-    /// clustering on SQLite, so it is never turned on there).
+    /// Whether <c>serve</c> runs Quartz clustered. Default: true where the database allows it (PostgreSQL); never
+    /// where it does not (<see cref="JobStoreSettings.Clusterable"/>).
     /// </summary>
     public bool? Clustered { get; init; }
 

@@ -5,16 +5,13 @@ using Quartz;
 
 namespace Newsletter.Core.Scheduling;
 
-/// <summary>The database engine Quartz's persistent job store runs on.</summary>
-public enum JobStoreProvider
-{
-    Sqlite,
-    Postgres,
-}
-
-/// <summary>Where Quartz keeps its triggers: the application's own database (the host knows which and how to reach it).</summary>
-/// <param name="ConnectionString">An ADO.NET connection string for <paramref name="Provider"/> (Microsoft.Data.Sqlite or Npgsql).</param>
-public sealed record JobStoreSettings(JobStoreProvider Provider, string ConnectionString);
+/// <summary>
+/// Where Quartz keeps its triggers: the application's own database. The host, which knows the database, says how to
+/// reach it and whether Quartz may run clustered there.
+/// </summary>
+/// <param name="UseDatabase">Points Quartz's persistent store at the database (its ADO provider and connection string).</param>
+/// <param name="Clusterable">Whether Quartz can share the store between several <c>serve</c> processes.</param>
+public sealed record JobStoreSettings(Action<IPersistentStoreBuilder> UseDatabase, bool Clusterable);
 
 /// <summary>Registers scheduling (principle 6: the host calls one line).</summary>
 public static class SchedulingServiceCollectionExtensions
@@ -41,8 +38,8 @@ public static class SchedulingServiceCollectionExtensions
     /// Everything <c>serve</c> runs: <see cref="AddScheduleManagement"/>, the Quartz scheduler as a hosted service
     /// (waiting for running jobs on stop), <see cref="ScheduleSync"/> and the <see cref="DeliveryEngine"/>.
     /// With <paramref name="jobStore"/> null Quartz keeps triggers in memory (tests); <see cref="ScheduleSync"/> rebuilds
-    /// them from the tables at start, so scheduled campaigns still survive a restart. On SQLite the ADO store runs
-    /// single-node; on PostgreSQL it is clustered (unless <c>Scheduling:Clustered</c> is false), so several
+    /// them from the tables at start, so scheduled campaigns still survive a restart. Where the store is
+    /// <see cref="JobStoreSettings.Clusterable"/> it is clustered (unless <c>Scheduling:Clustered</c> is false), so several
     /// <c>serve</c> processes share the work and each firing runs on one of them.
     /// </summary>
     public static IServiceCollection AddNewsletterScheduling(this IServiceCollection services, IConfiguration configuration,
@@ -67,22 +64,14 @@ public static class SchedulingServiceCollectionExtensions
                     o.SchemaProvisioning = SchemaProvisioning.Validate;
                     o.MisfireThreshold = TimeSpan.FromSeconds(30);
                 });
-                if (jobStore.Provider == JobStoreProvider.Postgres)
+                jobStore.UseDatabase(store);
+                if (jobStore.Clusterable && (options.Clustered ?? true))
                 {
-                    store.UsePostgres(jobStore.ConnectionString);
-                    if (options.Clustered ?? true)
+                    store.UseClustering(c =>
                     {
-                        store.UseClustering(c =>
-                        {
-                            c.CheckinInterval = options.ClusterCheckinInterval;
-                            c.CheckinMisfireThreshold = options.ClusterFailoverGrace;
-                        });
-                    }
-                }
-                else
-                {
-                    // Quartz refuses clustering on SQLite: one serve process per SQLite file.
-                    store.UseSqlite(jobStore.ConnectionString);
+                        c.CheckinInterval = options.ClusterCheckinInterval;
+                        c.CheckinMisfireThreshold = options.ClusterFailoverGrace;
+                    });
                 }
             });
         });

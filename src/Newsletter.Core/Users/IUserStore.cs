@@ -2,7 +2,7 @@ namespace Newsletter.Core.Users;
 
 /// <summary>
 /// Web admin accounts and the sign-in limits. Declared here for the web admin and the <c>users</c> commands,
-/// implemented on SQLite and PostgreSQL in Newsletter.Data. Logins are compared case-insensitively
+/// implemented in Newsletter.Data. Logins are compared case-insensitively
 /// (<see cref="UserLogins.Normalize"/>). Hashing is the caller's: the store keeps whatever hash it is given.
 /// </summary>
 public interface IUserStore

@@ -28,7 +28,30 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
-    public async IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize,
+    public IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default) =>
+        StreamActivePagesAsync(filter, batchSize, Columns, r => ReadSubscriber(r, offset: 1), ct);
+
+    public IAsyncEnumerable<AudienceMember> StreamActiveMembersAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default)
+    {
+        // Most rows carry one of a handful of segment lists: each distinct list is split once.
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        return StreamActivePagesAsync(filter, batchSize, "s.id, s.segments", r =>
+        {
+            var joined = r.GetString(2);
+            if (!lists.TryGetValue(joined, out var segments))
+            {
+                segments = SplitJoined(joined);
+                if (lists.Count < 1024) lists[joined] = segments;
+            }
+            return new AudienceMember(r.GetInt64(1), segments);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The active subscribers of <paramref name="filter"/> in id order, page by page, each row read from
+    /// <paramref name="columns"/> (column 0 is the page's id, the columns start at 1) by <paramref name="read"/>.
+    /// </summary>
+    private async IAsyncEnumerable<T> StreamActivePagesAsync<T>(AudienceFilter filter, int batchSize, string columns, Func<DbDataReader, T> read,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -49,22 +72,25 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
             "SELECT subscriber_id AS id FROM (SELECT subscriber_id FROM subscriber_segments " +
             $"WHERE segment_key = {segment} AND status = 'active' AND subscriber_id > @after ORDER BY subscriber_id LIMIT @limit) m");
         var where = new StringBuilder("s.status = 'active'");
-        if (filter.Districts is { Count: > 0 } districts)
+        foreach (var (tag, k) in (filter.Tags ?? AudienceTags.None).Filters.Select((f, k) => (f, k)).Where(t => t.f.Values.Count > 0))
         {
-            where.Append(" AND s.district IN (").Append(AddList(parameters, "d", districts.Select(d => d.Trim()))).Append(')');
-        }
-        if (filter.Industries is { Count: > 0 } industries)
-        {
-            var names = AddList(parameters, "i", industries.Select(i => "|" + i.Trim() + "|")).Split(", ");
-            where.Append(" AND (").Append(string.Join(" OR ", names.Select(n => _sql.Contains("'|' || s.industries || '|'", n)))).Append(')');
+            // One value per subscriber: IN; a '|'-joined list: any value in it. The column is TagKind's constant.
+            var column = "s." + tag.Kind.Column;
+            if (!tag.Kind.IsList)
+            {
+                where.Append($" AND {column} IN (").Append(AddList(parameters, $"t{k}_", tag.Values.Select(d => d.Trim()))).Append(')');
+                continue;
+            }
+            var names = AddList(parameters, $"t{k}_", tag.Values.Select(i => "|" + i.Trim() + "|")).Split(", ");
+            where.Append(" AND (").Append(string.Join(" OR ", names.Select(n => _sql.Contains($"'|' || {column} || '|'", n)))).Append(')');
         }
         var sql = $"""
             WITH page AS (SELECT id FROM ({string.Join(" UNION ", members)}) u ORDER BY id LIMIT @limit)
-            SELECT page.id AS page_id, {Columns} FROM page LEFT JOIN subscribers s ON s.id = page.id AND {where} ORDER BY page.id
+            SELECT page.id AS page_id, {columns} FROM page LEFT JOIN subscribers s ON s.id = page.id AND {where} ORDER BY page.id
             """;
 
         long after = 0;
-        var batch = new List<Subscriber>(batchSize);
+        var batch = new List<T>(batchSize);
         while (true)
         {
             batch.Clear();
@@ -82,7 +108,7 @@ public sealed class SqlSubscriberStore(NewsletterDatabase database, TimeProvider
                     after = reader.GetInt64(0);
                     if (!reader.IsDBNull(1))
                     {
-                        batch.Add(ReadSubscriber(reader, offset: 1));
+                        batch.Add(read(reader));
                     }
                 }
             }

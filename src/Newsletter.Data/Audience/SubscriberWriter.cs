@@ -15,6 +15,9 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
     private DbCommand? _update;
     private DbCommand? _find;
 
+    /// <summary>Set by an import on SQLite, whose transaction runs without the per-row count trigger: memberships are counted here.</summary>
+    public MembershipCounts? Counts { get; init; }
+
     /// <summary>Inserts the row (email already normalised, segments resolved); null when the address exists.</summary>
     public async Task<long?> InsertAsync(SubscriberDraft row, string? consentNote, CancellationToken ct)
     {
@@ -34,59 +37,6 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
         var id = Convert.ToInt64(result);
         await InsertSegmentsAsync(id, row.Segments, row.Status, ct);
         return id;
-    }
-
-    /// <summary>
-    /// Inserts the rows (addresses normalised and distinct, segments resolved) with one multi-row statement, and their
-    /// segment memberships with another; returns the addresses inserted (the others exist already).
-    /// </summary>
-    public async Task<HashSet<string>> InsertBatchAsync(IReadOnlyList<SubscriberDraft> rows, CancellationToken ct)
-    {
-        var inserted = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-        var now = time.GetUtcNow();
-        await using (var insert = connection.Command("", transaction))
-        {
-            var sql = new System.Text.StringBuilder(
-                "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) VALUES ");
-            insert.Add("@now", now);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var r = rows[i];
-                if (i > 0) sql.Append(',');
-                sql.Append($"(@e{i}, @n{i}, @o{i}, @t{i}, @g{i}, @d{i}, @i{i}, @s{i}, @a{i}, @u{i}, @c{i}, @now, @now)");
-                insert.Add($"@e{i}", r.Email).Add($"@n{i}", r.Name.Trim()).Add($"@o{i}", Blank(r.Organisation)).Add($"@t{i}", Blank(r.Title))
-                    .Add($"@g{i}", Join(r.Segments)).Add($"@d{i}", Blank(r.District)).Add($"@i{i}", Join(r.Industries))
-                    .Add($"@s{i}", r.Status.ToWord()).Add($"@a{i}", Blank(r.Salutation)).Add($"@u{i}", Blank(r.Source)).Add($"@c{i}", r.ConsentAt);
-            }
-            sql.Append(" ON CONFLICT (email) DO NOTHING RETURNING id, email");
-            insert.CommandText = sql.ToString();
-            await using var reader = await insert.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                inserted[reader.GetString(1)] = reader.GetInt64(0);
-            }
-        }
-
-        var memberships = rows.Where(r => inserted.ContainsKey(r.Email))
-            .SelectMany(r => r.Segments.Select(k => (Key: k, Id: inserted[r.Email], r.Status))).ToList();
-        if (memberships.Count > 0)
-        {
-            await using var segments = connection.Command("", transaction);
-            var sql = new System.Text.StringBuilder("INSERT INTO subscriber_segments (segment_key, subscriber_id, status) VALUES ");
-            for (var i = 0; i < memberships.Count; i++)
-            {
-                if (i > 0) sql.Append(',');
-                sql.Append($"(@k{i}, @i{i}, @s{i})");
-                segments.Add($"@k{i}", memberships[i].Key).Add($"@i{i}", memberships[i].Id).Add($"@s{i}", memberships[i].Status.ToWord());
-            }
-            segments.CommandText = sql.ToString();
-            await segments.ExecuteNonQueryAsync(ct);
-        }
-        return [.. inserted.Keys];
     }
 
     /// <summary>
@@ -146,6 +96,7 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
         foreach (var key in segments)
         {
             await _insertSegment.With("@key", key).With("@id", id).With("@status", status.ToWord()).ExecuteNonQueryAsync(ct);
+            Counts?.Add(key, status.ToWord());
         }
     }
 

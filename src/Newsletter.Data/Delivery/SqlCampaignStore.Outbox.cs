@@ -6,7 +6,17 @@ namespace Newsletter.Data.Delivery;
 /// <summary>The <see cref="IOutbox"/> half of the store: outcomes, leases, heartbeats and takeovers (claims are beside the campaign queries).</summary>
 public sealed partial class SqlCampaignStore
 {
-    public string? OutcomeJournalDirectory => database.SqliteFile is { } file ? file + "-outcomes" : null;
+    /// <summary>
+    /// SQLite: where runs keep their outcomes before they are committed (<see cref="OutcomeJournal"/>), a folder beside
+    /// the file. Null on PostgreSQL, whose outbox several machines share: there each outcome is committed before the
+    /// connection's next message is handed over.
+    /// </summary>
+    private string? JournalDirectory => database.SqliteFile is { } file ? file + "-outcomes" : null;
+
+    public bool KeepsOutcomesBeforeCommit => JournalDirectory is not null;
+
+    public async Task<int> RecoverOutcomesAsync(long campaignId, CancellationToken ct = default) =>
+        JournalDirectory is { } directory ? await OutcomeJournal.RecoverAsync(directory, campaignId, RecordAsync, ct) : 0;
 
     public async Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
     {
@@ -14,14 +24,18 @@ public sealed partial class SqlCampaignStore
         await writer.WriteAsync(records, ct);
     }
 
-    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) =>
-        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres ? null : _sqliteWriter, longLived: true));
+    public Task<IOutcomeWriter> OpenOutcomeWriterAsync(long campaignId, string owner, CancellationToken ct = default) =>
+        Task.FromResult<IOutcomeWriter>(new OutcomeWriter(database, IsPostgres ? null : _sqliteWriter, longLived: true)
+        {
+            Journal = JournalDirectory is { } directory ? () => OutcomeJournal.Create(directory, campaignId, owner) : null,
+        });
 
     /// <summary>
     /// Writes a batch with one UPDATE per up to <see cref="MaxRows"/> outcomes (a statement per row cost ~30 µs each on
     /// SQLite, most of it per-statement overhead). Keeps its connection and one prepared statement per batch size between
     /// calls; after a failure it starts over on a new connection. A long-lived writer on SQLite leaves WAL checkpoints to
-    /// a <see cref="SqliteCheckpointer"/>, because a sender waits for its commits.
+    /// a <see cref="SqliteCheckpointer"/>, because a sender waits for its commits. With a <see cref="Journal"/> it keeps
+    /// outcomes before they are committed, in an <see cref="OutcomeJournal"/> created at the first one.
     /// </summary>
     /// <param name="sqliteWriter">SQLite: the store's one-writer turn (see <c>_sqliteWriter</c>); null on PostgreSQL.</param>
     private sealed class OutcomeWriter(NewsletterDatabase database, SemaphoreSlim? sqliteWriter, bool longLived) : IOutcomeWriter
@@ -35,6 +49,18 @@ public sealed partial class SqlCampaignStore
         private DbConnection? _connection;
         private SqliteCheckpointer? _checkpointer;
         private DbCommand? _bounce;
+        private OutcomeJournal? _journal;
+
+        /// <summary>Creates the run's journal; null when outcomes are safe only once committed.</summary>
+        public Func<OutcomeJournal>? Journal { get; init; }
+
+        public bool CanKeep => Journal is not null;
+
+        public void Keep(DeliveryRecord record) => (_journal ??= Journal!()).Write(record);
+
+        public bool KeptFull => _journal is { Full: true };
+
+        public void ForgetKept() => _journal?.Clear();
 
         public async Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
         {
@@ -83,7 +109,7 @@ public sealed partial class SqlCampaignStore
             }
             catch
             {
-                await DisposeAsync();   // the connection may be broken: the next call opens a new one
+                await CloseConnectionAsync();   // the connection may be broken: the next call opens a new one
                 throw;
             }
             finally
@@ -122,7 +148,22 @@ public sealed partial class SqlCampaignStore
             return command;
         }
 
+        /// <summary>Closes the connection; an outcome journal is deleted when everything kept is forgotten, else left for recovery.</summary>
         public async ValueTask DisposeAsync()
+        {
+            await CloseConnectionAsync();
+            if (_journal is { Length: 0 })
+            {
+                _journal.Delete();
+            }
+            else
+            {
+                _journal?.Dispose();
+            }
+            _journal = null;
+        }
+
+        private async ValueTask CloseConnectionAsync()
         {
             foreach (var update in _updates.Values)
             {

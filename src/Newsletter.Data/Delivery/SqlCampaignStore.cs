@@ -59,9 +59,10 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
         Func<string> newMessageId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var tags = AudienceTags.Of(filter.Districts, filter.Industries);
+        var tags = filter.Tags ?? AudienceTags.None;
         var now = time.GetUtcNow();
         await using var connection = await database.OpenConnectionAsync(ct);
+        await using var bulk = await NewsletterDatabase.UseBulkCacheAsync(connection, ct);   // one outbox row per recipient
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long id;
         await using (var insert = connection.Command(
@@ -94,7 +95,7 @@ public sealed partial class SqlCampaignStore(NewsletterDatabase database, ISubsc
         }
 
         var rows = new List<(long Subscriber, string Variant, string MessageId)>(1000);
-        await foreach (var subscriber in subscribers.StreamActiveAsync(filter, 1000, ct))
+        await foreach (var subscriber in subscribers.StreamActiveMembersAsync(filter, 1000, ct))
         {
             // A subscriber in several targeted segments gets the variant of the first one, in the campaign's order.
             var variant = campaign.Segments.First(s => subscriber.Segments.Contains(s, StringComparer.Ordinal));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newsletter.Core.Scheduling;
+using Quartz;
 
 namespace Newsletter.Data.Scheduling;
 
@@ -18,7 +19,12 @@ public static class SchedulingDataExtensions
     /// Quartz's persistent store on the application's database: the same file (SQLite, absolute path) or server
     /// (PostgreSQL). Its tables come from migration 0201, so the database must be migrated before the scheduler starts.
     /// </summary>
-    public static JobStoreSettings JobStore(NewsletterDatabase database) => database.Provider == DatabaseProvider.Postgres
-        ? new JobStoreSettings(JobStoreProvider.Postgres, database.ConnectionString)
-        : new JobStoreSettings(JobStoreProvider.Sqlite, database.ConnectionString);
+    /// <remarks>Quartz refuses clustering on SQLite: one serve process per SQLite file.</remarks>
+    public static JobStoreSettings JobStore(NewsletterDatabase database)
+    {
+        var connectionString = database.ConnectionString;
+        return database.Provider == DatabaseProvider.Postgres
+            ? new JobStoreSettings(store => store.UsePostgres(connectionString), Clusterable: true)
+            : new JobStoreSettings(store => store.UseSqlite(connectionString), Clusterable: false);
+    }
 }

@@ -3,10 +3,11 @@ namespace Newsletter.Mjml.Parsing;
 /// <summary>One element of the parsed MJML tree, as mjml-parser-xml builds it.</summary>
 internal sealed class MjmlNode
 {
-    public MjmlNode(string tagName, int line)
+    public MjmlNode(string tagName, int line, List<KeyValuePair<string, string>>? attributes = null)
     {
         TagName = tagName;
         Line = line;
+        Attributes = attributes ?? [];
     }
 
     public string TagName { get; }
@@ -15,7 +16,7 @@ internal sealed class MjmlNode
     public int Line { get; }
 
     /// <summary>Attributes in source order; the first of duplicated names wins, as in htmlparser2.</summary>
-    public List<KeyValuePair<string, string>> Attributes { get; } = [];
+    public List<KeyValuePair<string, string>> Attributes { get; }
 
     public List<MjmlNode> Children { get; } = [];
 

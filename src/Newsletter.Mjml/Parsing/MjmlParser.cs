@@ -1,18 +1,12 @@
 namespace Newsletter.Mjml.Parsing;
 
 /// <summary>
-/// A tolerant tokenizer and tree builder that reproduces mjml-parser-xml on top of htmlparser2 (HTML mode,
+/// A tolerant tree builder on <see cref="HtmlTokenizer"/> that reproduces mjml-parser-xml on top of htmlparser2 (HTML mode,
 /// entities kept, self-closing tags recognised): ending tags keep their inner markup verbatim, other tags keep
 /// their trimmed text, comments become mj-raw children, and every node knows its line.
 /// </summary>
-internal sealed class MjmlParser
+internal sealed class MjmlParser : IHtmlTokenHandler
 {
-    private static readonly HashSet<string> VoidElements = new(StringComparer.Ordinal)
-    {
-        "area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "image", "img", "input",
-        "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr",
-    };
-
     private readonly string _xml;
     private readonly Func<string, bool> _isEndingTag;
     private readonly bool _keepComments;
@@ -71,82 +65,8 @@ internal sealed class MjmlParser
 
     private void Run()
     {
-        var s = _xml;
-        var n = s.Length;
-        var textStart = 0;
-        var i = 0;
-        while (i < n)
-        {
-            var lt = s.IndexOf('<', i);
-            if (lt < 0 || lt + 1 >= n) break;
-            var c = s[lt + 1];
-            if (c == '!')
-            {
-                EmitText(textStart, lt);
-                if (string.CompareOrdinal(s, lt, "<!--", 0, 4) == 0)
-                {
-                    var end = s.IndexOf("-->", lt + 4, StringComparison.Ordinal);
-                    var data = end < 0 ? s[(lt + 4)..] : s[(lt + 4)..end];
-                    OnComment(data, lt);
-                    i = end < 0 ? n : end + 3;
-                }
-                else if (string.CompareOrdinal(s, lt, "<![CDATA[", 0, 9) == 0)
-                {
-                    var end = s.IndexOf("]]>", lt + 9, StringComparison.Ordinal);
-                    OnText(end < 0 ? s[(lt + 9)..] : s[(lt + 9)..end]);
-                    i = end < 0 ? n : end + 3;
-                }
-                else
-                {
-                    var end = s.IndexOf('>', lt + 2);
-                    i = end < 0 ? n : end + 1;
-                }
-                textStart = i;
-                continue;
-            }
-            if (c == '?')
-            {
-                EmitText(textStart, lt);
-                var end = s.IndexOf('>', lt + 2);
-                i = end < 0 ? n : end + 1;
-                textStart = i;
-                continue;
-            }
-            if (c == '/')
-            {
-                if (lt + 2 < n && char.IsAsciiLetter(s[lt + 2]))
-                {
-                    EmitText(textStart, lt);
-                    var nameEnd = lt + 2;
-                    while (nameEnd < n && !IsTagNameEnd(s[nameEnd])) nameEnd++;
-                    var name = s[(lt + 2)..nameEnd].ToLowerInvariant();
-                    var gt = s.IndexOf('>', nameEnd);
-                    var endIndex = gt < 0 ? n - 1 : gt;
-                    OnCloseTagToken(name, lt, endIndex);
-                    i = gt < 0 ? n : gt + 1;
-                    textStart = i;
-                    continue;
-                }
-                if (lt + 2 < n && s[lt + 2] == '>')
-                {
-                    EmitText(textStart, lt);
-                    i = lt + 3;
-                    textStart = i;
-                    continue;
-                }
-                i = lt + 1;
-                continue;
-            }
-            if (!char.IsAsciiLetter(c))
-            {
-                i = lt + 1;
-                continue;
-            }
-            EmitText(textStart, lt);
-            i = ReadOpenTag(lt);
-            textStart = i;
-        }
-        EmitText(textStart, n);
+        HtmlTokenizer.Tokenize(_xml, HtmlTokenizerOptions.Mjml, this);
+        var n = _xml.Length;
         while (_stack.Count > 0)
         {
             var name = _stack[^1];
@@ -155,112 +75,24 @@ internal sealed class MjmlParser
         }
     }
 
-    private static bool IsTagNameEnd(char c) => c is '/' or '>' || char.IsWhiteSpace(c);
+    void IHtmlTokenHandler.Text(int start, int end) => OnText(_xml[start..end]);
 
-    private int ReadOpenTag(int lt)
+    void IHtmlTokenHandler.Comment(int start, int dataStart, int dataEnd) => OnComment(_xml[dataStart..dataEnd], start);
+
+    void IHtmlTokenHandler.CData(int dataStart, int dataEnd) => OnText(_xml[dataStart..dataEnd]);
+
+    void IHtmlTokenHandler.OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing)
     {
-        var s = _xml;
-        var n = s.Length;
-        var p = lt + 1;
-        while (p < n && !IsTagNameEnd(s[p])) p++;
-        var name = s[(lt + 1)..p].ToLowerInvariant();
-        var attributes = new List<KeyValuePair<string, string>>();
-        var selfClosing = false;
-        while (p < n)
+        OnOpenTag(name, attributes, start, end);
+        if (selfClosing || HtmlTokenizer.IsVoidElement(name))
         {
-            var ch = s[p];
-            if (char.IsWhiteSpace(ch)) { p++; continue; }
-            if (ch == '>') break;
-            if (ch == '/')
-            {
-                if (p + 1 < n && s[p + 1] == '>')
-                {
-                    selfClosing = true;
-                    p++;
-                    break;
-                }
-                p++;
-                continue;
-            }
-            var nameStart = p;
-            p++;
-            while (p < n && s[p] != '=' && s[p] != '>' && s[p] != '/' && !char.IsWhiteSpace(s[p])) p++;
-            var attrName = s[nameStart..p];
-            var q = p;
-            while (q < n && char.IsWhiteSpace(s[q])) q++;
-            string value;
-            if (q < n && s[q] == '=')
-            {
-                q++;
-                while (q < n && char.IsWhiteSpace(s[q])) q++;
-                if (q < n && (s[q] == '"' || s[q] == '\''))
-                {
-                    var quote = s[q];
-                    var close = s.IndexOf(quote, q + 1);
-                    if (close < 0) close = n;
-                    value = s[(q + 1)..close];
-                    p = Math.Min(close + 1, n);
-                }
-                else
-                {
-                    var start = q;
-                    while (q < n && s[q] != '>' && !char.IsWhiteSpace(s[q])) q++;
-                    value = s[start..q];
-                    p = q;
-                }
-            }
-            else
-            {
-                value = "";
-            }
-            if (!ContainsKey(attributes, attrName)) attributes.Add(new(attrName, value));
-        }
-        var endIndex = Math.Min(p, n - 1);
-        var next = Math.Min(p + 1, n);
-
-        OnOpenTag(name, attributes, lt, endIndex);
-        if (selfClosing || VoidElements.Contains(name))
-        {
-            OnCloseTag(name, lt, endIndex);
-            return next;
+            OnCloseTag(name, start, end);
+            return;
         }
         _stack.Add(name);
-        if (name is "script" or "style" or "title" or "textarea" && !selfClosing)
-        {
-            // Raw-text elements: their content runs to the matching end tag, markup inside is not parsed.
-            var close = IndexOfCloseTag(name, next);
-            if (close < 0) return n;
-            EmitText(next, close);
-            return close;
-        }
-        return next;
     }
 
-    private int IndexOfCloseTag(string name, int from)
-    {
-        var s = _xml;
-        var i = from;
-        while (true)
-        {
-            var k = s.IndexOf("</", i, StringComparison.Ordinal);
-            if (k < 0) return -1;
-            if (k + 2 + name.Length <= s.Length && string.Compare(s, k + 2, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0)
-            {
-                var after = k + 2 + name.Length;
-                if (after >= s.Length || IsTagNameEnd(s[after])) return k;
-            }
-            i = k + 2;
-        }
-    }
-
-    private static bool ContainsKey(List<KeyValuePair<string, string>> list, string key)
-    {
-        foreach (var pair in list)
-        {
-            if (pair.Key == key) return true;
-        }
-        return false;
-    }
+    void IHtmlTokenHandler.CloseTag(string name, int start, int end) => OnCloseTagToken(name, start, end);
 
     private void OnCloseTagToken(string name, int start, int endIndex)
     {
@@ -285,11 +117,6 @@ internal sealed class MjmlParser
             OnOpenTag("p", [], start, endIndex);
             OnCloseTag("p", start, endIndex);
         }
-    }
-
-    private void EmitText(int start, int end)
-    {
-        if (end > start) OnText(_xml[start..end]);
     }
 
     private void OnOpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int endIndex)
@@ -317,8 +144,7 @@ internal sealed class MjmlParser
             }
             return;
         }
-        var node = new MjmlNode(name, line) { Parent = _cur };
-        node.Attributes.AddRange(attributes);
+        var node = new MjmlNode(name, line, attributes) { Parent = _cur };
         if (ending) _endingNode = node;
         if (_cur is null)
         {

@@ -46,11 +46,15 @@ internal static class CssInliner
         };
     }
 
-    public static string Inline(string html, string css)
+    /// <summary>
+    /// Inlines <paramref name="css"/> into <paramref name="html"/>; with <paramref name="mergeConditionals"/>, the result
+    /// is also <see cref="Rendering.Conditionals.Merge"/>d (in the same pass, which saves two copies of the document).
+    /// </summary>
+    public static string Inline(string html, string css, bool mergeConditionals)
     {
         // juice sees the style-tag CSS (none: applyStyleTags is off) + "\n" + extraCss.
         var rules = CssRules.Parse("\n" + css);
-        if (rules.Count == 0) return html;
+        if (rules.Count == 0) return mergeConditionals ? Rendering.Conditionals.Merge(html) : html;
         var blocks = new List<string>();
         html = EncodeCodeBlocks(html, blocks);
         var dom = HtmlDom.Parse(html, xmlMode: false);
@@ -62,21 +66,13 @@ internal static class CssInliner
             if (selector.PseudoNames.Any(IgnoredPseudos.Contains)) continue;
             // Pseudo-elements become detached spans in juice; without inlinePseudoElements they change nothing.
             if (selector.PseudoNames.Any(p => p is "before" or "after")) continue;
-            List<DomElement> matched;
-            try
-            {
-                matched = dom.Elements.Where(selector.Matches).ToList();
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
+            if (dom.Select(selector) is not { } matched) continue;
             foreach (var element in matched)
             {
                 if (NonVisual.Contains(element.Name)) continue;
-                if (element.StyleProps is not OrderedDictionary<string, Prop> props)
+                if (element.StyleProps is not List<Prop> props)
                 {
-                    props = new OrderedDictionary<string, Prop>(StringComparer.Ordinal);
+                    props = [];
                     element.StyleProps = props;
                     if (element.GetAttribute("style") is { Length: > 0 } style)
                     {
@@ -101,7 +97,9 @@ internal static class CssInliner
                 }
             }
         }
-        return DecodeCodeBlocks(dom.Serialize(), blocks);
+        if (blocks.Count == 0) return dom.Serialize(mergeConditionals);
+        var decoded = DecodeCodeBlocks(dom.Serialize(), blocks);
+        return mergeConditionals ? Rendering.Conditionals.Merge(decoded) : decoded;
     }
 
     private const string CodeBlockPrefix = "JUICE_CODE_BLOCK_";
@@ -139,7 +137,11 @@ internal static class CssInliner
         return html;
     }
 
-    private static void AddProps(OrderedDictionary<string, Prop> props, IReadOnlyList<CssDeclaration> declarations, object selector, int[] specificity)
+    /// <summary>
+    /// juice's styleProps: the winning property per name, in insertion order, a name that changes selector moving to
+    /// the end (a list, not a dictionary: an element has a handful of properties).
+    /// </summary>
+    private static void AddProps(List<Prop> props, IReadOnlyList<CssDeclaration> declarations, object selector, int[] specificity)
     {
         foreach (var d in declarations)
         {
@@ -150,45 +152,74 @@ internal static class CssInliner
             {
                 Name = d.Name, Value = value, Selector = selector, Specificity = specificity, Priority = important ? 2 : 0, Line = d.Line, Column = d.Column,
             };
-            props.TryGetValue(d.Name, out var existing);
-            if (existing is null || existing.CompareTo(prop) != 1)
+            var at = IndexOf(props, d.Name);
+            var existing = at < 0 ? null : props[at];
+            if (existing is null)
             {
-                if (existing is not null && !ReferenceEquals(existing.Selector, selector))
+                props.Add(prop);
+            }
+            else if (existing.CompareTo(prop) != 1)
+            {
+                if (!ReferenceEquals(existing.Selector, selector))
                 {
-                    props.Remove(d.Name);
+                    props.RemoveAt(at);
+                    props.Add(prop);
                 }
-                else if (existing is not null)
+                else
                 {
                     prop.Next = existing;
+                    props[at] = prop;
                 }
-                props[d.Name] = prop;
             }
         }
     }
 
+    private static int IndexOf(List<Prop> props, string name)
+    {
+        for (var i = 0; i < props.Count; i++)
+        {
+            if (props[i].Name == name) return i;
+        }
+        return -1;
+    }
+
+    [ThreadStatic]
+    private static System.Text.StringBuilder? _styleText;
+
     private static void Apply(DomElement element)
     {
-        var props = (OrderedDictionary<string, Prop>)element.StyleProps!;
-        var list = new List<Prop>();
-        foreach (var (_, first) in props)
+        var props = (List<Prop>)element.StyleProps!;
+        var sorted = new List<Prop>(props.Count + 4);
+        foreach (var first in props)
         {
-            for (var p = first; p is not null; p = p.Next) list.Add(p);
+            for (var p = first; p is not null; p = p.Next)
+            {
+                // Insertion sort, stable: equal properties keep their order (juice sorts with Array.prototype.sort).
+                var j = sorted.Count;
+                sorted.Add(p);
+                while (j > 0 && sorted[j - 1].CompareTo(p) > 0)
+                {
+                    sorted[j] = sorted[j - 1];
+                    j--;
+                }
+                sorted[j] = p;
+            }
         }
-        var sorted = list.Select((p, i) => (p, i)).OrderBy(x => x.p, Comparer<Prop>.Create((a, b) => a.CompareTo(b))).ThenBy(x => x.i).Select(x => x.p).ToList();
-        var parts = new List<string>(sorted.Count);
+        var text = _styleText ??= new System.Text.StringBuilder(256);
+        text.Clear();
         foreach (var p in sorted)
         {
             if (p.Name.StartsWith("--", StringComparison.Ordinal) || p.Name == "content") continue;
-            parts.Add(p.Name + ": " + p.Value.Replace('"', '\'') + ";");
+            if (text.Length > 0) text.Append(' ');
+            text.Append(p.Name).Append(": ").Append(p.Value.Replace('"', '\'')).Append(';');
         }
-        var text = string.Join(' ', parts);
-        if (text.Length > 0) element.SetAttribute("style", text);
+        if (text.Length > 0) element.SetAttribute("style", text.ToString());
 
         SetDimension(element, props, "width");
         SetDimension(element, props, "height");
         if (TableElements.Contains(element.Name))
         {
-            foreach (var (_, p) in props)
+            foreach (var p in props)
             {
                 var attribute = p.Name switch
                 {
@@ -217,10 +248,10 @@ internal static class CssInliner
         return inner.Length > 0 && inner.IndexOfAny(['"', '\'']) < 0 ? inner : value;
     }
 
-    private static void SetDimension(DomElement element, OrderedDictionary<string, Prop> props, string dimension)
+    private static void SetDimension(DomElement element, List<Prop> props, string dimension)
     {
         if (!DimensionElements.Contains(element.Name)) return;
-        foreach (var (_, p) in props)
+        foreach (var p in props)
         {
             if (p.Name != dimension) continue;
             var value = p.Value;

@@ -10,15 +10,7 @@ internal static class HtmlAttributeApplier
         {
             var selector = CssSelector.TryParse(path);
             if (selector is null) continue;
-            List<DomElement> matched;
-            try
-            {
-                matched = dom.Elements.Where(selector.Matches).ToList();
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
+            if (dom.Select(selector) is not { } matched) continue;
             foreach (var element in matched)
             {
                 foreach (var (name, value) in values) element.SetAttribute(name, value);

@@ -1,12 +1,14 @@
-using System.Text;
+using Newsletter.Mjml.Parsing;
+using Newsletter.Mjml.Rendering;
 
 namespace Newsletter.Mjml.PostProcessing;
 
 /// <summary>An element of <see cref="HtmlDom"/>: its name, attributes and where its start tag is in the source.</summary>
 internal sealed class DomElement
 {
-    public DomElement(string name, DomElement? parent, int tagStart, int tagEnd, bool selfClosing)
+    public DomElement(string name, DomElement? parent, int tagStart, int tagEnd, bool selfClosing, List<KeyValuePair<string, string>>? attributes = null)
     {
+        Attributes = attributes ?? [];
         Name = name;
         Parent = parent;
         TagStart = tagStart;
@@ -17,7 +19,7 @@ internal sealed class DomElement
     public string Name { get; }
     public DomElement? Parent { get; }
     public List<DomElement> Children { get; } = [];
-    public List<KeyValuePair<string, string>> Attributes { get; } = [];
+    public List<KeyValuePair<string, string>> Attributes { get; }
 
     /// <summary>Index of the element among its parent's element children.</summary>
     public int Index { get; set; }
@@ -57,18 +59,14 @@ internal sealed class DomElement
 }
 
 /// <summary>
-/// A light DOM over an HTML string, built like htmlparser2 (the parser under cheerio): comments are opaque, so markup
+/// A light DOM over an HTML string (<see cref="HtmlTokenizer"/>), built like htmlparser2 (the parser under cheerio): comments are opaque, so markup
 /// inside Outlook conditional comments is never matched. Edits rewrite only the start tags of edited elements.
 /// </summary>
-internal sealed class HtmlDom
+internal sealed class HtmlDom : IHtmlTokenHandler
 {
-    private static readonly HashSet<string> VoidElements = new(StringComparer.Ordinal)
-    {
-        "area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "image", "img", "input",
-        "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr",
-    };
-
     private readonly string _html;
+    private readonly List<DomElement> _stack = [];
+    private bool _xmlMode;
 
     private HtmlDom(string html) => _html = html;
 
@@ -86,64 +84,43 @@ internal sealed class HtmlDom
 
     private void Build(bool xmlMode)
     {
-        var s = _html;
-        var n = s.Length;
-        var stack = new List<DomElement> { Root };
-        var i = 0;
-        while (i < n)
+        _xmlMode = xmlMode;
+        _stack.Add(Root);
+        HtmlTokenizer.Tokenize(_html, xmlMode ? HtmlTokenizerOptions.Xml : HtmlTokenizerOptions.Html, this);
+    }
+
+    void IHtmlTokenHandler.Text(int start, int end) => MarkText(_stack[^1], start, end);
+
+    // Comments are opaque (Outlook conditional comments included); CDATA is a comment too in HTML mode.
+    void IHtmlTokenHandler.Comment(int start, int dataStart, int dataEnd)
+    {
+    }
+
+    void IHtmlTokenHandler.CData(int dataStart, int dataEnd)
+    {
+        if (_xmlMode) MarkText(_stack[^1], dataStart, dataEnd);
+    }
+
+    void IHtmlTokenHandler.OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing)
+    {
+        var parent = _stack[^1];
+        var element = new DomElement(name, parent, start, Math.Min(end + 1, _html.Length), selfClosing, attributes) { Index = parent.Children.Count };
+        parent.Children.Add(element);
+        Elements.Add(element);
+        // cheerio parses without recognizeSelfClosing in HTML mode, so "<td />" stays open there; in XML mode it closes.
+        if (_xmlMode ? selfClosing : HtmlTokenizer.IsVoidElement(name)) return;
+        _stack.Add(element);
+    }
+
+    void IHtmlTokenHandler.CloseTag(string name, int start, int end)
+    {
+        for (var k = _stack.Count - 1; k > 0; k--)
         {
-            var lt = s.IndexOf('<', i);
-            if (lt < 0)
+            if (_stack[k].Name == name)
             {
-                MarkText(stack[^1], i, n);
-                break;
+                _stack.RemoveRange(k, _stack.Count - k);
+                return;
             }
-            MarkText(stack[^1], i, lt);
-            if (lt + 1 >= n) break;
-            var c = s[lt + 1];
-            if (c == '!')
-            {
-                if (string.CompareOrdinal(s, lt, "<!--", 0, 4) == 0)
-                {
-                    var end = s.IndexOf("-->", lt + 4, StringComparison.Ordinal);
-                    i = end < 0 ? n : end + 3;
-                }
-                else
-                {
-                    var end = s.IndexOf('>', lt + 2);
-                    i = end < 0 ? n : end + 1;
-                }
-                continue;
-            }
-            if (c == '?')
-            {
-                var end = s.IndexOf('>', lt + 2);
-                i = end < 0 ? n : end + 1;
-                continue;
-            }
-            if (c == '/')
-            {
-                var nameEnd = lt + 2;
-                while (nameEnd < n && !IsNameEnd(s[nameEnd])) nameEnd++;
-                var name = xmlMode ? s[(lt + 2)..nameEnd] : s[(lt + 2)..nameEnd].ToLowerInvariant();
-                for (var k = stack.Count - 1; k > 0; k--)
-                {
-                    if (stack[k].Name == name)
-                    {
-                        stack.RemoveRange(k, stack.Count - k);
-                        break;
-                    }
-                }
-                var gt = s.IndexOf('>', nameEnd);
-                i = gt < 0 ? n : gt + 1;
-                continue;
-            }
-            if (!char.IsAsciiLetter(c))
-            {
-                i = lt + 1;
-                continue;
-            }
-            i = ReadStartTag(lt, stack, xmlMode);
         }
     }
 
@@ -160,116 +137,117 @@ internal sealed class HtmlDom
         }
     }
 
-    private static bool IsNameEnd(char c) => c is '/' or '>' || char.IsWhiteSpace(c);
-
-    private int ReadStartTag(int lt, List<DomElement> stack, bool xmlMode)
+    /// <summary>The elements <paramref name="selector"/> matches, in document order; null when it cannot be evaluated (a malformed argument).</summary>
+    public List<DomElement>? Select(CssSelector selector)
     {
-        var s = _html;
-        var n = s.Length;
-        var p = lt + 1;
-        while (p < n && !IsNameEnd(s[p])) p++;
-        var name = xmlMode ? s[(lt + 1)..p] : s[(lt + 1)..p].ToLowerInvariant();
-        var attributes = new List<KeyValuePair<string, string>>();
-        var selfClosing = false;
-        while (p < n)
+        try
         {
-            var ch = s[p];
-            if (char.IsWhiteSpace(ch)) { p++; continue; }
-            if (ch == '>') break;
-            if (ch == '/')
-            {
-                if (p + 1 < n && s[p + 1] == '>')
-                {
-                    selfClosing = true;
-                    p++;
-                    break;
-                }
-                p++;
-                continue;
-            }
-            var nameStart = p;
-            p++;
-            while (p < n && s[p] != '=' && s[p] != '>' && s[p] != '/' && !char.IsWhiteSpace(s[p])) p++;
-            var attrName = xmlMode ? s[nameStart..p] : s[nameStart..p].ToLowerInvariant();
-            var q = p;
-            while (q < n && char.IsWhiteSpace(s[q])) q++;
-            var value = "";
-            if (q < n && s[q] == '=')
-            {
-                q++;
-                while (q < n && char.IsWhiteSpace(s[q])) q++;
-                if (q < n && s[q] is '"' or '\'')
-                {
-                    var quote = s[q];
-                    var close = s.IndexOf(quote, q + 1);
-                    if (close < 0) close = n;
-                    value = s[(q + 1)..close];
-                    p = Math.Min(close + 1, n);
-                }
-                else
-                {
-                    var start = q;
-                    while (q < n && s[q] != '>' && !char.IsWhiteSpace(s[q])) q++;
-                    value = s[start..q];
-                    p = q;
-                }
-            }
-            if (!attributes.Exists(a => a.Key == attrName)) attributes.Add(new(attrName, value));
+            return Elements.Where(selector.Matches).ToList();
         }
-        var tagEnd = Math.Min(p + 1, n);
-        var parent = stack[^1];
-        var element = new DomElement(name, parent == Root ? Root : parent, lt, tagEnd, selfClosing) { Index = parent.Children.Count };
-        element.Attributes.AddRange(attributes);
-        parent.Children.Add(element);
-        Elements.Add(element);
-        var isVoid = !xmlMode && VoidElements.Contains(name);
-        // cheerio parses without recognizeSelfClosing in HTML mode, so "<td />" stays open there; in XML mode it closes.
-        if (isVoid || (selfClosing && xmlMode)) return tagEnd;
-        stack.Add(element);
-        if (!xmlMode && name is "script" or "style" or "title" or "textarea")
+        catch (FormatException)
         {
-            var close = IndexOfCloseTag(name, tagEnd);
-            if (close < 0) return n;
-            MarkText(element, tagEnd, close);
-            return close;
-        }
-        return tagEnd;
-    }
-
-    private int IndexOfCloseTag(string name, int from)
-    {
-        var s = _html;
-        var i = from;
-        while (true)
-        {
-            var k = s.IndexOf("</", i, StringComparison.Ordinal);
-            if (k < 0) return -1;
-            if (k + 2 + name.Length <= s.Length && string.Compare(s, k + 2, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0)
-            {
-                var after = k + 2 + name.Length;
-                if (after >= s.Length || IsNameEnd(s[after])) return k;
-            }
-            i = k + 2;
+            return null;
         }
     }
 
-    /// <summary>The source with the start tags of edited elements regenerated (attributes double-quoted, in order).</summary>
-    public string Serialize()
+    /// <summary>
+    /// The source with the start tags of edited elements regenerated (attributes double-quoted, in order), and, when
+    /// <paramref name="mergeConditionals"/> is set, adjacent Outlook conditionals merged as <see cref="Conditionals.Merge"/>
+    /// would merge the result: one allocation, the result.
+    /// </summary>
+    public string Serialize(bool mergeConditionals = false)
     {
-        StringBuilder? sb = null;
-        var copied = 0;
+        var cuts = mergeConditionals ? Conditionals.Cuts(_html) : null;
+        var length = _html.Length;
+        var edited = 0;
         foreach (var element in Elements)
         {
             if (!element.Edited) continue;
-            sb ??= new StringBuilder(_html.Length + 1024);
-            sb.Append(_html, copied, element.TagStart - copied);
-            sb.Append('<').Append(element.Name);
-            foreach (var (name, value) in element.Attributes) sb.Append(' ').Append(name).Append("=\"").Append(value).Append('"');
-            sb.Append(element.SelfClosing ? " />" : ">");
+            edited++;
+            length += TagLength(element) - (element.TagEnd - element.TagStart);
+        }
+        if (cuts is not null)
+        {
+            for (var k = 0; k < cuts.Count; k += 2) length -= cuts[k + 1] - cuts[k];
+            if (edited > 0 && CutsOverlapEditedTags(cuts))
+            {
+                // A conditional's text inside an edited tag (an attribute value): merge the serialized text instead.
+                return Conditionals.Merge(Serialize());
+            }
+        }
+        if (edited == 0 && cuts is null) return _html;
+        return string.Create(length, (this, cuts ?? []), static (span, state) => state.Item1.WriteTo(span, state.Item2));
+    }
+
+    private bool CutsOverlapEditedTags(List<int> cuts)
+    {
+        var k = 0;
+        foreach (var element in Elements)
+        {
+            if (!element.Edited) continue;
+            while (k < cuts.Count && cuts[k + 1] <= element.TagStart) k += 2;
+            if (k < cuts.Count && cuts[k] < element.TagEnd) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Copies the source to <paramref name="span"/>, edited start tags regenerated, the <paramref name="cuts"/> left out.</summary>
+    private void WriteTo(Span<char> span, List<int> cuts)
+    {
+        var source = _html.AsSpan();
+        var copied = 0;
+        var w = 0;
+        var k = 0;
+        foreach (var element in Elements)
+        {
+            if (!element.Edited) continue;
+            for (; k < cuts.Count && cuts[k] < element.TagStart; k += 2)
+            {
+                source[copied..cuts[k]].CopyTo(span[w..]);
+                w += cuts[k] - copied;
+                copied = cuts[k + 1];
+            }
+            source[copied..element.TagStart].CopyTo(span[w..]);
+            w += element.TagStart - copied;
+            w += WriteTag(span[w..], element);
             copied = element.TagEnd;
         }
-        if (sb is null) return _html;
-        sb.Append(_html, copied, _html.Length - copied);
-        return sb.ToString();
+        for (; k < cuts.Count; k += 2)
+        {
+            source[copied..cuts[k]].CopyTo(span[w..]);
+            w += cuts[k] - copied;
+            copied = cuts[k + 1];
+        }
+        source[copied..].CopyTo(span[w..]);
+    }
+
+    private static int TagLength(DomElement element)
+    {
+        var length = 1 + element.Name.Length + (element.SelfClosing ? 3 : 1);
+        foreach (var (name, value) in element.Attributes) length += name.Length + value.Length + 4;
+        return length;
+    }
+
+    /// <summary>Writes <c>&lt;name a="v" …&gt;</c> (or <c> /&gt;</c>); returns its length.</summary>
+    private static int WriteTag(Span<char> span, DomElement element)
+    {
+        var w = 0;
+        void Put(Span<char> to, ReadOnlySpan<char> text)
+        {
+            text.CopyTo(to[w..]);
+            w += text.Length;
+        }
+        Put(span, "<");
+        Put(span, element.Name);
+        foreach (var (name, value) in element.Attributes)
+        {
+            Put(span, " ");
+            Put(span, name);
+            Put(span, "=\"");
+            Put(span, value);
+            Put(span, "\"");
+        }
+        Put(span, element.SelfClosing ? " />" : ">");
+        return w;
     }
 }

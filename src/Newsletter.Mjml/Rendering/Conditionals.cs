@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Newsletter.Mjml.Rendering;
 
 /// <summary>mjml-core's mergeOutlookConditionnals: <c>&lt;![endif]--&gt;\s*&lt;!--[if mso | IE]&gt;</c> is removed.</summary>
@@ -10,29 +8,49 @@ internal static class Conditionals
 
     public static string Merge(string html)
     {
+        var cuts = Cuts(html);
+        if (cuts is null) return html;
+        var length = html.Length;
+        for (var k = 0; k < cuts.Count; k += 2) length -= cuts[k + 1] - cuts[k];
+        return string.Create(length, (html, cuts), static (span, state) =>
+        {
+            var (source, ranges) = state;
+            var copied = 0;
+            var w = 0;
+            for (var k = 0; k < ranges.Count; k += 2)
+            {
+                source.AsSpan(copied, ranges[k] - copied).CopyTo(span[w..]);
+                w += ranges[k] - copied;
+                copied = ranges[k + 1];
+            }
+            source.AsSpan(copied).CopyTo(span[w..]);
+        });
+    }
+
+    /// <summary>
+    /// What <see cref="Merge"/> removes from <paramref name="html"/>: start and end (exclusive) of each range, in
+    /// order, flattened; null when nothing.
+    /// </summary>
+    public static List<int>? Cuts(string html)
+    {
         var i = html.IndexOf(End, StringComparison.Ordinal);
-        if (i < 0) return html;
-        StringBuilder? sb = null;
-        var copied = 0;
+        List<int>? cuts = null;
         while (i >= 0)
         {
             var j = i + End.Length;
             while (j < html.Length && char.IsWhiteSpace(html[j])) j++;
             if (string.CompareOrdinal(html, j, Start, 0, Start.Length) == 0)
             {
-                sb ??= new StringBuilder(html.Length);
-                sb.Append(html, copied, i - copied);
-                copied = j + Start.Length;
-                i = html.IndexOf(End, copied, StringComparison.Ordinal);
+                (cuts ??= []).Add(i);
+                cuts.Add(j + Start.Length);
+                i = html.IndexOf(End, j + Start.Length, StringComparison.Ordinal);
             }
             else
             {
                 i = html.IndexOf(End, i + End.Length, StringComparison.Ordinal);
             }
         }
-        if (sb is null) return html;
-        sb.Append(html, copied, html.Length - copied);
-        return sb.ToString();
+        return cuts;
     }
 
     /// <summary>The same merge on <paramref name="buffer"/>[0..length), compacting in place; returns the new length.</summary>

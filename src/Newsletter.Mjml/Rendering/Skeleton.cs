@@ -38,19 +38,28 @@ p { display:block;margin:13px 0; }
     /// <summary>The whole document around <paramref name="content"/> (the slow path, when the body is post-processed as a string).</summary>
     public static string Build(GlobalData g, string content) => BuildHead(g, content) + content + Tail;
 
+    /// <summary>The whole document around the body rendered in <paramref name="body"/>, unmerged, in one allocation.</summary>
+    public static string Build(GlobalData g, StringBuilder body) => Build(g, body, merge: false);
+
     /// <summary>
     /// The document around the body rendered in <paramref name="body"/>, with Outlook conditionals merged, built with a
     /// single large allocation (the result): the body is merged in a pooled buffer, then copied once.
     /// </summary>
-    public static string BuildMerged(GlobalData g, StringBuilder body)
+    public static string BuildMerged(GlobalData g, StringBuilder body) => Build(g, body, merge: true);
+
+    private static string Build(GlobalData g, StringBuilder body, bool merge)
     {
         var length = body.Length;
         var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Max(length, 16));
         try
         {
             body.CopyTo(0, buffer, 0, length);
-            var head = Conditionals.Merge(BuildHead(g, buffer.AsSpan(0, length)));
-            length = Conditionals.MergeInPlace(buffer, length);
+            var head = BuildHead(g, buffer.AsSpan(0, length));
+            if (merge)
+            {
+                head = Conditionals.Merge(head);
+                length = Conditionals.MergeInPlace(buffer, length);
+            }
             return string.Create(head.Length + length + Tail.Length, (head, buffer, length), static (span, state) =>
             {
                 state.head.AsSpan().CopyTo(span);

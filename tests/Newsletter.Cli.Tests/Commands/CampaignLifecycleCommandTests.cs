@@ -8,6 +8,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// <see cref="CampaignTransitionCases"/> says (the web test drives the same table), a 样刊 campaign is not resumed to
 /// real readers over SMTP, and <c>issue validate</c> knows the store's segments as publish does.
 /// </summary>
+[Slow]
 public sealed class CampaignLifecycleCommandTests
 {
     [Fact]

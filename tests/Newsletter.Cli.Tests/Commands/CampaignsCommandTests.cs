@@ -4,6 +4,7 @@ using Newsletter.Testing;
 namespace Newsletter.Cli.Tests.Commands;
 
 /// <summary><c>newsletter campaigns …</c> as a child process, against real smtp-sink servers.</summary>
+[Slow]
 public sealed class CampaignsCommandTests
 {
     private static readonly Dictionary<string, int> Lists = new() { ["municipal"] = 6, ["county"] = 4 };

@@ -7,6 +7,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// kill -9 in the middle of a real campaign (the CLI as a child process, through Postfix's smtp-sink), several times,
 /// then <c>campaigns resume</c>: no message is lost, and duplicates stay within the in-flight bound (connections per kill).
 /// </summary>
+[Slow]
 public sealed class CampaignsCrashTests
 {
     private const int Recipients = 3000;

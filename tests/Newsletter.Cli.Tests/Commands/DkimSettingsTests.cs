@@ -10,6 +10,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// verifier (dkimpy) accepts with the published key, and refuses with another key.
 /// </summary>
 [Requires("dkimpy")]
+[Slow]
 public sealed class DkimSettingsTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// total (opens and clicks only for a tracked campaign), <c>campaigns show</c> prints them, <c>campaigns export</c>
 /// writes them to a workbook; without <c>--tracking</c> the delivered HTML has no pixel and no rewritten link.
 /// </summary>
+[Slow]
 public sealed class FiguresCommandTests
 {
     private static Dictionary<string, string> Real(SmtpSink sink) => CampaignsWorkspace.Environment([.. CampaignsWorkspace.Smtp(sink, 1),

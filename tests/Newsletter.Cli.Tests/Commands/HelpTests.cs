@@ -7,6 +7,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// <c>--help</c> of every command, as a user runs it (the CLI as a child process), found by walking the COMMANDS
 /// sections from the root: descriptions are Spectre markup, so a literal <c>[测试]</c> in one made its help a crash.
 /// </summary>
+[Slow]
 public sealed partial class HelpTests
 {
     [Fact]

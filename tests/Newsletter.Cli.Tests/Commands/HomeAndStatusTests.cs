@@ -8,6 +8,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// from the installation; every command on the store names its database; <c>status</c> shows home, database, counts
 /// and the last campaign.
 /// </summary>
+[Slow]
 public sealed class HomeAndStatusTests
 {
     [Fact]

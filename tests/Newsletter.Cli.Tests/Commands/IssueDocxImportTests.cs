@@ -3,6 +3,7 @@ using Newsletter.Testing;
 namespace Newsletter.Cli.Tests.Commands;
 
 /// <summary><c>issue import bulletin.docx</c> and <c>publish bulletin.docx</c> as a user runs them (a child process).</summary>
+[Slow]
 public sealed class IssueDocxImportTests : IDisposable
 {
     private readonly TempDirectory temp = new("issue-docx");
@@ -47,7 +48,7 @@ public sealed class IssueDocxImportTests : IDisposable
         Assert.Contains("\n## 行业动态\n", markdown);
         Assert.Contains("\n#### 数据一览\n", markdown);
         Assert.Contains("全文见[科技日报](<https://www.stdaily.com/>)，**关键**在于转化。", markdown);
-        Assert.Contains("技术合同成交额 ｜ 12亿元", markdown);
+        Assert.Contains("\n| 指标 | 数值 |\n| --- | --- |\n| 技术合同成交额 | 12亿元 |\n", markdown);
 
         var validate = CliProcess.Run(temp.Path, Environment, "issue", "validate", output);
         Assert.True(validate.ExitCode == 0, validate.ToString());
@@ -65,6 +66,8 @@ public sealed class IssueDocxImportTests : IDisposable
         Assert.Contains("<strong>关键</strong>", preview);
         Assert.Contains("href=\"https://www.stdaily.com/", preview);
         Assert.Contains("2024年第9期", preview);
+        Assert.Matches("<th [^>]*>指标</th>", preview);
+        Assert.Matches("<td [^>]*>技术合同成交额</td>", preview);
     }
 
     [Fact]

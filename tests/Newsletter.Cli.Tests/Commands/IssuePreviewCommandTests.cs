@@ -2,6 +2,7 @@ using Newsletter.Testing;
 
 namespace Newsletter.Cli.Tests.Commands;
 
+[Slow]
 public sealed class IssuePreviewCommandTests
 {
     [Fact]

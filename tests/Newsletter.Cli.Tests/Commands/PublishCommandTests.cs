@@ -11,6 +11,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// The README's first command, end to end, as a child process in a fresh workspace: the sample issue is composed
 /// and delivered to every active sample subscriber, through the pickup folder and through a real SMTP server.
 /// </summary>
+[Slow]
 public sealed class PublishCommandTests
 {
     private const string Secret = "test-secret-for-unsubscribe-tokens-0123456789";

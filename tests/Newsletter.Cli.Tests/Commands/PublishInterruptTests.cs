@@ -11,6 +11,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// campaign with the reason, prints the summary so far and the command to resume; <c>campaigns resume</c> then
 /// delivers every recipient exactly once. The CLI runs as a real child process against a slow SMTP server of ours.
 /// </summary>
+[Slow]
 public sealed class PublishInterruptTests
 {
     private const int Recipients = 40;

@@ -3,6 +3,7 @@ using Newsletter.Testing;
 namespace Newsletter.Cli.Tests.Commands;
 
 /// <summary>Composition:MaxHtmlBytes: a variant Gmail would clip is refused before anything is created or sent.</summary>
+[Slow]
 public sealed class PublishSizeLimitTests
 {
     private static readonly Dictionary<string, string> Environment = new()

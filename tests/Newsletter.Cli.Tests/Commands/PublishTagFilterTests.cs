@@ -11,6 +11,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// whose subscribers sit in several districts and industries (some not active): exactly the matching active ones get
 /// a message, the tags are part of the campaign's identity, and bad or empty values are one-line errors.
 /// </summary>
+[Slow]
 public sealed class PublishTagFilterTests
 {
     private const string Issue = "seeds/sample-issue.md";

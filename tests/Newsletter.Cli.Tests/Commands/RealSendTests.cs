@@ -12,6 +12,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// to how many, asks for yes/是 on a terminal (NEWSLETTER_INTERACTIVE=1 with the answer on stdin stands for one) or
 /// needs --yes; a 样刊 goes only to the test list; doctor errors need --force, which is recorded.
 /// </summary>
+[Slow]
 public sealed class RealSendTests
 {
     private const string Finished = "seeds/issue-2024-09.md";

@@ -9,6 +9,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// embedded store it has just created (saying so loudly), or <c>subscribers load-samples</c>; never <c>send-test</c>
 /// or <c>schedule</c>, never a configured database (a SQLite file or PostgreSQL named in the settings).
 /// </summary>
+[Slow]
 public sealed class SampleDataTests
 {
     private static readonly Dictionary<string, int> Lists = new() { ["municipal"] = 3, ["county"] = 2, ["test-recipients"] = 1 };

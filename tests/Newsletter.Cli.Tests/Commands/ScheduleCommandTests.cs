@@ -150,6 +150,7 @@ internal sealed class ScheduleWorkspace : IDisposable
 }
 
 /// <summary>The <c>schedule</c> and <c>issue ready</c> commands as a user runs them: what they store and how they refuse.</summary>
+[Slow]
 public sealed class ScheduleCommandTests
 {
     [Theory]
@@ -250,4 +251,85 @@ public sealed class ScheduleCommandTests
         Assert.Equal(0, ws.Count("SELECT COUNT(*) FROM schedule_plans"));
         Assert.Equal(1, ws.Run("schedule", "plan", "remove", "1").ExitCode);
     }
+
+    [Fact]
+    public void Plans_are_added_in_words_and_listed_with_their_next_three_firings_in_local_time()
+    {
+        using var ws = new ScheduleWorkspace();
+        var weekly = ws.Run("schedule", "plan", "add", "--every", "monday", "--at", "09:00", "--segments", "municipal");
+        Assert.True(weekly.ExitCode == 0, weekly.ToString());
+        Assert.Contains("plan 1 added: 每周一 09:00", weekly.Stdout, StringComparison.Ordinal);
+        Assert.Equal("0 0 9 ? * MON", ws.Scalar("SELECT cron FROM schedule_plans WHERE id = 1"));
+
+        var chinese = ws.Run("schedule", "plan", "add", "--every", "每周一、四 9:00", "--segments", "county");
+        Assert.True(chinese.ExitCode == 0, chinese.ToString());
+        Assert.Equal("0 0 9 ? * MON,THU", ws.Scalar("SELECT cron FROM schedule_plans WHERE id = 2"));
+
+        var monthly = ws.Run("schedule", "plan", "add", "--every", "month", "--on", "15", "--at", "08:30", "--segments", "enterprise");
+        Assert.True(monthly.ExitCode == 0, monthly.ToString());
+        Assert.Equal("0 30 8 15 * ?", ws.Scalar("SELECT cron FROM schedule_plans WHERE id = 3"));
+
+        var unix = ws.Run("schedule", "plan", "add", "--cron", "30 8 * * *", "--segments", "county");
+        Assert.True(unix.ExitCode == 0, unix.ToString());
+        Assert.Equal("0 30 8 * * ?", ws.Scalar("SELECT cron FROM schedule_plans WHERE id = 4"));
+
+        var list = ws.Run("schedule", "plan", "list");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        foreach (var words in new[] { "每周一 09:00", "每周一、四 09:00", "每月15日 08:30", "每天 08:30" })
+        {
+            Assert.Contains(words, list.Stdout, StringComparison.Ordinal);
+        }
+        // The next three Monday firings, computed here in Shanghai time, are printed as local times with the zone.
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).DateTime;
+        var monday = local.Date.AddDays(((int)DayOfWeek.Monday - (int)local.DayOfWeek + 7) % 7).AddHours(9);
+        if (monday <= local) monday = monday.AddDays(7);
+        var mondays = string.Join(" · ", Enumerable.Range(0, 3).Select(i => monday.AddDays(7 * i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 周一 09:00"));
+        Assert.Contains("plan 1 (每周一 09:00) next, Asia/Shanghai:", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains(mondays, list.Stdout, StringComparison.Ordinal);
+        foreach (var line in list.Stdout.Split('\n'))
+        {
+            Assert.True(TerminalWidth(line) <= 80, $"wider than 80 columns: {line}");
+        }
+
+        var show = ws.Run("schedule", "plan", "show", "1");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Contains("每周一 09:00", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Asia/Shanghai", show.Stdout, StringComparison.Ordinal);
+        foreach (var date in mondays.Split(" · "))
+        {
+            Assert.Contains(date, show.Stdout, StringComparison.Ordinal);
+        }
+        var missing = ws.Run("schedule", "plan", "show", "99");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no plan 99", missing.Stderr, StringComparison.Ordinal);
+
+        // Another zone: the firings are shown in the plan's zone.
+        var utc = ws.Run("schedule", "plan", "add", "--every", "daily", "--at", "06:00", "--tz", "UTC", "--segments", "county");
+        Assert.True(utc.ExitCode == 0, utc.ToString());
+        Assert.Contains("next (UTC):", utc.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("每周八 09:00", null, "'八' is not a weekday")]
+    [InlineData("monday", null, "has no time of day")]
+    [InlineData("monday", "25:00", "'25:00' is not a time of day")]
+    public void Plans_in_words_that_are_not_understood_are_refused_with_a_fix(string every, string? at, string expected)
+    {
+        using var ws = new ScheduleWorkspace();
+        string[] args = at is null
+            ? ["schedule", "plan", "add", "--every", every, "--segments", "municipal"]
+            : ["schedule", "plan", "add", "--every", every, "--at", at, "--segments", "municipal"];
+        var result = ws.Run(args);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var last = result.Stderr.Trim().Split('\n')[^1];
+        Assert.StartsWith("error: ", last, StringComparison.Ordinal);
+        Assert.Contains(expected, last, StringComparison.Ordinal);
+        Assert.Contains(" — ", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, ws.Count("SELECT COUNT(*) FROM schedule_plans"));
+    }
+
+    private static int TerminalWidth(string line) =>
+        line.TrimEnd('\r').Sum(c => c >= 0x1100 && (c <= 0x115F || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60)) ? 2 : 1);
 }

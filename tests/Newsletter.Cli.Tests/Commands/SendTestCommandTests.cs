@@ -7,6 +7,7 @@ using Newsletter.Testing;
 namespace Newsletter.Cli.Tests.Commands;
 
 /// <summary><c>newsletter send-test</c>: the variant's exact message, marked as a test, logged apart, no campaign touched.</summary>
+[Slow]
 public sealed class SendTestCommandTests
 {
     private static readonly Dictionary<string, int> Lists = new() { ["municipal"] = 3, ["county"] = 3 };

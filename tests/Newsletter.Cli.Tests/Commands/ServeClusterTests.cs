@@ -12,6 +12,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// duplicates bounded by the dead node's in-flight messages (one per connection).
 /// </summary>
 [Requires("postgres")]
+[Slow]
 public sealed class ServeClusterTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);

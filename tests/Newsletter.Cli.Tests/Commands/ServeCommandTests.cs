@@ -109,6 +109,7 @@ internal sealed class ServeProcess : IDisposable
 /// <c>newsletter serve</c> on the embedded SQLite store: a scheduled campaign goes out once at its time; a host that
 /// was down at the time sends it on start within the grace and marks it missed beyond.
 /// </summary>
+[Slow]
 public sealed class ServeCommandTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(40);

@@ -13,6 +13,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// <c>newsletter serve</c> as operators run it: several nodes on one PostgreSQL share the data-protection keys
 /// (encrypted in the database), and a PostgreSQL that cannot be reached is one clear line, not "this is a bug".
 /// </summary>
+[Slow]
 public sealed partial class ServeHardeningTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

@@ -5,6 +5,7 @@ using Newsletter.Testing;
 namespace Newsletter.Cli.Tests.Commands;
 
 /// <summary><c>newsletter serve</c> hosts the web admin and the public pages beside the scheduler.</summary>
+[Slow]
 public sealed class ServeWebTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// Settings are validated once, at start (issue 16): a bad value is one <c>error:</c> line naming the setting, its
 /// value and what is allowed — no stack trace, nothing sent, <c>serve</c> does not start — instead of being clamped.
 /// </summary>
+[Slow]
 public sealed class SettingsValidationTests : IDisposable
 {
     private const string Hint = " — fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file";

@@ -11,6 +11,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// through a CRL served on loopback, a revoked one is refused, and a wrong SMTP password is
 /// reported with the settings to fix but never printed.
 /// </summary>
+[Slow]
 public sealed class SmtpTlsCommandTests
 {
     private const string User = "bulletin@xcsti.example.org";

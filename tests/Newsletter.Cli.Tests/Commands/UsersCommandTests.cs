@@ -9,6 +9,7 @@ using Newsletter.Web.Accounts;
 
 namespace Newsletter.Cli.Tests.Commands;
 
+[Slow]
 public sealed class UsersCommandTests
 {
     [Fact]

@@ -26,8 +26,7 @@ public sealed class AudienceTagsTests
         Assert.Equal("", none.Key);
         Assert.Equal(AudienceTags.None, none);
         var filter = none.For(["county"]);
-        Assert.Null(filter.Districts);
-        Assert.Null(filter.Industries);
+        Assert.True(filter.Tags is null or { IsEmpty: true });
         Assert.Equal(["county"], filter.Segments);
     }
 
@@ -35,8 +34,8 @@ public sealed class AudienceTagsTests
     public void The_store_filter_carries_the_tags()
     {
         var filter = AudienceTags.Of(["魏都区"], ["发制品", "食品"]).For(["enterprise", "county"]);
-        Assert.Equal(["魏都区"], filter.Districts);
-        Assert.Equal(["发制品", "食品"], filter.Industries);
+        Assert.Equal(["魏都区"], filter.Tags?.Values(TagKind.District));
+        Assert.Equal(["发制品", "食品"], filter.Tags?.Values(TagKind.Industry));
         Assert.Equal(["enterprise", "county"], filter.Segments);
         Assert.Equal("district 魏都区; industry 发制品, 食品", AudienceTags.Of(["魏都区"], ["食品", "发制品"]).Describe());
     }
@@ -59,5 +58,19 @@ public sealed class AudienceTagsTests
         var tags = AudienceTags.Resolve(["尉氏县", "襄城 县"], ["节能 环保"], ["尉氏县"]);
         Assert.Equal(["尉氏县", "襄城县"], tags.Districts);
         Assert.Equal(["节能环保"], tags.Industries);
+    }
+
+    [Fact]
+    public void Every_kind_is_in_the_key_and_the_description_by_its_definition()
+    {
+        var tags = AudienceTags.Of([new TagFilter(TagKind.Industry, ["食品"]), new TagFilter(TagKind.District, ["魏都区"]), new TagFilter(TagKind.Industry, ["发制品"])]);
+        Assert.Equal(AudienceTags.Of(["魏都区"], ["发制品", "食品"]), tags);
+        // Keys as campaigns store them: both kinds named, even without values.
+        Assert.Equal("district=魏都区;industry=发制品,食品", tags.Key);
+        Assert.Equal("district=;industry=食品", AudienceTags.Of(null, ["食品"]).Key);
+        Assert.Equal(["魏都区", "发制品", "食品"], tags.AllValues);
+        Assert.Equal([TagKind.District, TagKind.Industry], tags.Filters.Select(f => f.Kind));
+        Assert.Same(Industries.All, TagKind.Industry.Known);
+        Assert.Same(Districts.Xuchang, TagKind.District.Known);
     }
 }

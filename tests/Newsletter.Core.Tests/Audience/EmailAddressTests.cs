@@ -11,6 +11,35 @@ public sealed class EmailAddressTests
     [InlineData("chen@EXAMPLE.org.", "chen@example.org")]
     public void Normalises(string input, string expected) => Assert.Equal(expected, EmailAddress.Normalize(input));
 
+    /// <summary>The ASCII fast path (issue 20) agrees with ICU's IDNA on every domain it takes; the rest goes to ICU.</summary>
+    [Theory]
+    [InlineData("example.org", true)]
+    [InlineData("Mail.Example.ORG", true)]
+    [InlineData("a-b.example", true)]
+    [InlineData("1.2.3.4", true)]
+    [InlineData("-a.org", false)]
+    [InlineData("a-.org", false)]
+    [InlineData("a..org", false)]
+    [InlineData("under_score.org", false)]
+    [InlineData("xn--fsqu00a.xn--0zwm56d", false)]
+    [InlineData("xn--bad-.org", false)]
+    [InlineData("例子.测试", false)]
+    [InlineData("ex ample.org", false)]
+    public void Plain_host_names_skip_icu_only_where_icu_agrees(string domain, bool plain)
+    {
+        Assert.Equal(plain, EmailAddress.IsPlainHostName(domain));
+        var label63 = new string('a', 63) + ".org";
+        Assert.True(EmailAddress.IsPlainHostName(label63));
+        Assert.False(EmailAddress.IsPlainHostName(new string('a', 64) + ".org"));
+        var idn = new System.Globalization.IdnMapping { UseStd3AsciiRules = true };
+        foreach (var name in new[] { domain, label63 })
+        {
+            if (!EmailAddress.IsPlainHostName(name)) continue;
+            Assert.Equal(name.ToLowerInvariant(), idn.GetAscii(name).ToLowerInvariant());
+        }
+        Assert.Throws<ArgumentException>(() => idn.GetAscii(new string('a', 64) + ".org"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("plainaddress")]

@@ -168,7 +168,9 @@ public sealed class CampaignSenderTests
 
         public void Thaw() => _running.Set();
 
-        public string? OutcomeJournalDirectory => null;
+        public bool KeepsOutcomesBeforeCommit => false;
+
+        public Task<int> RecoverOutcomesAsync(long campaignId, CancellationToken ct = default) => store.RecoverOutcomesAsync(campaignId, ct);
 
         public async Task<bool> HeartbeatAsync(string owner, DateTimeOffset now, CancellationToken ct = default)
         {
@@ -188,7 +190,8 @@ public sealed class CampaignSenderTests
 
         public Task RecordAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default) => store.RecordAsync(records, ct);
 
-        public Task<IOutcomeWriter> OpenOutcomeWriterAsync(CancellationToken ct = default) => store.OpenOutcomeWriterAsync(ct);
+        public Task<IOutcomeWriter> OpenOutcomeWriterAsync(long campaignId, string owner, CancellationToken ct = default) =>
+            store.OpenOutcomeWriterAsync(campaignId, owner, ct);
 
         public Task<IReadOnlyList<string>> ListLeaseOwnersAsync(long campaignId, CancellationToken ct = default) => store.ListLeaseOwnersAsync(campaignId, ct);
 

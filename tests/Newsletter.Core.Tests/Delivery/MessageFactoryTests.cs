@@ -204,6 +204,64 @@ public sealed class MessageFactoryTests
     }
 
     [Fact]
+    [Requires("dkimpy")]
+    public void An_ed25519_key_adds_a_second_signature_and_each_verifies_with_an_independent_verifier()
+    {
+        using var keys = new TempDirectory("dkim");
+        using var rsa = RSA.Create(2048);
+        var rsaFile = keys.File("rsa.pem");
+        File.WriteAllText(rsaFile, rsa.ExportRSAPrivateKeyPem());
+        var ed25519 = DkimVerifier.NewEd25519Key(keys.File("ed25519.pem"));
+        var otherEd25519 = DkimVerifier.NewEd25519Key(keys.File("other.pem"));
+        var factory = new MessageFactory(Sender, new DkimOptions
+        {
+            Domain = "xcsti.example.org", Selector = "nl2026r", KeyFile = rsaFile, Ed25519Selector = "nl2026e", Ed25519KeyFile = keys.File("ed25519.pem"),
+        });
+        Assert.Equal(["rsa-sha256", "ed25519-sha256"], factory.SignatureAlgorithms);
+
+        using var message = factory.Create(Variant(), Recipient(), factory.NewMessageId(), 7, Date);
+        var signatures = message.Parse().Headers.Where(h => h.Id == HeaderId.DkimSignature)
+            .Select(h => h.Value.Replace("\r\n", "", StringComparison.Ordinal).Split(';').Select(t => t.Trim().Split('=', 2)).Where(t => t.Length == 2)
+                .ToDictionary(t => t[0], t => string.Concat(t[1].Where(c => !char.IsWhiteSpace(c)))))
+            .ToList();
+        // RSA on top (what a verifier that knows only RSA reads first), both over the same fields and body.
+        Assert.Equal([("rsa-sha256", "nl2026r"), ("ed25519-sha256", "nl2026e")], signatures.Select(t => (t["a"], t["s"])));
+        Assert.Equal(signatures[0]["h"], signatures[1]["h"]);
+        Assert.Equal(signatures[0]["bh"], signatures[1]["bh"]);
+
+        var records = new Dictionary<string, string>
+        {
+            ["nl2026r"] = "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()),
+            ["nl2026e"] = "v=DKIM1; k=ed25519; p=" + ed25519,
+        };
+        var wire = Wire(message);
+        Assert.Equal(["pass", "pass"], DkimVerifier.VerifyEach(wire, records));
+        Assert.Equal(["pass", "fail"], DkimVerifier.VerifyEach(wire, new Dictionary<string, string>(records) { ["nl2026e"] = "v=DKIM1; k=ed25519; p=" + otherEd25519 }));
+        var tampered = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(wire).Replace("List-Unsubscribe: <https://bulletin.example.org/u/tok123>", "List-Unsubscribe: <https://evil.example.org/u/tok123>", StringComparison.Ordinal));
+        Assert.NotEqual(wire, tampered);
+        Assert.Equal(["fail", "fail"], DkimVerifier.VerifyEach(tampered, records));
+    }
+
+    [Fact]
+    public void Ed25519_settings_alone_half_set_or_with_another_key_are_refused_with_the_setting_names()
+    {
+        using var keys = new TempDirectory("dkim");
+        using var rsa = RSA.Create(2048);
+        var rsaFile = keys.File("rsa.pem");
+        File.WriteAllText(rsaFile, rsa.ExportPkcs8PrivateKeyPem());
+        var rsaOnly = new DkimOptions { Domain = "xcsti.example.org", Selector = "nl", KeyFile = rsaFile };
+
+        // RFC 8463: not alone — receivers that do not know Ed25519 would see an unsigned bulletin.
+        var alone = Assert.Throws<ArgumentException>(() => new MessageFactory(Sender, new DkimOptions { Domain = "xcsti.example.org", Ed25519Selector = "nle", Ed25519KeyFile = rsaFile }));
+        Assert.Contains("Dkim:KeyFile", alone.Message, StringComparison.Ordinal);
+        var half = Assert.Throws<ArgumentException>(() => new MessageFactory(Sender, rsaOnly with { Ed25519Selector = "nle" }));
+        Assert.Contains("Dkim:Ed25519KeyFile", half.Message, StringComparison.Ordinal);
+        var rsaKey = Assert.Throws<ArgumentException>(() => new MessageFactory(Sender, rsaOnly with { Ed25519Selector = "nle", Ed25519KeyFile = rsaFile }));
+        Assert.Contains("Dkim:Ed25519KeyFile", rsaKey.Message, StringComparison.Ordinal);
+        Assert.Contains("openssl genpkey -algorithm ed25519", rsaKey.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_reply_to_setting_replies_go_to_the_from_mailbox()
     {
         var parsed = new MessageFactory(Sender with { ReplyTo = null }).Create(Variant(), Recipient(), "id@x", 1, Date).Parse();

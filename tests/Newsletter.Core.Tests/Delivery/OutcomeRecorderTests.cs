@@ -17,7 +17,7 @@ public sealed class OutcomeRecorderTests
     {
         var writer = new Writer();
         var committed = new List<IReadOnlyList<DeliveryRecord>>();
-        await using var recorder = new OutcomeRecorder(_ => Task.FromResult<IOutcomeWriter>(writer), committed.Add, (_, _) => { },
+        await using var recorder = new OutcomeRecorder(writer, committed.Add, (_, _) => { },
             fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance);
 
         var first = recorder.Append(Record(1));
@@ -35,7 +35,7 @@ public sealed class OutcomeRecorderTests
     public async Task A_full_batch_is_committed_by_the_append_that_fills_it()
     {
         var writer = new Writer();
-        await using var recorder = new OutcomeRecorder(_ => Task.FromResult<IOutcomeWriter>(writer), _ => { }, (_, _) => { },
+        await using var recorder = new OutcomeRecorder(writer, _ => { }, (_, _) => { },
             fullBatch: 3, TimeSpan.FromHours(1), NullLogger.Instance);
 
         recorder.Append(Record(1));
@@ -51,7 +51,7 @@ public sealed class OutcomeRecorderTests
     {
         var writer = new Writer { Fail = true };
         var failures = 0;
-        await using var recorder = new OutcomeRecorder(_ => Task.FromResult<IOutcomeWriter>(writer), _ => { }, (_, _) => failures++,
+        await using var recorder = new OutcomeRecorder(writer, _ => { }, (_, _) => failures++,
             fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance);
 
         var first = recorder.Append(Record(1));
@@ -67,7 +67,7 @@ public sealed class OutcomeRecorderTests
     public async Task Disposing_commits_what_no_wait_asked_for()
     {
         var writer = new Writer();
-        var recorder = new OutcomeRecorder(_ => Task.FromResult<IOutcomeWriter>(writer), _ => { }, (_, _) => { },
+        var recorder = new OutcomeRecorder(writer, _ => { }, (_, _) => { },
             fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance);
         recorder.Append(Record(7));
 
@@ -75,6 +75,59 @@ public sealed class OutcomeRecorderTests
 
         Assert.Equal(7, Assert.Single(Assert.Single(writer.Batches)).OutboxId);
         Assert.True(writer.Disposed);
+    }
+
+    [Fact]
+    public async Task With_a_writer_that_keeps_outcomes_a_hand_over_waits_for_no_commit_and_all_is_forgotten_once_committed()
+    {
+        var writer = new Writer { Keeps = true };
+        var recorder = new OutcomeRecorder(writer, _ => { }, (_, _) => { }, fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance);
+
+        recorder.WaitDurable(recorder.Append(Record(1)));
+
+        Assert.Empty(writer.Batches);   // without keeping, the wait would have committed
+        Assert.Equal([1L], writer.Kept.Select(r => r.OutboxId));
+
+        await recorder.DisposeAsync();
+
+        Assert.Equal(1, Assert.Single(Assert.Single(writer.Batches)).OutboxId);
+        Assert.Empty(writer.Kept);
+    }
+
+    [Fact]
+    public async Task Full_kept_outcomes_are_forgotten_only_after_a_commit_of_all_of_them()
+    {
+        var writer = new Writer { Keeps = true, KeepLimit = 2 };
+        var recorder = new OutcomeRecorder(writer, _ => { }, (_, _) => { }, fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance);
+        recorder.Append(Record(1));
+        recorder.Append(Record(2));
+        Assert.True(writer.KeptFull);
+
+        recorder.CommitPendingQuietly();
+
+        Assert.Equal([1L, 2L], Assert.Single(writer.Batches).Select(r => r.OutboxId));
+        Assert.Empty(writer.Kept);
+        recorder.WaitDurable(recorder.Append(Record(3)));
+        Assert.Equal([3L], writer.Kept.Select(r => r.OutboxId));
+        Assert.Single(writer.Batches);
+
+        await recorder.DisposeAsync();
+
+        Assert.Equal(3, writer.Batches[1].Single().OutboxId);
+        Assert.Empty(writer.Kept);
+    }
+
+    [Fact]
+    public async Task When_keeping_fails_a_hand_over_waits_for_the_commit_again()
+    {
+        var writer = new Writer { Keeps = true, KeepFails = true };
+        await using var recorder = new OutcomeRecorder(writer, _ => { }, (_, _) => { }, fullBatch: 4, TimeSpan.FromHours(1), NullLogger.Instance);
+
+        var first = recorder.Append(Record(1));
+        Assert.False(recorder.IsSafe(first));
+        recorder.WaitDurable(first);
+
+        Assert.Equal(1, Assert.Single(Assert.Single(writer.Batches)).OutboxId);
     }
 
     private sealed class Writer : IOutcomeWriter
@@ -86,6 +139,29 @@ public sealed class OutcomeRecorderTests
         public int Attempts { get; private set; }
 
         public bool Disposed { get; private set; }
+
+        public bool Keeps { get; init; }
+
+        public bool KeepFails { get; init; }
+
+        public int KeepLimit { get; init; } = int.MaxValue;
+
+        public List<DeliveryRecord> Kept { get; } = [];
+
+        public bool CanKeep => Keeps;
+
+        public void Keep(DeliveryRecord record)
+        {
+            if (KeepFails)
+            {
+                throw new IOException("disk full");
+            }
+            Kept.Add(record);
+        }
+
+        public bool KeptFull => Kept.Count >= KeepLimit;
+
+        public void ForgetKept() => Kept.Clear();
 
         public Task WriteAsync(IReadOnlyList<DeliveryRecord> records, CancellationToken ct = default)
         {

@@ -146,11 +146,27 @@ public sealed class WireFormatTests
     {
         // RFC 6376 §3.4.6: " C \r\nD \t E\r\n\r\n\r\n" canonicalises (relaxed) to " C\r\nD E\r\n".
         Span<byte> actual = stackalloc byte[32];
-        RsaDkimSigner.HashRelaxedBody(" C \r\nD \t E\r\n\r\n\r\n"u8, actual);
+        DkimSigner.HashRelaxedBody(" C \r\nD \t E\r\n\r\n\r\n"u8, actual);
         Assert.Equal(SHA256.HashData(" C\r\nD E\r\n"u8), actual.ToArray());
 
-        RsaDkimSigner.HashRelaxedBody(""u8, actual);
+        DkimSigner.HashRelaxedBody(""u8, actual);
         Assert.Equal(SHA256.HashData(""u8), actual.ToArray());
+    }
+
+    [Theory]
+    [InlineData("Content-Type: text/plain\r\n\r\nQUJD\r\n--b--\r\n", true, "Content-Type: text/plain\r\n\r\nQUJD\r\n--b--\r\n")]   // as MessageFactory writes
+    [InlineData("A\r\n\r\n", false, "A\r\n")]            // a trailing empty line is dropped
+    [InlineData("A \r\nB\r\n", false, "A\r\nB\r\n")]   // a space before the line end
+    [InlineData("A  B\r\n", false, "A B\r\n")]            // a run of spaces
+    [InlineData("A\tB\r\n", false, "A B\r\n")]
+    [InlineData("A\r\nB", false, "A\r\nB\r\n")]          // no final CRLF
+    [InlineData("\r\n", false, "")]                         // only an empty line: the canonical body is empty
+    public void The_one_pass_body_hash_is_taken_only_for_bodies_already_in_relaxed_form(string body, bool asItIs, string relaxed)
+    {
+        Assert.Equal(asItIs, DkimSigner.IsRelaxedBody(Encoding.ASCII.GetBytes(body)));
+        Span<byte> actual = stackalloc byte[32];
+        DkimSigner.HashRelaxedBody(Encoding.ASCII.GetBytes(body), actual);
+        Assert.Equal(SHA256.HashData(Encoding.ASCII.GetBytes(relaxed)), actual.ToArray());
     }
 
     [Fact]

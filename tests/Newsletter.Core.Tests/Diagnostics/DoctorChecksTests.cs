@@ -3,6 +3,10 @@ using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Diagnostics;
 using Newsletter.Testing;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
 
 namespace Newsletter.Core.Tests.Diagnostics;
 
@@ -67,6 +71,32 @@ public sealed class DoctorChecksTests
     }
 
     [Fact]
+    public async Task An_ed25519_key_is_checked_and_its_dns_record_shown()
+    {
+        using var folder = new TempDirectory("doctor-dkim");
+        var key = folder.File("dkim.pem");
+        using (var rsa = RSA.Create(2048))
+        {
+            File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        }
+        // A PKCS#8 key as openssl genpkey writes it; the expected p= read from its SubjectPublicKeyInfo (RFC 8410).
+        var ed25519 = new Ed25519PrivateKeyParameters(new SecureRandom());
+        File.WriteAllText(folder.File("ed.pem"), new string(PemEncoding.Write("PRIVATE KEY", PrivateKeyInfoFactory.CreatePrivateKeyInfo(ed25519).GetEncoded())));
+        var publicKey = Convert.ToBase64String(SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(ed25519.GeneratePublicKey()).GetEncoded()[^32..]);
+        var sender = new SenderOptions { From = "bulletin@xcsti.gov.cn" };
+        var rsaOnly = new DkimOptions { Domain = "xcsti.gov.cn", Selector = "nl", KeyFile = key };
+
+        var findings = await new DkimCheck(sender, rsaOnly with { Ed25519Selector = "nle", Ed25519KeyFile = folder.File("ed.pem") }).RunAsync(CancellationToken.None);
+        Assert.All(findings, f => Assert.Equal(DoctorLevel.Ok, f.Level));
+        Assert.Contains(findings, f => f.Message.Contains($"nle._domainkey.xcsti.gov.cn; its TXT record: v=DKIM1; k=ed25519; p={publicKey}", StringComparison.Ordinal));
+
+        var notEd25519 = await new DkimCheck(sender, rsaOnly with { Ed25519Selector = "nle", Ed25519KeyFile = key }).RunAsync(CancellationToken.None);
+        Assert.Contains(notEd25519, f => f.Level == DoctorLevel.Error && f.Message.Contains("Dkim:Ed25519KeyFile", StringComparison.Ordinal));
+        var half = await new DkimCheck(sender, rsaOnly with { Ed25519Selector = "nle" }).RunAsync(CancellationToken.None);
+        Assert.Contains(half, f => f.Level == DoctorLevel.Error && f.Message.Contains("Dkim:Ed25519KeyFile", StringComparison.Ordinal));
+    }
+
+    [Fact]
     [Requires("postfix")]
     public async Task Relay_that_accepts_our_ehlo_is_ok()
     {
@@ -117,6 +147,7 @@ public sealed class DoctorChecksTests
         Assert.NotNull(findings[1].Fix);
     }
 
+    [Requires("dovecot")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -134,6 +165,7 @@ public sealed class DoctorChecksTests
         Assert.DoesNotContain(dovecot.Password, finding.Message, StringComparison.Ordinal);
     }
 
+    [Requires("dovecot")]
     [Fact]
     public async Task Bounces_wrong_password_or_missing_folder_or_closed_port_is_a_warning_without_the_password()
     {

@@ -130,31 +130,6 @@ public sealed class BulletinWordImporterTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void A_table_becomes_one_paragraph_per_row_in_its_article_and_is_flagged(bool headingStyles)
-    {
-        var document = headingStyles
-            ? new DocxBuilder().Heading(1, "财经数据").Heading(2, "八月份许昌市主要经济指标一览表")
-            : new DocxBuilder().Paragraph("●财经数据").Paragraph("八月份许昌市主要经济指标一览表");
-        document.Paragraph("数据如下：")
-            .Table(["指标", "数值", "同比"], ["规上工业增加值", "5.2%", "+0.3"], ["社会消费品零售总额", "136亿元", "+4.1%"])
-            .Paragraph("以上数据来自市统计局。");
-
-        var result = Import(document);
-
-        Assert.Empty(result.Errors);
-        var article = result.Issue!.Articles.Single();
-        Assert.Equal(["数据如下：", "指标 ｜ 数值 ｜ 同比", "规上工业增加值 ｜ 5.2% ｜ +0.3", "社会消费品零售总额 ｜ 136亿元 ｜ +4.1%", "以上数据来自市统计局。"],
-            article.Paragraphs.Select(p => p.Text));
-        var flagged = Assert.Single(result.Unsure);
-        Assert.Equal(4, flagged.Line);
-        Assert.Contains("table of 3 rows × 3 columns", flagged.Doubt);
-        Assert.Contains("指标 ｜ 数值 ｜ 同比", result.Markdown);
-        Assert.Empty(new IssueParser().Parse(result.Markdown!, "issue.md").Errors);
-    }
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
     public void Every_image_is_reported_as_dropped_with_its_paragraph(bool headingStyles)
     {
         var document = headingStyles

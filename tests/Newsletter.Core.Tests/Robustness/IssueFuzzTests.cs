@@ -9,6 +9,7 @@ namespace Newsletter.Core.Tests.Robustness;
 /// inputs of the attack pass. Every call returns (a deadline, see <see cref="Fuzz"/>), no exception escapes, and the
 /// result is either an issue without errors or errors without an issue, each with a position in the file.
 /// </summary>
+[Slow]
 public sealed class IssueFuzzTests
 {
     private const int Mutations = 300;

@@ -9,6 +9,7 @@ namespace Newsletter.Core.Tests.Robustness;
 /// bytes, and its sheet XML re-zipped), plus the XLSX bombs. Every call returns (a deadline), and the only exception
 /// is the documented <see cref="TableFormatException"/> with a message naming the file.
 /// </summary>
+[Slow]
 public sealed class TableFuzzTests : IDisposable
 {
     private readonly TempDirectory _dir = new("table-fuzz");

@@ -1,3 +1,4 @@
+using Newsletter.Testing;
 using Newsletter.Core.Archive;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
@@ -145,4 +146,5 @@ public abstract class ArchiveStoreTests<TDatabase> : IAsyncLifetime where TDatab
 
 public sealed class SqliteArchiveStoreTests : ArchiveStoreTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresArchiveStoreTests : ArchiveStoreTests<PostgresTestDatabase>;

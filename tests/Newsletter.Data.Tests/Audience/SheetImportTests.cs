@@ -2,7 +2,6 @@ using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using ExcelDataReader;
-using Microsoft.Extensions.Time.Testing;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Data.Audience;
@@ -14,31 +13,18 @@ namespace Newsletter.Data.Tests.Audience;
 /// Lists as the institute receives them (issue 19): sheets with 序号/手机/备注 columns and a 填表说明 sheet in front,
 /// full-width characters, district typos, GB18030 and UTF-16 text, a Word document sent by mistake — on a real store.
 /// </summary>
-public abstract class SheetImportTests<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDatabase>(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero))
+    where TDatabase : TestDatabase, new()
 {
     private readonly TempDirectory _dir = new("newsletter-sheets");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
-    private TDatabase _db = null!;
-    private NewsletterDatabase _database = null!;
 
     static SheetImportTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    private SqlSubscriberStore Store { get; set; } = null!;
-
     private SubscriberImporter Importer => new(Store);
 
-    public Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _db = new TDatabase();
-        _database = _db.Open();
-        Store = new SqlSubscriberStore(_database, _time);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        await _db.DisposeAsync();
+        await base.DisposeAsync();
         _dir.Dispose();
     }
 
@@ -299,7 +285,7 @@ public abstract class SheetImportTests<TDatabase> : IAsyncLifetime where TDataba
 
         await using var otherDb = new SqliteTestDatabase();
         await using var otherDatabase = otherDb.Open();
-        var other = new SqlSubscriberStore(otherDatabase, _time);
+        var other = new SqlSubscriberStore(otherDatabase, Time);
         var back = await new SubscriberImporter(other).ImportAsync(export, new ImportOptions());
         Assert.Equal((2, 1, "订阅者"), (back.Imported, back.Rejected, back.Sheet));
         Assert.All(back.Rejects, r => Assert.Contains("formula", r.Reason)); // the name and the organisation
@@ -322,4 +308,5 @@ public abstract class SheetImportTests<TDatabase> : IAsyncLifetime where TDataba
 
 public sealed class SqliteSheetImportTests : SheetImportTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresSheetImportTests : SheetImportTests<PostgresTestDatabase>;

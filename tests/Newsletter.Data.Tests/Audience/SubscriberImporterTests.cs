@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Data.Audience;
@@ -8,31 +7,18 @@ using Newsletter.Testing;
 namespace Newsletter.Data.Tests.Audience;
 
 /// <summary>The importer and exporter on a real store: SQLite here, PostgreSQL in the subclass below.</summary>
-public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixture<TDatabase>(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero))
+    where TDatabase : TestDatabase, new()
 {
     private readonly TempDirectory _dir = new("newsletter-import");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
-    private TDatabase _db = null!;
-    private NewsletterDatabase _database = null!;
 
     static SubscriberImporterTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    protected SqlSubscriberStore Store { get; private set; } = null!;
-
     private SubscriberImporter Importer => new(Store);
 
-    public Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _db = new TDatabase();
-        _database = _db.Open();
-        Store = new SqlSubscriberStore(_database, _time);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        await _db.DisposeAsync();
+        await base.DisposeAsync();
         _dir.Dispose();
     }
 
@@ -251,7 +237,7 @@ public abstract class SubscriberImporterTests<TDatabase> : IAsyncLifetime where 
         // Into a fresh store: the same people, fields and statuses.
         await using var otherDb = new SqliteTestDatabase();
         await using var otherDatabase = otherDb.Open();
-        var other = new SqlSubscriberStore(otherDatabase, _time);
+        var other = new SqlSubscriberStore(otherDatabase, Time);
         var fresh = await new SubscriberImporter(other).ImportAsync(export, new ImportOptions());
         Assert.Equal(3, fresh.Imported);
         var copied = await other.SearchAsync(new SubscriberQuery());

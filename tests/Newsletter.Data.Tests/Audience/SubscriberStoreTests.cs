@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Newsletter.Core.Audience;
 using Newsletter.Data.Audience;
 using Newsletter.Testing;
@@ -6,28 +5,9 @@ using Newsletter.Testing;
 namespace Newsletter.Data.Tests.Audience;
 
 /// <summary>The storage contract, run against SQLite files and PostgreSQL databases alike.</summary>
-public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+public abstract class SubscriberStoreTests<TDatabase>() : SubscriberStoreFixture<TDatabase>(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero))
+    where TDatabase : TestDatabase, new()
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
-    private TDatabase _db = null!;
-    private NewsletterDatabase _database = null!;
-
-    protected SqlSubscriberStore Store { get; private set; } = null!;
-
-    public Task InitializeAsync()
-    {
-        _db = new TDatabase();
-        _database = _db.Open();
-        Store = new SqlSubscriberStore(_database, _time);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     private static SubscriberDraft Draft(string email, string name = "王建国", string? title = "局长", params string[] segments) =>
         new(email, name, "许昌市科学技术局", title, segments.Length == 0 ? [Segments.Municipal] : segments, "魏都区", ["新材料", "化工"]);
 
@@ -57,7 +37,7 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
         Assert.Equal(SubscriberStatus.Active, found.Status);
         Assert.Equal("尊敬的王局长", found.Salutation);
         Assert.Equal("cli", found.Source);
-        Assert.Equal(_time.GetUtcNow(), found.CreatedAt);
+        Assert.Equal(Time.GetUtcNow(), found.CreatedAt);
         Assert.Equivalent(found, await Store.FindByIdAsync(found.Id), strict: true);
         Assert.Equal(1, await Store.CountAllAsync());
     }
@@ -122,9 +102,9 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
             await foreach (var s in Store.StreamActiveAsync(f, 10)) list.Add(s.Email);
             return list;
         }
-        Assert.Equal(["a@example.org", "c@example.org"], await Emails(new(["municipal"], Districts: ["禹州市"])));
-        Assert.Equal(["a@example.org", "b@example.org"], await Emails(new(["municipal"], Industries: ["发制品"])));
-        Assert.Equal(["a@example.org"], await Emails(new(["municipal"], ["禹州市"], ["发制品"])));
+        Assert.Equal(["a@example.org", "c@example.org"], await Emails(new(["municipal"], AudienceTags.Of(["禹州市"], null))));
+        Assert.Equal(["a@example.org", "b@example.org"], await Emails(new(["municipal"], AudienceTags.Of(null, ["发制品"]))));
+        Assert.Equal(["a@example.org"], await Emails(new(["municipal"], AudienceTags.Of(["禹州市"], ["发制品"]))));
         Assert.Empty(await Emails(new(["county"])));
     }
 
@@ -140,7 +120,7 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
         var match = await Store.AddAsync(Draft("y@example.org", segments: ["county"]) with { District = "禹州市" });
 
         var streamed = new List<long>();
-        await foreach (var s in Store.StreamActiveAsync(new AudienceFilter(["municipal", "county"], Districts: ["禹州市"]), batchSize: 2))
+        await foreach (var s in Store.StreamActiveAsync(new AudienceFilter(["municipal", "county"], AudienceTags.Of(["禹州市"], null)), batchSize: 2))
         {
             streamed.Add(s.Id);
         }
@@ -177,11 +157,11 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
         var s = await Store.AddAsync(Draft("a@example.org"));
         await Store.UnsubscribeAsync(s.Id, "link");
         await Assert.ThrowsAsync<AudienceException>(() => Store.ResubscribeAsync("a@example.org", " "));
-        _time.Advance(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromDays(1));
         Assert.True(await Store.ResubscribeAsync("A@example.org", "电话确认 2026-11-28"));
         var back = (await Store.FindByIdAsync(s.Id))!;
         Assert.Equal(SubscriberStatus.Active, back.Status);
-        Assert.Equal(_time.GetUtcNow(), back.ConsentAt);
+        Assert.Equal(Time.GetUtcNow(), back.ConsentAt);
         Assert.False(await Store.ResubscribeAsync("nobody@example.org", "x"));
     }
 
@@ -300,8 +280,8 @@ public abstract class SubscriberStoreTests<TDatabase> : IAsyncLifetime where TDa
     public async Task Data_survives_reopening()
     {
         await Store.AddAsync(Draft("a@example.org"));
-        await using var other = _db.Open();
-        var store = new SqlSubscriberStore(other, _time);
+        await using var other = Db.Open();
+        var store = new SqlSubscriberStore(other, Time);
         Assert.Equal("a@example.org", (await store.FindByEmailAsync("a@example.org"))!.Email);
     }
 }

@@ -115,4 +115,5 @@ public class CancelBeforeCompletion : DispatchProxy
 
 public sealed class SqliteCampaignLifecycleTests : CampaignLifecycleTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresCampaignLifecycleTests : CampaignLifecycleTests<PostgresTestDatabase>;

@@ -74,4 +74,5 @@ public abstract class CampaignSenderLeaseRenewalTests<TDatabase> where TDatabase
 
 public sealed class SqliteCampaignSenderLeaseRenewalTests : CampaignSenderLeaseRenewalTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresCampaignSenderLeaseRenewalTests : CampaignSenderLeaseRenewalTests<PostgresTestDatabase>;

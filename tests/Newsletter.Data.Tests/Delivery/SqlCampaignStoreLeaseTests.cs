@@ -106,7 +106,7 @@ public abstract class SqlCampaignStoreLeaseTests<TDatabase> where TDatabase : Te
         var rows = await fixture.Campaigns.ClaimAsync(campaign.Id, "survivor", 10, t0, t0 + TimeSpan.FromMinutes(5));
         await fixture.Campaigns.RecordAsync([.. rows.Select(e => new DeliveryRecord(e.Id, e.SubscriberId, OutboxStatus.Sent, 1, "250 survivor", t0, null, false))]);
 
-        await using (var woken = await fixture.Campaigns.OpenOutcomeWriterAsync())
+        await using (var woken = await fixture.Campaigns.OpenOutcomeWriterAsync(campaign.Id, "woken"))
         {
             await woken.WriteAsync([
                 new DeliveryRecord(rows[0].Id, rows[0].SubscriberId, OutboxStatus.Deferred, 2, "451 late", t0, t0 + TimeSpan.FromMinutes(1), false),

@@ -191,4 +191,5 @@ public abstract class CampaignFiguresTests<TDatabase> : IAsyncLifetime where TDa
 
 public sealed class SqliteCampaignFiguresTests : CampaignFiguresTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresCampaignFiguresTests : CampaignFiguresTests<PostgresTestDatabase>;

@@ -1,3 +1,4 @@
+using Newsletter.Testing;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Newsletter.Core.Scheduling;
@@ -58,4 +59,5 @@ public abstract class UploadedIssueStoreTests<TDatabase> : IAsyncLifetime where 
 
 public sealed class SqliteUploadedIssueStoreTests : UploadedIssueStoreTests<SqliteTestDatabase>;
 
+[Requires("postgres")]
 public sealed class PostgresUploadedIssueStoreTests : UploadedIssueStoreTests<PostgresTestDatabase>;

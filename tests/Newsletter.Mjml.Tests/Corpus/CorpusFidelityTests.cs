@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Newsletter.Mjml.Tests.Corpus;
 
 /// <summary>Our output against mjml 5.4.1's on the whole reference corpus.</summary>
+[Slow]
 public sealed class CorpusFidelityTests(ITestOutputHelper output)
 {
     /// <summary>

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Newsletter.Mjml.Tests.Robustness;
 
 /// <summary>Randomly damaged corpus inputs (fixed seed, bounded count and time) never crash or hang the compiler.</summary>
+[Slow]
 public sealed class MutationTests(ITestOutputHelper output)
 {
     private static readonly MjmlCompiler Compiler = new();

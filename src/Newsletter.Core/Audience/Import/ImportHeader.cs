@@ -9,11 +9,12 @@ public sealed class ImportHeader
     /// <summary>How far down a sheet the header is looked for.</summary>
     public const int RowsSearched = 30;
 
-    private ImportHeader(TableRow row, Dictionary<ImportColumn, int> map, IReadOnlyList<string> ignored)
+    private ImportHeader(TableRow row, Dictionary<ImportColumn, int> map, IReadOnlyList<string> ignored, IReadOnlyList<string> unrecognised)
     {
         Row = row;
         Map = map;
         Ignored = ignored;
+        Unrecognised = unrecognised;
     }
 
     public TableRow Row { get; }
@@ -24,14 +25,18 @@ public sealed class ImportHeader
     /// <summary>Headers not in <see cref="ImportColumns.Synonyms"/> (序号, 手机, 备注 …) and second copies of a column, as written.</summary>
     public IReadOnlyList<string> Ignored { get; }
 
+    /// <summary>Headers neither in <see cref="ImportColumns.Synonyms"/> nor in the explicit mapping, in full as written: what a mapping step offers.</summary>
+    public IReadOnlyList<string> Unrecognised { get; }
+
     /// <summary>The index of the <c>原因</c> column of a rejects file, when the list is one.</summary>
     public int? ReasonIndex => Map.TryGetValue(ImportColumn.Reason, out var i) ? i : null;
 
     /// <summary>
     /// Reads rows from <paramref name="rows"/> until the header; null when none of the first <see cref="RowsSearched"/>
     /// non-blank rows names an e-mail column. <paramref name="sawData"/> tells an empty sheet from one without that column.
+    /// <paramref name="columns"/> (see <see cref="ImportOptions.Columns"/>) wins over the synonyms.
     /// </summary>
-    public static ImportHeader? Find(IEnumerator<TableRow> rows, out bool sawData)
+    public static ImportHeader? Find(IEnumerator<TableRow> rows, out bool sawData, IReadOnlyDictionary<string, ImportColumn?>? columns = null)
     {
         sawData = false;
         var searched = 0;
@@ -41,32 +46,47 @@ public sealed class ImportHeader
             if (row.IsBlank) continue;
             sawData = true;
             searched++;
-            if (row.Cells.Any(c => ImportColumns.TryMatch(c, out var column) && column == ImportColumn.Email))
+            if (row.Cells.Any(c => Match(c, columns, out var column) == true && column == ImportColumn.Email))
             {
-                return Of(row);
+                return Of(row, columns);
             }
         }
         return null;
     }
 
-    private static ImportHeader Of(TableRow row)
+    /// <summary>True: a column; false: ignored by the mapping; null: not recognised.</summary>
+    private static bool? Match(string header, IReadOnlyDictionary<string, ImportColumn?>? columns, out ImportColumn column)
+    {
+        column = default;
+        if (columns is not null && columns.TryGetValue(header.Trim(), out var chosen))
+        {
+            column = chosen.GetValueOrDefault();
+            return chosen.HasValue;
+        }
+        return ImportColumns.TryMatch(header, out column) ? true : null;
+    }
+
+    private static ImportHeader Of(TableRow row, IReadOnlyDictionary<string, ImportColumn?>? columns)
     {
         var map = new Dictionary<ImportColumn, int>();
         var ignored = new List<string>();
+        var unrecognised = new List<string>();
         for (var i = 0; i < row.Cells.Count; i++)
         {
             var text = row.Cells[i].Trim();
             if (text.Length == 0) continue;
-            if (!ImportColumns.TryMatch(text, out var column))
+            var matched = Match(text, columns, out var column);
+            if (matched != true)
             {
                 ignored.Add(Shorten(text));
+                if (matched is null) unrecognised.Add(text);
             }
             else if (!map.TryAdd(column, i))
             {
                 ignored.Add($"{Shorten(text)} (a second {ImportColumns.ChineseName(column)} column)");
             }
         }
-        return new ImportHeader(row, map, ignored);
+        return new ImportHeader(row, map, ignored, unrecognised);
     }
 
     /// <summary>The header of the column a validator property names, as written in the file; the property otherwise.</summary>

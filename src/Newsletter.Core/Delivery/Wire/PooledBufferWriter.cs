@@ -21,6 +21,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public void Clear() => _written = 0;
 
+    /// <summary>Forgets what was written after the first <paramref name="length"/> bytes.</summary>
+    public void Truncate(int length) => _written = length >= 0 && length <= _written ? length : throw new ArgumentOutOfRangeException(nameof(length));
+
     public void Advance(int count) => _written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)

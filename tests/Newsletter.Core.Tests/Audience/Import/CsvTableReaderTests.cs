@@ -45,6 +45,7 @@ public sealed class CsvTableReaderTests
     }
 
     [Fact]
+    [Slow]
     public void Huge_fields_are_cut_not_kept_whole()
     {
         var rows = Parse("a\n" + new string('x', 10 * 1024 * 1024) + "\n");
@@ -92,6 +93,7 @@ public sealed class CsvTableReaderTests
     }
 
     [Fact]
+    [Slow]
     public void Rows_beyond_excels_limit_and_fields_beyond_the_column_cap_are_errors()
     {
         var rows = new StringReader(string.Concat(Enumerable.Repeat("a\n", InputLimits.MaxTableRows + 1)));

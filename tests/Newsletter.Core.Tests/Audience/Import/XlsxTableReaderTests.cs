@@ -48,6 +48,7 @@ public sealed class XlsxTableReaderTests : IDisposable
     }
 
     [Fact]
+    [Slow]
     public void A_shared_string_table_beyond_its_entry_limit_is_refused_without_holding_it()
     {
         // Varied texts compress like a real table (under the ratio limit), so the entry count is what stops it.

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Newsletter.Core.Delivery;
+using Newsletter.Core.Delivery;
+
+namespace Newsletter.Data.Delivery;
 
 /// <summary>
 /// The outcomes of one run that are not committed to the outbox yet, one JSON line each, in a file beside the SQLite
@@ -11,12 +13,12 @@ namespace Newsletter.Core.Delivery;
 /// (<see cref="FileShare.None"/>, an flock) while its run is alive; <see cref="RecoverAsync"/> applies and deletes the
 /// journals of runs that died.
 /// </summary>
-/// <remarks>Not thread-safe: <see cref="OutcomeRecorder"/> writes under its lock.</remarks>
+/// <remarks>Not thread-safe: the run's outcome writer keeps outcomes here (<see cref="IOutcomeWriter.Keep"/>) under its recorder's lock.</remarks>
 internal sealed class OutcomeJournal : IDisposable
 {
     private const string Extension = ".outcomes";
 
-    /// <summary>The size past which <see cref="OutcomeRecorder"/> empties the journal once all of it is committed.</summary>
+    /// <summary>The size past which the journal asks to be emptied once all of it is committed (<see cref="IOutcomeWriter.KeptFull"/>).</summary>
     private const long DefaultLimit = 4 << 20;
 
     private readonly long _limit;

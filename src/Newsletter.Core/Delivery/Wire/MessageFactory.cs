@@ -49,7 +49,7 @@ public sealed class MessageFactory
     private readonly string _unsubscribeMailbox;
     private readonly string? _verp;
     private readonly Bounces.VerpAddresses? _verpTokens;   // issue 17: {token} return paths name the outbox row
-    private readonly RsaDkimSigner? _signer;
+    private readonly DkimSigner? _signer;
     private readonly string _boundary = "=_nl_" + Guid.NewGuid().ToString("N");   // '=' and '_' never occur in base64 lines
     private readonly byte[] _listHeaders;     // List-Id first: transports rely on the first field being one MimeKit does not interpret
     private readonly byte[] _fromHeaders;     // From, Reply-To
@@ -82,7 +82,12 @@ public sealed class MessageFactory
         }
         if (dkim is { Enabled: true })
         {
-            _signer = RsaDkimSigner.Load(dkim);
+            _signer = DkimSigner.Load(dkim, SignedHeaders, OverSignedHeaders);
+        }
+        else if (dkim is not null && (!string.IsNullOrWhiteSpace(dkim.Ed25519KeyFile) || !string.IsNullOrWhiteSpace(dkim.Ed25519Selector)))
+        {
+            // RFC 8463: many receivers do not know Ed25519 yet; signed with it alone the bulletin would look unsigned to them.
+            throw new ArgumentException("Dkim:Ed25519KeyFile/Dkim:Ed25519Selector add a second signature to the RSA one: set Dkim:Domain, Dkim:Selector and Dkim:KeyFile (the RSA key) too");
         }
 
         _listHeaders = Ascii($"List-Id: <{Clean(listId)}>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\nPrecedence: bulk\r\nAuto-Submitted: auto-generated\r\n");
@@ -95,6 +100,9 @@ public sealed class MessageFactory
 
     /// <summary>Whether messages are DKIM-signed.</summary>
     public bool Signs => _signer is not null;
+
+    /// <summary>The DKIM algorithms of each message's signatures, top first (<c>rsa-sha256</c>, then <c>ed25519-sha256</c> when configured).</summary>
+    public IReadOnlyList<string> SignatureAlgorithms => _signer?.Algorithms ?? [];
 
     /// <summary>The header sender.</summary>
     public MailboxAddress From => _from;
@@ -161,7 +169,7 @@ public sealed class MessageFactory
                 WriteBody(variant, recipient.Values, body);
                 using var headers = new PooledBufferWriter(2048);
                 WriteHeaders(headers, variant, recipient, to, messageId, campaignId, date, subjectPrefix);
-                output.Write(_signer.Sign(headers.WrittenSpan, body.WrittenSpan, SignedHeaders, OverSignedHeaders, date));
+                _signer.Sign(headers.WrittenSpan, body.WrittenSpan, date, output);
                 output.Write(headers.WrittenSpan);
                 headerLength = output.WrittenCount;
                 output.Write("\r\n"u8);

@@ -1,0 +1,48 @@
+using FluentValidation;
+
+namespace Newsletter.Core.Diagnostics;
+
+/// <summary>
+/// The Prometheus endpoint of <c>serve</c>, bound from the section <c>Metrics</c> (<c>NEWSLETTER_Metrics__Enabled</c>, …).
+/// </summary>
+public sealed record MetricsOptions
+{
+    /// <summary>Whether <c>serve</c> answers <c>GET /metrics</c> (<see cref="NewsletterMetrics"/>, Prometheus text format). Default false.</summary>
+    public bool Enabled { get; init; }
+
+    /// <summary>
+    /// The bearer token a scrape must send (<c>Authorization: Bearer …</c>), at least 16 characters. Default empty: one
+    /// is generated on first use and kept in the database (<c>app_secrets</c>, shared by every node);
+    /// <c>newsletter secrets metrics-token</c> prints it.
+    /// </summary>
+    public string Token { get; init; } = "";
+
+    /// <summary>The shortest token accepted.</summary>
+    public const int MinimumTokenLength = 16;
+
+    /// <summary>The name of the generated token in <c>app_secrets</c>.</summary>
+    public const string SecretName = "metrics-token";
+}
+
+/// <summary>Checks <see cref="MetricsOptions"/> at start: a token, when set, is long enough to be a secret.</summary>
+public sealed class MetricsOptionsValidator : AbstractValidator<MetricsOptions>
+{
+    public MetricsOptionsValidator() =>
+        RuleFor(o => o.Token).Must(t => t.Length == 0 || t.Trim().Length >= MetricsOptions.MinimumTokenLength)
+            .WithMessage("must be empty (generated and kept in the database) or at least 16 characters of random text");
+}
+
+/// <summary><c>Metrics</c>: off, or on behind a bearer token.</summary>
+public sealed class MetricsCheck(MetricsOptions options) : IDoctorCheck
+{
+    public Task<IReadOnlyList<DoctorFinding>> RunAsync(CancellationToken ct)
+    {
+        const string Name = "metrics";
+        DoctorFinding finding = !options.Enabled
+            ? new(Name, DoctorLevel.Ok, "metrics off (Metrics:Enabled=false): serve has no /metrics endpoint")
+            : options.Token.Length > 0
+                ? new(Name, DoctorLevel.Ok, "metrics on: serve answers GET /metrics to scrapes with Authorization: Bearer <Metrics:Token>")
+                : new(Name, DoctorLevel.Ok, "metrics on: serve answers GET /metrics to scrapes with the generated bearer token (`newsletter secrets metrics-token` prints it)");
+        return Task.FromResult<IReadOnlyList<DoctorFinding>>([finding]);
+    }
+}

@@ -1,0 +1,49 @@
+namespace Newsletter.Core.Issues;
+
+/// <summary>
+/// The tables of a Word document as <see cref="BulletinWordImporter"/> carries them: a table of at least two rows and
+/// two columns becomes a <see cref="Table"/> (its first non-blank row the header, blank rows left out);
+/// any other table is read as one paragraph per row.
+/// </summary>
+internal sealed class WordTables
+{
+    private readonly Dictionary<int, Table?> tables = [];
+    private readonly Dictionary<int, int> firstRows = [];
+
+    public WordTables(IEnumerable<WordItem> items)
+    {
+        foreach (var group in items.Where(i => i.Row is not null && i.Text.Length > 0).GroupBy(i => i.Row!.Start))
+        {
+            var rows = group.ToList();
+            firstRows[group.Key] = rows[0].Number;
+            tables[group.Key] = rows[0].Row!.IsDataTable && rows.Count >= 2
+                ? new Table(rows[0].Row!.Cells, [.. rows.Skip(1).Select(r => r.Row!.Cells)], rows[0].Number)
+                : null;
+        }
+    }
+
+    /// <summary>The table <paramref name="row"/> belongs to when it is carried as a table; null when it is read as paragraphs.</summary>
+    public Table? Of(WordTableRow row) => tables.GetValueOrDefault(row.Start);
+
+    /// <summary>
+    /// Why a table row became a paragraph, on the table's first non-blank row (null on the others and on paragraphs),
+    /// so the editor checks how it reads.
+    /// </summary>
+    public string? RowNote(WordItem item, bool inArticle)
+    {
+        if (item.Row is not { } row || firstRows.GetValueOrDefault(row.Start) != item.Number)
+        {
+            return null;
+        }
+        var size = $"a Word table of {row.RowCount} rows × {row.Columns} columns";
+        return Of(row) is null
+            ? $"{size}: written as one paragraph per row, cells separated by ｜ (a table needs at least 2 rows and 2 columns with text); check it reads well"
+            : inArticle
+                ? null
+                : $"{size} outside an article: written as one paragraph per row, cells separated by ｜; move it under an article heading to keep it a table";
+    }
+
+    /// <summary>The decision reported for a table carried as a table.</summary>
+    public static ImportDecision Decision(Table table) => new(table.Line, ImportDecisionKind.Table,
+        $"{table.Rows.Count + 1} rows × {table.Columns} columns: {string.Join(BulletinWordImporter.CellSeparator.Trim(), table.Header.Select(c => c.Text))}");
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Newsletter.Core.Audience;
+using SQLitePCL;
+
+namespace Newsletter.Data.Audience;
+
+/// <summary>
+/// The insert of an import's new rows on SQLite, through two statements prepared once and bound by position on the
+/// native handle. ADO.NET's per-execution work (finding each of 13 parameters by name, a data reader for the returned
+/// id) cost more than SQLite's own B-tree inserts; this path costs what SQLite does.
+/// </summary>
+internal sealed class SqliteBulkInserter : IDisposable
+{
+    // The text Microsoft.Data.Sqlite writes for a DateTimeOffset, so rows read back the same whichever path wrote them.
+    private const string TimestampFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz";
+
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _insert;
+    private readonly sqlite3_stmt _insertSegment;
+    private readonly MembershipCounts _counts;
+
+    public SqliteBulkInserter(SqliteConnection connection, MembershipCounts counts)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
+        _counts = counts;
+        _insert = Prepare(
+            "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) " +
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (email) DO NOTHING RETURNING id");
+        _insertSegment = Prepare("INSERT INTO subscriber_segments (segment_key, subscriber_id, status) VALUES (?1, ?2, ?3)");
+    }
+
+    /// <summary>
+    /// Inserts the rows (addresses normalised and distinct, segments resolved) and their memberships; for each row true
+    /// when it was inserted, false when its address exists already.
+    /// </summary>
+    public bool[] Insert(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now)
+    {
+        var inserted = new bool[rows.Count];
+        var stamp = now.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            var status = r.Status.ToWord();
+            Text(_insert, 1, r.Email);
+            Text(_insert, 2, r.Name.Trim());
+            Text(_insert, 3, Blank(r.Organisation));
+            Text(_insert, 4, Blank(r.Title));
+            Text(_insert, 5, SubscriberWriter.Join(r.Segments));
+            Text(_insert, 6, Blank(r.District));
+            Text(_insert, 7, SubscriberWriter.Join(r.Industries));
+            Text(_insert, 8, status);
+            Text(_insert, 9, Blank(r.Salutation));
+            Text(_insert, 10, Blank(r.Source));
+            Text(_insert, 11, r.ConsentAt?.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            Text(_insert, 12, stamp);
+            long id = 0;
+            var rc = raw.sqlite3_step(_insert);
+            if (rc == raw.SQLITE_ROW)
+            {
+                id = raw.sqlite3_column_int64(_insert, 0);
+                rc = raw.sqlite3_step(_insert);
+            }
+            raw.sqlite3_reset(_insert);
+            Check(rc, raw.SQLITE_DONE);
+            if (id == 0) continue;
+
+            inserted[i] = true;
+            foreach (var segment in r.Segments)
+            {
+                Text(_insertSegment, 1, segment);
+                raw.sqlite3_bind_int64(_insertSegment, 2, id);
+                Text(_insertSegment, 3, status);
+                rc = raw.sqlite3_step(_insertSegment);
+                raw.sqlite3_reset(_insertSegment);
+                Check(rc, raw.SQLITE_DONE);
+                _counts.Add(segment, status);
+            }
+        }
+        return inserted;
+    }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _insertSegment.Dispose();
+    }
+
+    private sqlite3_stmt Prepare(string sql)
+    {
+        Check(raw.sqlite3_prepare_v2(_db, sql, out var statement), raw.SQLITE_OK);
+        return statement;
+    }
+
+    private void Text(sqlite3_stmt statement, int index, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, value), raw.SQLITE_OK);
+
+    private void Check(int rc, int expected)
+    {
+        if (rc != expected) SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
