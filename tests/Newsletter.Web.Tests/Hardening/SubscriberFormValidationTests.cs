@@ -2,19 +2,19 @@ using System.Net;
 
 namespace Newsletter.Web.Tests.Hardening;
 
-/// <summary>The admin form refuses what the importer refuses, with the importer's (and the CLI's) messages.</summary>
+/// <summary>The admin form refuses what the importer refuses, with the importer's (and the CLI's) messages, in the admin's language (简体中文 by default).</summary>
 public sealed class SubscriberFormValidationTests(WebAppFixture fixture) : IClassFixture<WebAppFixture>
 {
     private WebApp App => fixture.App;
 
     public static TheoryData<string, string, string> Refused => new()
     {
-        { "Name", "\u001b]0;pwned\u0007\u001b[2J王", "contains a control character" },
-        { "Organisation", "许昌市科技局\r\nBcc: x@example.org", "contains a control character" },
-        { "Title", "=HYPERLINK(\"http://evil.example\",\"局长\")", "like a spreadsheet formula" },
-        { "District", "+禹州市", "like a spreadsheet formula" },
-        { "Salutation", "@尊敬的王局长", "like a spreadsheet formula" },
-        { "Name", "-王", "like a spreadsheet formula" },
+        { "Name", "\u001b]0;pwned\u0007\u001b[2J王", "含有控制字符" },
+        { "Organisation", "许昌市科技局\r\nBcc: x@example.org", "含有控制字符" },
+        { "Title", "=HYPERLINK(\"http://evil.example\",\"局长\")", "像表格公式" },
+        { "District", "+禹州市", "像表格公式" },
+        { "Salutation", "@尊敬的王局长", "像表格公式" },
+        { "Name", "-王", "像表格公式" },
     };
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class SubscriberFormValidationTests(WebAppFixture fixture) : IClas
             ["Email"] = subscriber.Email, ["Name"] = "赵六\u001b[2J", ["SegmentKeys"] = "county",
         }, url + "?handler=Save");
 
-        Assert.Contains("姓名：contains a control character", await response.Content.ReadAsStringAsync());
+        Assert.Contains("姓名：含有控制字符", await response.Content.ReadAsStringAsync());
         Assert.Equal("赵六", (await App.Subscribers.FindByIdAsync(subscriber.Id))!.Name);
     }
 }
