@@ -59,7 +59,9 @@ public sealed class SecretsCommandTests : IDisposable
 
         Assert.True(first.Exit == 0, first.Error);
         Assert.Contains("key version 1", first.Out);
-        Assert.Contains($"until {DateTime.UtcNow.AddDays(90):yyyy-MM-dd}", first.Out);
+        // The CLI shows times in Scheduling:TimeZone (Asia/Shanghai by default), so the date is Shanghai's.
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        Assert.Contains($"until {TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddDays(90), shanghai):yyyy-MM-dd}", first.Out);
         Assert.Contains("key version 2", second.Out);
         var after = new SubscriberTokens(await store.LoadAsync(), TimeSpan.FromDays(90), TimeProvider.System);
         Assert.Equal(2, after.CurrentVersion);
