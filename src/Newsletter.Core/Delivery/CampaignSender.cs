@@ -91,7 +91,7 @@ public sealed class CampaignSender
             _logger.LogInformation("Campaign {Id} is being sent by this process already", campaignId);
             var current = await _store.GetAsync(campaignId, cancellationToken)
                 ?? throw new InvalidOperationException($"campaign {campaignId} does not exist");
-            return new SendSummary(current, await _store.CountAsync(campaignId, cancellationToken), null);
+            return new SendSummary(current, await _store.CountAsync(campaignId, cancellationToken), null) { AlreadyRunning = true };
         }
         try
         {

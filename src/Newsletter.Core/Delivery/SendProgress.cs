@@ -17,4 +17,10 @@ public sealed record SendSummary(Campaign Campaign, IReadOnlyList<VariantCounts>
     /// messages remained; null otherwise.
     /// </summary>
     public string? Interrupted { get; init; }
+
+    /// <summary>
+    /// True when no run was started because this process is sending the campaign already: the counts are a snapshot,
+    /// and the run under way reports how it ends.
+    /// </summary>
+    public bool AlreadyRunning { get; init; }
 }

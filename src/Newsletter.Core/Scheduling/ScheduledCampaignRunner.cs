@@ -95,6 +95,11 @@ public sealed class ScheduledCampaignRunner(ICampaignStore campaigns, IScheduleS
     public async Task RunAsync(long campaignId, CancellationToken ct)
     {
         var summary = await sender.RunAsync(campaignId, delivery.ForegroundRetryWindow, progress: null, ct);
+        if (summary.AlreadyRunning)
+        {
+            // The run under way logs and reports its own end; a line from here would announce an end that is not one.
+            return;
+        }
         logger.LogInformation("Campaign {Id}: {State}, {Remaining} remaining", campaignId, summary.Campaign.State, summary.Remaining);
         if (!ct.IsCancellationRequested)
         {

@@ -54,15 +54,20 @@ internal sealed class ServeProcess : IDisposable
     }
 
     /// <summary>Waits (bounded) until the output contains <paramref name="text"/>.</summary>
-    public bool WaitForOutput(string text, TimeSpan timeout)
+    public bool WaitForOutput(string text, TimeSpan timeout) => WaitForOutput([text], timeout);
+
+    /// <summary>Waits until the output contains any of <paramref name="texts"/>; false at the deadline or exit.</summary>
+    public bool WaitForOutput(string[] texts, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline && !_process.HasExited)
         {
-            if (Output.Contains(text, StringComparison.Ordinal)) return true;
+            if (Seen()) return true;
             Thread.Sleep(100);
         }
-        return Output.Contains(text, StringComparison.Ordinal);
+        return Seen();
+
+        bool Seen() => texts.Any(t => Output.Contains(t, StringComparison.Ordinal));
     }
 
     /// <summary>SIGTERM, then waits for the exit; returns the exit code.</summary>

@@ -40,6 +40,35 @@ public sealed class CampaignSenderTests
     }
 
     [Fact]
+    public async Task A_second_run_of_a_campaign_this_process_is_sending_starts_nothing_and_says_so()
+    {
+        var store = new InMemoryCampaignStore(TimeProvider.System);
+        var campaign = store.Add(Emails(5));
+        using var sending = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var transport = new ScriptedTransport(sessions: 1, n =>
+        {
+            sending.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)), "the test released the first message");
+            return null;
+        });
+        var sender = Sender(store, transport, Fast);
+
+        var first = Task.Run(() => sender.RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None));
+        Assert.True(sending.Wait(TimeSpan.FromSeconds(30)), "the first run began sending");
+        var second = await sender.RunAsync(campaign.Id, TimeSpan.Zero, null, CancellationToken.None);
+        release.Set();
+        var finished = await first;
+
+        Assert.True(second.AlreadyRunning);
+        Assert.Equal(CampaignState.Running, second.Campaign.State);
+        Assert.False(finished.AlreadyRunning);
+        Assert.Equal(CampaignState.Completed, finished.Campaign.State);
+        Assert.Equal(5, transport.Sends.Count);
+        Assert.All(transport.Sends.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
     public async Task Rejections_in_a_row_pause_the_campaign_but_a_success_between_them_starts_the_count_again()
     {
         // One connection, so the order is the outbox's: every third message gets through, two of three are refused.
