@@ -41,7 +41,7 @@ public static class ImportHeaderGuess
             }
             return candidates.Select(i => Guess(XlsxTableReader.Read(path, i))).FirstOrDefault(h => h is not null);
         }
-        catch (Exception e) when (e is UserFacingException or IOException or InvalidDataException)
+        catch (Exception e) when (e is UserFacingException or IOException or InvalidDataException or System.Text.DecoderFallbackException)
         {
             // The importer has said what is wrong with the file; there is nothing to map.
             return null;
