@@ -6,14 +6,11 @@ namespace Newsletter.Cli.Commands;
 
 /// <summary>
 /// The user-facing texts of the recurring-plan commands (<c>schedule plan add|list|show</c>), read from the shared
-/// resources (<c>cli.plan.*</c> in Core/Localization). Plans are shown in Chinese words (每周一 09:00), as the editors
-/// write them, whatever the language of the rest of the output.
+/// resources (<c>cli.plan.*</c> in Core/Localization). Plans are shown in words in the CLI's language
+/// (<see cref="Texts.IsEnglish"/>, <c>--lang</c> / <c>NEWSLETTER_LANG</c>): 每周一 09:00 by default, every Monday at 09:00 in English.
 /// </summary>
 internal static class PlanTexts
 {
-    /// <summary>Whether plans are shown in English words; Chinese (每周一 09:00) is the product's language.</summary>
-    public const bool EnglishWords = false;
-
     // Resource keys of the help texts ([Text] attributes need constants).
     public const string EveryDescription = "cli.plan.every";
     public const string AtDescription = "cli.plan.at";
@@ -64,11 +61,11 @@ internal static class PlanTexts
         return label + new string(' ', Math.Max(1, 12 - width));
     }
 
-    /// <summary>The plan in words, or its cron when it is not one of the shapes words make.</summary>
-    public static string Words(SchedulePlan plan) => PlanRecurrence.Words(plan.Cron, EnglishWords);
+    /// <summary>The plan in words in the CLI's language, or its cron when it is not one of the shapes words make.</summary>
+    public static string Words(SchedulePlan plan) => PlanRecurrence.Words(plan.Cron, Texts.IsEnglish);
 
-    /// <summary>"2026-12-07 周一 09:00", local time in <paramref name="zone"/>.</summary>
-    public static string Firing(DateTimeOffset at, TimeZoneInfo zone) => PlanRecurrence.ShowFiring(at, zone, EnglishWords);
+    /// <summary>"2026-12-07 周一 09:00" ("2026-12-07 Mon 09:00" in English), local time in <paramref name="zone"/>.</summary>
+    public static string Firing(DateTimeOffset at, TimeZoneInfo zone) => PlanRecurrence.ShowFiring(at, zone, Texts.IsEnglish);
 
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -255,10 +255,11 @@ public sealed class ScheduleCommandTests
     [Fact]
     public void Plans_are_added_in_words_and_listed_with_their_next_three_firings_in_local_time()
     {
+        // This process runs the CLI in English (EnglishByDefault): the plans are described in English words.
         using var ws = new ScheduleWorkspace();
         var weekly = ws.Run("schedule", "plan", "add", "--every", "monday", "--at", "09:00", "--segments", "municipal");
         Assert.True(weekly.ExitCode == 0, weekly.ToString());
-        Assert.Contains("plan 1 added: 每周一 09:00", weekly.Stdout, StringComparison.Ordinal);
+        Assert.Contains("plan 1 added: every Monday at 09:00", weekly.Stdout, StringComparison.Ordinal);
         Assert.Equal("0 0 9 ? * MON", ws.Scalar("SELECT cron FROM schedule_plans WHERE id = 1"));
 
         var chinese = ws.Run("schedule", "plan", "add", "--every", "每周一、四 9:00", "--segments", "county");
@@ -275,17 +276,14 @@ public sealed class ScheduleCommandTests
 
         var list = ws.Run("schedule", "plan", "list");
         Assert.True(list.ExitCode == 0, list.ToString());
-        foreach (var words in new[] { "每周一 09:00", "每周一、四 09:00", "每月15日 08:30", "每天 08:30" })
+        var listed = OneLine(list.Stdout);
+        foreach (var words in new[] { "every Monday at 09:00", "every Monday and Thursday at 09:00", "monthly on day 15 at 08:30", "every day at 08:30" })
         {
-            Assert.Contains(words, list.Stdout, StringComparison.Ordinal);
+            Assert.Contains(words, listed, StringComparison.Ordinal);
         }
-        // The next three Monday firings, computed here in Shanghai time, are printed as local times with the zone.
-        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).DateTime;
-        var monday = local.Date.AddDays(((int)DayOfWeek.Monday - (int)local.DayOfWeek + 7) % 7).AddHours(9);
-        if (monday <= local) monday = monday.AddDays(7);
-        var mondays = string.Join(" · ", Enumerable.Range(0, 3).Select(i => monday.AddDays(7 * i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 周一 09:00"));
-        Assert.Contains("plan 1 (每周一 09:00) next, Asia/Shanghai:", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("每", list.Stdout, StringComparison.Ordinal);
+        var mondays = NextMondays(" Mon 09:00");
+        Assert.Contains("plan 1 (every Monday at 09:00) next, Asia/Shanghai:", list.Stdout, StringComparison.Ordinal);
         Assert.Contains(mondays, list.Stdout, StringComparison.Ordinal);
         foreach (var line in list.Stdout.Split('\n'))
         {
@@ -294,7 +292,7 @@ public sealed class ScheduleCommandTests
 
         var show = ws.Run("schedule", "plan", "show", "1");
         Assert.True(show.ExitCode == 0, show.ToString());
-        Assert.Contains("每周一 09:00", show.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"when:\s+every Monday at 09:00", show.Stdout);
         Assert.Contains("Asia/Shanghai", show.Stdout, StringComparison.Ordinal);
         foreach (var date in mondays.Split(" · "))
         {
@@ -309,6 +307,50 @@ public sealed class ScheduleCommandTests
         Assert.True(utc.ExitCode == 0, utc.ToString());
         Assert.Contains("next (UTC):", utc.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("zh-CN")]
+    public void Plans_are_described_in_Chinese_words_when_the_CLI_speaks_Chinese(string language)
+    {
+        using var ws = new ScheduleWorkspace();
+        ws.Environment["NEWSLETTER_LANG"] = language;
+        var weekly = ws.Run("schedule", "plan", "add", "--every", "mon,thu", "--at", "09:00", "--segments", "municipal");
+        Assert.True(weekly.ExitCode == 0, weekly.ToString());
+        Assert.Contains("已添加计划 1：每周一、四 09:00", weekly.Stdout, StringComparison.Ordinal);
+        var monthly = ws.Run("schedule", "plan", "add", "--every", "monthly", "--on", "last", "--at", "08:30", "--segments", "county");
+        Assert.True(monthly.ExitCode == 0, monthly.ToString());
+        Assert.Contains("每月最后一天 08:30", monthly.Stdout, StringComparison.Ordinal);
+
+        var list = ws.Run("schedule", "plan", "list");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("计划 1（每周一、四 09:00）接下来，Asia/Shanghai：", list.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("every", list.Stdout, StringComparison.Ordinal);
+
+        // --lang en wins for one command: the same plan in English words and weekdays.
+        var english = ws.Run("schedule", "plan", "show", "1", "--lang", "en");
+        Assert.True(english.ExitCode == 0, english.ToString());
+        Assert.Contains("every Monday and Thursday at 09:00", english.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} (Mon|Thu) 09:00", english.Stdout);
+
+        var show = ws.Run("schedule", "plan", "show", "1");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Matches(@"时间：\s+每周一、四 09:00", show.Stdout);
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} 周[一四] 09:00", show.Stdout);
+    }
+
+    /// <summary>The next three Monday 09:00 firings after now in Shanghai time, as the CLI prints them ("2026-12-07" + suffix).</summary>
+    private static string NextMondays(string suffix)
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, shanghai).DateTime;
+        var monday = local.Date.AddDays(((int)DayOfWeek.Monday - (int)local.DayOfWeek + 7) % 7).AddHours(9);
+        if (monday <= local) monday = monday.AddDays(7);
+        return string.Join(" · ", Enumerable.Range(0, 3).Select(i => monday.AddDays(7 * i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + suffix));
+    }
+
+    /// <summary>The output as one line: Spectre wraps long cells, anywhere between words.</summary>
+    private static string OneLine(string output) => string.Join(' ', output.Split((char[])[' ', '\r', '\n', '│'], StringSplitOptions.RemoveEmptyEntries));
 
     [Theory]
     [InlineData("每周八 09:00", null, "'八' is not a weekday")]

@@ -34,4 +34,26 @@ public sealed class PlansPageTests
         Assert.Contains(await app.Services.GetRequiredService<IScheduleStore>().ListPlansAsync(), p => p.Cron == "0 0 9 ? * MON,TUE,WED,THU,FRI");
         Assert.Contains("每个工作日 09:00", await admin.GetStringAsync("/Plans"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Plans_are_described_in_the_readers_language_Chinese_by_default()
+    {
+        await using var app = await WebApp.StartAsync();
+        var scheduler = app.Services.GetRequiredService<CampaignScheduler>();
+        await scheduler.AddPlanAsync(new PlanInput("mon,thu", "09:00"), ["county"], Core.Audience.AudienceTags.None, scheduler.Zone, default);
+        await scheduler.AddPlanAsync(new PlanInput("month", "08:30", "last"), ["municipal"], Core.Audience.AudienceTags.None, scheduler.Zone, default);
+
+        using var editor = await app.ClientAsync(WebApp.EditorLogin);
+        var chinese = WebUtility.HtmlDecode(await editor.GetStringAsync("/Plans"));
+        Assert.Equal(["每周一、四 09:00", "每月最后一天 08:30"], Cells(chinese, "plan-words"));
+        Assert.Matches(@"<li>\d{4}-\d{2}-\d{2} 周[一四] 09:00</li>", chinese);
+
+        var english = WebUtility.HtmlDecode(await editor.GetStringAsync("/Plans?culture=en"));
+        Assert.Equal(["every Monday and Thursday at 09:00", "monthly on the last day at 08:30"], Cells(english, "plan-words"));
+        Assert.Matches(@"<li>\d{4}-\d{2}-\d{2} (Mon|Thu) 09:00</li>", english);
+        Assert.DoesNotMatch(@"<li>[^<]*周", english);
+    }
+
+    private static List<string> Cells(string html, string cssClass) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(html, $"<td class=\"{cssClass}\">([^<]*)</td>").Select(m => m.Groups[1].Value)];
 }

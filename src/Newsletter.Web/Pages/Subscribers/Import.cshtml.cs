@@ -13,7 +13,9 @@ namespace Newsletter.Web.Pages.Subscribers;
 /// read, ignored columns, rows imported with a warning, rejected rows with their line numbers — and offers the rejects
 /// file (the original rows plus 原因) for download. When a header is not recognised (other than the usual 序号, 手机, 备注 …
 /// of <see cref="NoFieldHeaders"/>), a mapping step comes first: each unrecognised header gets a field (or 忽略), and the
-/// list kept meanwhile (<see cref="ImportFiles"/>) is imported with it.
+/// list kept meanwhile (<see cref="ImportFiles"/>) is imported with it. When no header is recognised as the e-mail
+/// column, the mapping step offers every unrecognised header of the list's header row (<see cref="ImportHeaderGuess"/>)
+/// and asks which one is the e-mail (<see cref="NeedsEmail"/>), instead of refusing the upload.
 /// </summary>
 public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter importer, ImportFiles files, WebOptions options, UiText text) : PageModel
 {
@@ -46,6 +48,9 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
 
     /// <summary>The headers to map while <see cref="Pending"/>.</summary>
     public IReadOnlyList<string> Unmapped { get; private set; } = [];
+
+    /// <summary>Whether the mapping step must name the e-mail column: no header of the list was recognised as one.</summary>
+    public bool NeedsEmail { get; private set; }
 
     /// <summary>The user's file name, as the mapping step shows it.</summary>
     public string? FileName { get; private set; }
@@ -90,6 +95,12 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
             {
                 return Fail(text["import.mapping_bad"]);
             }
+            // A list without a recognised e-mail column needs one picked: ask again rather than fail the import.
+            if (!mapping.ContainsValue(ImportColumn.Email) && ImportHeaderGuess.UnknownHeaders(list, sheet) is { Count: > 0 } headers)
+            {
+                (Pending, Unmapped, FileName, NeedsEmail) = (id, headers, safeName, true);
+                return Fail(text["import.mapping_email_required"]);
+            }
         }
         else
         {
@@ -127,6 +138,12 @@ public sealed class ImportModel(ISubscriberStore subscribers, SubscriberImporter
                 if (preview.Succeeded && preview.UnrecognisedColumns.Any(h => !NoFieldHeaders.Contains(h.Trim())))
                 {
                     (Pending, Unmapped, FileName) = (id, preview.UnrecognisedColumns, safeName);
+                    return Page();
+                }
+                // No e-mail column recognised (the preview is refused): every unknown header is offered, the e-mail to pick.
+                if (!preview.Succeeded && ImportHeaderGuess.UnknownHeaders(list, importOptions.Sheet) is { Count: > 0 } headers)
+                {
+                    (Pending, Unmapped, FileName, NeedsEmail) = (id, headers, safeName, true);
                     return Page();
                 }
                 Summary = dryRun ? preview : await importer.ImportAsync(list, importOptions, ct);
