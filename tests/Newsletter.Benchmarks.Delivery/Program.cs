@@ -44,11 +44,14 @@ public static class Program
             case "mime":
                 Mime(options);
                 return 0;
+            case "rsa":
+                Rsa(options);
+                return 0;
             case "bdn":
                 BenchmarkRunner.Run<MimeBenchmarks>();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--ed25519] [--no-smtp] | transport --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] [--ed25519] | bdn");
+                Console.Error.WriteLine("usage: send --port P [--count N] [--connections C] [--size BYTES] [--nagle] [--dkim] [--ed25519] [--no-smtp] | transport --port P [--count N] [--connections C] | record [--count N] [--connections C] | mime [--count N] [--dkim] [--ed25519] | rsa [--count N] [--size BYTES] | bdn");
                 return 2;
         }
     }
@@ -186,6 +189,37 @@ public static class Program
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The floor of DKIM signing: CPU per RSA-2048 private-key operation through .NET's <c>RSA.TrySignHash</c> (what
+    /// the signer calls), and per SHA-256 of a <c>--size</c> body, one thread, after a warm-up.
+    /// </summary>
+    private static void Rsa(Options o)
+    {
+        using var rsa = RSA.Create(2048);
+        var hash = SHA256.HashData("DKIM"u8);
+        var signature = new byte[256];
+        var body = new byte[o.Size];
+        Random.Shared.NextBytes(body);
+        for (var i = 0; i < 200; i++)
+        {
+            rsa.TrySignHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out _);
+            SHA256.HashData(body, hash);
+        }
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var i = 0; i < o.Count; i++)
+        {
+            rsa.TrySignHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out _);
+        }
+        var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var i = 0; i < o.Count; i++)
+        {
+            SHA256.HashData(body, hash);
+        }
+        var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"engine=rsa-2048 count={o.Count} sign_us_cpu={(cpu1 - cpu0).TotalMicroseconds / o.Count:F0} sha256_us_cpu_per_{o.Size}_bytes={(cpu2 - cpu1).TotalMicroseconds / o.Count:F1}"));
     }
 
     private static void Mime(Options o)

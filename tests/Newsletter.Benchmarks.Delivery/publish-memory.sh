@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Peak RSS of `newsletter publish` over SMTP through the real CLI (issue 20: memory must not grow with the list).
 #   tests/Newsletter.Benchmarks.Delivery/publish-memory.sh [N...]   (default: 100000 300000)
+#   PUBLISH_CLI=/tmp/cli/Newsletter.Cli.dll …/publish-memory.sh 1000000   (a copied build, measured as it is)
 # For each N: a fresh home, N synthetic subscribers on five domains imported into `municipal`, then the sample issue
 # published to them through Postfix's smtp-sink on loopback; prints N, the publish's peak RSS and its times (`time -v`).
 set -euo pipefail
@@ -9,8 +10,11 @@ ROOT=$PWD
 SIZES=("${@:-100000 300000}"); read -r -a SIZES <<< "${SIZES[*]}"
 PORT=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
 [ -x /usr/sbin/smtp-sink ] || { echo "Postfix's smtp-sink is missing: apt-get install postfix (tests/run.sh does it)" >&2; exit 1; }
-dotnet build "$ROOT/src/Newsletter.Cli" -c Release -v quiet -nologo >/dev/null
-CLI="$ROOT/src/Newsletter.Cli/bin/Release/net10.0/Newsletter.Cli.dll"
+# PUBLISH_CLI=/path/Newsletter.Cli.dll: measure that build (a copy, so a rebuild cannot replace it mid-run) instead.
+if [ -n "${PUBLISH_CLI:-}" ]; then CLI=$PUBLISH_CLI; else
+  dotnet build "$ROOT/src/Newsletter.Cli" -c Release -v quiet -nologo >/dev/null
+  CLI="$ROOT/src/Newsletter.Cli/bin/Release/net10.0/Newsletter.Cli.dll"
+fi
 WORK=$(mktemp -d)
 SINK_USER=(); [ "$(id -u)" = 0 ] && SINK_USER=(-u nobody)
 /usr/sbin/smtp-sink "${SINK_USER[@]}" 127.0.0.1:$PORT 1024 &

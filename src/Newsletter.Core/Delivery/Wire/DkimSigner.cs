@@ -443,9 +443,6 @@ internal sealed class DkimSigner : IDisposable
             return result.Length;
         }
 
-        public override void Dispose()
-        {
-            // A managed key: nothing to release.
-        }
+        public override void Dispose() { }   // a managed key: nothing to release
     }
 }
