@@ -89,6 +89,8 @@ internal sealed class HtmlDom : IHtmlTokenHandler
         HtmlTokenizer.Tokenize(_html, xmlMode ? HtmlTokenizerOptions.Xml : HtmlTokenizerOptions.Html, this);
     }
 
+    bool IHtmlTokenHandler.SkipsAttributes => false;
+
     void IHtmlTokenHandler.Text(int start, int end) => MarkText(_stack[^1], start, end);
 
     // Comments are opaque (Outlook conditional comments included); CDATA is a comment too in HTML mode.
