@@ -113,9 +113,7 @@ p { display:block;margin:13px 0; }
         sb.Append("</style>\n<!--<![endif]-->\n");
     }
 
-    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c>: a quoted run holding font-family: and later the name.</summary>
-    internal static bool FontUsedInContent(ReadOnlySpan<char> content, string name) => FontUsedInRuns(content, FontFamilyRuns(content), name);
-
+    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> on content: a quoted run holding font-family: and later the name.</summary>
     private static bool FontUsedInRuns(ReadOnlySpan<char> content, List<(int Start, int End)> runs, string name)
     {
         foreach (var (start, end) in runs)
