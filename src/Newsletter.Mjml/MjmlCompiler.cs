@@ -87,27 +87,35 @@ public sealed class MjmlCompiler
             return new MjmlResult("", errors, Rejected: true);
         }
 
-        // Default chunk sizes keep the builder off the large object heap.
-        var sb = new StringBuilder();
-        var bodyComponent = session.Create(body, new BodyContext(), new ChildProps(0, 1, 1), "");
-        bodyComponent!.Render(sb);
-
-        List<string>? beforeDoctype = null;
-        foreach (var child in root.Children)
-        {
-            if (child.TagName == "mj-raw" && child.GetAttribute("position") == "file-start") (beforeDoctype ??= []).Add(child.Content ?? "");
-        }
-        if (beforeDoctype is not null) g.BeforeDoctype = string.Join('\n', beforeDoctype);
-
+        // The body's builder is the thread's, kept between compiles: it grows to the largest document once instead
+        // of allocating its chunks again for every compile.
+        var sb = BodyBuilder.Acquire();
         string html;
-        if (g.HtmlAttributes.Count == 0 && g.InlineStyle.Count == 0)
+        try
         {
-            html = Skeleton.BuildMerged(g, sb);
+            var bodyComponent = session.Create(body, new BodyContext(), new ChildProps(0, 1, 1), "");
+            bodyComponent!.Render(sb);
+
+            List<string>? beforeDoctype = null;
+            foreach (var child in root.Children)
+            {
+                if (child.TagName == "mj-raw" && child.GetAttribute("position") == "file-start") (beforeDoctype ??= []).Add(child.Content ?? "");
+            }
+            if (beforeDoctype is not null) g.BeforeDoctype = string.Join('\n', beforeDoctype);
+
+            if (g.HtmlAttributes.Count == 0 && g.InlineStyle.Count == 0)
+            {
+                html = Skeleton.BuildMerged(g, sb);
+            }
+            else
+            {
+                html = g.HtmlAttributes.Count > 0 ? Skeleton.Build(g, HtmlAttributeApplier.Apply(sb.ToString(), g.HtmlAttributes)) : Skeleton.Build(g, sb);
+                html = g.InlineStyle.Count > 0 ? CssInliner.Inline(html, string.Concat(g.InlineStyle), mergeConditionals: true) : Conditionals.Merge(html);
+            }
         }
-        else
+        finally
         {
-            html = g.HtmlAttributes.Count > 0 ? Skeleton.Build(g, HtmlAttributeApplier.Apply(sb.ToString(), g.HtmlAttributes)) : Skeleton.Build(g, sb);
-            html = g.InlineStyle.Count > 0 ? CssInliner.Inline(html, string.Concat(g.InlineStyle), mergeConditionals: true) : Conditionals.Merge(html);
+            BodyBuilder.Release(sb);
         }
         if (options.Minify) html = HtmlMinifier.Minify(html, options.KeepComments);
         else if (options.Beautify) html = HtmlBeautifier.Beautify(html);

@@ -29,5 +29,31 @@ if (args.Length == 2 && args[0] == "outputs")
     File.WriteAllText(Path.Combine(work, "bulletin.html"), compiler.Compile(Templates.Bulletin(work).Source, options).Html);
     return 0;
 }
+if (args.Length >= 2 && args[0] == "loop")
+{
+    // `loop <name|all> [seconds]`: compiles the template(s) repeatedly, for a sampling profiler (dotnet-trace) to watch;
+    // prints the allocated bytes per compile.
+    var compiler = new Newsletter.Mjml.MjmlCompiler();
+    var work = Directory.CreateTempSubdirectory("loop-mjml-");
+    var sources = args[1] == "all" ? Templates.All(work.FullName).Select(t => t.Source).ToArray() : [Templates.Load(args[1])];
+    var seconds = args.Length >= 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var cpu = Environment.CpuUsage.TotalTime;
+    long compiles = 0;
+    var allocated = GC.GetAllocatedBytesForCurrentThread();
+    int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    var pause = GC.GetTotalPauseDuration();
+    while (clock.Elapsed.TotalSeconds < seconds)
+    {
+        foreach (var source in sources) compiler.Compile(source);
+        compiles += sources.Length;
+    }
+    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{compiles} compiles, {clock.Elapsed.TotalMilliseconds / compiles:F3} ms wall, {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / compiles:F3} ms CPU and {(GC.GetAllocatedBytesForCurrentThread() - allocated) / compiles / 1024.0:F0} KB each; "
+        + $"GCs gen0/1/2 {GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]}, "
+        + $"pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms in total"));
+    work.Delete(recursive: true);
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(CompileBenchmarks).Assembly).Run(args);
 return 0;

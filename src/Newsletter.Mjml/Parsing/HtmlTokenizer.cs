@@ -21,6 +21,12 @@ internal interface IHtmlTokenHandler
     /// </summary>
     void OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing);
 
+    /// <summary>
+    /// True while the handler has no use for attributes (it only counts tags): <see cref="OpenTag"/> then gets an
+    /// empty list shared by all calls, and no attribute name or value is allocated.
+    /// </summary>
+    bool SkipsAttributes { get; }
+
     /// <summary>An end tag from <paramref name="start"/> to <paramref name="end"/> (its '&gt;', or the last character).</summary>
     void CloseTag(string name, int start, int end);
 }
@@ -72,6 +78,8 @@ internal static class HtmlTokenizer
         "padding-left", "padding-right", "padding-top", "rel", "role", "src", "target", "text-align", "text-decoration",
         "text-transform", "type", "valign", "vertical-align", "width", "xmlns",
     }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly List<KeyValuePair<string, string>> NoAttributes = [];
 
     /// <summary>Elements htmlparser2 closes at once in HTML mode.</summary>
     public static bool IsVoidElement(string name) => VoidElements.Contains(name);
@@ -185,7 +193,8 @@ internal static class HtmlTokenizer
         var p = lt + 1;
         while (p < n && !IsTagNameEnd(s[p])) p++;
         var name = TagName(s, lt + 1, p, options);
-        var attributes = new List<KeyValuePair<string, string>>();
+        var skip = handler.SkipsAttributes;
+        var attributes = skip ? NoAttributes : new List<KeyValuePair<string, string>>();
         var selfClosing = false;
         while (p < n)
         {
@@ -206,7 +215,7 @@ internal static class HtmlTokenizer
             var nameStart = p;
             p++;
             while (p < n && s[p] != '=' && s[p] != '>' && s[p] != '/' && !char.IsWhiteSpace(s[p])) p++;
-            var attrName = Name(s, nameStart, p, options.LowerCaseAttributeNames);
+            var attrName = skip ? "" : Name(s, nameStart, p, options.LowerCaseAttributeNames);
             var q = p;
             while (q < n && char.IsWhiteSpace(s[q])) q++;
             var value = "";
@@ -218,18 +227,18 @@ internal static class HtmlTokenizer
                 {
                     var close = s.IndexOf(s[q], q + 1);
                     if (close < 0) close = n;
-                    value = s[(q + 1)..close];
+                    if (!skip) value = s[(q + 1)..close];
                     p = Math.Min(close + 1, n);
                 }
                 else
                 {
                     var start = q;
                     while (q < n && s[q] != '>' && !char.IsWhiteSpace(s[q])) q++;
-                    value = s[start..q];
+                    if (!skip) value = s[start..q];
                     p = q;
                 }
             }
-            if (!ContainsKey(attributes, attrName)) attributes.Add(new(attrName, value));
+            if (!skip && !ContainsKey(attributes, attrName)) attributes.Add(new(attrName, value));
         }
         var end = Math.Min(p, n - 1);
         var next = Math.Min(p + 1, n);

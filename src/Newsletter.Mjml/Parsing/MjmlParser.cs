@@ -75,11 +75,14 @@ internal sealed class MjmlParser : IHtmlTokenHandler
         }
     }
 
-    void IHtmlTokenHandler.Text(int start, int end) => OnText(_xml[start..end]);
+    // Inside an ending tag (mj-text…) the markup is kept verbatim: tags are only counted, text and comments dropped.
+    bool IHtmlTokenHandler.SkipsAttributes => _inEndingTag > 0;
 
-    void IHtmlTokenHandler.Comment(int start, int dataStart, int dataEnd) => OnComment(_xml[dataStart..dataEnd], start);
+    void IHtmlTokenHandler.Text(int start, int end) => OnText(start, end);
 
-    void IHtmlTokenHandler.CData(int dataStart, int dataEnd) => OnText(_xml[dataStart..dataEnd]);
+    void IHtmlTokenHandler.Comment(int start, int dataStart, int dataEnd) => OnComment(dataStart, dataEnd, start);
+
+    void IHtmlTokenHandler.CData(int dataStart, int dataEnd) => OnText(dataStart, dataEnd);
 
     void IHtmlTokenHandler.OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing)
     {
@@ -183,10 +186,11 @@ internal sealed class MjmlParser : IHtmlTokenHandler
                 var selfClosing = start == _endingStart && endIndex == _endingOpenEnd;
                 if (!selfClosing && _endingNode is not null && endIndex > _endingOpenEnd)
                 {
-                    var partial = _xml.Substring(_endingOpenEnd + 1, endIndex - _endingOpenEnd - 1).Trim();
-                    var idx = partial.LastIndexOf("</" + name, StringComparison.Ordinal);
-                    var val = idx <= 0 ? "" : partial[..idx];
-                    if (val.Length > 0) _endingNode.Content = val.Trim();
+                    // mjml-parser-xml: the trimmed text up to the last "</name", trimmed (spans: one copy, the content).
+                    var partial = _xml.AsSpan(_endingOpenEnd + 1, endIndex - _endingOpenEnd - 1).Trim();
+                    var idx = partial.LastIndexOf(("</" + name).AsSpan());
+                    ReadOnlySpan<char> val = idx <= 0 ? [] : partial[..idx].Trim();
+                    if (val.Length > 0) _endingNode.Content = val.ToString();
                 }
             }
         }
@@ -208,20 +212,20 @@ internal sealed class MjmlParser : IHtmlTokenHandler
         }
     }
 
-    private void OnText(string text)
+    private void OnText(int start, int end)
     {
         if (_inEndingTag > 0 || _cur is null) return;
-        var trimmed = text.Trim();
+        var trimmed = _xml.AsSpan(start, end - start).Trim();
         if (trimmed.Length == 0) return;
-        _cur.Content = ((_cur.Content ?? "") + trimmed).Trim();
+        _cur.Content = _cur.Content is null ? trimmed.ToString() : string.Concat(_cur.Content, trimmed).Trim();
     }
 
-    private void OnComment(string data, int start)
+    private void OnComment(int dataStart, int dataEnd, int start)
     {
         if (_inEndingTag > 0) return;
         if (_cur is not null && _keepComments)
         {
-            var node = new MjmlNode("mj-raw", LineAt(start)) { Content = "<!--" + data + "-->", Parent = _cur };
+            var node = new MjmlNode("mj-raw", LineAt(start)) { Content = string.Concat("<!--", _xml.AsSpan(dataStart, dataEnd - dataStart), "-->"), Parent = _cur };
             _cur.Children.Add(node);
         }
     }

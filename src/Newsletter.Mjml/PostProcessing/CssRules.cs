@@ -18,6 +18,7 @@ internal static class CssRules
         var text = StripComments(css);
         var i = 0;
         var n = text.Length;
+        var cursor = new Cursor();
         while (i < n)
         {
             while (i < n && (char.IsWhiteSpace(text[i]) || text[i] == ';')) i++;
@@ -31,7 +32,7 @@ internal static class CssRules
             if (open < 0) break;
             var selectorText = text[i..open];
             var close = FindBlockEnd(text, open + 1);
-            var declarations = ParseDeclarations(css, text, open + 1, close);
+            var declarations = ParseDeclarations(css, text, open + 1, close, ref cursor);
             if (declarations.Count > 0)
             {
                 foreach (var selector in SplitSelectors(selectorText)) rules.Add(new CssRule(selector, declarations));
@@ -46,7 +47,8 @@ internal static class CssRules
     {
         var wrapped = "* { " + style + " } ";
         var text = StripComments(wrapped);
-        return ParseDeclarations(wrapped, text, 3, text.LastIndexOf('}'));
+        var cursor = new Cursor();
+        return ParseDeclarations(wrapped, text, 3, text.LastIndexOf('}'), ref cursor);
     }
 
     /// <summary>Comments become spaces, so positions stay those of the original text.</summary>
@@ -98,7 +100,7 @@ internal static class CssRules
         return text.Length;
     }
 
-    private static List<CssDeclaration> ParseDeclarations(string original, string text, int start, int end)
+    private static List<CssDeclaration> ParseDeclarations(string original, string text, int start, int end, ref Cursor cursor)
     {
         var result = new List<CssDeclaration>();
         if (end < start) end = start;
@@ -131,7 +133,7 @@ internal static class CssRules
                 var value = decl[(colon + 1)..].Trim();
                 if (name.Length > 0)
                 {
-                    var (line, column) = Position(original, declStart);
+                    var (line, column) = cursor.Position(original, declStart);
                     result.Add(new CssDeclaration(name, value, line, column));
                 }
             }
@@ -139,19 +141,27 @@ internal static class CssRules
         return result;
     }
 
-    private static (int Line, int Column) Position(string text, int index)
+    /// <summary>Line and column of increasing indexes of one text, counted from where the last one was found.</summary>
+    private struct Cursor
     {
-        var line = 1;
-        var lineStart = 0;
-        for (var k = 0; k < index; k++)
+        private int _index;
+        private int _line;
+        private int _lineStart;
+
+        public (int Line, int Column) Position(string text, int index)
         {
-            if (text[k] == '\n')
+            if (index < _index || _line == 0) (_index, _line, _lineStart) = (0, 1, 0);
+            for (var k = _index; k < index; k++)
             {
-                line++;
-                lineStart = k + 1;
+                if (text[k] == '\n')
+                {
+                    _line++;
+                    _lineStart = k + 1;
+                }
             }
+            _index = index;
+            return (_line, index - _lineStart + 1);
         }
-        return (line, index - lineStart + 1);
     }
 
     private static IEnumerable<string> SplitSelectors(string selectorText)

@@ -25,6 +25,15 @@ internal sealed class CssSelector
     /// <summary>The names of all pseudo-classes and pseudo-elements used (juice skips rules with :hover and the like).</summary>
     public IReadOnlyList<string> PseudoNames { get; }
 
+    /// <summary>The type the matched elements must have (the rightmost compound's), or null.</summary>
+    public string? SubjectTag => _compounds[^1].Tag;
+
+    /// <summary>The id the matched elements must have (the rightmost compound's), or null.</summary>
+    public string? SubjectId => _compounds[^1].Id;
+
+    /// <summary>The classes the matched elements must all have (the rightmost compound's); empty when none.</summary>
+    public IReadOnlyList<string> SubjectClasses => _compounds[^1].Classes;
+
     private sealed class Compound
     {
         public string? Tag;

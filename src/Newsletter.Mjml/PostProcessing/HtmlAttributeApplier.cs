@@ -15,6 +15,7 @@ internal static class HtmlAttributeApplier
             {
                 foreach (var (name, value) in values) element.SetAttribute(name, value);
             }
+            if (values.ContainsKey("id") || values.ContainsKey("class")) dom.ResetIndex();
         }
         return dom.Serialize();
     }

@@ -89,6 +89,8 @@ internal sealed class HtmlDom : IHtmlTokenHandler
         HtmlTokenizer.Tokenize(_html, xmlMode ? HtmlTokenizerOptions.Xml : HtmlTokenizerOptions.Html, this);
     }
 
+    bool IHtmlTokenHandler.SkipsAttributes => false;
+
     void IHtmlTokenHandler.Text(int start, int end) => MarkText(_stack[^1], start, end);
 
     // Comments are opaque (Outlook conditional comments included); CDATA is a comment too in HTML mode.
@@ -140,14 +142,103 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     /// <summary>The elements <paramref name="selector"/> matches, in document order; null when it cannot be evaluated (a malformed argument).</summary>
     public List<DomElement>? Select(CssSelector selector)
     {
+        // Only the elements that can match the selector's subject (by id, class or type) are tried: the same
+        // elements match, and the same ones throw, since the subject's type, id and classes are checked first.
+        var candidates = Candidates(selector);
+        var matched = new List<DomElement>();
         try
         {
-            return Elements.Where(selector.Matches).ToList();
+            foreach (var element in candidates)
+            {
+                if (selector.Matches(element)) matched.Add(element);
+            }
+            return matched;
         }
         catch (FormatException)
         {
             return null;
         }
+    }
+
+    private Dictionary<string, List<DomElement>>? _byTag;
+    private Dictionary<string, List<DomElement>>? _byClass;
+    private Dictionary<string, List<DomElement>>? _byId;
+
+    /// <summary>Forgets the id and class index, after an edit of the <c>id</c> or <c>class</c> attribute of an element.</summary>
+    public void ResetIndex()
+    {
+        _byClass = null;
+        _byId = null;
+    }
+
+    /// <summary>The elements, in document order, that have the subject's id, else its rarest class, else its type; else all.</summary>
+    private List<DomElement> Candidates(CssSelector selector)
+    {
+        if (selector.SubjectId is { } id)
+        {
+            if (_byId is null)
+            {
+                _byId = new(StringComparer.Ordinal);
+                foreach (var element in Elements)
+                {
+                    if (element.GetAttribute("id") is { } value) AddTo(_byId, value, element);
+                }
+            }
+            return _byId.GetValueOrDefault(id) ?? [];
+        }
+        if (selector.SubjectClasses.Count > 0)
+        {
+            if (_byClass is null)
+            {
+                _byClass = new(StringComparer.Ordinal);
+                var lookup = _byClass.GetAlternateLookup<ReadOnlySpan<char>>();
+                foreach (var element in Elements)
+                {
+                    if (element.GetAttribute("class") is not { } classes) continue;
+                    // The tokens of CssSelector.HasToken.
+                    var i = 0;
+                    while (i < classes.Length)
+                    {
+                        while (i < classes.Length && char.IsWhiteSpace(classes[i])) i++;
+                        var start = i;
+                        while (i < classes.Length && !char.IsWhiteSpace(classes[i])) i++;
+                        if (i == start) continue;
+                        if (lookup.TryGetValue(classes.AsSpan(start, i - start), out var list)) AddTo(list, element);
+                        else _byClass[classes[start..i]] = [element];
+                    }
+                }
+            }
+            List<DomElement>? rarest = null;
+            foreach (var name in selector.SubjectClasses)
+            {
+                var list = _byClass.GetValueOrDefault(name);
+                if (list is null) return [];
+                if (rarest is null || list.Count < rarest.Count) rarest = list;
+            }
+            return rarest!;
+        }
+        if (selector.SubjectTag is { } tag)
+        {
+            if (_byTag is null)
+            {
+                _byTag = new(StringComparer.Ordinal);
+                foreach (var element in Elements) AddTo(_byTag, element.Name, element);
+            }
+            return _byTag.GetValueOrDefault(tag) ?? [];
+        }
+        return Elements;
+    }
+
+    private static void AddTo(Dictionary<string, List<DomElement>> index, string key, DomElement element)
+    {
+        if (index.TryGetValue(key, out var list)) AddTo(list, element);
+        else index[key] = [element];
+    }
+
+    private static void AddTo(List<DomElement> list, DomElement element)
+    {
+        // A class written twice lists its element once.
+        if (!ReferenceEquals(list[^1], element)) list.Add(element);
     }
 
     /// <summary>

@@ -43,9 +43,11 @@ internal sealed class RenderSession
         var spec = Registry.Find(node.TagName);
         if (spec?.CreateBody is null) return null;
         var g = Global;
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        g.DefaultAttributes.TryGetValue("mj-all", out var all);
+        // Sized for the usual case, so it is not grown (re-allocated) two or three times for every component.
+        var attributes = new Dictionary<string, string>(spec.DefaultAttributes.Count + (all?.Count ?? 0) + node.Attributes.Count, StringComparer.Ordinal);
         foreach (var pair in spec.DefaultAttributes) attributes[pair.Key] = pair.Value;
-        if (g.DefaultAttributes.TryGetValue("mj-all", out var all))
+        if (all is not null)
         {
             foreach (var pair in all) attributes[pair.Key] = pair.Value;
         }

@@ -97,10 +97,13 @@ p { display:block;margin:13px 0; }
 
     private static void AppendFonts(StringBuilder sb, GlobalData g, ReadOnlySpan<char> content)
     {
+        if (g.Fonts.Count == 0) return;
         List<string>? toImport = null;
+        // One pass over the document for all fonts (five by default), not one a font.
+        var runs = FontFamilyRuns(content);
         foreach (var (name, url) in g.Fonts)
         {
-            if (FontUsedInContent(content, name) || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
+            if (FontUsedInRuns(content, runs, name) || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
         }
         if (toImport is null) return;
         sb.Append("<!--[if !mso]><!-->\n");
@@ -110,22 +113,41 @@ p { display:block;margin:13px 0; }
         sb.Append("</style>\n<!--<![endif]-->\n");
     }
 
-    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c>: a quoted run holding font-family: and later the name.</summary>
-    internal static bool FontUsedInContent(ReadOnlySpan<char> content, string name)
+    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> on content: a quoted run holding font-family: and later the name.</summary>
+    private static bool FontUsedInRuns(ReadOnlySpan<char> content, List<(int Start, int End)> runs, string name)
     {
-        var q = content.IndexOf('"');
-        while (q >= 0)
+        foreach (var (start, end) in runs)
         {
-            var rest = content[(q + 1)..];
-            var next = rest.IndexOf('"');
-            if (next < 0) return false;
-            var span = rest[..next];
-            var ff = span.IndexOf("font-family:", StringComparison.OrdinalIgnoreCase);
-            if (ff >= 0 && span[(ff + 12)..].IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
-            content = rest;
-            q = next;
+            if (content[start..end].IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Where <c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> can find NAME: for each run between two quotes that holds
+    /// <c>font-family:</c>, the text after its first one up to the closing quote.
+    /// </summary>
+    private static List<(int Start, int End)> FontFamilyRuns(ReadOnlySpan<char> content)
+    {
+        const string FontFamily = "font-family:";
+        var runs = new List<(int Start, int End)>();
+        var from = 0;
+        while (true)
+        {
+            var ff = content[from..].IndexOf(FontFamily, StringComparison.OrdinalIgnoreCase);
+            if (ff < 0) break;
+            ff += from;
+            var after = ff + FontFamily.Length;
+            var close = content[after..].IndexOf('"');
+            // No closing quote: no run here nor further on.
+            if (close < 0) break;
+            close += after;
+            // The run must open with a quote: after the first run, the previous run's closing quote (at from) opens it.
+            if (from > 0 || content[..ff].Contains('"')) runs.Add((after, close));
+            // A later font-family: of the same run finds less after it; the closing quote opens the next run.
+            from = close;
+        }
+        return runs;
     }
 
     /// <summary><c>/font-family:[^;}]*NAME/i</c>.</summary>

@@ -274,28 +274,37 @@ internal sealed class MjColumn : BodyComponent
         sb.Append("<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\" role=\"presentation\"").BeginStyle();
         AppendStyle(sb, "table");
         sb.EndStyle().Append(" width=\"100%\"><tbody>");
-        RenderChildren(sb, static (sb, component) =>
-        {
-            if (component.IsRawElement)
-            {
-                component.Render(sb);
-                return;
-            }
-            sb.Append("<tr><td").Attr("align", component.GetAttribute("align")).Attr("class", component.GetAttribute("css-class"))
-                .BeginStyle()
-                .Css("background", component.GetAttribute("container-background-color"))
-                .Css("font-size", "0px")
-                .Css("padding", component.GetAttribute("padding"))
-                .Css("padding-top", component.GetAttribute("padding-top"))
-                .Css("padding-right", component.GetAttribute("padding-right"))
-                .Css("padding-bottom", component.GetAttribute("padding-bottom"))
-                .Css("padding-left", component.GetAttribute("padding-left"))
-                .Css("word-break", "break-word")
-                .EndStyle().Append('>');
-            component.Render(sb);
-            sb.Append("</td></tr>");
-        });
+        RenderChildren(sb, static (sb, component) => RenderChildRow(sb, component, backgroundAttribute: false));
         sb.Append("</tbody></table>");
+    }
+
+    /// <summary>
+    /// A child in its own row, as mj-column and mj-hero render their children (mj-hero also gives the cell a
+    /// <c>background</c> attribute); raw elements as they are.
+    /// </summary>
+    internal static void RenderChildRow(StringBuilder sb, BodyComponent component, bool backgroundAttribute)
+    {
+        if (component.IsRawElement)
+        {
+            component.Render(sb);
+            return;
+        }
+        var background = component.GetAttribute("container-background-color");
+        sb.Append("<tr><td").Attr("align", component.GetAttribute("align"));
+        if (backgroundAttribute) sb.Attr("background", background);
+        sb.Attr("class", component.GetAttribute("css-class"))
+            .BeginStyle()
+            .Css("background", background)
+            .Css("font-size", "0px")
+            .Css("padding", component.GetAttribute("padding"))
+            .Css("padding-top", component.GetAttribute("padding-top"))
+            .Css("padding-right", component.GetAttribute("padding-right"))
+            .Css("padding-bottom", component.GetAttribute("padding-bottom"))
+            .Css("padding-left", component.GetAttribute("padding-left"))
+            .Css("word-break", "break-word")
+            .EndStyle().Append('>');
+        component.Render(sb);
+        sb.Append("</td></tr>");
     }
 
     private void RenderGutter(StringBuilder sb)

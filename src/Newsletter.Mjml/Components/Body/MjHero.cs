@@ -88,28 +88,7 @@ internal sealed class MjHero : BodyComponent
         AppendInnerPadding(sb);
         sb.EndStyle().Append("><table border=\"0\" cellpadding=\"0\" cellspacing=\"0\" role=\"presentation\" style=\"width:100%;margin:0px;\"><tbody><tr><td style=\"\">")
             .Append("<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\" role=\"presentation\" style=\"width:100%;margin:0px;\"><tbody>");
-        RenderChildren(sb, static (sb, component) =>
-        {
-            if (component.IsRawElement)
-            {
-                component.Render(sb);
-                return;
-            }
-            var bg = component.GetAttribute("container-background-color");
-            sb.Append("<tr><td").Attr("align", component.GetAttribute("align")).Attr("background", bg)
-                .Attr("class", component.GetAttribute("css-class")).BeginStyle()
-                .Css("background", bg)
-                .Css("font-size", "0px")
-                .Css("padding", component.GetAttribute("padding"))
-                .Css("padding-top", component.GetAttribute("padding-top"))
-                .Css("padding-right", component.GetAttribute("padding-right"))
-                .Css("padding-bottom", component.GetAttribute("padding-bottom"))
-                .Css("padding-left", component.GetAttribute("padding-left"))
-                .Css("word-break", "break-word")
-                .EndStyle().Append('>');
-            component.Render(sb);
-            sb.Append("</td></tr>");
-        });
+        RenderChildren(sb, static (sb, component) => MjColumn.RenderChildRow(sb, component, backgroundAttribute: true));
         sb.Append("</tbody></table></td></tr></tbody></table></div><!--[if mso | IE]></td></tr></table><![endif]-->");
     }
 
