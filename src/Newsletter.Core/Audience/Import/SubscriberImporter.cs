@@ -238,6 +238,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         }
 
         var validator = new ImportRowValidator(known, defaultSegment, knownIndustriesOnly: false);
+        var columns = Enum.GetValues<ImportColumn>().Select(c => header.Map.TryGetValue(c, out var i) ? i : -1).ToArray();
+        var districtLabel = header.Label(ImportColumn.District);
+        var industriesLabel = header.Label(ImportColumn.Industries);
+        var singleSegments = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var seen = new Dictionary<UInt128, int>();
         int imported = 0, updated = 0, unchanged = 0, rejected = 0, suppressed = 0, dataRows = 0, warningCount = 0;
         var kept = new List<ImportReject>();
@@ -297,20 +301,23 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                     continue;
                 }
 
-                var input = ToImportRow(row, header);
-                var result = validator.Validate(input);
-                if (!result.IsValid)
+                var input = ToImportRow(row, columns);
+                // The one-pass check accepts nearly every row; FluentValidation runs only on the others, for its messages.
+                if (!validator.TryAccept(input, out var email))
                 {
-                    await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
-                    continue;
+                    var result = validator.Validate(input);
+                    if (!result.IsValid)
+                    {
+                        await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
+                        continue;
+                    }
+                    email = EmailAddress.Normalize(input.Email);
                 }
 
                 rowWarnings.Clear();
-                var draft = ToDraft(input, known, defaultSegment, source) with
-                {
-                    District = ImportTagCheck.District(input.District, row.Line, header.Label(ImportColumn.District), rowWarnings),
-                    Industries = ImportTagCheck.Industries(input.Industries, row.Line, header.Label(ImportColumn.Industries), rowWarnings),
-                };
+                var draft = Draft(input, email, validator.Names, defaultSegment, source, singleSegments,
+                    ImportTagCheck.District(input.District, row.Line, districtLabel, rowWarnings),
+                    ImportTagCheck.Industries(input.Industries, row.Line, industriesLabel, rowWarnings));
                 var key = Hash(draft.Email);
                 if (seen.TryGetValue(key, out var firstLine))
                 {
@@ -378,17 +385,44 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     /// The row's fields. Addresses, lists, tags and status are read with full-width forms made narrow (＠ → @, ； → ;);
     /// names and organisations keep their （）and ，as written. Surrounding spaces, full-width ones too, are trimmed.
     /// </summary>
-    private static ImportRow ToImportRow(TableRow row, ImportHeader header)
+    private static ImportRow ToImportRow(TableRow row, int[] columns)
     {
         string? Cell(ImportColumn column, bool narrow = false)
         {
-            if (!header.Map.TryGetValue(column, out var i) || i >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[i])) return null;
+            var i = columns[(int)column];
+            if (i < 0 || i >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[i])) return null;
             var value = CsvText.Restore(row.Cells[i].Trim());
             return narrow ? FullWidth.Narrow(value).Trim() : value;
         }
         return new ImportRow(row.Line, Cell(ImportColumn.Email, narrow: true) ?? "", Cell(ImportColumn.Name) ?? "", Cell(ImportColumn.Organisation),
             Cell(ImportColumn.Title), Cell(ImportColumn.Segments, narrow: true), Cell(ImportColumn.District, narrow: true),
             Cell(ImportColumn.Industries, narrow: true), Cell(ImportColumn.Status, narrow: true), Cell(ImportColumn.Salutation));
+    }
+
+    /// <summary>
+    /// <see cref="ToDraft"/> for a row <see cref="ImportRowValidator.TryAccept"/> passed, from what was worked out once:
+    /// the normalised address, segment names resolved without allocating (a row's one segment list is shared by all rows
+    /// naming that segment), the district and industries as <see cref="ImportTagCheck"/> settled them.
+    /// </summary>
+    private static SubscriberDraft Draft(ImportRow row, string email, SegmentNames names, string? defaultSegment, string? source,
+        Dictionary<string, IReadOnlyList<string>> singleSegments, string? district, IReadOnlyList<string> industries)
+    {
+        List<string>? several = null;
+        string? first = null;
+        foreach (var range in Segments.ListItems(row.Segments))
+        {
+            names.TryResolve(row.Segments.AsSpan()[range], out var key);
+            if (first is null) first = key;
+            else if (key != first && (several is null || !several.Contains(key))) (several ??= [first]).Add(key);
+        }
+        first ??= defaultSegment!;
+        IReadOnlyList<string> segments = several ?? (singleSegments.TryGetValue(first, out var one) ? one : singleSegments[first] = [first]);
+
+        var title = Blank(row.Title);
+        var salutation = Blank(row.Salutation);
+        if (salutation is not null && salutation == Salutation.Derive(row.Name, title)) salutation = null;
+        return new SubscriberDraft(email, row.Name.Trim(), Blank(row.Organisation), title, segments, district, industries,
+            string.IsNullOrWhiteSpace(row.Status) ? SubscriberStatus.Active : SubscriberStatusNames.Parse(row.Status), salutation, source);
     }
 
     /// <summary>A validated row as the store takes it: address normalised, names resolved to keys, a salutation equal to the derived one dropped.</summary>
@@ -415,7 +449,8 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     private static UInt128 Hash(string email)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(email), digest);
+        Span<byte> utf8 = stackalloc byte[EmailAddress.MaxLength * 3];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(email, utf8)], digest);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 }
