@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
@@ -267,74 +268,119 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         var batch = new List<SubscriberDraft>(BatchSize);
         await using (var session = await store.BeginImportAsync(ct))
         {
+            // Reading and checking the file runs while the store writes the batch before: on PostgreSQL the server
+            // inserts as the next batch is parsed, on SQLite its B-tree work overlaps ours. A couple of batches wait at
+            // most, so memory stays bounded; the counts are the storing task's, read once it has finished.
+            var queue = Channel.CreateBounded<List<SubscriberDraft>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var storing = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var drafts in queue.Reader.ReadAllAsync(stop.Token))
+                    {
+                        foreach (var outcome in await session.ApplyBatchAsync(drafts, options.Update, stop.Token))
+                        {
+                            switch (outcome)
+                            {
+                                case ImportOutcome.Imported: imported++; break;
+                                case ImportOutcome.Updated: updated++; break;
+                                case ImportOutcome.Unchanged: unchanged++; break;
+                                case ImportOutcome.Suppressed: suppressed++; break;
+                            }
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    queue.Writer.TryComplete(e);   // the reading side stops at its next batch
+                    throw;
+                }
+            }, CancellationToken.None);
+
             async Task Flush()
             {
                 if (batch.Count == 0) return;
-                foreach (var outcome in await session.ApplyBatchAsync(batch, options.Update, ct))
+                try
                 {
-                    switch (outcome)
-                    {
-                        case ImportOutcome.Imported: imported++; break;
-                        case ImportOutcome.Updated: updated++; break;
-                        case ImportOutcome.Unchanged: unchanged++; break;
-                        case ImportOutcome.Suppressed: suppressed++; break;
-                    }
+                    await queue.Writer.WriteAsync(batch, ct);
                 }
-                batch.Clear();
+                catch (ChannelClosedException)
+                {
+                    await storing;   // the store failed: its exception, not the channel's
+                    throw;
+                }
+                batch = new List<SubscriberDraft>(BatchSize);
             }
 
-            while (enumerator.MoveNext())
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                var row = enumerator.Current;
-                if (row.IsBlank) continue;
-                dataRows++;
-                if (row.Problem is not null)
+                while (enumerator.MoveNext())
                 {
-                    await Reject(row, [("", row.Problem)]);
-                    continue;
-                }
-                var width = header.Row.Cells.Count;
-                if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
-                {
-                    await Reject(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
-                    continue;
-                }
-
-                var input = ToImportRow(row, columns);
-                // The one-pass check accepts nearly every row; FluentValidation runs only on the others, for its messages.
-                if (!validator.TryAccept(input, out var email))
-                {
-                    var result = validator.Validate(input);
-                    if (!result.IsValid)
+                    ct.ThrowIfCancellationRequested();
+                    var row = enumerator.Current;
+                    if (row.IsBlank) continue;
+                    dataRows++;
+                    if (row.Problem is not null)
                     {
-                        await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
+                        await Reject(row, [("", row.Problem)]);
                         continue;
                     }
-                    email = EmailAddress.Normalize(input.Email);
-                }
+                    var width = header.Row.Cells.Count;
+                    if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
+                    {
+                        await Reject(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
+                        continue;
+                    }
 
-                rowWarnings.Clear();
-                var draft = Draft(input, email, validator.Names, defaultSegment, source, singleSegments,
-                    ImportTagCheck.District(input.District, row.Line, districtLabel, rowWarnings),
-                    ImportTagCheck.Industries(input.Industries, row.Line, industriesLabel, rowWarnings));
-                var key = Hash(draft.Email);
-                if (seen.TryGetValue(key, out var firstLine))
-                {
-                    await Reject(row, [(header.Label(ImportColumn.Email), Texts.Format("import.reason.duplicate", firstLine, draft.Email))]);
-                    continue;
-                }
-                seen[key] = row.Line;
-                warningCount += rowWarnings.Count;
-                warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
+                    var input = ToImportRow(row, columns);
+                    // The one-pass check accepts nearly every row; FluentValidation runs only on the others, for its messages.
+                    if (!validator.TryAccept(input, out var email))
+                    {
+                        var result = validator.Validate(input);
+                        if (!result.IsValid)
+                        {
+                            await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
+                            continue;
+                        }
+                        email = EmailAddress.Normalize(input.Email);
+                    }
 
-                batch.Add(draft);
-                if (batch.Count == BatchSize)
+                    rowWarnings.Clear();
+                    var draft = Draft(input, email, validator.Names, defaultSegment, source, singleSegments,
+                        ImportTagCheck.District(input.District, row.Line, districtLabel, rowWarnings),
+                        ImportTagCheck.Industries(input.Industries, row.Line, industriesLabel, rowWarnings));
+                    var key = Hash(draft.Email);
+                    if (seen.TryGetValue(key, out var firstLine))
+                    {
+                        await Reject(row, [(header.Label(ImportColumn.Email), Texts.Format("import.reason.duplicate", firstLine, draft.Email))]);
+                        continue;
+                    }
+                    seen[key] = row.Line;
+                    warningCount += rowWarnings.Count;
+                    warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
+
+                    batch.Add(draft);
+                    if (batch.Count == BatchSize)
+                    {
+                        await Flush();
+                    }
+                }
+                await Flush();
+                queue.Writer.Complete();
+                await storing;
+            }
+            finally
+            {
+                if (!storing.IsCompleted)
                 {
-                    await Flush();
+                    // Reading failed (or was cancelled): the storing task stops before the session rolls back.
+                    queue.Writer.TryComplete();
+                    await stop.CancelAsync();
+                    await Task.WhenAny(storing);
+                    _ = storing.Exception;   // observed: the reading side's exception is the one that propagates
                 }
             }
-            await Flush();
 
             if (dataRows == 0)
             {
