@@ -367,7 +367,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                     }
                 }
                 await Flush();
-                queue.Writer.Complete();
+                queue.Writer.TryComplete();   // false when the store failed first: awaiting it then throws its exception
                 await storing;
             }
             finally
