@@ -28,20 +28,35 @@ public static class EmailAddress
             return false;
         }
 
-        var local = text[..at];
-        var domain = text[(at + 1)..].TrimEnd('.');
+        var local = text.AsSpan(0, at);
+        var domain = text.AsSpan(at + 1).TrimEnd('.');
         if (local.Length > 64 || !IsValidLocalPart(local))
         {
             error = Texts.Format("import.reason.email_local_part", text);
             return false;
         }
 
+        error = "";
+        // A plain ASCII host name is what IDNA would return lower-cased; ICU is asked only about the rest (a million
+        // imported rows called it three times each). Such a name has a label on each side of every dot.
+        if (IsPlainHostName(domain))
+        {
+            if (!domain.Contains('.'))
+            {
+                error = Texts.Format("import.reason.email_domain", text);
+                return false;
+            }
+            // Already normalised (what a list mostly holds): the text itself, nothing allocated.
+            normalized = domain.Length == text.Length - at - 1 && !text.AsSpan().ContainsAnyInRange('A', 'Z')
+                ? text
+                : string.Concat(local, "@", domain).ToLowerInvariant();
+            return true;
+        }
+
         string asciiDomain;
         try
         {
-            // A plain ASCII host name is what IDNA would return lower-cased; ICU is asked only about the rest (a million
-            // imported rows called it three times each).
-            asciiDomain = IsPlainHostName(domain) ? domain : Idn.GetAscii(domain);
+            asciiDomain = Idn.GetAscii(domain.ToString());
         }
         catch (ArgumentException)
         {
@@ -54,8 +69,7 @@ public static class EmailAddress
             return false;
         }
 
-        normalized = (local + "@" + asciiDomain).ToLowerInvariant();
-        error = "";
+        normalized = string.Concat(local, "@", asciiDomain).ToLowerInvariant();
         return true;
     }
 
@@ -71,7 +85,7 @@ public static class EmailAddress
     /// Letters, digits and hyphens in dot-separated labels of 1–63 characters, none starting or ending with a hyphen,
     /// none an A-label (xn--, whose Punycode ICU checks), at most 253 characters: valid under IDNA's STD3 rules as it is.
     /// </summary>
-    internal static bool IsPlainHostName(string domain)
+    internal static bool IsPlainHostName(ReadOnlySpan<char> domain)
     {
         if (domain.Length is 0 or > 253) return false;
         var start = 0;
@@ -84,21 +98,16 @@ public static class EmailAddress
             }
             var length = i - start;
             if (length is 0 or > 63 || domain[start] == '-' || domain[i - 1] == '-') return false;
-            if (length >= 4 && domain.AsSpan(start, 4).Equals("xn--", StringComparison.OrdinalIgnoreCase)) return false;
+            if (length >= 4 && domain.Slice(start, 4).Equals("xn--", StringComparison.OrdinalIgnoreCase)) return false;
             start = i + 1;
         }
         return true;
     }
 
     // Dot-atom only (RFC 5322 §3.2.3): quoted local parts are legal but never seen on a leaders' list and often abused.
-    private static bool IsValidLocalPart(string local)
-    {
-        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal)) return false;
-        foreach (var c in local)
-        {
-            var ok = char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".Contains(c, StringComparison.Ordinal);
-            if (!ok) return false;
-        }
-        return true;
-    }
+    private static bool IsValidLocalPart(ReadOnlySpan<char> local) =>
+        local[0] != '.' && local[^1] != '.' && !local.Contains("..", StringComparison.Ordinal) && !local.ContainsAnyExcept(LocalPartCharacters);
+
+    private static readonly System.Buffers.SearchValues<char> LocalPartCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.");
 }

@@ -60,6 +60,99 @@ public static class Segments
             ? []
             : text.Split([',', ';', '|', '、', '，', '；', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static string Fold(string? s) =>
+    /// <summary>
+    /// The items <see cref="SplitList"/> returns, as ranges of <paramref name="text"/>, without allocating: the same
+    /// separators, each item trimmed, empty ones skipped.
+    /// </summary>
+    public static ListItemRanges ListItems(string? text) => new(text);
+
+    /// <summary>The separators of <see cref="SplitList"/>.</summary>
+    internal static readonly System.Buffers.SearchValues<char> ListSeparators = System.Buffers.SearchValues.Create(",;|、，；\t");
+
+    internal static string Fold(string? s) =>
         string.Concat((s ?? "").Where(c => !char.IsWhiteSpace(c) && c != '\u3000')).ToLowerInvariant();
+}
+
+/// <summary>The ranges of <see cref="Segments.ListItems"/> (a struct enumerable for <c>foreach</c>).</summary>
+public readonly struct ListItemRanges(string? text)
+{
+    public Enumerator GetEnumerator() => new(text ?? "");
+
+    public struct Enumerator(string text)
+    {
+        private int _next;
+
+        public Range Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            while (_next <= text.Length)
+            {
+                var rest = text.AsSpan(_next);
+                var length = rest.IndexOfAny(Segments.ListSeparators);
+                if (length < 0) length = rest.Length;
+                int start = _next, end = _next + length;
+                _next = end + 1;
+                while (start < end && char.IsWhiteSpace(text[start])) start++;
+                while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+                if (end > start)
+                {
+                    Current = start..end;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// <see cref="Segments.TryResolve"/> for one set of segments, with their folded keys and names looked up once: a
+/// name already folded (lower-case ASCII or CJK, no spaces — what lists hold) is resolved without allocating.
+/// </summary>
+public sealed class SegmentNames
+{
+    private readonly Dictionary<string, string> _byFolded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public SegmentNames(IEnumerable<Segment> known)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        // In order, first wins: the segment TryResolve's scan would find first.
+        foreach (var segment in known)
+        {
+            foreach (var name in new[] { segment.Key, segment.NameZh, segment.NameEn })
+            {
+                var folded = Segments.Fold(name);
+                if (folded.Length > 0) _byFolded.TryAdd(folded, segment.Key);
+            }
+        }
+        _lookup = _byFolded.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>As <see cref="Segments.TryResolve"/> among the segments given to the constructor.</summary>
+    public bool TryResolve(ReadOnlySpan<char> nameOrKey, out string key)
+    {
+        if (IsFolded(nameOrKey))
+        {
+            return _lookup.TryGetValue(nameOrKey, out key!) || Fail(out key);
+        }
+        return _byFolded.TryGetValue(Segments.Fold(nameOrKey.ToString()), out key!) || Fail(out key);
+
+        static bool Fail(out string key)
+        {
+            key = "";
+            return false;
+        }
+    }
+
+    // Lower-case ASCII without spaces, and CJK ideographs: text Fold leaves as it is.
+    private static bool IsFolded(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c < 0x80 ? char.IsAsciiLetterUpper(c) || char.IsWhiteSpace(c) : c is < '\u3400' or > '\u9fff') return false;
+        }
+        return true;
+    }
 }

@@ -77,6 +77,12 @@ public static class TagList
     /// </summary>
     public static TagMatch Match(string text, IReadOnlyList<string> known)
     {
+        ArgumentNullException.ThrowIfNull(known);
+        // Written exactly as listed (most rows of a list): no folding, and the answer made once per value.
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (string.Equals(known[i], text, StringComparison.Ordinal)) return ExactMatches.GetOrAdd(known[i], k => new(TagMatchKind.Known, [k]));
+        }
         var folded = Fold(text);
         if (known.FirstOrDefault(k => k == folded) is { } exact)
         {
@@ -98,6 +104,8 @@ public static class TagList
             _ => new(TagMatchKind.Ambiguous, close),
         };
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TagMatch> ExactMatches = new(StringComparer.Ordinal);
 
     /// <summary>The value with spaces (ASCII and full-width) removed and full-width letters and digits made narrow.</summary>
     public static string Fold(string? text) =>
@@ -128,7 +136,7 @@ public static class FullWidth
     /// </summary>
     public static string Narrow(string text)
     {
-        if (!text.Any(c => c is >= '\uFF01' and <= '\uFF5E' or '\u3000'))
+        if (!text.AsSpan().ContainsAnyInRange('\uFF01', '\uFF5E') && !text.Contains('\u3000', StringComparison.Ordinal))
         {
             return text;
         }

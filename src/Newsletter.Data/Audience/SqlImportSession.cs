@@ -6,78 +6,65 @@ namespace Newsletter.Data.Audience;
 /// <summary>
 /// One import in one transaction. A single transaction (rather than batches) because it is the only way that a failure
 /// in row 900,000 leaves nothing behind without compensating deletes; WAL readers keep reading the previous state
-/// meanwhile, as do PostgreSQL readers. New rows go in per batch (<see cref="SqliteBulkInserter"/>,
-/// <see cref="PostgresBulkInserter"/>); addresses already on the list are compared and updated one by one.
+/// meanwhile, as do PostgreSQL readers. New rows go in per batch, the way each database does it best
+/// (<see cref="SqliteImportSession"/>, <see cref="PostgresImportSession"/> override <see cref="InsertNewAsync"/>);
+/// addresses already on the list are compared and updated one by one, the same on both.
 /// </summary>
-internal sealed class SqlImportSession : ISubscriberImportSession
+internal abstract class SqlImportSession : ISubscriberImportSession
 {
-    // The trigger that counts each inserted membership (migration 0002); SQLite only, see MembershipCounts.
-    private const string SqliteCountTrigger = "trg_subscriber_segments_insert";
-
-    private readonly DbConnection _connection;
-    private readonly DbTransaction _transaction;
-    private readonly SubscriberWriter _writer;
     private readonly TimeProvider _time;
-    private readonly bool _anySuppressed;
-    private readonly SqliteBulkInserter? _sqlite;
-    private readonly PostgresBulkInserter? _postgres;
-    private readonly MembershipCounts? _counts;
-    private readonly string? _countTriggerSql;
+    private bool _anySuppressed;
     private DbCommand? _suppressed;
     private bool _committed;
 
-    private SqlImportSession(DbConnection connection, DbTransaction transaction, TimeProvider time, bool anySuppressed,
-        MembershipCounts? counts, string? countTriggerSql)
+    protected SqlImportSession(DbConnection connection, DbTransaction transaction, TimeProvider time, MembershipCounts? counts = null)
     {
-        _connection = connection;
-        _transaction = transaction;
+        Connection = connection;
+        Transaction = transaction;
         _time = time;
-        _anySuppressed = anySuppressed;
-        _counts = counts;
-        _countTriggerSql = countTriggerSql;
-        _writer = new SubscriberWriter(connection, transaction, time) { Counts = counts };
-        if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-        {
-            _sqlite = new SqliteBulkInserter(sqlite, counts!);
-        }
-        else
-        {
-            _postgres = new PostgresBulkInserter((Npgsql.NpgsqlConnection)connection, (Npgsql.NpgsqlTransaction)transaction);
-        }
+        Writer = new SubscriberWriter(connection, transaction, time) { Counts = counts };
     }
 
-    private IAsyncDisposable? _bulk;
+    protected DbConnection Connection { get; }
 
+    protected DbTransaction Transaction { get; }
+
+    private SubscriberWriter Writer { get; }
+
+    /// <summary>The session for <paramref name="provider"/> on <paramref name="connection"/>, its transaction begun; it owns the connection.</summary>
     public static async Task<SqlImportSession> StartAsync(DbConnection connection, DatabaseProvider provider, TimeProvider time, CancellationToken ct)
     {
-        var bulk = await NewsletterDatabase.UseBulkCacheAsync(connection, ct);
-        var transaction = await connection.BeginTransactionAsync(ct);
+        SqlImportSession session = provider == DatabaseProvider.Sqlite
+            ? await SqliteImportSession.BeginAsync((Microsoft.Data.Sqlite.SqliteConnection)connection, time, ct)
+            : await PostgresImportSession.BeginAsync((Npgsql.NpgsqlConnection)connection, time, ct);
         try
         {
-            await using var count = connection.Command("SELECT COUNT(*) FROM suppressions", transaction);
-            var anySuppressed = Convert.ToInt64(await count.ExecuteScalarAsync(ct)) > 0;
-            MembershipCounts? counts = null;
-            string? triggerSql = null;
-            if (provider == DatabaseProvider.Sqlite)
-            {
-                // DDL is transactional in SQLite: the trigger is gone only inside this transaction (no other writer can
-                // run meanwhile, readers keep seeing it), and a rollback brings it back with everything else.
-                await using var read = connection.Command("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = @n", transaction)
-                    .With("@n", SqliteCountTrigger);
-                triggerSql = await read.ExecuteScalarAsync(ct) as string
-                    ?? throw new InvalidOperationException($"the database has no trigger {SqliteCountTrigger} (migration 0002)");
-                await using var drop = connection.Command($"DROP TRIGGER {SqliteCountTrigger}", transaction);
-                await drop.ExecuteNonQueryAsync(ct);
-                counts = new MembershipCounts();
-            }
-            return new SqlImportSession(connection, transaction, time, anySuppressed, counts, triggerSql) { _bulk = bulk };
+            await using var count = connection.Command("SELECT COUNT(*) FROM suppressions", session.Transaction);
+            session._anySuppressed = Convert.ToInt64(await count.ExecuteScalarAsync(ct)) > 0;
+            return session;
         }
         catch
         {
-            await transaction.DisposeAsync();
-            await bulk.DisposeAsync();
+            await session.DisposeTransactionAsync();
             throw;
         }
+    }
+
+    /// <summary>Inserts the rows (addresses normalised and distinct); for each true when inserted, false when its address exists.</summary>
+    protected abstract Task<bool[]> InsertNewAsync(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>After each batch (its new and changed rows written).</summary>
+    protected virtual Task AfterBatchAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Just before the commit.</summary>
+    protected virtual Task BeforeCommitAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Releases what the subclass holds, then the transaction (rolled back unless committed).</summary>
+    protected virtual async ValueTask DisposeTransactionAsync()
+    {
+        await Writer.DisposeAsync();
+        if (_suppressed is not null) await _suppressed.DisposeAsync();
+        await Transaction.DisposeAsync();
     }
 
     public async Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
@@ -108,23 +95,19 @@ internal sealed class SqlImportSession : ISubscriberImportSession
             }
         }
 
-        var now = _time.GetUtcNow();
-        var inserted = _sqlite is not null ? _sqlite.Insert(rows, now) : await _postgres!.InsertAsync(rows, now, ct);
+        var inserted = await InsertNewAsync(rows, _time.GetUtcNow(), ct);
         for (var j = 0; j < rows.Count; j++)
         {
             // The addresses the insert skipped exist already: compared (and updated) one by one.
             outcomes[toInsert[j]] = inserted[j] ? ImportOutcome.Imported : await ApplyExistingAsync(rows[j], update, ct);
         }
-        if (_counts is not null)
-        {
-            await _counts.FlushAsync(_connection, _transaction, ct);
-        }
+        await AfterBatchAsync(ct);
         return outcomes;
     }
 
     private async Task<ImportOutcome> ApplyExistingAsync(SubscriberDraft row, bool update, CancellationToken ct)
     {
-        var stored = await _writer.FindAsync(row.Email, ct)
+        var stored = await Writer.FindAsync(row.Email, ct)
             ?? throw new InvalidOperationException($"{row.Email} conflicted on insert but cannot be read");
         if (stored.Status != SubscriberStatus.Active)
         {
@@ -139,36 +122,28 @@ internal sealed class SqlImportSession : ISubscriberImportSession
         {
             return ImportOutcome.Unchanged;
         }
-        await _writer.UpdateFieldsAsync(stored.Id, row, ct, withStatus: statusChange);
+        await Writer.UpdateFieldsAsync(stored.Id, row, ct, withStatus: statusChange);
         return ImportOutcome.Updated;
     }
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        if (_counts is not null)
-        {
-            await _counts.FlushAsync(_connection, _transaction, ct);
-            await using var restore = _connection.Command(_countTriggerSql!, _transaction);
-            await restore.ExecuteNonQueryAsync(ct);
-        }
-        await _transaction.CommitAsync(ct);
+        await BeforeCommitAsync(ct);
+        await Transaction.CommitAsync(ct);
         _committed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Without a commit, disposing the transaction rolls the whole import back (the dropped trigger included).
-        _sqlite?.Dispose();
-        await _writer.DisposeAsync();
-        if (_suppressed is not null) await _suppressed.DisposeAsync();
-        await _transaction.DisposeAsync();
-        if (_bulk is not null) await _bulk.DisposeAsync();   // the import's large page cache goes before the connection is pooled
-        await _connection.DisposeAsync();
+        // Without a commit, disposing the transaction rolls the whole import back.
+        await DisposeTransactionAsync();
+        await Connection.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     private async Task<bool> IsSuppressedAsync(string email, CancellationToken ct)
     {
-        _suppressed ??= _connection.Command("SELECT COUNT(*) FROM suppressions WHERE email_sha256 = @h", _transaction);
+        _suppressed ??= Connection.Command("SELECT COUNT(*) FROM suppressions WHERE email_sha256 = @h", Transaction);
         return Convert.ToInt64(await _suppressed.With("@h", SqlSubscriberStore.SuppressionHash(email)).ExecuteScalarAsync(ct)) > 0;
     }
 

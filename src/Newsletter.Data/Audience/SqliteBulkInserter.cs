@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Newsletter.Core.Audience;
 using SQLitePCL;
@@ -8,7 +9,9 @@ namespace Newsletter.Data.Audience;
 /// <summary>
 /// The insert of an import's new rows on SQLite, through two statements prepared once and bound by position on the
 /// native handle. ADO.NET's per-execution work (finding each of 13 parameters by name, a data reader for the returned
-/// id) cost more than SQLite's own B-tree inserts; this path costs what SQLite does.
+/// id) cost more than SQLite's own B-tree inserts; this path costs what SQLite does. Text is bound as UTF-8 (the
+/// database's encoding; UTF-16 made SQLite convert every value), and the new id is the last inserted rowid when a row
+/// changed (a RETURNING clause made SQLite gather each result in a temporary table).
 /// </summary>
 internal sealed class SqliteBulkInserter : IDisposable
 {
@@ -26,7 +29,7 @@ internal sealed class SqliteBulkInserter : IDisposable
         _counts = counts;
         _insert = Prepare(
             "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) " +
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (email) DO NOTHING RETURNING id");
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (email) DO NOTHING");
         _insertSegment = Prepare("INSERT INTO subscriber_segments (segment_key, subscriber_id, status) VALUES (?1, ?2, ?3)");
     }
 
@@ -54,16 +57,13 @@ internal sealed class SqliteBulkInserter : IDisposable
             Text(_insert, 10, Blank(r.Source));
             Text(_insert, 11, r.ConsentAt?.ToString(TimestampFormat, CultureInfo.InvariantCulture));
             Text(_insert, 12, stamp);
-            long id = 0;
             var rc = raw.sqlite3_step(_insert);
-            if (rc == raw.SQLITE_ROW)
-            {
-                id = raw.sqlite3_column_int64(_insert, 0);
-                rc = raw.sqlite3_step(_insert);
-            }
             raw.sqlite3_reset(_insert);
             Check(rc, raw.SQLITE_DONE);
-            if (id == 0) continue;
+            // Nothing changed: the address exists (ON CONFLICT DO NOTHING). No trigger inserts into subscribers, so the
+            // last rowid is this row's.
+            if (raw.sqlite3_changes(_db) == 0) continue;
+            var id = raw.sqlite3_last_insert_rowid(_db);
 
             inserted[i] = true;
             foreach (var segment in r.Segments)
@@ -92,8 +92,21 @@ internal sealed class SqliteBulkInserter : IDisposable
         return statement;
     }
 
-    private void Text(sqlite3_stmt statement, int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, value), raw.SQLITE_OK);
+    private void Text(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(statement, index), raw.SQLITE_OK);
+            return;
+        }
+        // Bound with SQLITE_TRANSIENT: SQLite copies the bytes, so one buffer serves every value.
+        var needed = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < needed) _utf8 = new byte[Math.Max(needed, _utf8.Length * 2)];
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        Check(raw.sqlite3_bind_text(statement, index, _utf8.AsSpan(0, length)), raw.SQLITE_OK);
+    }
+
+    private byte[] _utf8 = new byte[1024];
 
     private void Check(int rc, int expected)
     {

@@ -87,7 +87,12 @@ internal sealed class SubscriberWriter(DbConnection connection, DbTransaction tr
     }
 
     /// <summary>Lists are stored '|'-joined; '|' cannot occur inside a key or an industry name (validated on the way in).</summary>
-    public static string Join(IReadOnlyList<string> values) => string.Join('|', values);
+    public static string Join(IReadOnlyList<string> values) => values.Count switch
+    {
+        0 => "",
+        1 => values[0],
+        _ => string.Join('|', values),
+    };
 
     private async Task InsertSegmentsAsync(long id, IReadOnlyList<string> segments, SubscriberStatus status, CancellationToken ct)
     {

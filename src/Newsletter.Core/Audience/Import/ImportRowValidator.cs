@@ -10,7 +10,10 @@ public sealed record ImportRow(int Line, string Email, string Name, string? Orga
 /// <summary>
 /// Per-row rules shared by the import and the admin commands: a valid address, a name, known segments, industries and
 /// status, length limits, and no control characters (a name holding "\r\nBcc:" must never reach a header) or
-/// spreadsheet formulas in any field.
+/// spreadsheet formulas in any field. The rules and their messages are the FluentValidation rules below;
+/// <see cref="TryAccept"/> is the same rules as one pass that allocates nothing for a valid row (an import of a
+/// million rows calls it a million times) and tells only whether they hold — <see cref="IValidator{T}.Validate"/>
+/// then says why not.
 /// </summary>
 public sealed class ImportRowValidator : AbstractValidator<ImportRow>
 {
@@ -29,6 +32,9 @@ public sealed class ImportRowValidator : AbstractValidator<ImportRow>
     /// </param>
     public ImportRowValidator(IReadOnlyCollection<Segment> known, string? defaultSegment = null, bool knownIndustriesOnly = true)
     {
+        _names = new SegmentNames(known);
+        _defaultSegment = defaultSegment;
+        _knownIndustriesOnly = knownIndustriesOnly;
         RuleFor(r => r.Email).Cascade(CascadeMode.Stop)
             .Must(NoControlCharacters).WithMessage(_ => Texts.Get("import.reason.control_character"))
             .Must(NotFormula).WithMessage(_ => Texts.Get("import.reason.formula"))
@@ -62,19 +68,67 @@ public sealed class ImportRowValidator : AbstractValidator<ImportRow>
     }
 
 
+    private readonly SegmentNames _names;
+    private readonly string? _defaultSegment;
+    private readonly bool _knownIndustriesOnly;
+
+    /// <summary>The segment names and keys this validator accepts, resolved without allocating.</summary>
+    public SegmentNames Names => _names;
+
+    /// <summary>
+    /// True exactly when <see cref="IValidator{T}.Validate"/> would find no error in <paramref name="row"/> (the same
+    /// rules, checked in one pass); then <paramref name="email"/> is the normalised address. On false, call Validate
+    /// for the messages.
+    /// </summary>
+    public bool TryAccept(ImportRow row, out string email)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        email = "";
+        if (!NoControlCharacters(row.Email) || !NotFormula(row.Email) || !EmailAddress.TryNormalize(row.Email, out email, out _)) return false;
+        if (string.IsNullOrWhiteSpace(row.Name) || !Text(row.Name, MaxName)) return false;
+        if (!Text(row.Organisation, MaxOrganisation) || !Text(row.Title, MaxTitle) || !Text(row.District, MaxDistrict) ||
+            !Text(row.Salutation, MaxSalutation) || !Text(row.Segments, MaxList) || !Text(row.Industries, MaxList))
+        {
+            return false;
+        }
+
+        var segments = 0;
+        foreach (var range in Segments.ListItems(row.Segments))
+        {
+            segments++;
+            if (!_names.TryResolve(row.Segments.AsSpan()[range], out _)) return false;
+        }
+        if (segments == 0 && _defaultSegment is null) return false;
+        if (_knownIndustriesOnly)
+        {
+            foreach (var range in Segments.ListItems(row.Industries))
+            {
+                if (!Industries.TryResolve(row.Industries![range], out _)) return false;
+            }
+        }
+        return string.IsNullOrWhiteSpace(row.Status) || SubscriberStatusNames.TryParse(row.Status, out _);
+
+        static bool Text(string? value, int max) =>
+            NoControlCharacters(value) && NotFormula(value) && (value is null || value.AsSpan().Trim().Length <= max);
+    }
+
     private void Text(System.Linq.Expressions.Expression<Func<ImportRow, string?>> field, int max, string whatKey) =>
         RuleFor(field).Cascade(CascadeMode.Stop)
             .Must(NoControlCharacters).WithMessage(_ => Texts.Get("import.reason.control_character"))
             .Must(NotFormula).WithMessage(_ => Texts.Get("import.reason.formula"))
             .Must(v => v is null || v.Trim().Length <= max).WithMessage(_ => Texts.Format("import.reason.too_long", Texts.Get(whatKey), max));
 
+    // C0 and C1 controls (what char.IsControl means) and the Unicode line and paragraph separators.
+    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c), '\u2028', '\u2029']);
+
     private static bool NoControlCharacters(string? value) =>
-        value is null || !value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029');
+        value is null || value.AsSpan().IndexOfAny(Controls) < 0;
 
     private static bool NotFormula(string? value)
     {
-        var t = value?.Trim();
+        var t = value.AsSpan().Trim();
         // A lone "-" is how many lists say "none"; it cannot start a formula.
-        return string.IsNullOrEmpty(t) || t == "-" || t[0] is not ('=' or '+' or '-' or '@');
+        return t.IsEmpty || t is "-" || t[0] is not ('=' or '+' or '-' or '@');
     }
 }

@@ -35,18 +35,20 @@ public static class ImportTagCheck
     /// <summary>The known industries of the list (typos corrected), with warnings for the rest, which are dropped.</summary>
     public static IReadOnlyList<string> Industries(string? written, int line, string column, List<ImportWarning> warnings)
     {
-        var result = new List<string>();
-        foreach (var item in Segments.SplitList(written))
+        List<string>? result = null;
+        foreach (var range in Segments.ListItems(written))
         {
+            var item = range.Equals(0..written!.Length) ? written : written[range];
+            result ??= [];
             var match = Audience.Industries.Match(item);
             switch (match.Kind)
             {
                 case TagMatchKind.Known:
-                    result.Add(match.Value!);
+                    if (!result.Contains(match.Value!)) result.Add(match.Value!);
                     break;
                 case TagMatchKind.Corrected:
                     warnings.Add(new(line, column, Texts.Format("import.warning.industry_corrected", item, match.Value)));
-                    result.Add(match.Value!);
+                    if (!result.Contains(match.Value!)) result.Add(match.Value!);
                     break;
                 case TagMatchKind.Ambiguous:
                     warnings.Add(new(line, column, Texts.Format("import.warning.industry_ambiguous", item, string.Join(Texts.Get("import.or"), match.Candidates))));
@@ -56,6 +58,6 @@ public static class ImportTagCheck
                     break;
             }
         }
-        return [.. result.Distinct()];
+        return result ?? (IReadOnlyList<string>)[];
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
@@ -238,6 +239,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         }
 
         var validator = new ImportRowValidator(known, defaultSegment, knownIndustriesOnly: false);
+        var columns = Enum.GetValues<ImportColumn>().Select(c => header.Map.TryGetValue(c, out var i) ? i : -1).ToArray();
+        var districtLabel = header.Label(ImportColumn.District);
+        var industriesLabel = header.Label(ImportColumn.Industries);
+        var singleSegments = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var seen = new Dictionary<UInt128, int>();
         int imported = 0, updated = 0, unchanged = 0, rejected = 0, suppressed = 0, dataRows = 0, warningCount = 0;
         var kept = new List<ImportReject>();
@@ -263,71 +268,119 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         var batch = new List<SubscriberDraft>(BatchSize);
         await using (var session = await store.BeginImportAsync(ct))
         {
+            // Reading and checking the file runs while the store writes the batch before: on PostgreSQL the server
+            // inserts as the next batch is parsed, on SQLite its B-tree work overlaps ours. A couple of batches wait at
+            // most, so memory stays bounded; the counts are the storing task's, read once it has finished.
+            var queue = Channel.CreateBounded<List<SubscriberDraft>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var storing = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var drafts in queue.Reader.ReadAllAsync(stop.Token))
+                    {
+                        foreach (var outcome in await session.ApplyBatchAsync(drafts, options.Update, stop.Token))
+                        {
+                            switch (outcome)
+                            {
+                                case ImportOutcome.Imported: imported++; break;
+                                case ImportOutcome.Updated: updated++; break;
+                                case ImportOutcome.Unchanged: unchanged++; break;
+                                case ImportOutcome.Suppressed: suppressed++; break;
+                            }
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    queue.Writer.TryComplete(e);   // the reading side stops at its next batch
+                    throw;
+                }
+            }, CancellationToken.None);
+
             async Task Flush()
             {
                 if (batch.Count == 0) return;
-                foreach (var outcome in await session.ApplyBatchAsync(batch, options.Update, ct))
+                try
                 {
-                    switch (outcome)
+                    await queue.Writer.WriteAsync(batch, ct);
+                }
+                catch (ChannelClosedException)
+                {
+                    await storing;   // the store failed: its exception, not the channel's
+                    throw;
+                }
+                batch = new List<SubscriberDraft>(BatchSize);
+            }
+
+            try
+            {
+                while (enumerator.MoveNext())
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var row = enumerator.Current;
+                    if (row.IsBlank) continue;
+                    dataRows++;
+                    if (row.Problem is not null)
                     {
-                        case ImportOutcome.Imported: imported++; break;
-                        case ImportOutcome.Updated: updated++; break;
-                        case ImportOutcome.Unchanged: unchanged++; break;
-                        case ImportOutcome.Suppressed: suppressed++; break;
+                        await Reject(row, [("", row.Problem)]);
+                        continue;
+                    }
+                    var width = header.Row.Cells.Count;
+                    if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
+                    {
+                        await Reject(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
+                        continue;
+                    }
+
+                    var input = ToImportRow(row, columns);
+                    // The one-pass check accepts nearly every row; FluentValidation runs only on the others, for its messages.
+                    if (!validator.TryAccept(input, out var email))
+                    {
+                        var result = validator.Validate(input);
+                        if (!result.IsValid)
+                        {
+                            await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
+                            continue;
+                        }
+                        email = EmailAddress.Normalize(input.Email);
+                    }
+
+                    rowWarnings.Clear();
+                    var draft = Draft(input, email, validator.Names, defaultSegment, source, singleSegments,
+                        ImportTagCheck.District(input.District, row.Line, districtLabel, rowWarnings),
+                        ImportTagCheck.Industries(input.Industries, row.Line, industriesLabel, rowWarnings));
+                    var key = Hash(draft.Email);
+                    if (seen.TryGetValue(key, out var firstLine))
+                    {
+                        await Reject(row, [(header.Label(ImportColumn.Email), Texts.Format("import.reason.duplicate", firstLine, draft.Email))]);
+                        continue;
+                    }
+                    seen[key] = row.Line;
+                    warningCount += rowWarnings.Count;
+                    warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
+
+                    batch.Add(draft);
+                    if (batch.Count == BatchSize)
+                    {
+                        await Flush();
                     }
                 }
-                batch.Clear();
+                await Flush();
+                queue.Writer.TryComplete();   // false when the store failed first: awaiting it then throws its exception
+                await storing;
             }
-
-            while (enumerator.MoveNext())
+            finally
             {
-                ct.ThrowIfCancellationRequested();
-                var row = enumerator.Current;
-                if (row.IsBlank) continue;
-                dataRows++;
-                if (row.Problem is not null)
+                if (!storing.IsCompleted)
                 {
-                    await Reject(row, [("", row.Problem)]);
-                    continue;
-                }
-                var width = header.Row.Cells.Count;
-                if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
-                {
-                    await Reject(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
-                    continue;
-                }
-
-                var input = ToImportRow(row, header);
-                var result = validator.Validate(input);
-                if (!result.IsValid)
-                {
-                    await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
-                    continue;
-                }
-
-                rowWarnings.Clear();
-                var draft = ToDraft(input, known, defaultSegment, source) with
-                {
-                    District = ImportTagCheck.District(input.District, row.Line, header.Label(ImportColumn.District), rowWarnings),
-                    Industries = ImportTagCheck.Industries(input.Industries, row.Line, header.Label(ImportColumn.Industries), rowWarnings),
-                };
-                var key = Hash(draft.Email);
-                if (seen.TryGetValue(key, out var firstLine))
-                {
-                    await Reject(row, [(header.Label(ImportColumn.Email), Texts.Format("import.reason.duplicate", firstLine, draft.Email))]);
-                    continue;
-                }
-                seen[key] = row.Line;
-                warningCount += rowWarnings.Count;
-                warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
-
-                batch.Add(draft);
-                if (batch.Count == BatchSize)
-                {
-                    await Flush();
+                    // Reading failed (or was cancelled): the storing task stops before the session rolls back.
+                    queue.Writer.TryComplete();
+                    await stop.CancelAsync();
+                    await Task.WhenAny(storing);
+                    _ = storing.Exception;   // observed: the reading side's exception is the one that propagates
                 }
             }
-            await Flush();
 
             if (dataRows == 0)
             {
@@ -378,17 +431,44 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     /// The row's fields. Addresses, lists, tags and status are read with full-width forms made narrow (＠ → @, ； → ;);
     /// names and organisations keep their （）and ，as written. Surrounding spaces, full-width ones too, are trimmed.
     /// </summary>
-    private static ImportRow ToImportRow(TableRow row, ImportHeader header)
+    private static ImportRow ToImportRow(TableRow row, int[] columns)
     {
         string? Cell(ImportColumn column, bool narrow = false)
         {
-            if (!header.Map.TryGetValue(column, out var i) || i >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[i])) return null;
+            var i = columns[(int)column];
+            if (i < 0 || i >= row.Cells.Count || string.IsNullOrWhiteSpace(row.Cells[i])) return null;
             var value = CsvText.Restore(row.Cells[i].Trim());
             return narrow ? FullWidth.Narrow(value).Trim() : value;
         }
         return new ImportRow(row.Line, Cell(ImportColumn.Email, narrow: true) ?? "", Cell(ImportColumn.Name) ?? "", Cell(ImportColumn.Organisation),
             Cell(ImportColumn.Title), Cell(ImportColumn.Segments, narrow: true), Cell(ImportColumn.District, narrow: true),
             Cell(ImportColumn.Industries, narrow: true), Cell(ImportColumn.Status, narrow: true), Cell(ImportColumn.Salutation));
+    }
+
+    /// <summary>
+    /// <see cref="ToDraft"/> for a row <see cref="ImportRowValidator.TryAccept"/> passed, from what was worked out once:
+    /// the normalised address, segment names resolved without allocating (a row's one segment list is shared by all rows
+    /// naming that segment), the district and industries as <see cref="ImportTagCheck"/> settled them.
+    /// </summary>
+    private static SubscriberDraft Draft(ImportRow row, string email, SegmentNames names, string? defaultSegment, string? source,
+        Dictionary<string, IReadOnlyList<string>> singleSegments, string? district, IReadOnlyList<string> industries)
+    {
+        List<string>? several = null;
+        string? first = null;
+        foreach (var range in Segments.ListItems(row.Segments))
+        {
+            names.TryResolve(row.Segments.AsSpan()[range], out var key);
+            if (first is null) first = key;
+            else if (key != first && (several is null || !several.Contains(key))) (several ??= [first]).Add(key);
+        }
+        first ??= defaultSegment!;
+        IReadOnlyList<string> segments = several ?? (singleSegments.TryGetValue(first, out var one) ? one : singleSegments[first] = [first]);
+
+        var title = Blank(row.Title);
+        var salutation = Blank(row.Salutation);
+        if (salutation is not null && salutation == Salutation.Derive(row.Name, title)) salutation = null;
+        return new SubscriberDraft(email, row.Name.Trim(), Blank(row.Organisation), title, segments, district, industries,
+            string.IsNullOrWhiteSpace(row.Status) ? SubscriberStatus.Active : SubscriberStatusNames.Parse(row.Status), salutation, source);
     }
 
     /// <summary>A validated row as the store takes it: address normalised, names resolved to keys, a salutation equal to the derived one dropped.</summary>
@@ -415,7 +495,8 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     private static UInt128 Hash(string email)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(email), digest);
+        Span<byte> utf8 = stackalloc byte[EmailAddress.MaxLength * 3];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(email, utf8)], digest);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
     }
 }

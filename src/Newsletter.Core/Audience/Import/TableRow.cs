@@ -7,7 +7,18 @@ namespace Newsletter.Core.Audience.Import;
 /// </summary>
 public sealed record TableRow(int Line, IReadOnlyList<string> Cells, string? Problem = null)
 {
-    public bool IsBlank => Problem is null && Cells.All(string.IsNullOrWhiteSpace);
+    public bool IsBlank
+    {
+        get
+        {
+            if (Problem is not null) return false;
+            for (var i = 0; i < Cells.Count; i++)
+            {
+                if (!string.IsNullOrWhiteSpace(Cells[i])) return false;
+            }
+            return true;
+        }
+    }
 }
 
 /// <summary>A file that cannot be read as a table at all; the message says why and how to fix it.</summary>
