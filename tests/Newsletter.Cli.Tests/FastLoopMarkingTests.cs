@@ -4,7 +4,7 @@ namespace Newsletter.Cli.Tests;
 
 /// <summary>
 /// The fast loop (issue 16: <c>--filter "Requires!=servers&amp;Speed!=slow"</c>) stays fast only while every test class
-/// that starts the real <c>newsletter</c> process — a .NET start per command — is marked <c>[Slow]</c>; CI runs them all.
+/// that starts the real <c>newsletter</c> process — a .NET start per command — is marked <c>[Slow]</c> (the class or each test); CI runs them all.
 /// </summary>
 public sealed class FastLoopMarkingTests
 {
@@ -12,7 +12,7 @@ public sealed class FastLoopMarkingTests
     public void Every_test_class_that_starts_the_cli_process_is_marked_slow()
     {
         var unmarked = TestMarking.UnmarkedUsers(typeof(FastLoopMarkingTests).Assembly, typeof(CliProcess), t => TestMarking.Has<SlowAttribute>(t));
-        Assert.True(unmarked.Count == 0, "start the CLI process but are not marked [Slow]: " + string.Join(", ", unmarked));
+        Assert.True(unmarked.Count == 0, "start the CLI process but are not marked [Slow] (the class or each test): " + string.Join(", ", unmarked));
     }
 
     [Fact]

@@ -14,21 +14,25 @@ public static class TestMarking
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance |
                                           BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    /// <summary>The names of the test classes of <paramref name="assembly"/> that use <paramref name="helper"/> and do not pass <paramref name="marked"/>.</summary>
-    public static IReadOnlyList<string> UnmarkedUsers(Assembly assembly, Type helper, Func<Type, bool> marked) =>
+    /// <summary>
+    /// The names of the test classes of <paramref name="assembly"/> that use <paramref name="helper"/> and are not
+    /// <paramref name="marked"/>: neither the class nor each of its test methods passes it.
+    /// </summary>
+    public static IReadOnlyList<string> UnmarkedUsers(Assembly assembly, Type helper, Func<MemberInfo, bool> marked) =>
         assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsNested: false } && HasTests(t) && Uses(t, helper) && !marked(t))
+            .Where(t => t is { IsClass: true, IsNested: false } && Tests(t).Any() && Uses(t, helper))
+            .Where(t => !marked(t) && !Tests(t).All(marked))
             .Select(t => t.FullName ?? t.Name)
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>True when <paramref name="type"/> (or a class it inherits tests from) carries an attribute of type <typeparamref name="T"/> passing <paramref name="match"/>.</summary>
-    public static bool Has<T>(Type type, Func<T, bool>? match = null) where T : Attribute =>
-        type.GetCustomAttributes<T>(inherit: true).Any(a => match?.Invoke(a) ?? true);
+    /// <summary>True when <paramref name="member"/> (or what it inherits from) carries an attribute of type <typeparamref name="T"/> passing <paramref name="match"/>.</summary>
+    public static bool Has<T>(MemberInfo member, Func<T, bool>? match = null) where T : Attribute =>
+        member.GetCustomAttributes<T>(inherit: true).Any(a => match?.Invoke(a) ?? true);
 
-    private static bool HasTests(Type type) =>
+    private static IEnumerable<MethodInfo> Tests(Type type) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-            .Any(m => m.GetCustomAttributes().Any(a => a is FactAttribute));
+            .Where(m => m.GetCustomAttributes().Any(a => a is FactAttribute));
 
     private static bool Uses(Type type, Type helper)
     {
@@ -71,7 +75,7 @@ public static class TestMarking
                 member = module.ResolveMember(token, method.DeclaringType?.GetGenericArguments(),
                     method.IsGenericMethod ? method.GetGenericArguments() : null);
             }
-            catch (Exception e) when (e is ArgumentException or BadImageFormatException or MissingMemberException or TypeLoadException)
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException or MissingMemberException or TypeLoadException or IOException)
             {
                 continue;
             }
