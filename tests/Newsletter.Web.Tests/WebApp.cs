@@ -24,6 +24,10 @@ public sealed partial class WebApp : IAsyncDisposable
     public const string EditorLogin = "editor";
     public const string Password = "correct horse battery";
 
+    // Hashed once per test process, not twice per app: a hash is deliberately slow (PBKDF2), and the seeded users'
+    // hashes are only ever verified (issue 16: the fast loop).
+    private static readonly Lazy<string> PasswordHash = new(() => Passwords.Hash(Password));
+
     private readonly TempDirectory _folder;
 
     private WebApp(WebApplication app, string baseUrl, TempDirectory folder)
@@ -82,8 +86,8 @@ public sealed partial class WebApp : IAsyncDisposable
 
         var web = new WebApp(app, baseUrl, folder);
         var users = app.Services.GetRequiredService<IUserStore>();
-        await users.AddAsync(AdminLogin, UserRole.Admin, Passwords.Hash(Password));
-        await users.AddAsync(EditorLogin, UserRole.Editor, Passwords.Hash(Password));
+        await users.AddAsync(AdminLogin, UserRole.Admin, PasswordHash.Value);
+        await users.AddAsync(EditorLogin, UserRole.Editor, PasswordHash.Value);
         return web;
     }
 

@@ -13,6 +13,8 @@ namespace Newsletter.Cli.Tests.Commands;
 /// which Postfix delivers into the Maildir a real Dovecot serves; <c>serve</c>'s poller reads it over IMAP, and
 /// <c>bounces fetch</c> runs again.
 /// </summary>
+[Requires("postfix")]
+[Requires("dovecot")]
 [Slow]
 public sealed class BouncesEndToEndTests
 {

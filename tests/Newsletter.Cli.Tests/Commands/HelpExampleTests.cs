@@ -12,6 +12,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// would run. A usage error fails the test with the example and the error.
 /// </summary>
 [Collection("Console")]
+[Newsletter.Testing.Slow]   // a `newsletter <command> --help` process per command (issue 16: the fast loop leaves it out)
 public sealed partial class HelpExampleTests
 {
     [Fact]

@@ -109,7 +109,8 @@ public sealed class HostileInputCommandTests : IDisposable
         File.WriteAllText(path, head + (kind == "emphasis"
             ? new string('*', 9_999) + "a" + new string('*', 9_999)
             : string.Concat(Enumerable.Repeat(new string('[', 10_000) + "\n", 10))) + "\n");
-        var (exit, stdout, stderr) = await Run(null, "issue", "validate", path);
+        // On this test's database, not the checkout's default home (issue 16: a test writes nothing into the checkout).
+        var (exit, stdout, stderr) = await Run(_config, "issue", "validate", path);
         Assert.Equal(1, exit);
         Assert.Contains($"{path}:", stdout + stderr);
         Assert.Contains(kind == "emphasis" ? "nested more than 16 levels deep" : "nested too deeply", stdout + stderr);

@@ -8,6 +8,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// import reasons, table headers, local times with their zone, and tables that fit 80 columns. Run as a user runs it
 /// (a child process with redirected output, which Spectre renders at 80 columns).
 /// </summary>
+[Slow]   // every test starts the real CLI process (issue 16: the fast loop leaves it out)
 public sealed class LanguageTests
 {
     /// <summary>The output as one line: Spectre wraps long lines at 80 columns, anywhere between words.</summary>

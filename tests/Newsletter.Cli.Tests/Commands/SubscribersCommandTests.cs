@@ -72,7 +72,20 @@ public sealed class SubscribersCommandTests : IDisposable
         return path;
     }
 
-    private static string SampleList(string segment) => Path.Combine(TestEnvironment.RepositoryRoot, "subscribers", segment + ".csv");
+    /// <summary>
+    /// A copy of the sample list in this test's folder: an import writes its rejects beside the file, and a test writes
+    /// nothing into the checkout (issue 16: the fast loop runs in a checkout it may not write to).
+    /// </summary>
+    private string SampleList(string segment)
+    {
+        var copy = _temp.File(Path.Combine("samples", segment + ".csv"));
+        if (!File.Exists(copy))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(Path.Combine(TestEnvironment.RepositoryRoot, "subscribers", segment + ".csv"), copy);
+        }
+        return copy;
+    }
 
     [Theory]
     [InlineData("municipal")]

@@ -13,6 +13,7 @@ namespace Newsletter.Data.Tests.Delivery;
 /// connection: it also waits for the connect and EHLO. Only lower bounds on time: how fast the machine is never makes a
 /// test fail; "not held back" is judged by the order in which the messages started.
 /// </summary>
+[Slow]   // each test waits out its rates: seconds of wall time by design (issue 16: not in the fast loop)
 public sealed class CampaignSenderRateLimitTests
 {
     private const double Grace = 0.5;

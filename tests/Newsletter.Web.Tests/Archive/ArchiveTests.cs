@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Playwright;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
+using Newsletter.Testing;
 using Newsletter.Web.Archive;
 using Newsletter.Web.Tests.Browser;
 using static Microsoft.Playwright.Assertions;
@@ -13,6 +14,7 @@ namespace Newsletter.Web.Tests.Archive;
 /// finds an issue by its article text; anonymous visitors get the sign-in page and nothing of the issues; a reader's
 /// token shows only the issues delivered to that reader; tampered tokens are 404; nothing is offered to search engines.
 /// </summary>
+[Requires("chromium")]   // the fixture drives Chromium for every test (issue 16: not in the fast loop)
 public sealed class ArchiveTests(ArchiveFixture fixture) : IClassFixture<ArchiveFixture>
 {
     private static readonly PageAssertionsToHaveURLOptions Navigation = new() { Timeout = 30_000 };
