@@ -30,32 +30,10 @@ public static class CliProcess
 
     private static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, string? input, string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // Never the test runner's own stdin: a command that asks must get an answer or end of input.
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            StandardInputEncoding = new UTF8Encoding(false),
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        // Keep the child's output plain: no ANSI colours or live progress in captured output.
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["TERM"] = "dumb";
-        UseWorkspaceAsHome(start, workingDirectory);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
+        var start = StartInfo(workingDirectory, environment, args);
+        // Never the test runner's own stdin: a command that asks must get an answer or end of input.
+        start.RedirectStandardInput = true;
+        start.StandardInputEncoding = new UTF8Encoding(false);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -70,6 +48,38 @@ public static class CliProcess
             throw new TimeoutException($"newsletter {string.Join(' ', args)} did not finish within {timeout}");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// How a test starts the built CLI in <paramref name="workingDirectory"/>: <c>dotnet Newsletter.Cli.dll</c> with
+    /// <paramref name="args"/>, its output redirected and read as UTF-8, plain (no ANSI colours or live progress), the
+    /// workspace as its home, then <paramref name="environment"/>. Standard input is left alone: a caller that writes to
+    /// it redirects it.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string>? environment, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["TERM"] = "dumb";
+        UseWorkspaceAsHome(start, workingDirectory);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        return start;
     }
 
     /// <summary>

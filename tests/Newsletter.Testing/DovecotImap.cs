@@ -128,18 +128,7 @@ public sealed class DovecotImap : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        LoopbackServer.Stop(_process);
         _root.Dispose();
     }
 

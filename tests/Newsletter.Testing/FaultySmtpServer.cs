@@ -57,31 +57,19 @@ public sealed record SmtpFaults
 /// recipients, dropped connections mid-DATA and stalls. It records each message it accepted (answered 250 after
 /// DATA) by Message-ID, so tests can check that every deliverable message arrived exactly once.
 /// </summary>
-public sealed class FaultySmtpServer : IAsyncDisposable
+public sealed class FaultySmtpServer : LoopbackTcpServer
 {
-    private readonly TcpListener _listener;
     private readonly SmtpFaults _faults;
     private readonly Random _random;
     private readonly Lock _randomLock = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private readonly ConcurrentBag<Task> _connections = [];
-    private int _connectionCount;
     private int _pipelinedAfterRcpt;
 
-    public FaultySmtpServer(SmtpFaults faults, int seed)
+    public FaultySmtpServer(SmtpFaults faults, int seed) : base(backlog: 512)
     {
         _faults = faults;
         _random = new Random(seed);
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start(512);
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        Start();
     }
-
-    public string Host => "127.0.0.1";
-
-    public int Port { get; }
 
     /// <summary>Accepted messages: Message-ID (without brackets) → how many times.</summary>
     public ConcurrentDictionary<string, int> Accepted { get; } = new(StringComparer.Ordinal);
@@ -89,35 +77,8 @@ public sealed class FaultySmtpServer : IAsyncDisposable
     /// <summary>How many faults of each kind were injected (by reply code or "drop"/"stall").</summary>
     public ConcurrentDictionary<string, int> Injected { get; } = new(StringComparer.Ordinal);
 
-    public int Connections => Volatile.Read(ref _connectionCount);
-
     /// <summary>RCPT commands whose next command (DATA, with one recipient) had arrived before RCPT was answered.</summary>
     public int PipelinedAfterRcpt => Volatile.Read(ref _pipelinedAfterRcpt);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-        await Task.WhenAll(_connections.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            Interlocked.Increment(ref _connectionCount);
-            _connections.Add(Task.Run(() => ServeAsync(client)));
-        }
-    }
 
     private bool Roll(double probability)
     {
@@ -133,13 +94,13 @@ public sealed class FaultySmtpServer : IAsyncDisposable
 
     private void Count(string kind) => Injected.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client, int connection)
     {
         using var _ = client;
         client.NoDelay = true;
         var stream = client.GetStream();
         var reader = new SmtpLineReader(stream);
-        var ct = _stop.Token;
+        var ct = Stopping;
         async Task Reply(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), ct);
         try
         {

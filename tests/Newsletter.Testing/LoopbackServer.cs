@@ -41,4 +41,23 @@ public static class LoopbackServer
         }
         throw new InvalidOperationException($"{name} did not listen on 127.0.0.1:{port} within {within.TotalSeconds:0} s");
     }
+
+    /// <summary>Kills <paramref name="process"/> (a server a test started) with its children, waits up to 5 s, and releases it.</summary>
+    public static void Stop(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended (or was never started) meanwhile: nothing to stop.
+        }
+        process.Dispose();
+    }
 }

@@ -169,18 +169,7 @@ public sealed class PostfixRelay : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            if (!_master.HasExited)
-            {
-                _master.Kill(entireProcessTree: true);
-                _master.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _master.Dispose();
+        LoopbackServer.Stop(_master);
         _root.Dispose();
     }
 

@@ -88,18 +88,7 @@ public sealed class SmtpSink : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        LoopbackServer.Stop(_process);
         _dump.Dispose();
     }
 

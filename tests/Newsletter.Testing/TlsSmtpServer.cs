@@ -82,33 +82,21 @@ public sealed record SmtpAuthAttempt(string Mechanism, string? UserName, bool Su
 /// the real servers on this machine (Postfix's smtp-sink) speak neither TLS nor AUTH; Postfix's smtpd could, but needs
 /// a configured mail system around it.
 /// </summary>
-public sealed class TlsSmtpServer : IAsyncDisposable
+public sealed class TlsSmtpServer : LoopbackTcpServer
 {
-    private readonly TcpListener _listener;
     private readonly TlsSmtpServerOptions _options;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private readonly ConcurrentBag<Task> _sessions = [];
-    private int _connectionCount;
     private int _handshakeFailures;
     private int _pipelined;
 
-    public TlsSmtpServer(TlsSmtpServerOptions options)
+    public TlsSmtpServer(TlsSmtpServerOptions options) : base(backlog: 128)
     {
         if (options.Tls != SmtpServerTls.None && options.Certificate is null)
         {
             throw new ArgumentException("a TLS server needs a certificate", nameof(options));
         }
         _options = options;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start(128);
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        Start();
     }
-
-    public string Host => "127.0.0.1";
-
-    public int Port { get; }
 
     /// <summary>Accepted messages, in the order their data ended.</summary>
     public ConcurrentQueue<ReceivedSmtpMessage> Received { get; } = new();
@@ -121,9 +109,6 @@ public sealed class TlsSmtpServer : IAsyncDisposable
     /// <summary>Commands that arrived while an earlier one still awaited its reply (the client used PIPELINING).</summary>
     public int PipelinedCommands => Volatile.Read(ref _pipelined);
 
-    /// <summary>Connections accepted so far.</summary>
-    public int Connections => Volatile.Read(ref _connectionCount);
-
     /// <summary>
     /// TLS handshakes that failed on the server's side. With TLS 1.3 the server's side completes before the client has
     /// judged the certificate, so a client refusing it shows up as a connection that ends without a command instead.
@@ -134,36 +119,11 @@ public sealed class TlsSmtpServer : IAsyncDisposable
 
     private bool AuthOnlyAfterTls => _options.AuthOnlyAfterTls ?? _options.Tls != SmtpServerTls.None;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-        await Task.WhenAll(_sessions.ToArray()).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            var number = Interlocked.Increment(ref _connectionCount);
-            _sessions.Add(Task.Run(() => ServeAsync(client, number)));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client, int connection)
+    protected override async Task ServeAsync(TcpClient client, int connection)
     {
         using var _ = client;
         client.NoDelay = true;
-        var ct = _stop.Token;
+        var ct = Stopping;
         Stream stream = client.GetStream();
         SslStream? tls = null;
         try

@@ -2,14 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Campaigns;
 using Newsletter.Core.Delivery;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Diagnostics;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

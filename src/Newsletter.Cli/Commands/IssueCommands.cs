@@ -1,11 +1,7 @@
 using System.Text;
-using Newsletter.Cli.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core;
 using Newsletter.Core.Campaigns;
 using Newsletter.Core.Issues;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,13 +1,8 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,10 +1,6 @@
 using System.ComponentModel;
 using System.Text;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Mjml;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Newsletter.Core.Localization;
 using Newsletter.Core.Scheduling;
 
 namespace Newsletter.Cli.Commands;

@@ -1,12 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -74,24 +69,18 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         var tags = await AudienceTagOptions.ResolveAsync(publisher, settings.Districts, settings.Industries, "nothing was sent", cancellationToken);
         var segments = Segments.SplitList(settings.Segments);
         var previewer = services.GetRequiredService<SendPreviewer>();
-        SendPreview? preview = null;
-        string? confirmedBy = null;
-        if (previewer.IsRealSend)
-        {
-            // A real send: show what goes out and to whom, then ask (or require --yes); nothing exists before the answer.
-            preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, cancellationToken);
-            confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "send", settings.Yes, settings.Force);
-        }
+        // A real send: show what goes out and to whom, then ask (or require --yes); nothing exists before the answer.
+        var confirmed = await SendConfirmationPrompt.ConfirmIfRealAsync(previewer, settings, segments, tags, overrides, "send", cancellationToken);
         var prepared = await publisher.PrepareAsync(settings.Issue, segments, tags,
             CampaignState.Running, scheduledAt: null, overrides, cancellationToken);
         var campaign = prepared.Campaign;
         await TrackingOption.ApplyAsync(services, campaign.Id, settings.Tracking, cancellationToken);   // issue 21
-        if (preview is not null)
+        if (confirmed is not null)
         {
-            await previewer.RecordAsync(campaign.Id, preview, confirmedBy!, settings.Force, cancellationToken);
-            if (preview.NeedsForce)
+            await confirmed.RecordAsync(previewer, campaign.Id, settings.Force, cancellationToken);
+            if (confirmed.Preview.NeedsForce)
             {
-                Say.Line("cli.publish.sent_despite_configuration_error", preview.Doctor.Count(Newsletter.Core.Diagnostics.DoctorLevel.Error), campaign.Id);
+                Say.Line("cli.publish.sent_despite_configuration_error", confirmed.Preview.Doctor.Count(Newsletter.Core.Diagnostics.DoctorLevel.Error), campaign.Id);
             }
         }
         SendConfirmationPrompt.PrintWarnings(prepared.Warnings);

@@ -1,14 +1,9 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
@@ -120,19 +115,13 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
             var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was scheduled");
             var segments = Segments.SplitList(settings.Segments);
             var previewer = services.GetRequiredService<SendPreviewer>();
-            SendPreview? preview = null;
-            string? confirmedBy = null;
-            if (previewer.IsRealSend)
-            {
-                // Scheduling a real send is confirmed now, as sending it now would be.
-                preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, cancellationToken);
-                confirmedBy = SendConfirmationPrompt.Confirm(preview, settings.Issue, "schedule", settings.Yes, settings.Force);
-            }
+            // Scheduling a real send is confirmed now, as sending it now would be.
+            var confirmed = await SendConfirmationPrompt.ConfirmIfRealAsync(previewer, settings, segments, tags, overrides, "schedule", cancellationToken);
             var scheduled = await scheduler.ScheduleAsync(settings.Issue, segments, tags, at, overrides, cancellationToken);
             await TrackingOption.ApplyAsync(services, scheduled.Id, settings.Tracking, cancellationToken);   // issue 21
-            if (preview is not null)
+            if (confirmed is not null)
             {
-                await previewer.RecordAsync(scheduled.Id, preview, confirmedBy!, settings.Force, cancellationToken);
+                await confirmed.RecordAsync(previewer, scheduled.Id, settings.Force, cancellationToken);
             }
             else
             {

@@ -1,11 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,9 +1,7 @@
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Diagnostics;
-using Spectre.Console;
-using Newsletter.Core.Localization;
+using Newsletter.Core.Issues;
 
 namespace Newsletter.Cli.Commands;
 
@@ -27,6 +25,23 @@ internal static class SendConfirmationPrompt
         "0" => false,
         _ => !Console.IsInputRedirected,
     };
+
+    /// <summary>
+    /// On a real send, previews what <paramref name="settings"/> would send to <paramref name="segments"/> and
+    /// <paramref name="tags"/> and confirms it (<see cref="Confirm"/>); null when mail goes to the pickup folder, which
+    /// asks nothing. Nothing is created before it returns.
+    /// </summary>
+    /// <param name="verb">"send" or "schedule", for the question.</param>
+    public static async Task<ConfirmedSend?> ConfirmIfRealAsync(SendPreviewer previewer, IssueSendSettings settings,
+        IReadOnlyList<string> segments, AudienceTags tags, IssueOverrides overrides, string verb, CancellationToken ct)
+    {
+        if (!previewer.IsRealSend)
+        {
+            return null;
+        }
+        var preview = await previewer.PreviewAsync(settings.Issue, segments, tags, overrides, ct);
+        return new ConfirmedSend(preview, Confirm(preview, settings.Issue, verb, settings.Yes, settings.Force));
+    }
 
     /// <summary>Shows <paramref name="preview"/> and confirms it; returns who confirmed, for the campaign's record.</summary>
     /// <param name="verb">"send" or "schedule", for the question.</param>
@@ -107,4 +122,12 @@ internal static class SendConfirmationPrompt
             Say.Line("cli.send_confirmation_prompt.warning_2", warning);
         }
     }
+}
+
+/// <summary>A real send the operator confirmed: the preview shown and who confirmed it, for the campaign's record.</summary>
+internal sealed record ConfirmedSend(SendPreview Preview, string ConfirmedBy)
+{
+    /// <summary>Records the confirmation with the campaign it let be created.</summary>
+    public Task RecordAsync(SendPreviewer previewer, long campaignId, bool force, CancellationToken ct) =>
+        previewer.RecordAsync(campaignId, Preview, ConfirmedBy, force, ct);
 }

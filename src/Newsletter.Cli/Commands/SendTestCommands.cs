@@ -1,11 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
-using Newsletter.Core.Localization;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Newsletter.Cli.Commands;
 

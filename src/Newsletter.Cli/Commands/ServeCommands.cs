@@ -1,17 +1,12 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core;
 using Newsletter.Core.Scheduling;
 using Newsletter.Data;
 using Newsletter.Data.Scheduling;
 using Newsletter.Web;
 using Microsoft.AspNetCore.Builder;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,13 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Scheduling;
 using Newsletter.Data;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

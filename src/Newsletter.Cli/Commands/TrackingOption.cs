@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core.Figures;
-using Spectre.Console;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

@@ -1,13 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
 using Newsletter.Core.Users;
 using Newsletter.Web.Accounts;
 using Newsletter.Web.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 

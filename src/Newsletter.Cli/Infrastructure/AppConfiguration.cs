@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newsletter.Core;
-using Newsletter.Core.Localization;
 using Newsletter.Data;
 
 namespace Newsletter.Cli.Infrastructure;

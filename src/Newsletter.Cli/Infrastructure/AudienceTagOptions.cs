@@ -1,8 +1,6 @@
-using Spectre.Console.Cli;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Campaigns;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 

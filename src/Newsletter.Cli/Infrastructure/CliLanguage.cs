@@ -1,5 +1,4 @@
 using System.Globalization;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 

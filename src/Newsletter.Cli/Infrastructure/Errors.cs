@@ -1,5 +1,4 @@
 using Newsletter.Core;
-using Newsletter.Core.Localization;
 namespace Newsletter.Cli.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Spectre.Console.Cli;
-
 namespace Newsletter.Cli.Infrastructure;
 
 /// <summary>Options every verb takes; each verb's settings class derives from this.</summary>

@@ -1,6 +1,3 @@
-using Newsletter.Core.Localization;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using Spectre.Console.Cli.Help;
 using Spectre.Console.Rendering;
 

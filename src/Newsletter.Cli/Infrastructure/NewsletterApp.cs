@@ -4,10 +4,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Data;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using Newsletter.Core.Campaigns;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 

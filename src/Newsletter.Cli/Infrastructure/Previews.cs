@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;

@@ -1,12 +1,9 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Newsletter.Core;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
 using Newsletter.Core.Delivery;
 using Newsletter.Data;
-using Spectre.Console;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Newsletter.Core.Localization;
-using Spectre.Console;
 
 namespace Newsletter.Cli.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Infrastructure;
 

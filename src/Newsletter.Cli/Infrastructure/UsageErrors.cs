@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Newsletter.Core.Localization;
-using Spectre.Console.Cli;
 
 namespace Newsletter.Cli.Infrastructure;
 

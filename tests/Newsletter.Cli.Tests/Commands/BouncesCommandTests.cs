@@ -12,23 +12,7 @@ public sealed class BouncesCommandTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
-    {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        var (output, error) = (new StringWriter(), new StringWriter());
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await NewsletterApp.RunAsync(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static Task<(int Exit, string Out, string Error)> Run(params string[] args) => InProcessCli.RunAsync(args);
 
     [Fact]
     public async Task Parse_json_is_one_array_with_exactly_the_documented_fields()

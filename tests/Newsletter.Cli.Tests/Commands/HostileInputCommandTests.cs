@@ -26,34 +26,11 @@ public sealed class HostileInputCommandTests : IDisposable
         _temp.Dispose();
     }
 
-    private string WriteConfig(string name, string provider, string connectionString)
-    {
-        var path = _temp.File(name);
-        File.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            Database = new { Provider = provider, ConnectionString = connectionString },
-            Security = new { TokenSecret = "cli-test-secret-0123456789abcdef" },
-        }));
-        return path;
-    }
+    private string WriteConfig(string name, string provider, string connectionString) =>
+        InProcessCli.WriteSettings(_temp.File(name), provider, connectionString);
 
-    private async Task<(int Exit, string Out, string Error)> Run(string? config, params string[] args)
-    {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        var (output, error) = (new StringWriter(), new StringWriter());
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await NewsletterApp.RunAsync(config is null ? args : [.. args, "--config", config]);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static Task<(int Exit, string Out, string Error)> Run(string? config, params string[] args) =>
+        InProcessCli.RunAsync(config is null ? args : [.. args, "--config", config]);
 
     private static void AssertOneLineError(string stderr, string expected)
     {

@@ -14,23 +14,10 @@ namespace Newsletter.Cli.Tests.Commands;
 [Slow]
 public sealed class PublishCommandTests
 {
-    private const string Secret = "test-secret-for-unsubscribe-tokens-0123456789";
+    private const string Secret = CampaignsWorkspace.Secret;
     private const string Issue = "seeds/sample-issue.md";
 
-    private static Dictionary<string, string> Environment(params (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["NEWSLETTER_Security__TokenSecret"] = Secret,
-            ["NEWSLETTER_PublicBaseUrl"] = "https://bulletin.example.org",
-            ["NEWSLETTER_Sender__From"] = "许昌市科学技术情报研究所 <bulletin@xcsti.example.org>",
-        };
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-        return environment;
-    }
+    private static Dictionary<string, string> Environment(params (string Key, string Value)[] extra) => CampaignsWorkspace.Environment(extra);
 
     [Fact]
     public async Task Publishes_the_sample_issue_to_the_pickup_folder_once_per_active_subscriber()

@@ -78,27 +78,7 @@ public sealed class PublishInterruptTests
     private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment,
         out StringBuilder stdout, out StringBuilder stderr, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["NO_COLOR"] = "1";
-        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
-        start.Environment["TERM"] = "dumb";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
+        var start = CliProcess.StartInfo(workingDirectory, environment, args);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var (output, errors) = (new StringBuilder(), new StringBuilder());
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

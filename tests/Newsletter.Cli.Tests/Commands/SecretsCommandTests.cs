@@ -28,23 +28,7 @@ public sealed class SecretsCommandTests : IDisposable
         _temp.Dispose();
     }
 
-    private async Task<(int Exit, string Out, string Error)> Run(params string[] args)
-    {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        var (output, error) = (new StringWriter(), new StringWriter());
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await NewsletterApp.RunAsync([.. args, "--config", _config]);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private Task<(int Exit, string Out, string Error)> Run(params string[] args) => InProcessCli.RunAsync([.. args, "--config", _config]);
 
     [Fact]
     public async Task Rotate_token_adds_a_key_version_and_says_until_when_old_links_work()

@@ -15,28 +15,9 @@ internal sealed class ServeProcess : IDisposable
 
     public ServeProcess(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
-        start.ArgumentList.Add("serve");
-        foreach (var arg in extra) start.ArgumentList.Add(arg);
-        if (!extra.Contains("--urls"))
-        {
-            // serve also hosts the web admin: a free port each, so parallel tests and two nodes never fight over 5080.
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add("http://127.0.0.1:0");
-        }
-        start.Environment["NO_COLOR"] = "1";
-        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
-        start.Environment["TERM"] = "dumb";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        // serve also hosts the web admin: a free port each, so parallel tests and two nodes never fight over 5080.
+        string[] urls = extra.Contains("--urls") ? [] : ["--urls", "http://127.0.0.1:0"];
+        var start = CliProcess.StartInfo(workingDirectory, environment, ["serve", .. extra, .. urls]);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -27,35 +27,15 @@ public sealed class SubscribersCommandTests : IDisposable
         _temp.Dispose();
     }
 
-    private string WriteConfig(string name, string provider, string connectionString)
-    {
-        var path = _temp.File(name);
-        File.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            Database = new { Provider = provider, ConnectionString = connectionString },
-            Security = new { TokenSecret = "cli-test-secret-0123456789abcdef" },
-        }));
-        return path;
-    }
+    private string WriteConfig(string name, string provider, string connectionString) =>
+        InProcessCli.WriteSettings(_temp.File(name), provider, connectionString);
 
     private async Task<(int Exit, string Out, string Error)> Run(params string[] args)
     {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        var (output, error) = (new StringWriter(), new StringWriter());
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await NewsletterApp.RunAsync([.. args, "--config", _config]);
-            // Without the line naming the database, which every command on the store prints first.
-            var errors = error.ToString().Split('\n').Where(l => !l.StartsWith("database: ", StringComparison.Ordinal));
-            return (exit, output.ToString(), string.Join('\n', errors));
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
+        var (exit, output, error) = await InProcessCli.RunAsync([.. args, "--config", _config]);
+        // Without the line naming the database, which every command on the store prints first.
+        var errors = error.Split('\n').Where(l => !l.StartsWith("database: ", StringComparison.Ordinal));
+        return (exit, output, string.Join('\n', errors));
     }
 
     private async Task<JsonElement> Json(params string[] args)

@@ -96,34 +96,7 @@ public sealed class UsersCommandTests
         Assert.Contains("exists already", again.Stderr);
     }
 
-    /// <summary>Runs the command with <paramref name="stdin"/> piped in (CliProcess gives no stdin).</summary>
-    private static CliResult Run(string workingDirectory, string stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Newsletter.Cli.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["TERM"] = "dumb";
-        CliProcess.UseWorkspaceAsHome(start, workingDirectory);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("newsletter " + string.Join(' ', args));
-        }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    /// <summary>Runs the command with <paramref name="stdin"/> piped in.</summary>
+    private static CliResult Run(string workingDirectory, string stdin, params string[] args) =>
+        CliProcess.RunWithInput(workingDirectory, null, stdin, args);
 }

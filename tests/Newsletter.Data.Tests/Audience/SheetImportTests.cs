@@ -13,21 +13,9 @@ namespace Newsletter.Data.Tests.Audience;
 /// Lists as the institute receives them (issue 19): sheets with 序号/手机/备注 columns and a 填表说明 sheet in front,
 /// full-width characters, district typos, GB18030 and UTF-16 text, a Word document sent by mistake — on a real store.
 /// </summary>
-public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDatabase>(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero))
+public abstract class SheetImportTests<TDatabase>() : ImportFixture<TDatabase>(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero), "newsletter-sheets")
     where TDatabase : TestDatabase, new()
 {
-    private readonly TempDirectory _dir = new("newsletter-sheets");
-
-    static SheetImportTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
-    private SubscriberImporter Importer => new(Store);
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private static readonly string?[][] Instructions =
     [
         ["填表说明"],
@@ -52,7 +40,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task An_office_workbook_with_instructions_first_imports_as_it_is_with_one_warning_line_and_row_warnings()
     {
-        var path = _dir.File("赠阅名单.xlsx");
+        var path = Dir.File("赠阅名单.xlsx");
         XlsxWriter.WriteSheets(path, ("填表说明", Instructions), ("名单", OfficeList));
 
         var summary = await Importer.ImportAsync(path, new ImportOptions());
@@ -88,7 +76,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task The_rejects_file_holds_the_original_rows_and_imports_as_it_is_once_fixed_in_excel()
     {
-        var path = _dir.File("赠阅名单.xlsx");
+        var path = Dir.File("赠阅名单.xlsx");
         XlsxWriter.WriteSheets(path, ("填表说明", Instructions), ("名单", OfficeList));
         var first = await Importer.ImportAsync(path, new ImportOptions());
         Assert.Equal(path + ".rejects.csv", first.RejectsPath);
@@ -105,7 +93,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
         var fixedRows = rejects.Select(r => r.Cells.ToArray()).ToList();
         fixedRows[1][3] = "zhang@example.org";
         fixedRows[2][5] = "县级领导";
-        var fixedPath = _dir.File("rejects-fixed.csv");
+        var fixedPath = Dir.File("rejects-fixed.csv");
         File.WriteAllBytes(fixedPath, Encoding.GetEncoding("GB18030").GetBytes(string.Concat(fixedRows.Select(r => CsvText.Line(r) + "\r\n"))));
 
         var second = await Importer.ImportAsync(fixedPath, new ImportOptions());
@@ -122,7 +110,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task A_legacy_workbook_as_wps_et_or_xls_with_instructions_first_imports_like_the_xlsx()
     {
-        var path = _dir.File("赠阅名单.et");
+        var path = Dir.File("赠阅名单.et");
         XlsWriter.Write(path, ("填表说明", Instructions), ("名单", OfficeList));
 
         var summary = await Importer.ImportAsync(path, new ImportOptions());
@@ -141,9 +129,9 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task A_word_97_document_is_told_from_an_xls_by_its_streams()
     {
-        var xls = _dir.File("list.xls");
+        var xls = Dir.File("list.xls");
         XlsWriter.Write(xls, ("Sheet1", [["姓名", "邮箱", "分组"], ["李娜", "lina@example.org", "重点企业"]]));
-        var doc = _dir.File("名单.doc");
+        var doc = Dir.File("名单.doc");
         // The same container with a WordDocument stream instead: what Word 97–2003 writes.
         var bytes = File.ReadAllBytes(xls);
         var name = Encoding.Unicode.GetBytes("Workbook");
@@ -162,7 +150,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task Sheet_is_chosen_by_name_or_number_and_an_unknown_one_names_the_sheets()
     {
-        var path = _dir.File("两级.xlsx");
+        var path = Dir.File("两级.xlsx");
         XlsxWriter.WriteSheets(path,
             ("市级", [["姓名", "邮箱", "分组"], ["王建国", "wang@example.org", "市级领导"]]),
             ("县级", [["姓名", "电子邮箱", "类别"], ["孙国华", "sun@example.org", "县级领导"], ["周海燕", "zhou@example.org", "县级领导"]]));
@@ -176,7 +164,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
         var unknown = await Importer.ImportAsync(path, new ImportOptions { Sheet = "乡级" });
         Assert.Equal("两级.xlsx has no sheet '乡级' (sheets: 1 市级, 2 县级); give --sheet a name or a number from that list", unknown.Errors.Single());
 
-        var instructionsOnly = _dir.File("说明.xlsx");
+        var instructionsOnly = Dir.File("说明.xlsx");
         XlsxWriter.WriteSheets(instructionsOnly, ("填表说明", Instructions));
         var none = await Importer.ImportAsync(instructionsOnly, new ImportOptions());
         Assert.StartsWith("no sheet of 说明.xlsx has an e-mail column (邮箱, email, 邮箱地址", none.Errors.Single());
@@ -187,7 +175,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task A_gb18030_csv_with_synonym_headers_and_full_width_separators()
     {
-        var path = _dir.File("名单.csv");
+        var path = Dir.File("名单.csv");
         File.WriteAllBytes(path, Encoding.GetEncoding("GB18030").GetBytes(
             "序号,名字,Email Address,类别,县区,关注行业,手机\r\n" +
             "1,孙国华,ｓｕｎ＠example.org,县级领导、市级领导,魏都区,智能装备；新材料,138\r\n" +
@@ -208,13 +196,13 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task Unicode_text_as_excel_saves_it_utf16_tab_separated_is_read()
     {
-        var path = _dir.File("unicode.txt");
+        var path = Dir.File("unicode.txt");
         File.WriteAllBytes(path, [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(
             "姓名\t电子邮件\t分组\r\n李娜\tlina@example.org\t重点企业\r\n")]);
         var withBom = await Importer.ImportAsync(path, new ImportOptions());
         Assert.Equal(("utf-16", 1), (withBom.Encoding, withBom.Imported));
 
-        var noBom = _dir.File("unicode-nobom.csv");
+        var noBom = Dir.File("unicode-nobom.csv");
         File.WriteAllBytes(noBom, Encoding.Unicode.GetBytes("姓名,邮箱,分组\r\n张伟,zhang@example.org,重点企业\r\n"));
         var summary = await Importer.ImportAsync(noBom, new ImportOptions());
         Assert.Equal(1, summary.Imported);
@@ -224,11 +212,11 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
     [Fact]
     public async Task The_kind_comes_from_the_bytes_a_workbook_named_csv_is_read_and_a_word_document_is_named_so()
     {
-        var renamed = _dir.File("名单.csv");
+        var renamed = Dir.File("名单.csv");
         XlsxWriter.WriteSheets(renamed, ("Sheet1", [["姓名", "邮箱", "分组"], ["李娜", "lina@example.org", "重点企业"]]));
         Assert.Equal(1, (await Importer.ImportAsync(renamed, new ImportOptions())).Imported);
 
-        var docx = _dir.File("名单.docx");
+        var docx = Dir.File("名单.docx");
         using (var document = WordprocessingDocument.Create(docx, DocumentFormat.OpenXml.WordprocessingDocumentType.Document))
         {
             document.AddMainDocumentPart().Document = new Document(new Body(new Paragraph(new Run(new Text("姓名 邮箱 王建国 wang@example.org")))));
@@ -236,16 +224,16 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
         var word = await Importer.ImportAsync(docx, new ImportOptions());
         Assert.Equal("名单.docx is a Word document, not a list — save the sheet as .xlsx or .csv", word.Errors.Single());
 
-        var wordAsXlsx = _dir.File("名单2.xlsx");
+        var wordAsXlsx = Dir.File("名单2.xlsx");
         File.Copy(docx, wordAsXlsx);
         Assert.Equal("名单2.xlsx is a Word document, not a list — save the sheet as .xlsx or .csv",
             (await Importer.ImportAsync(wordAsXlsx, new ImportOptions())).Errors.Single());
 
-        var pdf = _dir.File("名单.pdf");
+        var pdf = Dir.File("名单.pdf");
         File.WriteAllText(pdf, "%PDF-1.7\n%âãÏÓ\n1 0 obj\n");
         Assert.StartsWith("名单.pdf is a PDF document, not a list", (await Importer.ImportAsync(pdf, new ImportOptions())).Errors.Single());
 
-        var png = _dir.File("名单.png");
+        var png = Dir.File("名单.png");
         File.WriteAllBytes(png, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0]);
         Assert.StartsWith("名单.png is not a spreadsheet or a CSV file", (await Importer.ImportAsync(png, new ImportOptions())).Errors.Single());
 
@@ -260,7 +248,7 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
             "李娜,lina@example.org,远东,,重点企业,,,unsubscribed\n"), new ImportOptions());
         await Store.AddAsync(new SubscriberDraft("odd@example.org", "=cmd|' /C calc'!A0", "-2+3", null, ["county"], null, []));
 
-        var export = _dir.File("out/list.xlsx");
+        var export = Dir.File("out/list.xlsx");
         Directory.CreateDirectory(Path.GetDirectoryName(export)!);
         Assert.Equal(3, await new SubscriberExporter(Store).ExportAsync(export));
         Assert.False(File.Exists(export + ".tmp"));
@@ -294,13 +282,13 @@ public abstract class SheetImportTests<TDatabase>() : SubscriberStoreFixture<TDa
         Assert.Equal(["county", "municipal"], wang.Segments.Order());
         Assert.Equal(SubscriberStatus.Unsubscribed, (await other.FindByEmailAsync("lina@example.org"))!.Status);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => new SubscriberExporter(Store).ExportAsync(_dir.File("list.xls")));
-        Assert.False(File.Exists(_dir.File("list.xls")));
+        await Assert.ThrowsAsync<ArgumentException>(() => new SubscriberExporter(Store).ExportAsync(Dir.File("list.xls")));
+        Assert.False(File.Exists(Dir.File("list.xls")));
     }
 
     private string WriteCsv(string name, string text)
     {
-        var path = _dir.File(name);
+        var path = Dir.File(name);
         File.WriteAllText(path, text, new UTF8Encoding(false));
         return path;
     }

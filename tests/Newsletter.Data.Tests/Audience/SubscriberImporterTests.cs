@@ -7,26 +7,14 @@ using Newsletter.Testing;
 namespace Newsletter.Data.Tests.Audience;
 
 /// <summary>The importer and exporter on a real store: SQLite here, PostgreSQL in the subclass below.</summary>
-public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixture<TDatabase>(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero))
+public abstract class SubscriberImporterTests<TDatabase>() : ImportFixture<TDatabase>(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero), "newsletter-import")
     where TDatabase : TestDatabase, new()
 {
-    private readonly TempDirectory _dir = new("newsletter-import");
-
-    static SubscriberImporterTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
-    private SubscriberImporter Importer => new(Store);
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private const string ChineseHeader = "姓名,邮箱,单位,职务,类别,区县,行业";
 
     private string Csv(string name, string text, Encoding? encoding = null)
     {
-        var path = _dir.File(name);
+        var path = Dir.File(name);
         File.WriteAllBytes(path, (encoding ?? new UTF8Encoding(false)).GetBytes(text));
         return path;
     }
@@ -139,7 +127,7 @@ public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixt
         var noSegment = await Importer.ImportAsync(Csv("noseg.csv", "姓名,邮箱\n王,w@example.org\n"), new ImportOptions());
         Assert.Contains("--segment", noSegment.Errors.Single());
 
-        var missing = await Importer.ImportAsync(_dir.File("nope.csv"), new ImportOptions());
+        var missing = await Importer.ImportAsync(Dir.File("nope.csv"), new ImportOptions());
         Assert.Contains("does not exist", missing.Errors.Single());
 
         var noEmail = await Importer.ImportAsync(Csv("noemail.csv", "姓名,手机,类别\n王,138,municipal\n"), new ImportOptions());
@@ -224,7 +212,7 @@ public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixt
         var odd = await Store.AddAsync(new SubscriberDraft("odd@example.org", "=cmd|' /C calc'!A0", "-2+3", null, ["county"], null, []));
         var before = await All();
 
-        var export = _dir.File("export.csv");
+        var export = Dir.File("export.csv");
         Assert.Equal(4, await new SubscriberExporter(Store).ExportAsync(export));
         var lines = await File.ReadAllLinesAsync(export);
         Assert.Contains(lines, l => l.StartsWith("odd@example.org,'=cmd", StringComparison.Ordinal) && l.Contains(",'-2+3,", StringComparison.Ordinal));
@@ -251,7 +239,7 @@ public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixt
     [Fact]
     public async Task Xlsx_first_sheet_with_a_merged_title_row()
     {
-        var path = _dir.File("list.xlsx");
+        var path = Dir.File("list.xlsx");
         XlsxWriter.Write(path,
         [
             ["许昌市重点企业联系人名单", null, null, null],
@@ -268,7 +256,7 @@ public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixt
     [Fact]
     public async Task Xlsx_merged_data_cells_reject_the_rows_left_blank()
     {
-        var path = _dir.File("merged.xlsx");
+        var path = Dir.File("merged.xlsx");
         XlsxWriter.Write(path,
         [
             ["姓名", "邮箱", "类别"],
@@ -285,7 +273,7 @@ public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixt
     [Fact]
     public async Task Xlsx_with_an_empty_first_sheet_reads_the_next_and_csv_named_xlsx_is_read_as_csv()
     {
-        var path = _dir.File("empty-first.xlsx");
+        var path = Dir.File("empty-first.xlsx");
         XlsxWriter.Write(path, [["姓名", "邮箱", "类别"], ["李娜", "lina@example.org", "重点企业"]], emptyFirstSheet: true);
         var summary = await Importer.ImportAsync(path, new ImportOptions());
         Assert.Equal(("名单", 1), (summary.Sheet, summary.Imported));
@@ -294,56 +282,33 @@ public abstract class SubscriberImporterTests<TDatabase>() : SubscriberStoreFixt
         var csv = await Importer.ImportAsync(fake, new ImportOptions { Segment = "county" });
         Assert.Equal(("utf-8", 1), (csv.Encoding, csv.Imported));
 
-        var damaged = _dir.File("damaged.xlsx");
+        var damaged = Dir.File("damaged.xlsx");
         File.WriteAllBytes(damaged, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4, 5, 6]);
         Assert.Contains("not a readable Excel workbook", (await Importer.ImportAsync(damaged, new ImportOptions())).Errors.Single());
         Assert.Equal(2, await Store.CountAllAsync());
     }
 
     /// <summary>The real store, whose import session fails with an I/O fault at the given row.</summary>
-    private sealed class FailingStore(ISubscriberStore inner, int failAtRow) : ISubscriberStore
+    private sealed class FailingStore(ISubscriberStore inner, int failAtRow) : DelegatingSubscriberStore(inner)
     {
-        public async Task<ISubscriberImportSession> BeginImportAsync(CancellationToken ct = default) =>
-            new Session(await inner.BeginImportAsync(ct), failAtRow);
+        public override async Task<ISubscriberImportSession> BeginImportAsync(CancellationToken ct = default) =>
+            new Session(await base.BeginImportAsync(ct), failAtRow);
 
-        private sealed class Session(ISubscriberImportSession inner, int failAt) : ISubscriberImportSession
+        private sealed class Session(ISubscriberImportSession inner, int failAt) : DelegatingImportSession(inner)
         {
             private int _rows;
 
-            public Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
-                ++_rows == failAt ? throw new IOException("disk full") : inner.ApplyAsync(draft, update, ct);
+            public override Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) =>
+                ++_rows == failAt ? throw new IOException("disk full") : base.ApplyAsync(draft, update, ct);
 
             // Applies the rows, then fails: what was written in the transaction must not survive.
-            public async Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
+            public override async Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
             {
-                var outcomes = await inner.ApplyBatchAsync(drafts, update, ct);
+                var outcomes = await base.ApplyBatchAsync(drafts, update, ct);
                 _rows += drafts.Count;
                 return _rows >= failAt ? throw new IOException("disk full") : outcomes;
             }
-
-            public Task CommitAsync(CancellationToken ct = default) => inner.CommitAsync(ct);
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
-
-        public Task<long> CountAllAsync(CancellationToken ct = default) => inner.CountAllAsync(ct);
-        public IAsyncEnumerable<Subscriber> StreamActiveAsync(AudienceFilter filter, int batchSize, CancellationToken ct = default) => inner.StreamActiveAsync(filter, batchSize, ct);
-        public Task<Subscriber?> FindByIdAsync(long id, CancellationToken ct = default) => inner.FindByIdAsync(id, ct);
-        public Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default) => inner.FindByEmailAsync(email, ct);
-        public Task<bool> UnsubscribeAsync(long id, string source, CancellationToken ct = default) => inner.UnsubscribeAsync(id, source, ct);
-        public Task MarkBouncedAsync(long id, string reason, CancellationToken ct = default) => inner.MarkBouncedAsync(id, reason, ct);
-        public Task MarkComplainedAsync(long id, string reason, CancellationToken ct = default) => inner.MarkComplainedAsync(id, reason, ct);
-        public Task<IReadOnlyList<Segment>> ListSegmentsAsync(CancellationToken ct = default) => inner.ListSegmentsAsync(ct);
-
-        public Task<IReadOnlyList<string>> ListDistrictsAsync(CancellationToken ct = default) => inner.ListDistrictsAsync(ct);
-        public Task AddSegmentAsync(Segment segment, CancellationToken ct = default) => inner.AddSegmentAsync(segment, ct);
-        public Task<IReadOnlyList<SegmentCount>> CountBySegmentAsync(CancellationToken ct = default) => inner.CountBySegmentAsync(ct);
-        public Task<IReadOnlyList<Subscriber>> SearchAsync(SubscriberQuery query, CancellationToken ct = default) => inner.SearchAsync(query, ct);
-        public Task<Subscriber> AddAsync(SubscriberDraft draft, string? consentNote = null, CancellationToken ct = default) => inner.AddAsync(draft, consentNote, ct);
-        public Task<Subscriber?> UpdateAsync(long id, SubscriberDraft draft, CancellationToken ct = default) => inner.UpdateAsync(id, draft, ct);
-        public Task<bool> ResubscribeAsync(string email, string consentNote, CancellationToken ct = default) => inner.ResubscribeAsync(email, consentNote, ct);
-        public Task<bool> RemoveAsync(string email, CancellationToken ct = default) => inner.RemoveAsync(email, ct);
-        public Task<bool> IsSuppressedAsync(string email, CancellationToken ct = default) => inner.IsSuppressedAsync(email, ct);
     }
 }
 

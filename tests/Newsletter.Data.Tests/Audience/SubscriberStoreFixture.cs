@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Newsletter.Core.Audience.Import;
 using Newsletter.Data.Audience;
 using Newsletter.Testing;
 
@@ -31,5 +33,26 @@ public abstract class SubscriberStoreFixture<TDatabase>(DateTimeOffset start) : 
     {
         await Database.DisposeAsync();
         await Db.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The store fixture with what the importer tests add: a folder of files to import (<paramref name="folder"/> names it)
+/// and an importer on the real store; GBK/GB18030 are readable (code pages registered).
+/// </summary>
+public abstract class ImportFixture<TDatabase>(DateTimeOffset start, string folder) : SubscriberStoreFixture<TDatabase>(start)
+    where TDatabase : TestDatabase, new()
+{
+    static ImportFixture() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Where a test writes the files it imports; deleted after the test.</summary>
+    protected TempDirectory Dir { get; } = new(folder);
+
+    protected SubscriberImporter Importer => new(Store);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Dir.Dispose();
     }
 }

@@ -61,6 +61,22 @@ public abstract class BounceMailboxFixture(bool pop3, string tokenSecret) : IAsy
         await client.DisconnectAsync(true);
     }
 
+    /// <summary>Three active subscribers of 市级领导, for whom the tests make a bounce, an unsubscribe and an auto-reply.</summary>
+    protected async Task<(Subscriber Wang, Subscriber Li, Subscriber Zhao)> AddSubscribersAsync()
+    {
+        Task<Subscriber> Add(string email, string name) =>
+            Subscribers.AddAsync(new SubscriberDraft(email, name, null, null, [Segments.Municipal], null, []));
+        return (await Add("wang@xuchang.gov.cn", "王建国"), await Add("li@xuchang.gov.cn", "李娜"), await Add("zhao@xuchang.gov.cn", "赵强"));
+    }
+
+    /// <summary>An out-of-office reply from <paramref name="from"/>: read, and changes nothing.</summary>
+    protected static string AutoReply(string from) =>
+        $"From: {from}\nTo: bulletin@xcsti.example.org\nSubject: 自动回复: 快递\nAuto-Submitted: auto-replied\nMessage-ID: <v1@x>\n\n休假中\n";
+
+    /// <summary>A mail from <paramref name="subscriber"/> to the List-Unsubscribe address with their signed token.</summary>
+    protected string UnsubscribeMail(Subscriber subscriber) =>
+        $"From: {subscriber.Email}\nTo: unsubscribe+{Tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id)}@xcsti.example.org\nSubject: unsubscribe\nMessage-ID: <u1@x>\n\nunsubscribe\n";
+
     /// <summary>A Postfix-style DSN reporting <paramref name="recipient"/> unknown (5.1.1).</summary>
     protected static string Dsn(string id, string recipient) => $"""
         From: MAILER-DAEMON@relay.xcsti.example.org (Mail Delivery System)

@@ -1,14 +1,10 @@
-using System.Text;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
-using Newsletter.Data.Audience;
 using Newsletter.Data.Bounces;
 using Newsletter.Testing;
 
@@ -47,14 +43,11 @@ public sealed class BounceMailboxTests() : BounceMailboxFixture(pop3: false, "ma
     [Fact]
     public async Task One_pass_applies_every_message_moves_it_and_a_second_pass_changes_nothing()
     {
-        var wang = await Subscribers.AddAsync(new SubscriberDraft("wang@xuchang.gov.cn", "王建国", null, null, [Segments.Municipal], null, []));
-        var li = await Subscribers.AddAsync(new SubscriberDraft("li@xuchang.gov.cn", "李娜", null, null, [Segments.Municipal], null, []));
-        var zhao = await Subscribers.AddAsync(new SubscriberDraft("zhao@xuchang.gov.cn", "赵强", null, null, [Segments.Municipal], null, []));
-        var token = Tokens.Create(TokenPurpose.Unsubscribe, li.Id);
+        var (wang, li, zhao) = await AddSubscribersAsync();
         await AppendAsync(
             Dsn("r1", wang.Email),
-            "From: zhao@xuchang.gov.cn\nTo: bulletin@xcsti.example.org\nSubject: 自动回复: 快递\nAuto-Submitted: auto-replied\nMessage-ID: <v1@x>\n\n休假中\n",
-            $"From: li@xuchang.gov.cn\nTo: unsubscribe+{token}@xcsti.example.org\nSubject: unsubscribe\nMessage-ID: <u1@x>\n\nunsubscribe\n",
+            AutoReply(zhao.Email),
+            UnsubscribeMail(li),
             "From: x@y.example\nSubject: truncated\nContent-Type: multipart/report; boundary=\"X\"\n\n--X\nContent-Type: message/delivery-status\n\nFinal-Recip");
 
         var pass = await _mailbox.RunOnceAsync();

@@ -1,15 +1,9 @@
-using System.Text;
-using MailKit;
-using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
 using MailKit.Security;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using MimeKit;
 using Newsletter.Core.Audience;
 using Newsletter.Core.Bounces;
 using Newsletter.Core.Delivery;
-using Newsletter.Data.Audience;
 using Newsletter.Data.Bounces;
 using Newsletter.Testing;
 
@@ -41,14 +35,8 @@ public sealed class Pop3BounceMailboxTests() : BounceMailboxFixture(pop3: true, 
     [Fact]
     public async Task One_pass_applies_every_message_deletes_it_and_a_second_pass_reads_nothing()
     {
-        var wang = await Subscribers.AddAsync(new SubscriberDraft("wang@xuchang.gov.cn", "王建国", null, null, [Segments.Municipal], null, []));
-        var li = await Subscribers.AddAsync(new SubscriberDraft("li@xuchang.gov.cn", "李娜", null, null, [Segments.Municipal], null, []));
-        var zhao = await Subscribers.AddAsync(new SubscriberDraft("zhao@xuchang.gov.cn", "赵强", null, null, [Segments.Municipal], null, []));
-        var token = Tokens.Create(TokenPurpose.Unsubscribe, li.Id);
-        await AppendAsync(
-            Dsn("p1", wang.Email),
-            "From: zhao@xuchang.gov.cn\nTo: bulletin@xcsti.example.org\nSubject: 自动回复: 快递\nAuto-Submitted: auto-replied\nMessage-ID: <v1@x>\n\n休假中\n",
-            $"From: li@xuchang.gov.cn\nTo: unsubscribe+{token}@xcsti.example.org\nSubject: unsubscribe\nMessage-ID: <u1@x>\n\nunsubscribe\n");
+        var (wang, li, zhao) = await AddSubscribersAsync();
+        await AppendAsync(Dsn("p1", wang.Email), AutoReply(zhao.Email), UnsubscribeMail(li));
 
         var pass = await Mailbox().RunOnceAsync();
 
@@ -63,8 +51,7 @@ public sealed class Pop3BounceMailboxTests() : BounceMailboxFixture(pop3: true, 
     [Fact]
     public async Task A_pass_that_fails_midway_deletes_nothing_and_the_next_pass_counts_nothing_twice()
     {
-        var wang = await Subscribers.AddAsync(new SubscriberDraft("wang@xuchang.gov.cn", "王建国", null, null, [Segments.Municipal], null, []));
-        var li = await Subscribers.AddAsync(new SubscriberDraft("li@xuchang.gov.cn", "李娜", null, null, [Segments.Municipal], null, []));
+        var (wang, li, _) = await AddSubscribersAsync();
         await AppendAsync(Dsn("p1", wang.Email), Dsn("p2", li.Email));
 
         // The store fails on the second report, as when the database goes away mid-pass: the first outcome is committed.

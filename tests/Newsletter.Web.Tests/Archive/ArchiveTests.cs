@@ -25,11 +25,7 @@ public sealed class ArchiveTests(ArchiveFixture fixture) : IClassFixture<Archive
     {
         var context = await fixture.Browser.NewContextAsync(App.BaseUrl);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("input[name=UserName]", login);
-        await page.FillAsync("input[name=Password]", WebApp.Password);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page).ToHaveURLAsync(App.BaseUrl + "/", Navigation);
+        await BrowserSession.SignInAsync(page, App.BaseUrl, login);
         return page;
     }
 

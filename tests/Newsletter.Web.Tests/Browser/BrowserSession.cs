@@ -47,6 +47,16 @@ public sealed class BrowserSession : IAsyncDisposable
         Locale = "zh-CN",
     });
 
+    /// <summary>Signs <paramref name="login"/> (password <see cref="WebApp.Password"/>) in on the login page and waits for the dashboard.</summary>
+    public static async Task SignInAsync(IPage page, string baseUrl, string login)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("input[name=UserName]", login);
+        await page.FillAsync("input[name=Password]", WebApp.Password);
+        await page.ClickAsync("main button[type=submit]");
+        await Assertions.Expect(page).ToHaveURLAsync(baseUrl + "/", new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

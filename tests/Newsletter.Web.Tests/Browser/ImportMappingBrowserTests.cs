@@ -15,8 +15,6 @@ namespace Newsletter.Web.Tests.Browser;
 [Requires("chromium")]
 public sealed class ImportMappingBrowserTests
 {
-    private static readonly PageAssertionsToHaveURLOptions Navigation = new() { Timeout = 30_000 };
-
     private static byte[] Sheet(TempDirectory folder)
     {
         var path = folder.File("名单.xlsx");
@@ -38,11 +36,7 @@ public sealed class ImportMappingBrowserTests
         await using var session = await BrowserSession.StartAsync();
         await using var context = await session.NewContextAsync(app.BaseUrl);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("input[name=UserName]", WebApp.AdminLogin);
-        await page.FillAsync("input[name=Password]", WebApp.Password);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page).ToHaveURLAsync(app.BaseUrl + "/", Navigation);
+        await BrowserSession.SignInAsync(page, app.BaseUrl, WebApp.AdminLogin);
 
         // Upload: the two unknown headers are offered for mapping, and nothing is stored yet.
         await page.GotoAsync("/Subscribers/Import");

@@ -23,11 +23,7 @@ public sealed class PlanPickerBrowserTests
         await using var session = await BrowserSession.StartAsync();
         await using var context = await session.NewContextAsync(app.BaseUrl);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("input[name=UserName]", WebApp.AdminLogin);
-        await page.FillAsync("input[name=Password]", WebApp.Password);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page).ToHaveURLAsync(app.BaseUrl + "/", Navigation);
+        await BrowserSession.SignInAsync(page, app.BaseUrl, WebApp.AdminLogin);
 
         await page.ClickAsync("header nav a[href='/Plans']");
         await Expect(page.Locator("h1")).ToHaveTextAsync("定时计划");

@@ -33,11 +33,7 @@ public sealed class SendConfirmationBrowserTests
         await using var session = await BrowserSession.StartAsync();
         await using var context = await session.NewContextAsync(app.BaseUrl);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("input[name=UserName]", WebApp.AdminLogin);
-        await page.FillAsync("input[name=Password]", WebApp.Password);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page).ToHaveURLAsync(app.BaseUrl + "/", Navigation);
+        await BrowserSession.SignInAsync(page, app.BaseUrl, WebApp.AdminLogin);
         // The admin's dashboard shows the configuration check.
         await Expect(page.Locator("#doctor tr[data-check=public-url]")).ToHaveAttributeAsync("data-level", "error");
 

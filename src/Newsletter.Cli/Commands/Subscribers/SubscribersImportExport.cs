@@ -1,17 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.DependencyInjection;
-using Newsletter.Cli.Infrastructure;
-using Newsletter.Core.Audience;
 using Newsletter.Core.Audience.Import;
-using Newsletter.Data;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Newsletter.Core.Localization;
 
 namespace Newsletter.Cli.Commands;
 
