@@ -32,7 +32,7 @@ public static partial class SettingsBinder
         var result = validator.Validate(value);
         return result.IsValid
             ? value
-            : throw new SettingsException(string.Join("; ", result.Errors.Select(error => Describe(configuration, section, error))));
+            : throw new SettingsException(string.Join(Texts.Get("core.separator.clause"), result.Errors.Select(error => Describe(configuration, section, error))));
     }
 
     /// <summary>"setting Smtp:Port = '0': must be a whole number from 1 to 65535" (the configured text, else the default in effect).</summary>
