@@ -13,7 +13,7 @@ namespace Newsletter.Core;
 
 /// <summary>A setting has a value that cannot be used; the message names the key and how to fix it.</summary>
 public sealed class SettingsException(string message, Exception? inner = null)
-    : UserFacingException(message, "fix the setting in appsettings.json, a NEWSLETTER_* variable or the --config file", inner);
+    : UserFacingException(message, Localization.Texts.Get("core.settings.hint"), inner);
 
 /// <summary>Registers composition and delivery from the settings (principle 5: options records bound from configuration).</summary>
 public static class CoreServiceCollectionExtensions

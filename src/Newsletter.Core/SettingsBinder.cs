@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.Extensions.Configuration;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core;
 
@@ -31,15 +32,15 @@ public static partial class SettingsBinder
         var result = validator.Validate(value);
         return result.IsValid
             ? value
-            : throw new SettingsException(string.Join("; ", result.Errors.Select(error => Describe(configuration, section, error))));
+            : throw new SettingsException(string.Join(Texts.Get("core.separator.clause"), result.Errors.Select(error => Describe(configuration, section, error))));
     }
 
     /// <summary>"setting Smtp:Port = '0': must be a whole number from 1 to 65535" (the configured text, else the default in effect).</summary>
     private static string Describe(IConfiguration configuration, string section, ValidationFailure error)
     {
         var key = $"{section}:{error.PropertyName}";
-        var text = configuration[key] ?? $"{Format(error.AttemptedValue)} (the default)";
-        return $"setting {key} = '{text}': {error.ErrorMessage}";
+        var text = configuration[key] ?? Texts.Format("core.settings.default_value", Format(error.AttemptedValue));
+        return Texts.Format("core.settings.bad_value", key, text, error.ErrorMessage);
     }
 
     /// <summary>The binder's "Failed to convert configuration value … at 'Smtp:Port' to type 'System.Int32'" as a setting, its value and the type wanted.</summary>
@@ -50,22 +51,23 @@ public static partial class SettingsBinder
             if (ConversionMessage().Match(cause.Message) is { Success: true } match)
             {
                 var key = match.Groups["key"].Value;
-                return $"setting {key} = '{configuration[key]}': {Wanted(match.Groups["type"].Value)}";
+                return Texts.Format("core.settings.bad_value", key, configuration[key], Wanted(match.Groups["type"].Value));
             }
         }
-        return $"setting {section}: {e.Message}";
+        return Texts.Format("core.settings.unreadable_section", section, e.Message);
     }
 
     private static string Wanted(string typeName)
     {
         var type = Type.GetType(typeName);
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        if (type is { IsEnum: true }) return $"must be one of {string.Join(", ", Enum.GetNames(type))}";
-        return type == typeof(int) || type == typeof(long) ? "must be a whole number"
-            : type == typeof(double) ? "must be a number (a dot for decimals, e.g. 0.5)"
-            : type == typeof(bool) ? "must be true or false"
-            : type == typeof(TimeSpan) ? "must be a duration such as 00:05:00 (hh:mm:ss) or 2.00:00:00 (days)"
-            : $"must be a {type?.Name ?? typeName}";
+        if (type is { IsEnum: true }) return Texts.Format("core.settings.one_of", string.Join(", ", Enum.GetNames(type)));
+        // Never a .NET type name: a kind of value the user knows, else what to do.
+        return Texts.Get(type == typeof(int) || type == typeof(long) ? "core.settings.whole_number"
+            : type == typeof(double) ? "core.settings.number"
+            : type == typeof(bool) ? "core.settings.boolean"
+            : type == typeof(TimeSpan) ? "core.settings.duration"
+            : "core.settings.wrong_form");
     }
 
     private static string Format(object? value) => value switch
@@ -81,25 +83,25 @@ public static partial class SettingsBinder
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static IRuleBuilderOptions<T, int> Within<T>(this IRuleBuilder<T, int> rule, int min, int max) =>
-        rule.InclusiveBetween(min, max).WithMessage($"must be a whole number from {min} to {max}");
+        rule.InclusiveBetween(min, max).WithMessage(_ => Texts.Format("core.settings.whole_number_range", min, max));
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static IRuleBuilderOptions<T, long> Within<T>(this IRuleBuilder<T, long> rule, long min, long max) =>
-        rule.InclusiveBetween(min, max).WithMessage(string.Create(CultureInfo.InvariantCulture, $"must be a whole number from {min} to {max}"));
+        rule.InclusiveBetween(min, max).WithMessage(_ => Texts.Format("core.settings.whole_number_range", min, max));
 
     /// <summary>A duration from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static IRuleBuilderOptions<T, TimeSpan> Within<T>(this IRuleBuilder<T, TimeSpan> rule, TimeSpan min, TimeSpan max) =>
-        rule.InclusiveBetween(min, max).WithMessage($"must be a duration from {Format(min)} to {Format(max)}");
+        rule.InclusiveBetween(min, max).WithMessage(_ => Texts.Format("core.settings.duration_range", Format(min), Format(max)));
 
     /// <summary>A duration of at least <paramref name="min"/>.</summary>
     public static IRuleBuilderOptions<T, TimeSpan> AtLeast<T>(this IRuleBuilder<T, TimeSpan> rule, TimeSpan min) =>
-        rule.GreaterThanOrEqualTo(min).WithMessage($"must be a duration of at least {Format(min)}");
+        rule.GreaterThanOrEqualTo(min).WithMessage(_ => Texts.Format("core.settings.duration_at_least", Format(min)));
 
     /// <summary>Zero (no limit) or more.</summary>
     public static IRuleBuilderOptions<T, double> NotNegative<T>(this IRuleBuilder<T, double> rule) =>
-        rule.Must(v => v >= 0 && double.IsFinite(v)).WithMessage("must be 0 (no limit) or a positive number");
+        rule.Must(v => v >= 0 && double.IsFinite(v)).WithMessage(_ => Texts.Get("core.settings.not_negative"));
 
     /// <summary>A named member of the enum (the binder also takes numbers, which may name none).</summary>
     public static IRuleBuilderOptions<T, TEnum> Named<T, TEnum>(this IRuleBuilder<T, TEnum> rule) where TEnum : struct, Enum =>
-        rule.IsInEnum().WithMessage($"must be one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+        rule.IsInEnum().WithMessage(_ => Texts.Format("core.settings.one_of", string.Join(", ", Enum.GetNames<TEnum>())));
 }

@@ -205,7 +205,7 @@ public static class NewsletterWeb
         {
             if (System.Net.IPNetwork.TryParse(entry, out var network)) forwarded.KnownIPNetworks.Add(network);
             else if (System.Net.IPAddress.TryParse(entry, out var address)) forwarded.KnownProxies.Add(address);
-            else throw new SettingsException($"Web:KnownProxies: '{entry}' is neither an IP address nor a network like 10.0.0.0/8");
+            else throw new SettingsException(Core.Localization.Texts.Format("core.settings.known_proxy_entry", entry));
         }
         return forwarded;
     }

@@ -96,12 +96,12 @@ public sealed class WebOptionsValidator : AbstractValidator<WebOptions>
         RuleFor(o => o.MaxUploadBytes).Within(1024, Core.InputLimits.MaxUploadBytes);
         RuleFor(o => o.UploadRetention).AtLeast(TimeSpan.Zero);
         RuleFor(o => o.TestSendsPerHour).Within(1, 1000);
-        RuleFor(o => o.IssuesDirectory).NotEmpty().WithMessage("must name a folder (default issues)");
-        RuleFor(o => o.ImportsDirectory).NotEmpty().WithMessage("must name a folder (default imports)");
+        RuleFor(o => o.IssuesDirectory).NotEmpty().WithMessage(_ => Core.Localization.Texts.Format("core.settings.folder", "issues"));
+        RuleFor(o => o.ImportsDirectory).NotEmpty().WithMessage(_ => Core.Localization.Texts.Format("core.settings.folder", "imports"));
         RuleFor(o => o.DataProtectionKey).Must(key => key.Length is 0 or >= 16)
-            .WithMessage("must be empty (generated and kept in the database) or at least 16 characters of random text");
+            .WithMessage(_ => Core.Localization.Texts.Get("core.settings.metrics_token"));
         RuleFor(o => o.KnownProxies).Must(proxies => Proxies(proxies).All(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _)))
-            .WithMessage("must list IP addresses or networks like 10.0.0.0/8, separated by ',' or ';'");
+            .WithMessage(_ => Core.Localization.Texts.Get("core.settings.known_proxies"));
     }
 
     /// <summary>The entries of <see cref="WebOptions.KnownProxies"/>.</summary>

@@ -83,7 +83,7 @@ internal sealed class BouncesParseCommand : Command<BouncesParseSettings>
             }
             else
             {
-                throw new UserErrorException(Texts.Format("cli.bounces.no_such_file_or", path), "give .eml files or folders holding them");
+                throw new UserErrorException(Texts.Format("cli.bounces.no_such_file_or", path), Texts.Get("cli.hint.eml_files"));
             }
         }
 
@@ -144,8 +144,7 @@ internal sealed class BouncesFetchCommand : AsyncCommand<GlobalSettings>
             {
                 throw new UserErrorException(e.Message, Texts.Get("cli.bounces.check_bounces_protocol_host"));
             }
-            Console.Out.WriteLine($"{pass.Read} messages read: {pass.Bounces} bounces, {pass.Complaints} complaints, {pass.Unsubscribes} unsubscribes, " +
-                                  $"{pass.Ignored} other, {pass.Unmatched} recipients unmatched");
+            Console.Out.WriteLine(Texts.Format("cli.bounces.pass_summary", pass.Read, pass.Bounces, pass.Complaints, pass.Unsubscribes, pass.Ignored, pass.Unmatched));
             foreach (var change in pass.Changes)
             {
                 Console.Out.WriteLine("  " + change);
@@ -170,7 +169,7 @@ internal sealed class BouncesListSettings : GlobalSettings
 
     public override ValidationResult Validate() =>
         Class is not null && !BounceWords.TryParseClass(Class, out _)
-            ? ValidationResult.Error($"--class '{Class}' is not hard or soft")
+            ? ValidationResult.Error(Texts.Format("cli.bounces.bad_class", Class))
             : ValidationResult.Success();
 }
 

@@ -40,7 +40,7 @@ internal sealed class DoctorCommand : AsyncCommand<DoctorSettings>
                 // Plain lines, no markup: settings may hold brackets.
                 Console.Out.WriteLine($"{SendConfirmationPrompt.Level(f.Level),-7} {f.Check,-11} {f.Message}{(f.Fix is { } fix ? " — " + fix : "")}");
             }
-            Console.Out.WriteLine($"{report.Summary()}{(report.HasErrors ? ": a real send needs these fixed, or --force" : "")}");
+            Console.Out.WriteLine(report.Summary() + (report.HasErrors ? Texts.Get("cli.doctor.needs_fixing") : ""));
         }
         return report.HasErrors ? NewsletterApp.UserError : NewsletterApp.Ok;
     }

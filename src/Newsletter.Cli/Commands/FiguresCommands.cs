@@ -12,7 +12,7 @@ internal static class FiguresCommands
 
     private static async Task<CampaignFigures> LoadOrThrowAsync(ICampaignFigures store, long campaignId, CancellationToken ct) =>
         await store.GetAsync(campaignId, ct)
-        ?? throw new UserErrorException(Texts.Format("cli.figures.there_is_no_campaign", campaignId), "see `newsletter campaigns list` for the campaigns");
+        ?? throw new UserErrorException(Texts.Format("cli.figures.there_is_no_campaign", campaignId), Texts.Get("core.campaign.see_list_hint"));
 
     /// <summary>
     /// <c>{"recipients", "delivered", "deferred", "failed", "bounced", "unsubscribed", "webViews"}</c>, plus
@@ -100,7 +100,7 @@ internal sealed class CampaignsExportCommand : AsyncCommand<CampaignsExportSetti
         var path = Path.GetFullPath(settings.Output ?? $"campaign-{campaign.Id}-figures.xlsx");
         if (!path.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UserErrorException(Texts.Format("cli.figures.is_not_an_xlsx", settings.Output), "name the output like report.xlsx");
+            throw new UserErrorException(Texts.Format("cli.figures.is_not_an_xlsx", settings.Output), Texts.Get("cli.hint.name_xlsx"));
         }
         // Written beside and moved into place: a failed export leaves no half-written workbook behind.
         var temporary = path + ".partial";
@@ -117,7 +117,7 @@ internal sealed class CampaignsExportCommand : AsyncCommand<CampaignsExportSetti
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw new UserErrorException(Texts.Format("cli.figures.cannot_write", path, e.Message), "choose a writable path for -o");
+            throw new UserErrorException(Texts.Format("cli.figures.cannot_write", path, e.Message), Texts.Get("cli.hint.writable_o"));
         }
         Say.Line("cli.figures.figures_of_campaign_written", campaign.Id, path);
         return NewsletterApp.Ok;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Newsletter.Core;
 using Newsletter.Core.Campaigns;
@@ -56,8 +57,8 @@ internal static class IssueCommands
         {
             Console.Error.WriteLine(error.ToString().ReplaceLineEndings(" "));
         }
-        var count = errors.Count == 1 ? "1 error" : $"{errors.Count} errors";
-        return new UserErrorException($"{path}: {what} ({count})", "fix the lines above and run the command again");
+        var count = Texts.Format(errors.Count == 1 ? "cli.issue.error_count_one" : "cli.issue.error_count", errors.Count);
+        return new UserErrorException(Texts.Format("cli.issue.failed", path, what, count), Texts.Get("cli.issue.fix_lines_above"));
     }
 }
 
@@ -109,28 +110,28 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
             throw new UserErrorException(Texts.Format("cli.issue.already_exists", output), Texts.Get("cli.issue.pass_force_to_overwrite"));
         }
 
-        var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was written");
+        var overrides = IssueCommands.Overrides(settings.Number, settings.Date, Texts.Get("cli.issue.nothing_written"));
         BulletinImportResult result;
         if (kind == IssueFileKind.WordDocument)
         {
             var bytes = IssueLoader.ReadBytes(settings.File, out var error);
             if (error is not null)
             {
-                throw IssueCommands.Fail(settings.File, [error], "not imported");
+                throw IssueCommands.Fail(settings.File, [error], Texts.Get("cli.issue.not_imported"));
             }
             result = new BulletinWordImporter().Import(bytes, settings.File, overrides);
             if (result.Decisions.Count == 0 && result.Errors.Count > 0)
             {
-                throw IssueCommands.Fail(settings.File, result.Errors, "not imported");
+                throw IssueCommands.Fail(settings.File, result.Errors, Texts.Get("cli.issue.not_imported"));
             }
-            PrintDecisions(settings.File, "Word document; " + result.ModeDescription, result);
+            PrintDecisions(settings.File, Texts.Format("cli.issue.word_document", result.ModeDescription), result);
         }
         else
         {
             var text = IssueLoader.ReadText(settings.File);
             if (text.Error is not null)
             {
-                throw IssueCommands.Fail(settings.File, [text.Error], "not imported");
+                throw IssueCommands.Fail(settings.File, [text.Error], Texts.Get("cli.issue.not_imported"));
             }
             result = new BulletinTextImporter().Import(text.Text!, settings.File, overrides);
             PrintDecisions(settings.File, text.EncodingName!, result);
@@ -141,7 +142,7 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         }
         if (result.Errors.Count > 0)
         {
-            throw IssueCommands.Fail(settings.File, result.Errors, "not imported");
+            throw IssueCommands.Fail(settings.File, result.Errors, Texts.Get("cli.issue.not_imported"));
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(output));
@@ -155,7 +156,7 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         var reread = new IssueParser().Parse(result.Markdown!, output);
         var problems = reread.Issue is null ? reread.Errors : new IssueValidator().Check(reread.Issue);
         var unsure = result.Unsure.Count();
-        Console.Out.WriteLine($"wrote {output}" + (unsure > 0 ? $"; check the {unsure} line(s) marked ? before sending" : ""));
+        Console.Out.WriteLine(unsure > 0 ? Texts.Format("cli.issue.wrote_check", output, unsure) : Texts.Format("cli.issue.wrote", output));
         foreach (var problem in problems)
         {
             Console.Out.WriteLine("  " + problem);
@@ -177,8 +178,8 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
                 ImportDecisionKind.Paragraph => "      ",
                 _ => "",
             };
-            var kind = decision.Kind.ToString().ToLowerInvariant();
-            output.WriteLine($"{mark} {decision.Line,5}  {kind,-10}  {indent}{Shorten(decision.Text)}");
+            var kind = Texts.Get("cli.issue.kind." + decision.Kind.ToString().ToLowerInvariant());
+            output.WriteLine($"{mark} {decision.Line,5}  {kind + new string(' ', Math.Max(0, 10 - HelpText.Columns(kind)))}  {indent}{Shorten(decision.Text)}");
             if (decision.Doubt is not null)
             {
                 output.WriteLine($"         {"",-10}  {indent}? {decision.Doubt}");
@@ -186,9 +187,8 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         }
         int Count(ImportDecisionKind kind) => result.Decisions.Count(d => d.Kind == kind);
         output.WriteLine(Texts.Format("cli.issue.sections_articles", Count(ImportDecisionKind.Section), Count(ImportDecisionKind.Article)) +
-            $"{Count(ImportDecisionKind.Subheading)} subheadings, {Count(ImportDecisionKind.Paragraph)} paragraphs; " +
-            $"{result.Unsure.Count()} line(s) to check" +
-            (Count(ImportDecisionKind.Image) > 0 ? $"; {Count(ImportDecisionKind.Image)} image(s) dropped" : ""));
+            Texts.Format("cli.issue.subheadings_paragraphs", Count(ImportDecisionKind.Subheading), Count(ImportDecisionKind.Paragraph), result.Unsure.Count()) +
+            (Count(ImportDecisionKind.Image) > 0 ? Texts.Format("cli.issue.images_dropped", Count(ImportDecisionKind.Image)) : ""));
     }
 
     /// <summary>What the header gave, what was overridden, and whether the issue is written as a sample.</summary>
@@ -197,12 +197,12 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         var output = Console.Out;
         var (unit, above) = mode switch
         {
-            BulletinImportMode.Text => ("line", "lines above the first ●"),
-            BulletinImportMode.WordParagraphs => ("paragraph", "paragraphs above the first ●"),
-            _ => ("paragraph", "paragraphs above the first section heading"),
+            BulletinImportMode.Text => (Texts.Get("cli.issue.unit_line"), Texts.Get("cli.issue.above_marker_lines")),
+            BulletinImportMode.WordParagraphs => (Texts.Get("cli.issue.unit_paragraph"), Texts.Get("cli.issue.above_marker_paragraphs")),
+            _ => (Texts.Get("cli.issue.unit_paragraph"), Texts.Get("cli.issue.above_heading_paragraphs")),
         };
-        output.WriteLine(header.Number is { } n ? $"期号: {n} ({unit} {header.NumberLine})" : $"期号: not found in the {above}");
-        output.WriteLine(header.Date is { } d ? $"date: {d:yyyy-MM-dd} ({unit} {header.DateLine})" : $"date: not found in the {above}");
+        output.WriteLine(header.Number is { } n ? Texts.Format("cli.issue.number_found", n, string.Format(CultureInfo.InvariantCulture, unit, header.NumberLine)) : Texts.Format("cli.issue.number_not_found", above));
+        output.WriteLine(header.Date is { } d ? Texts.Format("cli.issue.date_found", d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Format(CultureInfo.InvariantCulture, unit, header.DateLine)) : Texts.Format("cli.issue.date_not_found", above));
         if (overrides.Number is { } on)
         {
             output.WriteLine(Texts.Format("cli.issue.set_by_number", on));
@@ -217,10 +217,10 @@ internal sealed class IssueImportCommand : AsyncCommand<IssueImportSettings>
         }
         else
         {
-            var missing = new[] { metadata.Number is null ? "期号 (--number)" : null, metadata.Date is null ? "date (--date)" : null }.OfType<string>().ToList();
+            var missing = new[] { metadata.Number is null ? Texts.Get("cli.issue.missing_number") : null, metadata.Date is null ? Texts.Get("cli.issue.missing_date") : null }.OfType<string>().ToList();
             output.WriteLine(Texts.Get("cli.issue.written_as_sample_false") + (missing.Count > 0
-                ? $"; still missing: {string.Join(", ", missing)} — a real send needs both"
-                : $" with number {metadata.Number} and date {metadata.Date:yyyy-MM-dd}"));
+                ? Texts.Format("cli.issue.still_missing", string.Join(", ", missing))
+                : Texts.Format("cli.issue.with_number_and_date", metadata.Number, metadata.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
         }
     }
 
@@ -243,14 +243,14 @@ internal sealed class IssueValidateCommand : AsyncCommand<IssueValidateSettings>
         var read = await services.GetRequiredService<IssueIntake>().ReadAsync(settings.File, cancellationToken);
         if (!read.IsValid)
         {
-            throw IssueCommands.Fail(settings.File, read.Errors, "not a valid issue");
+            throw IssueCommands.Fail(settings.File, read.Errors, Texts.Get("cli.issue.not_valid"));
         }
 
         var issue = read.Issue!;
         var paragraphs = issue.Sections.Sum(s => s.Paragraphs.Count + s.Articles.Sum(a => a.Paragraphs.Count()));
-        var sample = issue.Metadata.IsSample ? " (sample)" : "";
-        Console.Out.WriteLine($"{settings.File}: ok{sample} — \"{issue.Subject}\", {issue.Sections.Count} sections, " +
-            $"{issue.Articles.Count()} articles, {paragraphs} paragraphs, to {string.Join(", ", issue.Metadata.Audiences)}");
+        var sample = issue.Metadata.IsSample ? Texts.Get("cli.issue.sample_suffix") : "";
+        Console.Out.WriteLine(Texts.Format("cli.issue.valid", settings.File, sample, issue.Subject, issue.Sections.Count,
+            issue.Articles.Count(), paragraphs, string.Join(", ", issue.Metadata.Audiences)));
         return NewsletterApp.Ok;
     }
 }

@@ -73,7 +73,7 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
     {
         var candidates = new[] { Environment.GetEnvironmentVariable("NEWSLETTER_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" };
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new UserErrorException(Texts.Get("cli.issue_preview_command.png_needs_chromium_which"), "install it (`apt-get install chromium`) or set NEWSLETTER_CHROMIUM to its path");
+            ?? throw new UserErrorException(Texts.Get("cli.issue_preview_command.png_needs_chromium_which"), Texts.Get("cli.hint.install_chromium"));
     }
 
     private static async Task ScreenshotAsync(string chromium, string html, string png, int width, CancellationToken cancellationToken)
@@ -90,7 +90,7 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start) ?? throw new UserErrorException(Texts.Format("cli.issue_preview_command.did_not_start", chromium), "check the Chromium installation");
+        using var process = Process.Start(start) ?? throw new UserErrorException(Texts.Format("cli.issue_preview_command.did_not_start", chromium), Texts.Get("cli.hint.check_chromium"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(90));
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -101,12 +101,12 @@ internal sealed class IssuePreviewCommand : AsyncCommand<IssuePreviewSettings>
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new UserErrorException(Texts.Format("cli.issue_preview_command.chromium_did_not_finish", html), "run again, or preview without --png");
+            throw new UserErrorException(Texts.Format("cli.issue_preview_command.chromium_did_not_finish", html), Texts.Get("cli.hint.run_again_png"));
         }
         if (!File.Exists(png))
         {
             throw new UserErrorException(Texts.Format("cli.issue_preview_command.chromium_wrote_no_screenshot", html, (await stderr).Trim().Split('\n').LastOrDefault()),
-                "check that Chromium runs headless on this machine");
+                Texts.Get("cli.hint.chromium_headless"));
         }
     }
 

@@ -68,11 +68,11 @@ internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
         if (settings.Output is not null && !toFolder && settings.Inputs.Length > 1)
         {
             throw new UserErrorException(Texts.Format("cli.mjml.inputs_but_o_is", settings.Inputs.Length, settings.Output),
-                "give a folder instead (end it with /), or compile one file at a time");
+                Texts.Get("cli.hint.mjml_folder"));
         }
         foreach (var input in settings.Inputs)
         {
-            if (!File.Exists(input)) throw new UserErrorException(Texts.Format("cli.mjml.no_such_file", input), "check the path");
+            if (!File.Exists(input)) throw new UserErrorException(Texts.Format("cli.mjml.no_such_file", input), Texts.Get("core.file.missing_hint"));
         }
 
         var options = new MjmlOptions

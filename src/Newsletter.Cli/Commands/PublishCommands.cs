@@ -65,8 +65,8 @@ internal sealed class PublishCommand : AsyncCommand<PublishSettings>
         await SampleSubscribers.LoadForDemoAsync(services, cancellationToken);
 
         var publisher = services.GetRequiredService<IssuePublisher>();
-        var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was sent");
-        var tags = await AudienceTagOptions.ResolveAsync(publisher, settings.Districts, settings.Industries, "nothing was sent", cancellationToken);
+        var overrides = IssueCommands.Overrides(settings.Number, settings.Date, Texts.Get("cli.error.nothing_sent"));
+        var tags = await AudienceTagOptions.ResolveAsync(publisher, settings.Districts, settings.Industries, Texts.Get("cli.error.nothing_sent"), cancellationToken);
         var segments = Segments.SplitList(settings.Segments);
         var previewer = services.GetRequiredService<SendPreviewer>();
         // A real send: show what goes out and to whom, then ask (or require --yes); nothing exists before the answer.

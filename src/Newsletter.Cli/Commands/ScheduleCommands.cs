@@ -55,11 +55,11 @@ internal static class ScheduleCommands
         }
         catch (ScheduleRejectedException e)
         {
-            throw new UserErrorException(e.Message + "; nothing was scheduled", e.Hint);
+            throw new UserErrorException(e.Message + Texts.Get("cli.schedule.nothing_scheduled_suffix"), e.Hint);
         }
         catch (IssueRejectedException e)
         {
-            throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, "the issue has mistakes; nothing was scheduled");
+            throw IssueCommands.Fail(issuePath ?? "issue", e.Errors, Texts.Get("cli.schedule.issue_mistakes_nothing_scheduled"));
         }
     }
 
@@ -111,8 +111,8 @@ internal sealed class ScheduleIssueCommand : AsyncCommand<ScheduleIssueSettings>
                 throw new UserErrorException(Texts.Format("cli.schedule.file_not_found_nothing", settings.Issue), Texts.Get("cli.schedule.check_the_path_of"));
             }
             var tags = await AudienceTagOptions.ResolveAsync(services.GetRequiredService<IssuePublisher>(), settings.Districts, settings.Industries,
-                "nothing was scheduled", cancellationToken);
-            var overrides = IssueCommands.Overrides(settings.Number, settings.Date, "nothing was scheduled");
+                Texts.Get("cli.plan.nothing_scheduled"), cancellationToken);
+            var overrides = IssueCommands.Overrides(settings.Number, settings.Date, Texts.Get("cli.plan.nothing_scheduled"));
             var segments = Segments.SplitList(settings.Segments);
             var previewer = services.GetRequiredService<SendPreviewer>();
             // Scheduling a real send is confirmed now, as sending it now would be.
@@ -386,7 +386,7 @@ internal sealed class IssueReadyCommand : AsyncCommand<IssueReadySettings>
         }
         catch (IssueRejectedException e)
         {
-            throw IssueCommands.Fail(settings.Issue, e.Errors, "the issue has mistakes; it was not marked ready");
+            throw IssueCommands.Fail(settings.Issue, e.Errors, Texts.Get("cli.issue.mistakes_not_ready"));
         }
         Say.Line("cli.schedule.issue_is_ready_the", ready.IssueKey, ready.Title);
         return NewsletterApp.Ok;

@@ -44,7 +44,7 @@ internal sealed class SecretsMetricsTokenCommand : AsyncCommand<GlobalSettings>
         await Console.Out.WriteLineAsync(MetricsEndpoint.Token(options, services.GetRequiredService<Newsletter.Core.Security.IAppSecrets>()));
         if (!options.Enabled)
         {
-            await Console.Error.WriteLineAsync("note: Metrics:Enabled is false: serve has no /metrics endpoint until it is set to true");
+            await Console.Error.WriteLineAsync(Texts.Get("cli.secrets.metrics_disabled_note"));
         }
         return NewsletterApp.Ok;
     }

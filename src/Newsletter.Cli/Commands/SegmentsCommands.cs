@@ -91,7 +91,7 @@ internal sealed class SegmentsAddCommand : AsyncCommand<SegmentsAddSettings>
             }
             await services.GetRequiredService<ISubscriberStore>().AddSegmentAsync(
                 new Segment(settings.Key, settings.NameZh.Trim(), settings.NameEn.Trim(), false), cancellationToken);
-            Console.Out.WriteLine($"added segment {settings.Key} ({settings.NameZh.Trim()})");
+            Console.Out.WriteLine(Texts.Format("cli.segments.added", settings.Key, settings.NameZh.Trim()));
             return NewsletterApp.Ok;
         });
 }

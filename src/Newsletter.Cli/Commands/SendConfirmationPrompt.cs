@@ -53,7 +53,7 @@ internal static class SendConfirmationPrompt
         var who = "cli:" + Environment.UserName;
         if (yes)
         {
-            Console.Out.WriteLine($"confirmed by --yes: {verb} to {preview.Total} recipients");
+            Console.Out.WriteLine(Texts.Format("cli.send_confirmation_prompt.confirmed_by_yes", Verb(verb), preview.Total));
             return who + " (--yes)";
         }
         if (!IsInteractive)
@@ -61,7 +61,7 @@ internal static class SendConfirmationPrompt
             throw new UserErrorException(Texts.Format("cli.send_confirmation_prompt.a_real_send_needs", Past(verb)),
                 Texts.Format("cli.send_confirmation_prompt.run_it_on_a", preview.Total));
         }
-        Console.Out.Write($"{verb} to {preview.Total} recipients? type yes (或 是) to confirm: ");
+        Console.Out.Write(Texts.Format("cli.send_confirmation_prompt.question", Verb(verb), preview.Total));
         Console.Out.Flush();
         var answer = Console.In.ReadLine()?.Trim();
         if (answer is not null && (answer.Equals("yes", StringComparison.OrdinalIgnoreCase) || answer == "是"))
@@ -71,14 +71,16 @@ internal static class SendConfirmationPrompt
         throw new UserErrorException(Texts.Format("cli.send_confirmation_prompt.not_confirmed_answer_nothing", answer, Past(verb)), Texts.Get("cli.send_confirmation_prompt.answer_yes_or_to"));
     }
 
-    private static string Past(string verb) => verb == "schedule" ? "scheduled" : "sent";
+    private static string Past(string verb) => Texts.Get(verb == "schedule" ? "cli.send_confirmation_prompt.past_scheduled" : "cli.send_confirmation_prompt.past_sent");
+
+    private static string Verb(string verb) => Texts.Get(verb == "schedule" ? "cli.send_confirmation_prompt.verb_schedule" : "cli.send_confirmation_prompt.verb_send");
 
     private static void Print(SendPreview preview, string issuePath)
     {
         var o = Console.Out;
         var meta = preview.Issue.Metadata;
         o.WriteLine(Texts.Get("cli.send_confirmation_prompt.about_to_make_a"));
-        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.issue", meta.Title, meta.Number ?? "(none)", (meta.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "(no date)"), (meta.IsSample ? " · 样刊" : "")));
+        o.WriteLine(Texts.Format("cli.send_confirmation_prompt.issue", meta.Title, meta.Number ?? Texts.Get("cli.send_confirmation_prompt.none"), (meta.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : Texts.Get("cli.send_confirmation_prompt.no_date")), (meta.IsSample ? Texts.Get("cli.send_confirmation_prompt.sample") : "")));
         o.WriteLine(Texts.Format("cli.send_confirmation_prompt.subject", preview.Issue.Subject));
         o.WriteLine(Texts.Format("cli.send_confirmation_prompt.file_version", issuePath, preview.Version));
         o.WriteLine(Texts.Format("cli.send_confirmation_prompt.to_recipients_in_all", string.Join(", ", preview.Recipients.Select(r => $"{r.Segment} {r.Recipients}")), (preview.Tags.IsEmpty ? "" : $" ({preview.Tags.Describe()})"), preview.Total));

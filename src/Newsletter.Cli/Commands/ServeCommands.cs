@@ -50,7 +50,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         {
             // The usual cause at start-up is not a bug but a server that is down, not yet up, or elsewhere.
             throw new UserErrorException(Texts.Format("cli.serve.cannot_reach_the_postgresql", Describe(database.ConnectionString), e.InnerException?.Message ?? e.Message),
-                "start PostgreSQL or fix Database:ConnectionString; under systemd, order the unit After=postgresql.service");
+                Texts.Get("cli.hint.start_postgresql"));
         }
         catch (DatabaseMigrationException e)
         {

@@ -42,19 +42,19 @@ internal static class UsersCommands
             var again = AnsiConsole.Prompt(new TextPrompt<string>("password again:").Secret());
             if (password != again)
             {
-                throw new UserErrorException(Texts.Get("cli.users.the_two_passwords_differ"), "type the same password twice");
+                throw new UserErrorException(Texts.Get("cli.users.the_two_passwords_differ"), Texts.Get("cli.hint.same_password"));
             }
         }
         else
         {
-            throw new UserErrorException(Texts.Get("cli.users.no_terminal_to_prompt"), "pipe it in with --password-stdin");
+            throw new UserErrorException(Texts.Get("cli.users.no_terminal_to_prompt"), Texts.Get("cli.hint.password_stdin"));
         }
         password = password?.TrimEnd('\r', '\n');
         if (Passwords.Check(login, password) is { } problem)
         {
-            // The web's rules and wording (English here): one validator for both.
-            throw new UserErrorException(Texts.Get("cli.users.password_refused") + Passwords.Describe(problem, new UiText(), CultureInfo.GetCultureInfo("en")),
-                $"choose another: at least {Passwords.MinimumLength} characters, not the login, not a common password");
+            // The web's rules and wording, in the run's language: one validator for both.
+            throw new UserErrorException(Texts.Get("cli.users.password_refused") + Passwords.Describe(problem, new UiText(), CultureInfo.CurrentUICulture),
+                Texts.Format("cli.hint.choose_password", Passwords.MinimumLength));
         }
         return password!;
     }
@@ -73,7 +73,7 @@ internal static class UsersCommands
     }
 
     internal static UserErrorException NoSuchUser(string login) =>
-        new($"no account '{login}'", "see `newsletter users list`");
+        new(Texts.Format("cli.users.no_account", login), Texts.Get("cli.hint.users_list"));
 }
 
 internal class UserLoginSettings : GlobalSettings

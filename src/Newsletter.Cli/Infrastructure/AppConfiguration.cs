@@ -19,7 +19,7 @@ internal static class AppConfiguration
         {
             if (!File.Exists(configFile))
             {
-                throw new UserErrorException(Texts.Format("cli.app_configuration.settings_file_not_found", configFile), "check the path given to --config");
+                throw new UserErrorException(Texts.Format("cli.app_configuration.settings_file_not_found", configFile), Texts.Get("cli.hint.config_path"));
             }
             builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
         }
@@ -30,7 +30,7 @@ internal static class AppConfiguration
         }
         catch (InvalidDataException e)
         {
-            throw new UserErrorException(Texts.Format("cli.app_configuration.not_valid_json", JsonErrorLocation(e), JsonErrorText(e)), "fix the JSON syntax there");
+            throw new UserErrorException(Texts.Format("cli.app_configuration.not_valid_json", JsonErrorLocation(e), JsonErrorText(e)), Texts.Get("cli.hint.fix_json"));
         }
     }
 

@@ -29,7 +29,7 @@ internal static class AudienceTagOptions
         }
         catch (AudienceTagException e)
         {
-            throw new UserErrorException(e.Message + "; " + outcome, e.Hint);
+            throw new UserErrorException(e.Message + Texts.Get("core.separator.clause") + outcome, e.Hint);
         }
     }
 

@@ -66,7 +66,7 @@ internal static class SampleSubscribers
             }, ct);
             if (!summary.Succeeded)
             {
-                throw new UserErrorException($"{file}: {string.Join("; ", summary.Errors)}", "fix the sample list or import your own with `newsletter subscribers import`");
+                throw new UserErrorException($"{file}: {string.Join(Texts.Get("core.separator.clause"), summary.Errors)}", Texts.Get("cli.hint.sample_list"));
             }
             Say.Line("cli.sample_subscribers.loaded_sample_subscribers_from", summary.Imported, file);
             total += summary.Imported;

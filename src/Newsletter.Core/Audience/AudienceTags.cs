@@ -1,4 +1,5 @@
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 namespace Newsletter.Core.Audience;
 
 /// <summary>
@@ -80,7 +81,7 @@ public sealed class AudienceTags : IEquatable<AudienceTags>
                 var match = carried.Concat(known).FirstOrDefault(k => Fold(k) == Fold(name));
                 if (Fold(name).Length == 0 || match is null)
                 {
-                    throw Unknown(kind.Name, name, known);
+                    throw Unknown(Texts.IsEnglish ? kind.Name : kind.ChineseName, name, known);
                 }
                 values.Add(match);
             }
@@ -94,7 +95,7 @@ public sealed class AudienceTags : IEquatable<AudienceTags>
 
     /// <summary>"district 禹州市, 魏都区; industry 新材料" for messages; "" without tags.</summary>
     public string Describe() =>
-        string.Join("; ", Filters.Where(f => f.Values.Count > 0).Select(f => f.Kind.Name + " " + string.Join(", ", f.Values)));
+        string.Join("; ", Filters.Where(f => f.Values.Count > 0).Select(f => (Texts.IsEnglish ? f.Kind.Name + " " : f.Kind.ChineseName + "：") + string.Join(", ", f.Values)));
 
     public bool Equals(AudienceTags? other) => other is not null && Key == other.Key;
 
@@ -111,13 +112,13 @@ public sealed class AudienceTags : IEquatable<AudienceTags>
 
     private static AudienceTagException Unknown(string what, string name, IReadOnlyList<string> known)
     {
-        var list = $"known {what} values: {string.Join("、", known)}";
+        var list = Texts.Format("core.tag.known", what, string.Join("、", known));
         if (Fold(name).Length == 0)
         {
-            return new AudienceTagException($"empty {what} name", "name one or more, comma-separated; " + list);
+            return new AudienceTagException(Texts.Format("core.tag.empty", what), Texts.Format("core.tag.empty_hint", list));
         }
-        return new AudienceTagException($"unknown {what} '{name.Trim()}'",
-            Issues.Suggestions.Closest(Fold(name), known) is { } close ? $"did you mean '{close}'? {list}" : list);
+        return new AudienceTagException(Texts.Format("core.tag.unknown", what, name.Trim()),
+            Issues.Suggestions.Closest(Fold(name), known) is { } close ? Texts.Format("core.did_you_mean", close) + " " + list : list);
     }
 }
 

@@ -1,4 +1,5 @@
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 namespace Newsletter.Core.Audience;
 
 /// <summary>The built-in segments and name resolution for them and admin-defined ones.</summary>
@@ -48,8 +49,8 @@ public static class Segments
     public static string Resolve(string? nameOrKey, IReadOnlyCollection<Segment> known) =>
         TryResolve(nameOrKey, known, out var key)
             ? key
-            : throw new AudienceException($"unknown segment '{nameOrKey}' (known: {Describe(known)})",
-                "see `newsletter segments list` for the segments");
+            : throw new AudienceException(Texts.Format("core.segment.unknown", nameOrKey, Describe(known)),
+                Texts.Get("core.segment.unknown_hint"));
 
     /// <summary>"municipal (市级领导), county (县级领导), …" for messages.</summary>
     public static string Describe(IEnumerable<Segment> known) => string.Join(", ", known.Select(s => $"{s.Key} ({s.NameZh})"));

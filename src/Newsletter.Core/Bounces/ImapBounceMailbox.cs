@@ -23,7 +23,7 @@ public sealed class ImapBounceMailbox(BounceOptions options, BounceProcessor pro
     {
         if (!_options.MailboxEnabled)
         {
-            throw new BounceMailboxException("Bounces:Host is not set: no return mailbox to read");
+            throw new BounceMailboxException(Localization.Texts.Get("core.bounces.no_host"));
         }
         using var client = new ImapClient();
         client.CheckCertificateRevocation = true;
@@ -39,7 +39,7 @@ public sealed class ImapBounceMailbox(BounceOptions options, BounceProcessor pro
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SslHandshakeException or AuthenticationException
                                       or ImapProtocolException or ImapCommandException)
         {
-            throw new BounceMailboxException($"cannot read the return mailbox at {where}: {e.Message}", e);
+            throw new BounceMailboxException(Localization.Texts.Format("core.bounces.unreadable", where, e.Message), e);
         }
 
         IMailFolder inbox, processed;
@@ -51,7 +51,7 @@ public sealed class ImapBounceMailbox(BounceOptions options, BounceProcessor pro
         }
         catch (Exception e) when (e is FolderNotFoundException or ImapCommandException)
         {
-            throw new BounceMailboxException($"cannot open folder '{_options.Folder}' or '{_options.ProcessedFolder}' at {where}: {e.Message}", e);
+            throw new BounceMailboxException(Localization.Texts.Format("core.bounces.folder", _options.Folder, _options.ProcessedFolder, where, e.Message), e);
         }
 
         var tally = new MailboxTally();
@@ -93,7 +93,7 @@ public sealed class ImapBounceMailbox(BounceOptions options, BounceProcessor pro
         {
             var root = client.GetFolder(client.PersonalNamespaces[0]);
             return await root.CreateAsync(_options.ProcessedFolder, isMessageFolder: true, ct)
-                ?? throw new BounceMailboxException($"cannot create folder '{_options.ProcessedFolder}'");
+                ?? throw new BounceMailboxException(Localization.Texts.Format("core.bounces.create_folder", _options.ProcessedFolder));
         }
     }
 }

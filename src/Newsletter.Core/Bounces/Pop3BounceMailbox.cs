@@ -20,7 +20,7 @@ public sealed class Pop3BounceMailbox(BounceOptions options, BounceProcessor pro
     {
         if (!_options.MailboxEnabled)
         {
-            throw new BounceMailboxException("Bounces:Host is not set: no return mailbox to read");
+            throw new BounceMailboxException(Localization.Texts.Get("core.bounces.no_host"));
         }
         using var client = new Pop3Client();
         client.CheckCertificateRevocation = true;
@@ -38,7 +38,7 @@ public sealed class Pop3BounceMailbox(BounceOptions options, BounceProcessor pro
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SslHandshakeException or AuthenticationException
                                       or Pop3ProtocolException or Pop3CommandException)
         {
-            throw new BounceMailboxException($"cannot read the return mailbox at {where} (POP3): {e.Message}", e);
+            throw new BounceMailboxException(Localization.Texts.Format("core.bounces.unreadable", where + " (POP3)", e.Message), e);
         }
 
         var tally = new MailboxTally();

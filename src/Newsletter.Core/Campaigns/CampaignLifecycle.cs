@@ -1,4 +1,5 @@
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Campaigns;
 
@@ -157,7 +158,7 @@ public sealed class CampaignLifecycle(ICampaignStore campaigns, SendPolicy polic
         if (campaign.State == CampaignState.Completed)
         {
             return new CampaignAnswer(CampaignAnswerKind.Unchanged, campaignId, CampaignAction.Resume, campaign.State, campaign.State,
-                $"campaign {campaignId} has nothing left to send", Remaining: remaining);
+                Texts.Format("core.campaign.nothing_left", campaignId), Remaining: remaining);
         }
         if (!Allows(CampaignAction.Resume, campaign.State))
         {
@@ -196,7 +197,7 @@ public sealed class CampaignLifecycle(ICampaignStore campaigns, SendPolicy polic
         if (queued == 0)
         {
             return new CampaignAnswer(CampaignAnswerKind.Unchanged, campaignId, CampaignAction.RetryFailed, campaign.State, campaign.State,
-                $"campaign {campaignId} has no failed recipients to retry");
+                Texts.Format("core.campaign.no_failed", campaignId));
         }
         return await ApplyAsync(campaign, CampaignAction.RetryFailed, null, queued, ct);
     }
@@ -224,32 +225,34 @@ public sealed class CampaignLifecycle(ICampaignStore campaigns, SendPolicy polic
         }
         var to = Of(action).To;
         return new CampaignAnswer(CampaignAnswerKind.Done, campaign.Id, action, campaign.State, to,
-            $"campaign {campaign.Id} {Word(to)}", Remaining: remaining);
+            Texts.Format("core.campaign.now", campaign.Id, Shown(to)), Remaining: remaining);
     }
 
     private async Task<int> RemainingAsync(long campaignId, CancellationToken ct) =>
         (await campaigns.CountAsync(campaignId, ct)).Sum(c => c.Pending + c.Deferred);
 
     private static CampaignAnswer NotFound(long campaignId, CampaignAction action) =>
-        new(CampaignAnswerKind.NotFound, campaignId, action, null, null, $"there is no campaign {campaignId}",
-            "see `newsletter campaigns list` for the campaigns");
+        new(CampaignAnswerKind.NotFound, campaignId, action, null, null, Texts.Format("core.campaign.not_found", campaignId),
+            Texts.Get("core.campaign.see_list_hint"));
 
     private static CampaignAnswer NotAllowed(Campaign campaign, CampaignAction action, int remaining) =>
         new(CampaignAnswerKind.NotAllowed, campaign.Id, action, campaign.State, campaign.State,
-            $"campaign {campaign.Id} is {Word(campaign.State)} and cannot be {Verb(action)}",
+            Texts.Format("core.campaign.not_allowed", campaign.Id, Shown(campaign.State), Verb(action)),
             campaign.State == CampaignState.Cancelled
-                ? "publish the issue again to start a new campaign"
-                : $"see `newsletter campaigns show {campaign.Id}`", remaining);
+                ? Texts.Get("core.campaign.publish_again_hint")
+                : Texts.Format("core.campaign.see_show_hint", campaign.Id), remaining);
 
     /// <summary>The state as the CLI and the JSON outputs spell it: <c>running</c>.</summary>
     public static string Word(CampaignState state) => state.ToString().ToLowerInvariant();
 
-    private static string Verb(CampaignAction action) => action switch
+/// <summary>The state as a message shows it: the <see cref="Word"/> in English, the shared state name (已暂停) in Chinese.</summary>
+    public static string Shown(CampaignState state) => Texts.IsEnglish ? Word(state) : Texts.Get("campaign.state." + Word(state));
+
+    private static string Verb(CampaignAction action) => Texts.Get("core.campaign.verb." + action switch
     {
         CampaignAction.Pause => "paused",
         CampaignAction.Resume => "resumed",
         CampaignAction.Cancel => "cancelled",
-        CampaignAction.RetryFailed => "retried",
-        _ => action.ToString().ToLowerInvariant(),
-    };
+        _ => "retried",
+    });
 }

@@ -1,5 +1,6 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Issues;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Campaigns;
 
@@ -41,7 +42,7 @@ public sealed class IssueIntake(ISubscriberStore subscribers)
         var errors = parsed.Errors.ToList();
         if (parsed.Issue is null && errors.Count == 0)
         {
-            errors.Add(new SourceError(path, 1, "the issue could not be read"));
+            errors.Add(new SourceError(path, 1, Texts.Get("core.issue.unreadable")));
         }
         if (parsed.Issue is not null && errors.Count == 0)
         {
@@ -57,7 +58,7 @@ public sealed class IssueIntake(ISubscriberStore subscribers)
         var read = await ReadAsync(path, ct);
         if (!read.IsValid || read.SourceText is null)
         {
-            throw new IssueRejectedException(read.Errors.Count > 0 ? read.Errors : [new SourceError(path, 1, "the issue could not be read")]);
+            throw new IssueRejectedException(read.Errors.Count > 0 ? read.Errors : [new SourceError(path, 1, Texts.Get("core.issue.unreadable"))]);
         }
         return (read.Issue!, read.Known, read.SourceText);
     }

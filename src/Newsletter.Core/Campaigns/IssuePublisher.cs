@@ -3,12 +3,13 @@ using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery;
 using Newsletter.Core.Issues;
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Campaigns;
 
 /// <summary>The issue file has mistakes; nothing was created or sent. Each error carries file:line and a fix.</summary>
 public sealed class IssueRejectedException(IReadOnlyList<SourceError> errors)
-    : UserFacingException(errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} problems in the issue, the first: {errors[0]}")
+    : UserFacingException(errors.Count == 1 ? errors[0].ToString() : Texts.Format("core.issue.problems", errors.Count, errors[0]))
 {
     public IReadOnlyList<SourceError> Errors { get; } = errors;
 }
@@ -129,8 +130,8 @@ public sealed class IssuePublisher(ISubscriberStore subscribers, ICampaignStore 
         if (!tags.IsEmpty && !await AnyRecipientAsync(audience, ct))
         {
             throw new EmptyAudienceException(
-                $"0 recipients selected: no active subscriber of {string.Join(",", segments)} matches {tags.Describe()}; no campaign was created",
-                "check the tags with `newsletter subscribers list --tag <district or industry>`, or widen --district/--industry/--segments");
+                Texts.Format("core.campaign.empty_audience", string.Join(",", segments), tags.Describe()),
+                Texts.Get("core.campaign.empty_audience_hint"));
         }
 
         var composed = segments.Select(key => composer.Compose(issue, Variant(key, known))).ToList();

@@ -69,7 +69,7 @@ public sealed class DeliveryOptionsValidator : AbstractValidator<DeliveryOptions
     public DeliveryOptionsValidator()
     {
         RuleFor(o => o.Transport).Named();
-        RuleFor(o => o.PickupDirectory).NotEmpty().WithMessage("must name a folder (default outbox)");
+        RuleFor(o => o.PickupDirectory).NotEmpty().WithMessage(_ => Localization.Texts.Format("core.settings.folder", "outbox"));
         RuleFor(o => o.MaxAttempts).Within(1, 100);
         RuleFor(o => o.RetryBaseDelay).Within(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(6));
         RuleFor(o => o.MaxRetryAge).Within(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));

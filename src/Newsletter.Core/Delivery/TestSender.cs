@@ -4,6 +4,7 @@ using Newsletter.Core.Audience;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Campaigns;
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Delivery;
 
@@ -79,7 +80,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             ? Segments.Resolve(s, known)
             : IssuePublisher.ResolveSegments(issue.Metadata.Audiences, known) is [var first, ..]
                 ? first
-                : throw new TestSendException("the issue names no audience", "give the variant with --segment");
+                : throw new TestSendException(Texts.Get("core.test_send.no_audience"), Texts.Get("core.test_send.no_audience_hint"));
         var recipients = await RecipientsAsync(request.To, ct);
         var persona = await PersonaAsync(request.AsEmail, ct);
 
@@ -160,8 +161,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             }
             if (addresses.Count == 0)
             {
-                throw new TestSendException("no address to send the test to: the test-recipients segment has no active member",
-                    "give addresses with --to, or add editors to the test-recipients segment");
+                throw new TestSendException(Texts.Get("core.test_send.no_address"), Texts.Get("core.test_send.no_address_hint"));
             }
         }
         foreach (var raw in to)
@@ -170,12 +170,11 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             if (!MailboxAddress.TryParse(address, out var mailbox) || !mailbox.Address.Contains('@', StringComparison.Ordinal)
                 || mailbox.Address != address)
             {
-                throw new TestSendException($"\"{raw}\" is not an e-mail address", "write each --to as user@domain");
+                throw new TestSendException(Texts.Format("core.test_send.not_an_address", raw), Texts.Get("core.test_send.not_an_address_hint"));
             }
             if (HasNonAsciiLocalPart(address))
             {
-                throw new TestSendException($"\"{raw}\" has non-ASCII characters before the @; this system does not send SMTPUTF8 mail",
-                    "use an address with only ASCII letters, digits and .-_ before the @");
+                throw new TestSendException(Texts.Format("core.test_send.non_ascii", raw), Texts.Get("core.test_send.non_ascii_hint"));
             }
             if (!addresses.Contains(address, StringComparer.OrdinalIgnoreCase))
             {
@@ -184,8 +183,7 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
         }
         if (addresses.Count > MaxRecipients)
         {
-            throw new TestSendException($"a test send goes to at most {MaxRecipients} addresses, not {addresses.Count}",
-                "send to fewer addresses; use a campaign for a real audience");
+            throw new TestSendException(Texts.Format("core.test_send.too_many", MaxRecipients, addresses.Count), Texts.Get("core.test_send.too_many_hint"));
         }
         return addresses;
     }
@@ -208,6 +206,6 @@ public sealed class TestSender(IssuePublisher publisher, BulletinComposer compos
             return null;
         }
         return await subscribers.FindByEmailAsync(email.Trim(), ct)
-            ?? throw new TestSendException($"no subscriber has the address {email.Trim()}", "give --as the address of an existing subscriber");
+            ?? throw new TestSendException(Texts.Format("core.test_send.no_persona", email.Trim()), Texts.Get("core.test_send.no_persona_hint"));
     }
 }

@@ -32,15 +32,15 @@ public sealed class BounceMailboxCheck(DeliveryOptions delivery, SenderOptions s
         if (delivery.Transport == TransportKind.Smtp && string.IsNullOrWhiteSpace(sender.VerpReturnPath))
         {
             var domain = SenderDomain.Of(sender.From) ?? "example.org";
-            findings.Add(new("verp", DoctorLevel.Warning, "Sender:VerpReturnPath is not set: returned mail is matched by Message-ID or address only, and goes to the From address",
-                $"set Sender:VerpReturnPath=bounces+{{token}}@{domain} and deliver bounces+* to the return mailbox (README: Bounces)"));
+            findings.Add(new("verp", DoctorLevel.Warning, Localization.Texts.Get("core.doctor.verp_missing"),
+                Localization.Texts.Format("core.doctor.verp_missing_hint", domain)));
         }
         if (!options.MailboxEnabled)
         {
             if (delivery.Transport == TransportKind.Smtp)
             {
-                findings.Add(new(Name, DoctorLevel.Warning, "Bounces:Host is not set: no return mailbox is read, so bounced and complaining addresses stay on the lists",
-                    "set Bounces:Host, Port, UserName and Password to the mailbox the relay returns mail to (README: Bounces), then run `newsletter bounces fetch`"));
+                findings.Add(new(Name, DoctorLevel.Warning, Localization.Texts.Get("core.doctor.bounces_missing"),
+                    Localization.Texts.Get("core.doctor.bounces_missing_hint")));
             }
             return findings;
         }
@@ -52,7 +52,7 @@ public sealed class BounceMailboxCheck(DeliveryOptions delivery, SenderOptions s
     {
         var protocol = options.Protocol == BounceProtocol.Pop3 ? "POP3" : "IMAP";
         var where = $"{protocol} {options.Host}:{options.Port}";
-        var fix = "check Bounces:Protocol, Host, Port, Security, UserName, Password and Folder, and that the mailbox server is reachable from here";
+        var fix = Localization.Texts.Get("core.doctor.mailbox_hint");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         var security = options.Security switch
@@ -70,7 +70,7 @@ public sealed class BounceMailboxCheck(DeliveryOptions delivery, SenderOptions s
                 using var client = new Pop3Client { Timeout = (int)Timeout.TotalMilliseconds, CheckCertificateRevocation = true };
                 await client.ConnectAsync(options.Host!, options.Port, security, timeout.Token);
                 if (!string.IsNullOrEmpty(options.UserName)) await client.AuthenticateAsync(options.UserName, options.Password ?? "", timeout.Token);
-                detail = $"{await client.GetMessageCountAsync(timeout.Token)} messages waiting";
+                detail = Localization.Texts.Format("core.doctor.mailbox_waiting", await client.GetMessageCountAsync(timeout.Token));
                 await client.DisconnectAsync(true, timeout.Token);
             }
             else
@@ -80,22 +80,23 @@ public sealed class BounceMailboxCheck(DeliveryOptions delivery, SenderOptions s
                 if (!string.IsNullOrEmpty(options.UserName)) await client.AuthenticateAsync(options.UserName, options.Password ?? "", timeout.Token);
                 var folder = options.Folder.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? client.Inbox : await client.GetFolderAsync(options.Folder, timeout.Token);
                 await folder.StatusAsync(StatusItems.Count, timeout.Token);
-                detail = $"{folder.Count} messages waiting in {folder.FullName}";
+                detail = Localization.Texts.Format("core.doctor.mailbox_waiting_in", folder.Count, folder.FullName);
                 await client.DisconnectAsync(true, timeout.Token);
             }
-            var who = string.IsNullOrEmpty(options.UserName) ? "" : $" as {options.UserName}";
-            return new(Name, DoctorLevel.Ok, $"return mailbox {where}: logged in{who}, {detail}");
+            return new(Name, DoctorLevel.Ok, string.IsNullOrEmpty(options.UserName)
+                ? Localization.Texts.Format("core.doctor.mailbox_ok", where, detail)
+                : Localization.Texts.Format("core.doctor.mailbox_ok_as", where, options.UserName, detail));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new(Name, DoctorLevel.Warning, $"return mailbox {where} did not answer within {Timeout.TotalSeconds:0} s", fix);
+            return new(Name, DoctorLevel.Warning, Localization.Texts.Format("core.doctor.mailbox_timeout", where, Timeout.TotalSeconds), fix);
         }
         catch (Exception e) when (e is IOException or SocketException or SslHandshakeException or AuthenticationException or ImapProtocolException
                                       or ImapCommandException or Pop3ProtocolException or Pop3CommandException or FolderNotFoundException
                                       or ServiceNotConnectedException or TimeoutException)
         {
             // MailKit's messages name the server's reply, never the credentials sent.
-            return new(Name, DoctorLevel.Warning, $"return mailbox {where} cannot be read: {e.Message}", fix);
+            return new(Name, DoctorLevel.Warning, Localization.Texts.Format("core.doctor.mailbox_unreadable", where, e.Message), fix);
         }
     }
 }

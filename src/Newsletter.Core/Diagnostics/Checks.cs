@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 using Newsletter.Core.Delivery;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Diagnostics;
 
@@ -29,18 +30,18 @@ public sealed class PublicBaseUrlCheck(PublicOptions options) : IDoctorCheck
         DoctorFinding finding;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            finding = new(Name, DoctorLevel.Error, $"PublicBaseUrl '{url}' is not an http(s) address",
-                "set PublicBaseUrl to the public https address of `newsletter serve`, e.g. https://bulletin.xcsti.gov.cn");
+            finding = new(Name, DoctorLevel.Error, Texts.Format("core.doctor.public_url_not_http", url),
+                Texts.Get("core.doctor.public_url_not_http_hint"));
         }
         else if (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var ip) && (IPAddress.IsLoopback(ip) || ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))))
         {
-            finding = new(Name, DoctorLevel.Error, $"PublicBaseUrl {url} is a loopback address: recipients' unsubscribe and web-view links would not work",
-                "set PublicBaseUrl to the public https address of `newsletter serve` (NEWSLETTER_PublicBaseUrl=https://…)");
+            finding = new(Name, DoctorLevel.Error, Texts.Format("core.doctor.public_url_loopback", url),
+                Texts.Get("core.doctor.public_url_loopback_hint"));
         }
         else if (uri.Scheme != "https")
         {
-            finding = new(Name, DoctorLevel.Warning, $"PublicBaseUrl {url} is not https: links carry unsubscribe tokens in clear text",
-                "serve the admin behind TLS and set PublicBaseUrl to its https:// address");
+            finding = new(Name, DoctorLevel.Warning, Texts.Format("core.doctor.public_url_not_https", url),
+                Texts.Get("core.doctor.public_url_not_https_hint"));
         }
         else
         {
@@ -57,11 +58,11 @@ public sealed class SenderDomainCheck(SenderOptions sender) : IDoctorCheck
     {
         const string Name = "from-domain";
         DoctorFinding finding = SenderDomain.Of(sender.From) is not { } domain
-            ? new(Name, DoctorLevel.Error, $"Sender:From '{sender.From}' is not an address", "set Sender:From to e.g. 许昌市科学技术情报研究所 <bulletin@xcsti.gov.cn>")
+            ? new(Name, DoctorLevel.Error, Texts.Format("core.doctor.from_not_address", sender.From), Texts.Get("core.doctor.from_not_address_hint"))
             : ReservedDomains.IsReserved(domain)
-                ? new(Name, DoctorLevel.Error, $"Sender:From is on {domain}, a reserved example domain: receivers reject or spam-folder it",
-                    "set Sender:From to an address of the institute's own domain (NEWSLETTER_Sender__From=…)")
-                : new(Name, DoctorLevel.Ok, $"Sender:From on {domain}");
+                ? new(Name, DoctorLevel.Error, Texts.Format("core.doctor.from_example_domain", domain),
+                    Texts.Get("core.doctor.from_example_domain_hint"))
+                : new(Name, DoctorLevel.Ok, Texts.Format("core.doctor.from_ok", domain));
         return Task.FromResult<IReadOnlyList<DoctorFinding>>([finding]);
     }
 }
@@ -73,10 +74,10 @@ public sealed class ReplyToCheck(SenderOptions sender) : IDoctorCheck
     {
         const string Name = "reply-to";
         DoctorFinding finding = string.IsNullOrWhiteSpace(sender.ReplyTo)
-            ? new(Name, DoctorLevel.Warning, "Sender:ReplyTo is not set: replies go to the From address",
-                "set Sender:ReplyTo to the editors' mailbox")
+            ? new(Name, DoctorLevel.Warning, Texts.Get("core.doctor.reply_to_missing"),
+                Texts.Get("core.doctor.reply_to_missing_hint"))
             : SenderDomain.Of(sender.ReplyTo) is null
-                ? new(Name, DoctorLevel.Error, $"Sender:ReplyTo '{sender.ReplyTo}' is not an address", "write it as name <user@domain> or user@domain")
+                ? new(Name, DoctorLevel.Error, Texts.Format("core.doctor.reply_to_not_address", sender.ReplyTo), Texts.Get("core.doctor.reply_to_not_address_hint"))
                 : new(Name, DoctorLevel.Ok, $"Sender:ReplyTo {sender.ReplyTo}");
         return Task.FromResult<IReadOnlyList<DoctorFinding>>([finding]);
     }
@@ -91,29 +92,29 @@ public sealed class DkimCheck(SenderOptions sender, DkimOptions dkim) : IDoctorC
         var findings = new List<DoctorFinding>();
         if (!dkim.Enabled)
         {
-            findings.Add(new(Name, DoctorLevel.Warning, "DKIM signing is off: large receivers may spam-folder or reject the bulletin",
-                "set Dkim:Domain (the From domain), Dkim:Selector and Dkim:KeyFile (PEM RSA key) and publish the key in DNS"));
+            findings.Add(new(Name, DoctorLevel.Warning, Texts.Get("core.doctor.dkim_off"),
+                Texts.Get("core.doctor.dkim_off_hint")));
             return Task.FromResult<IReadOnlyList<DoctorFinding>>(findings);
         }
         var domain = dkim.Domain!.Trim().TrimEnd('.').ToLowerInvariant();
         var from = SenderDomain.Of(sender.From);
         if (from is not null && !(from == domain || from.EndsWith("." + domain, StringComparison.Ordinal)))
         {
-            findings.Add(new(Name, DoctorLevel.Error, $"Dkim:Domain {domain} is not aligned with the From domain {from}: DMARC fails",
-                $"sign with the From domain: Dkim:Domain={from} (or a parent of it)"));
+            findings.Add(new(Name, DoctorLevel.Error, Texts.Format("core.doctor.dkim_unaligned", domain, from),
+                Texts.Format("core.doctor.dkim_unaligned_hint", from)));
         }
         try
         {
             using var rsa = Delivery.Wire.DkimSigner.ReadRsaKey(dkim.KeyFile!);
             if (findings.Count == 0)
             {
-                findings.Add(new(Name, DoctorLevel.Ok, $"DKIM signing as {dkim.Selector}._domainkey.{domain}, {rsa.KeySize}-bit key"));
+                findings.Add(new(Name, DoctorLevel.Ok, Texts.Format("core.doctor.dkim_ok", $"{dkim.Selector}._domainkey.{domain}", rsa.KeySize)));
             }
         }
         catch (ArgumentException e)
         {
-            findings.Add(new(Name, DoctorLevel.Error, $"Dkim:KeyFile {dkim.KeyFile} cannot be read as a PEM RSA key: {e.InnerException?.Message ?? e.Message}",
-                "point Dkim:KeyFile at the readable PEM file of the private key"));
+            findings.Add(new(Name, DoctorLevel.Error, Texts.Format("core.doctor.dkim_key_unreadable", dkim.KeyFile, e.InnerException?.Message ?? e.Message),
+                Texts.Get("core.doctor.dkim_key_unreadable_hint")));
         }
         if (!string.IsNullOrWhiteSpace(dkim.Ed25519Selector) || !string.IsNullOrWhiteSpace(dkim.Ed25519KeyFile))
         {
@@ -128,18 +129,18 @@ public sealed class DkimCheck(SenderOptions sender, DkimOptions dkim) : IDoctorC
         const string Name = "dkim";
         if (string.IsNullOrWhiteSpace(dkim.Ed25519Selector) || string.IsNullOrWhiteSpace(dkim.Ed25519KeyFile))
         {
-            return new(Name, DoctorLevel.Error, "only one of Dkim:Ed25519Selector and Dkim:Ed25519KeyFile is set",
-                "set both (a selector of its own) for the second, Ed25519 signature, or neither");
+            return new(Name, DoctorLevel.Error, Texts.Get("core.doctor.ed25519_half"),
+                Texts.Get("core.doctor.ed25519_half_hint"));
         }
         try
         {
             var key = Delivery.Wire.DkimSigner.ReadEd25519Key(dkim.Ed25519KeyFile);
-            return new(Name, DoctorLevel.Ok, $"DKIM also signs ed25519-sha256 as {dkim.Ed25519Selector}._domainkey.{domain}; its TXT record: " +
-                $"v=DKIM1; k=ed25519; p={Delivery.Wire.DkimSigner.Ed25519PublicKey(key)}");
+            return new(Name, DoctorLevel.Ok, Texts.Format("core.doctor.ed25519_ok", $"{dkim.Ed25519Selector}._domainkey.{domain}",
+                $"v=DKIM1; k=ed25519; p={Delivery.Wire.DkimSigner.Ed25519PublicKey(key)}"));
         }
         catch (ArgumentException e)
         {
-            return new(Name, DoctorLevel.Error, e.Message, "point Dkim:Ed25519KeyFile at the readable PEM file made by: openssl genpkey -algorithm ed25519");
+            return new(Name, DoctorLevel.Error, e.Message, Texts.Get("core.doctor.ed25519_key_hint"));
         }
     }
 }
@@ -158,8 +159,8 @@ public sealed class RelayCheck(DeliveryOptions delivery, SmtpOptions smtp) : IDo
         const string Name = "relay";
         if (delivery.Transport != TransportKind.Smtp)
         {
-            return [new(Name, DoctorLevel.Warning, $"Delivery:Transport is pickup: messages are written to {delivery.PickupDirectory}/, not sent",
-                "for a real send set Delivery:Transport=smtp and Smtp:Host/Port")];
+            return [new(Name, DoctorLevel.Warning, Texts.Format("core.doctor.pickup", delivery.PickupDirectory),
+                Texts.Get("core.doctor.pickup_hint"))];
         }
         var options = smtp with { Timeout = smtp.Timeout < Timeout ? smtp.Timeout : Timeout };
         var transport = new SmtpTransport(options);
@@ -170,17 +171,17 @@ public sealed class RelayCheck(DeliveryOptions delivery, SmtpOptions smtp) : IDo
             {
                 using var session = transport.OpenSession("doctor", ct);
             }, ct);
-            return [new(Name, DoctorLevel.Ok, $"relay {smtp.Host}:{smtp.Port} accepts our EHLO{(smtp.UserName is null ? "" : " and AUTH")}")];
+            return [new(Name, DoctorLevel.Ok, Texts.Format(smtp.UserName is null ? "core.doctor.relay_ok" : "core.doctor.relay_ok_auth", $"{smtp.Host}:{smtp.Port}"))];
         }
         catch (DeliveryException e)
         {
-            return [new(Name, DoctorLevel.Error, $"relay {smtp.Host}:{smtp.Port} does not accept us: {e.Reply}",
-                "check Smtp:Host, Smtp:Port, Smtp:Security and the credentials, and that the relay is running")];
+            return [new(Name, DoctorLevel.Error, Texts.Format("core.doctor.relay_refuses", $"{smtp.Host}:{smtp.Port}", e.Reply),
+                Texts.Get("core.doctor.relay_refuses_hint"))];
         }
         catch (Exception e) when (e is SocketException or IOException or TimeoutException)
         {
-            return [new(Name, DoctorLevel.Error, $"relay {smtp.Host}:{smtp.Port} unreachable: {e.Message}",
-                "check Smtp:Host and Smtp:Port, and that the relay is running and reachable from here")];
+            return [new(Name, DoctorLevel.Error, Texts.Format("core.doctor.relay_unreachable", $"{smtp.Host}:{smtp.Port}", e.Message),
+                Texts.Get("core.doctor.relay_unreachable_hint"))];
         }
     }
 }

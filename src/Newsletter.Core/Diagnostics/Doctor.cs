@@ -36,12 +36,12 @@ public sealed record DoctorReport(IReadOnlyList<DoctorFinding> Findings)
         var warnings = Count(DoctorLevel.Warning);
         if (errors == 0 && warnings == 0)
         {
-            return "all ok";
+            return Localization.Texts.Get("core.doctor.all_ok");
         }
-        return string.Join(", ", new[]
+        return string.Join(Localization.Texts.Get("core.separator.comma"), new[]
         {
-            errors > 0 ? $"{errors} error{(errors == 1 ? "" : "s")}" : null,
-            warnings > 0 ? $"{warnings} warning{(warnings == 1 ? "" : "s")}" : null,
+            errors > 0 ? Localization.Texts.Format(errors == 1 ? "core.doctor.error_count_one" : "core.doctor.error_count", errors) : null,
+            warnings > 0 ? Localization.Texts.Format(warnings == 1 ? "core.doctor.warning_count_one" : "core.doctor.warning_count", warnings) : null,
         }.OfType<string>());
     }
 }

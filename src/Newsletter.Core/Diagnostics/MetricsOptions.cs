@@ -29,7 +29,7 @@ public sealed class MetricsOptionsValidator : AbstractValidator<MetricsOptions>
 {
     public MetricsOptionsValidator() =>
         RuleFor(o => o.Token).Must(t => t.Length == 0 || t.Trim().Length >= MetricsOptions.MinimumTokenLength)
-            .WithMessage("must be empty (generated and kept in the database) or at least 16 characters of random text");
+            .WithMessage(_ => Localization.Texts.Get("core.settings.metrics_token"));
 }
 
 /// <summary><c>Metrics</c>: off, or on behind a bearer token.</summary>
@@ -39,10 +39,10 @@ public sealed class MetricsCheck(MetricsOptions options) : IDoctorCheck
     {
         const string Name = "metrics";
         DoctorFinding finding = !options.Enabled
-            ? new(Name, DoctorLevel.Ok, "metrics off (Metrics:Enabled=false): serve has no /metrics endpoint")
+            ? new(Name, DoctorLevel.Ok, Localization.Texts.Get("core.doctor.metrics_off"))
             : options.Token.Length > 0
-                ? new(Name, DoctorLevel.Ok, "metrics on: serve answers GET /metrics to scrapes with Authorization: Bearer <Metrics:Token>")
-                : new(Name, DoctorLevel.Ok, "metrics on: serve answers GET /metrics to scrapes with the generated bearer token (`newsletter secrets metrics-token` prints it)");
+                ? new(Name, DoctorLevel.Ok, Localization.Texts.Get("core.doctor.metrics_on_token"))
+                : new(Name, DoctorLevel.Ok, Localization.Texts.Get("core.doctor.metrics_on_generated"));
         return Task.FromResult<IReadOnlyList<DoctorFinding>>([finding]);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -173,8 +174,8 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
                 var title = Trim(line[1..]);
                 if (title.Length == 0)
                 {
-                    errors.Add(new SourceError(path, number, $"the section marker {line[0]} has no title after it",
-                        $"write the section's name after it, e.g. {line[0]}行业动态"));
+                    errors.Add(new SourceError(path, number, Texts.Format("core.import.marker_no_title", line[0]),
+                        Texts.Format("core.import.marker_no_title_hint", line[0])));
                 }
                 section = new SectionDraft(title, number);
                 sections.Add(section);
@@ -201,8 +202,8 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
                 else if (found.Number is null && found.Date is null)
                 {
                     decisions.Add(new ImportDecision(number, ImportDecisionKind.Skipped, line, found.DateProblem is { } problem
-                        ? problem + "; no date taken from it: fix the line or give --date"
-                        : $"text before the first {options.SectionMarkers[0]} section marker is left out; add it to the Markdown by hand if it belongs to the issue"));
+                        ? Texts.Format("core.import.bad_date_line", problem)
+                        : Texts.Format("core.import.before_first_marker", options.SectionMarkers[0])));
                 }
                 continue;
             }
@@ -233,8 +234,8 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
 
         if (sections.Count == 0 && errors.Count == 0)
         {
-            errors.Add(new SourceError(path, 0, $"no line starts with a section marker ({options.SectionMarkers})",
-                $"start each section with a line such as {options.SectionMarkers[0]}编者的话, or write the issue as Markdown (.md)"));
+            errors.Add(new SourceError(path, 0, Texts.Format("core.import.no_marker", options.SectionMarkers),
+                Texts.Format("core.import.no_marker_hint", options.SectionMarkers[0])));
         }
         if (errors.Count > 0)
         {
@@ -251,7 +252,7 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
         };
         var issue = new Issue((overrides ?? IssueOverrides.None).Apply(metadata), [.. sections.Select(s => s.Build())], path);
         var markdown = IssueMarkdownWriter.Write(issue,
-            $"Imported from {Path.GetFileName(path)} by `newsletter issue import`: review the headings before sending.");
+            Texts.Format("core.import.markdown_note", Path.GetFileName(path)));
         return new BulletinImportResult(issue, markdown, decisions, errors) { Header = header };
     }
 
@@ -262,28 +263,28 @@ public sealed class BulletinTextImporter(BulletinImportOptions? options = null)
         if (length > options.MaxHeadingLength || ending != '\0')
         {
             var doubt = ending == '\0'
-                ? "no closing punctuation, but too long for a heading: kept as a paragraph"
+                ? Texts.Get("core.import.too_long_for_heading")
                 : ending is '？' or '?' or '！' or '!' && length <= options.MaxHeadingLength
-                    ? $"short and ends with {ending}: could be a heading; kept as a paragraph"
+                    ? Texts.Format("core.import.short_question", ending)
                     : null;
             return new ImportDecision(number, ImportDecisionKind.Paragraph, line, doubt);
         }
 
-        var nothingFollows = last ? "nothing follows it in its section" : null;
+        var nothingFollows = last ? Texts.Get("core.import.nothing_follows") : null;
         if (section.Articles.Count == 0)
         {
             var doubt = nothingFollows
-                ?? (length < options.ArticleTitleSureMinLength ? $"first heading of the section, read as an article title, but only {length} characters long" : null);
+                ?? (length < options.ArticleTitleSureMinLength ? Texts.Format("core.import.first_heading_short", length) : null);
             return new ImportDecision(number, ImportDecisionKind.Article, line, doubt);
         }
         if (length >= options.ArticleTitleMinLength)
         {
             var doubt = nothingFollows
-                ?? (length < options.ArticleTitleSureMinLength ? $"{length} characters: between subheading and article title lengths; read as an article title" : null);
+                ?? (length < options.ArticleTitleSureMinLength ? Texts.Format("core.import.between_lengths_article", length) : null);
             return new ImportDecision(number, ImportDecisionKind.Article, line, doubt);
         }
         var subDoubt = nothingFollows
-            ?? (length > options.SubheadingSureMaxLength ? $"{length} characters: between subheading and article title lengths; read as a subheading" : null);
+            ?? (length > options.SubheadingSureMaxLength ? Texts.Format("core.import.between_lengths_subheading", length) : null);
         return new ImportDecision(number, ImportDecisionKind.Subheading, line, subDoubt);
     }
 

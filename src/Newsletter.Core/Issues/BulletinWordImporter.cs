@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newsletter.Core.Localization;
 using System.IO.Packaging;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -48,8 +49,7 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
     {
         if (IsWord97(bytes))
         {
-            return Failed(path, "this is a Word 97–2003 document (.doc), which cannot be read",
-                "open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档 *.docx)");
+            return Failed(path, Texts.Get("core.import.word97"), Texts.Get("core.import.word97_hint"));
         }
         List<WordItem> items;
         try
@@ -60,20 +60,19 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
             var main = document.MainDocumentPart;
             if (main?.Document?.Body is not { } body)
             {
-                return Failed(path, "the file is a package but has no Word document body", "save it from Word or WPS as .docx");
+                return Failed(path, Texts.Get("core.import.no_body"), Texts.Get("core.import.no_body_hint"));
             }
             items = new WordBodyReader(main).Read(body);
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException
             or System.Xml.XmlException or InvalidOperationException)
         {
-            return Failed(path, "this is not a Word document (.docx) or it is damaged",
-                "open it in Word or WPS and save it again as .docx, or import the bulletin as text (.txt)");
+            return Failed(path, Texts.Get("core.import.not_docx"), Texts.Get("core.import.not_docx_hint"));
         }
 
         if (!items.Any(i => i.Text.Length > 0))
         {
-            return Failed(path, "the Word document has no text", "check that this is the bulletin");
+            return Failed(path, Texts.Get("core.import.no_text"), Texts.Get("core.import.no_text_hint"));
         }
         return items.Any(i => i.HeadingLevel > 0)
             ? ImportByHeadings(items, path, overrides)
@@ -131,8 +130,8 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
                 if (found.Number is null && found.Date is null)
                 {
                     decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Skipped, text, found.DateProblem is { } problem
-                        ? problem + "; no date taken from it: fix the paragraph or give --date"
-                        : options.IsMasthead(text) ? null : $"text before the first section heading ({item.StyleName ?? "heading " + levels[0]}) is left out"));
+                        ? Texts.Format("core.import.bad_date_paragraph", problem)
+                        : options.IsMasthead(text) ? null : Texts.Format("core.import.before_first_heading", item.StyleName ?? Texts.Format("core.import.heading_level", levels[0]))));
                 }
                 continue;
             }
@@ -140,7 +139,7 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
             {
                 section.Articles.Add(new ArticleDraft(text, item.Number));
                 decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Article, text, rank >= 2
-                    ? $"{item.StyleName} with no article heading above it: read as an article title"
+                    ? Texts.Format("core.import.no_article_above", item.StyleName)
                     : null));
                 continue;
             }
@@ -148,7 +147,7 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
             {
                 section.Articles[^1].Blocks.Add(new Subheading(text, item.Number));
                 decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Subheading, text, rank > 2
-                    ? $"{item.StyleName} is deeper than the subheading level ({levels[2]}): read as a subheading"
+                    ? Texts.Format("core.import.deeper_than_subheading", item.StyleName, levels[2])
                     : null));
                 continue;
             }
@@ -182,12 +181,12 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
         };
         var issue = new Issue((overrides ?? IssueOverrides.None).Apply(metadata), [.. sections.Select(s => s.Build())], path);
         var names = string.Join(", ", levels.Take(3).Select((l, i) =>
-            $"{items.First(x => x.HeadingLevel == l).StyleName} → {(i == 0 ? "section" : i == 1 ? "article" : "subheading")}"));
+            $"{items.First(x => x.HeadingLevel == l).StyleName} → {Texts.Get(i == 0 ? "core.import.kind.section" : i == 1 ? "core.import.kind.article" : "core.import.kind.subheading")}"));
         return new BulletinImportResult(issue, Markdown(issue, path), decisions, [])
         {
             Header = header,
             Mode = BulletinImportMode.WordHeadings,
-            ModeDescription = "Word heading styles: " + names,
+            ModeDescription = Texts.Format("core.import.mode_headings", names),
         };
     }
 
@@ -204,7 +203,7 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
         {
             AddNotes(item, decisions);
         }
-        var description = $"no heading styles: paragraphs read as the plain-text bulletin (lines starting with {options.SectionMarkers} open sections)";
+        var description = Texts.Format("core.import.mode_paragraphs", options.SectionMarkers);
         if (imported.Issue is null)
         {
             decisions.AddRange(rows.Select(r => new ImportDecision(r.Number, ImportDecisionKind.Paragraph, r.Text, tables.RowNote(r, false))));
@@ -237,7 +236,7 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
             rebuilt.Add(section with { Paragraphs = paragraphs, Articles = articles });
         }
         decisions.AddRange(rows.Where(r => !placed.Contains(r.Number)).Select(r =>
-            new ImportDecision(r.Number, ImportDecisionKind.Skipped, r.Text, "a table row above the first section is left out")));
+            new ImportDecision(r.Number, ImportDecisionKind.Skipped, r.Text, Texts.Get("core.import.table_row_before_section"))));
         var issue = imported.Issue with { Sections = rebuilt };
         return imported with
         {
@@ -280,12 +279,12 @@ public sealed class BulletinWordImporter(BulletinImportOptions? options = null)
         foreach (var image in item.Images)
         {
             decisions.Add(new ImportDecision(item.Number, ImportDecisionKind.Image, image,
-                "image dropped: images are not carried into the email; put it on the web and link it, or describe it in words"));
+                Texts.Get("core.import.image_dropped")));
         }
     }
 
     private static string Markdown(Issue issue, string path) => IssueMarkdownWriter.Write(issue,
-        $"Imported from {Path.GetFileName(path)} by `newsletter issue import`: review the headings before sending.");
+        Texts.Format("core.import.markdown_note", Path.GetFileName(path)));
 
     private string StripMarker(string text) =>
         text.Length > 0 && options.SectionMarkers.Contains(text[0]) ? text[1..].Trim(' ', '\u3000', '\t') : text;

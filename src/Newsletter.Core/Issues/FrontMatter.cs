@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newsletter.Core.Localization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -14,8 +15,7 @@ public static class FrontMatter
     public static IReadOnlyList<string> Keys { get; } =
         ["title", "number", "date", "publisher", "audiences", "subject", "preheader", "sample"];
 
-    private const string YamlHint =
-        "write one `key: value` per line, lists as [a, b]; quote values that contain ': ' or start with a special character";
+    private static string YamlHint => Texts.Get("core.frontmatter.yaml_hint");
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyy年M月d日"];
 
@@ -51,8 +51,8 @@ public static class FrontMatter
         }
         if (close < 0)
         {
-            return new Result(null, 0, [new SourceError(path, open + 1, "the front matter opened with --- is never closed",
-                "end it with a line holding only ---")]);
+            return new Result(null, 0, [new SourceError(path, open + 1, Texts.Get("core.frontmatter.unclosed"),
+                Texts.Get("core.frontmatter.unclosed_hint"))]);
         }
 
         // Keep the lines above the YAML as blank ones so YAML's line numbers stay the file's (less the opening ---).
@@ -69,13 +69,13 @@ public static class FrontMatter
         {
             // YAML lines are 1-based from the line after the opening ---.
             var line = (int)Math.Max(1, e.Start.Line) + 1;
-            return new Result(null, close + 1, [new SourceError(path, line, $"the front matter is not valid YAML: {Plain(e)}",
+            return new Result(null, close + 1, [new SourceError(path, line, Texts.Format("core.frontmatter.not_yaml_detail", Plain(e)),
                 YamlHint)]);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // Some malformed input (an unclosed [ list, for one) makes YamlDotNet fail without a position.
-            return new Result(null, close + 1, [new SourceError(path, open + 1, "the front matter is not valid YAML", YamlHint)]);
+            return new Result(null, close + 1, [new SourceError(path, open + 1, Texts.Get("core.frontmatter.not_yaml"), YamlHint)]);
         }
 
         var reader = new Reader(path, errors);
@@ -88,8 +88,8 @@ public static class FrontMatter
         };
         if (metadata is null)
         {
-            errors.Add(new SourceError(path, open + 2, "the front matter is not a list of `key: value` lines",
-                "write e.g. `title: 许昌竞争情报快递` and `audiences: [municipal, county, enterprise]`"));
+            errors.Add(new SourceError(path, open + 2, Texts.Get("core.frontmatter.not_mapping"),
+                Texts.Get("core.frontmatter.not_mapping_hint")));
             return new Result(null, close + 1, errors);
         }
         return new Result(metadata with { Lines = new IssueMetadataLines(open + 1, reader.KeyLines, reader.AudienceLines) },
@@ -123,7 +123,7 @@ public static class FrontMatter
                 KeyLines.Add(new FrontMatterKey(key, line));
                 if (!seen.Add(key))
                 {
-                    errors.Add(new SourceError(path, line, $"front-matter key '{key}' is written twice", "keep one of them"));
+                    errors.Add(new SourceError(path, line, Texts.Format("core.frontmatter.twice", key), Texts.Get("core.frontmatter.twice_hint")));
                     continue;
                 }
                 metadata = key switch
@@ -152,8 +152,8 @@ public static class FrontMatter
             {
                 return scalar.Value?.Trim();
             }
-            errors.Add(new SourceError(path, LineOf(value), $"front-matter key '{key}' must be a single value, not a list",
-                $"write `{key}: value` on one line"));
+            errors.Add(new SourceError(path, LineOf(value), Texts.Format("core.frontmatter.not_scalar", key),
+                Texts.Format("core.frontmatter.not_scalar_hint", key)));
             return null;
         }
 
@@ -168,8 +168,8 @@ public static class FrontMatter
             {
                 return date;
             }
-            errors.Add(new SourceError(path, LineOf(value), $"'{text}' is not a date",
-                "write it as 2024-08-15 (or 2024年8月15日); leave `date` out when it is unknown"));
+            errors.Add(new SourceError(path, LineOf(value), Texts.Format("core.frontmatter.not_a_date", text),
+                Texts.Get("core.frontmatter.not_a_date_hint")));
             return null;
         }
 
@@ -183,8 +183,8 @@ public static class FrontMatter
                 case "false" or "no" or "off" or "" or "~" or null:
                     return false;
                 default:
-                    errors.Add(new SourceError(path, LineOf(value), $"'{key}' must be true or false, not '{text}'",
-                        $"write `{key}: true` or leave it out"));
+                    errors.Add(new SourceError(path, LineOf(value), Texts.Format("core.frontmatter.not_boolean", key, text),
+                        Texts.Format("core.frontmatter.not_boolean_hint", key)));
                     return false;
             }
         }
@@ -211,14 +211,14 @@ public static class FrontMatter
                         }
                         else
                         {
-                            errors.Add(new SourceError(path, LineOf(item), "each audience must be a segment key or name",
-                                "write e.g. `audiences: [municipal, county, enterprise]`"));
+                            errors.Add(new SourceError(path, LineOf(item), Texts.Get("core.frontmatter.audience_item"),
+                                Texts.Get("core.frontmatter.audiences_hint")));
                         }
                     }
                     break;
                 default:
-                    errors.Add(new SourceError(path, LineOf(value), "'audiences' must be a list of segment keys or names",
-                        "write e.g. `audiences: [municipal, county, enterprise]`"));
+                    errors.Add(new SourceError(path, LineOf(value), Texts.Get("core.frontmatter.audiences_not_list"),
+                        Texts.Get("core.frontmatter.audiences_hint")));
                     break;
             }
             return audiences;

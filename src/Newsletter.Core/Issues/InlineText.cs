@@ -1,5 +1,6 @@
 using System.Text;
 using Markdig.Syntax.Inlines;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -11,8 +12,7 @@ internal static class InlineText
 {
     private static readonly string[] AllowedSchemes = ["http", "https", "mailto"];
 
-    private static readonly string TooDeep =
-        $"bold, italic and links are nested more than {InputLimits.MaxInlineNesting} levels deep (runs of * or _ that pair up around the text)";
+    private static string TooDeep => Texts.Format("core.issue.inline_too_deep", InputLimits.MaxInlineNesting);
 
     // Marks a soft line break until both neighbours are known; never occurs in decoded text (a C0 control).
     private const char Break = '\u0001';
@@ -88,7 +88,7 @@ internal static class InlineText
                     html.Append("</").Append(tag).Append('>');
                     break;
                 case LinkInline { IsImage: true } image:
-                    problems.Add($"images are not supported in an issue ({image.Url})");
+                    problems.Add(Texts.Format("core.issue.no_images", image.Url));
                     break;
                 case LinkInline link:
                     var url = link.GetDynamicUrl?.Invoke() ?? link.Url ?? "";
@@ -104,7 +104,7 @@ internal static class InlineText
                 case HtmlInline raw when raw.Tag.StartsWith("<!--", StringComparison.Ordinal) || raw.Tag.StartsWith("</", StringComparison.Ordinal):
                     break; // comments are notes to the editor, never shown; a closing tag was reported with its opening one
                 case HtmlInline raw:
-                    problems.Add($"raw HTML is not allowed in an issue ({raw.Tag})");
+                    problems.Add(Texts.Format("core.issue.raw_html", raw.Tag));
                     break;
                 case ContainerInline nested:
                     Walk(nested, text, html, problems, depth + 1);
@@ -129,7 +129,7 @@ internal static class InlineText
         var scheme = colon > 0 ? url[..colon].ToLowerInvariant() : "";
         if (!AllowedSchemes.Contains(scheme))
         {
-            problems.Add($"link '{url}' is not an absolute http, https or mailto address");
+            problems.Add(Texts.Format("core.issue.bad_link", url));
             text.Append(linkText);
             html.Append(linkHtml);
             return;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -45,7 +46,7 @@ public static partial class IssueNumbers
             }
             else
             {
-                problem = $"'{d.Value}' looks like a date but is not a day of the calendar";
+                problem = Texts.Format("core.header.not_a_calendar_day_looks", d.Value);
             }
         }
         return (number, date, problem);
@@ -59,14 +60,14 @@ public static partial class IssueNumbers
         var normalized = Normalize(text ?? "");
         if (normalized.Length == 0)
         {
-            error = "the 期号 is empty";
+            error = Texts.Get("core.header.number_empty");
             return null;
         }
         if (NumberPattern().Match(normalized) is { Success: true } m && m.Index == 0 && m.Length == normalized.Length)
         {
             return Format(m);
         }
-        error = $"'{text!.Trim()}' is not a 期号";
+        error = Texts.Format("core.header.not_a_number", text!.Trim());
         return null;
     }
 
@@ -77,7 +78,7 @@ public static partial class IssueNumbers
         var normalized = Normalize(text ?? "");
         if (normalized.Length == 0)
         {
-            error = "the date is empty";
+            error = Texts.Get("core.header.date_empty");
             return null;
         }
         if (DatePattern().Match(normalized) is { Success: true } m && m.Index == 0 && m.Length == normalized.Length)
@@ -86,18 +87,18 @@ public static partial class IssueNumbers
             {
                 return date;
             }
-            error = $"'{text!.Trim()}' is not a day of the calendar";
+            error = Texts.Format("core.header.not_a_calendar_day", text!.Trim());
             return null;
         }
-        error = $"'{text!.Trim()}' is not a date";
+        error = Texts.Format("core.frontmatter.not_a_date", text!.Trim());
         return null;
     }
 
     /// <summary>The hint for a bad <c>--number</c>.</summary>
-    public const string NumberHint = "write it as 2024年第9期, optionally with （总第120期）";
+    public static string NumberHint => Texts.Get("core.header.number_hint");
 
     /// <summary>The hint for a bad <c>--date</c>.</summary>
-    public const string DateHint = "write it as 2024-09-15 or 2024年9月15日";
+    public static string DateHint => Texts.Get("core.header.date_hint");
 
     private static string Format(Match m)
     {

@@ -1,3 +1,5 @@
+using Newsletter.Core.Localization;
+
 namespace Newsletter.Core.Issues;
 
 /// <summary>
@@ -60,21 +62,21 @@ public static class IssueLoader
             var info = new FileInfo(path);
             if (!info.Exists)
             {
-                error = new SourceError(path, 0, Directory.Exists(path) ? "this is a folder, not an issue file" : "the file does not exist",
-                    "check the path");
+                error = new SourceError(path, 0, Texts.Get(Directory.Exists(path) ? "core.file.is_folder" : "core.file.missing"),
+                    Texts.Get("core.file.missing_hint"));
                 return [];
             }
             if (info.Length > MaxFileBytes)
             {
-                error = new SourceError(path, 0, $"the file is {info.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
-                    "name the issue's .md, .txt or .docx file");
+                error = new SourceError(path, 0, Texts.Format("core.file.too_large", info.Length / 1024 / 1024, MaxFileBytes / 1024 / 1024),
+                    Texts.Get("core.file.too_large_hint_docx"));
                 return [];
             }
             return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error = new SourceError(path, 0, $"the file cannot be read: {e.Message}", "check its permissions");
+            error = new SourceError(path, 0, Texts.Format("core.file.unreadable", e.Message), Texts.Get("core.file.unreadable_hint"));
             return [];
         }
     }
@@ -84,8 +86,8 @@ public static class IssueLoader
     {
         if (bytes.Length > MaxFileBytes)
         {
-            return Fail(path, $"the file is {bytes.Length / 1024 / 1024} MiB, too large for an issue (at most {MaxFileBytes / 1024 / 1024} MiB)",
-                "name the issue's .md or .txt file");
+            return Fail(path, Texts.Format("core.file.too_large", bytes.Length / 1024 / 1024, MaxFileBytes / 1024 / 1024),
+                Texts.Get("core.file.too_large_hint"));
         }
         switch (KindOf(path))
         {
@@ -114,10 +116,8 @@ public static class IssueLoader
     /// <summary>The error for a file whose extension names no issue format; a Word 97–2003 file is told to be saved as .docx.</summary>
     public static IssueParseResult UnknownExtension(string path) =>
         LegacyWordExtensions.Contains(Path.GetExtension(path).ToLowerInvariant())
-            ? Fail(path, $"'{Path.GetExtension(path)}' is a Word 97–2003 or WPS document, which cannot be read",
-                "open it in Word or WPS and save it as .docx (文件 → 另存为 → Word 文档 *.docx), then import the .docx")
-            : Fail(path, $"'{Path.GetExtension(path)}' is not an issue file extension",
-                "name a Markdown issue (.md), the plain-text bulletin (.txt) or the Word bulletin (.docx)");
+            ? Fail(path, Texts.Format("core.file.legacy_word", Path.GetExtension(path)), Texts.Get("core.file.legacy_word_hint"))
+            : Fail(path, Texts.Format("core.file.unknown_extension", Path.GetExtension(path)), Texts.Get("core.file.unknown_extension_hint"));
 
     /// <summary>The first line longer than <see cref="InputLimits.MaxIssueLineChars"/>, as an error; null when there is none.</summary>
     internal static SourceError? LongLine(string text, string path)
@@ -132,8 +132,8 @@ public static class IssueLoader
             }
             if (i - start > InputLimits.MaxIssueLineChars)
             {
-                return new SourceError(path, line, $"the line is {i - start:N0} characters long, more than {InputLimits.MaxIssueLineChars:N0}",
-                    "break the text into paragraphs (a blank line between them)");
+                return new SourceError(path, line, Texts.Format("core.file.long_line", i - start, InputLimits.MaxIssueLineChars),
+                    Texts.Get("core.file.long_line_hint"));
             }
             if (i < text.Length - 1 && text[i] == '\r' && text[i + 1] == '\n')
             {

@@ -3,6 +3,7 @@ using Markdig;
 using Markdig.Syntax;
 using Pipe = Markdig.Extensions.Tables;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -32,7 +33,7 @@ public sealed class IssueParser
     private static readonly Regex Directive = new(@"^<!--\s*(?<key>[A-Za-z]+)\s*[:：]\s*(?<value>[^\r\n]*?)\s*-->$",
         RegexOptions.CultureInvariant);
 
-    private const string StructureHint = "use ## for sections, ### for articles inside a section, #### for subheadings inside an article";
+    private static string StructureHint => Texts.Get("core.issue.structure_hint");
 
     /// <summary>
     /// Parses <paramref name="text"/> read from <paramref name="path"/> (used in error positions only).
@@ -60,8 +61,8 @@ public sealed class IssueParser
         {
             // Markdig refuses input nested deeper than its limit (100 KB of `[`, a few hundred `>`) by throwing, without a position.
             var line = TooDeepLine(lines, frontMatter.BodyStartLine, lines.Count);
-            errors.Add(new SourceError(path, line, "the Markdown is nested too deeply to read (brackets, quotes or lists inside each other)",
-                "remove the runs of [, > or list markers on this line; " + StructureHint));
+            errors.Add(new SourceError(path, line, Texts.Get("core.issue.nested_too_deep"),
+                Texts.Format("core.issue.nested_too_deep_hint", StructureHint)));
             return new IssueParseResult(null, [.. errors.OrderBy(e => e.Line)]);
         }
         foreach (var block in document)
@@ -155,17 +156,16 @@ public sealed class IssueParser
                 case LinkReferenceDefinitionGroup or ThematicBreakBlock or BlankLineBlock:
                     break;
                 case ListBlock:
-                    Error(line, "lists are not supported in an issue", "write each item as its own paragraph");
+                    Error(line, Texts.Get("core.issue.no_lists"), Texts.Get("core.issue.no_lists_hint"));
                     break;
                 case QuoteBlock:
-                    Error(line, "block quotes are not supported in an issue", "write the quotation as a paragraph");
+                    Error(line, Texts.Get("core.issue.no_quotes"), Texts.Get("core.issue.no_quotes_hint"));
                     break;
                 case CodeBlock:
-                    Error(line, "code blocks (indented or fenced text) are not supported in an issue",
-                        "remove the indentation or the ``` fence around the text");
+                    Error(line, Texts.Get("core.issue.no_code"), Texts.Get("core.issue.no_code_hint"));
                     break;
                 default:
-                    Error(line, $"unsupported Markdown ({block.GetType().Name})", "write paragraphs and headings only");
+                    Error(line, Texts.Get("core.issue.unsupported_markdown"), Texts.Get("core.issue.unsupported_markdown_hint"));
                     break;
             }
             previous = block;
@@ -176,19 +176,18 @@ public sealed class IssueParser
             var (text, _) = Inline(heading.Inline, line);
             if (text.Length == 0)
             {
-                Error(line, "the heading is empty", "write its title after the #'s");
+                Error(line, Texts.Get("core.issue.heading_empty"), Texts.Get("core.issue.heading_empty_hint"));
                 return;
             }
             switch (heading.Level)
             {
                 case 1:
-                    Error(line, $"'# {text}' is a level-1 heading; the issue's title comes from the front matter",
-                        "write `title:` in the front matter; " + StructureHint);
+                    Error(line, Texts.Format("core.issue.level1_heading", text), Texts.Format("core.issue.level1_heading_hint", StructureHint));
                     break;
                 case 2 when sections.Count >= InputLimits.MaxIssueSections:
                     if (sections.Count == InputLimits.MaxIssueSections)
                     {
-                        Error(line, $"more than {InputLimits.MaxIssueSections} sections (##)", "an issue has a handful of sections; split the file into several issues");
+                        Error(line, Texts.Format("core.issue.too_many_sections", InputLimits.MaxIssueSections), Texts.Get("core.issue.too_many_sections_hint"));
                         sections.Add(new SectionBuilder(text, line)); // counted once, never built: the issue is rejected
                     }
                     break;
@@ -199,12 +198,12 @@ public sealed class IssueParser
                     break;
                 case 3 when section is null:
                     reportedOrphanText = true; // its text would be reported again as text outside a section
-                    Error(line, $"article heading '### {text}' comes before any section heading (##)", StructureHint);
+                    Error(line, Texts.Format("core.issue.article_before_section", text), StructureHint);
                     break;
                 case 3 when ++articleCount > InputLimits.MaxIssueArticles:
                     if (articleCount == InputLimits.MaxIssueArticles + 1)
                     {
-                        Error(line, $"more than {InputLimits.MaxIssueArticles} articles (###)", "split the file into several issues");
+                        Error(line, Texts.Format("core.issue.too_many_articles", InputLimits.MaxIssueArticles), Texts.Get("core.issue.split_file"));
                     }
                     break;
                 case 3:
@@ -212,13 +211,13 @@ public sealed class IssueParser
                     section.Articles.Add(article);
                     break;
                 case 4 when article is null:
-                    Error(line, $"subheading '#### {text}' is not inside an article (###)", StructureHint);
+                    Error(line, Texts.Format("core.issue.subheading_outside_article", text), StructureHint);
                     break;
                 case 4:
                     article.Blocks.Add(new Subheading(text, line));
                     break;
                 default:
-                    Error(line, $"heading level {heading.Level} is too deep", StructureHint);
+                    Error(line, Texts.Format("core.issue.heading_too_deep", heading.Level), StructureHint);
                     break;
             }
         }
@@ -242,7 +241,7 @@ public sealed class IssueParser
             else if (!reportedOrphanText)
             {
                 reportedOrphanText = true;
-                Error(line, "text before the first section heading (##)", "start the body with a section, e.g. `## 编者的话`");
+                Error(line, Texts.Get("core.issue.text_before_section"), Texts.Get("core.issue.text_before_section_hint"));
             }
         }
 
@@ -251,12 +250,12 @@ public sealed class IssueParser
             var rows = table.OfType<Pipe.TableRow>().ToList();
             if (article is null)
             {
-                Error(line, "a table must be inside an article (###)", "put it under the ### heading of the article it belongs to");
+                Error(line, Texts.Get("core.issue.table_outside_article"), Texts.Get("core.issue.table_outside_article_hint"));
                 return;
             }
             if (rows.Count == 0 || !rows[0].IsHeader)
             {
-                Error(line, "the table has no header row", "write the column names on the first line and | --- | --- | under it");
+                Error(line, Texts.Get("core.issue.table_no_header"), Texts.Get("core.issue.table_no_header_hint"));
                 return;
             }
             var columns = CellCount(lines[rows[0].Line]);
@@ -268,15 +267,14 @@ public sealed class IssueParser
                 var count = CellCount(lines[row.Line]);
                 if (count != header.Count)
                 {
-                    Error(row.Line + 1, $"this table row has {count} cells but the header has {header.Count}",
-                        $"give every row {header.Count} cells separated by | (an empty cell is | |; a | inside a cell is written \\|)");
+                    Error(row.Line + 1, Texts.Format("core.issue.table_ragged", count, header.Count), Texts.Format("core.issue.table_ragged_hint", header.Count));
                     continue;
                 }
                 body.Add([.. Cells(row).Take(columns)]);
             }
             if (header.All(c => c.Text.Length == 0))
             {
-                Error(line, "the table's header row is empty", "write the column names on its first line");
+                Error(line, Texts.Get("core.issue.table_header_empty"), Texts.Get("core.issue.table_header_empty_hint"));
                 return;
             }
             article.Blocks.Add(new Table(header, body, line));
@@ -322,7 +320,7 @@ public sealed class IssueParser
             var raw = block.Lines.ToString().Trim();
             if (!raw.StartsWith("<!--", StringComparison.Ordinal))
             {
-                Error(line, "raw HTML is not allowed in an issue", "write Markdown: **bold**, *italic*, [text](https://…)");
+                Error(line, Texts.Get("core.issue.raw_html_block"), Texts.Get("core.issue.raw_html_block_hint"));
                 return;
             }
             var match = Directive.Match(raw);
@@ -340,16 +338,14 @@ public sealed class IssueParser
                     section.AudiencesLine = line;
                     break;
                 case "audiences":
-                    Error(line, "an audiences directive must be on the line right under a section heading (##)",
-                        "move it under the ## heading of the section it restricts");
+                    Error(line, Texts.Get("core.issue.audiences_directive_misplaced"), Texts.Get("core.issue.audiences_directive_misplaced_hint"));
                     break;
                 case "industries" when underHeading == 3 && article is not null && article.IndustriesLine is null:
                     article.Industries.AddRange(values);
                     article.IndustriesLine = line;
                     break;
                 case "industries":
-                    Error(line, "an industries directive must be on the line right under an article heading (###)",
-                        "move it under the ### heading of the article it tags");
+                    Error(line, Texts.Get("core.issue.industries_directive_misplaced"), Texts.Get("core.issue.industries_directive_misplaced_hint"));
                     break;
                 default:
                     break; // `<!-- note: … -->` and the like are comments too
@@ -362,7 +358,7 @@ public sealed class IssueParser
             var result = InlineText.Render(inline, problems);
             foreach (var problem in problems)
             {
-                Error(line, problem, "only **bold**, *italic* and [text](https://…) links are allowed");
+                Error(line, problem, Texts.Get("core.issue.inline_hint"));
             }
             return result;
         }

@@ -1,6 +1,7 @@
 using FluentValidation;
 using FluentValidation.Results;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -23,17 +24,17 @@ public sealed class IssueValidator : AbstractValidator<Issue>
         this.knownAudiences = new HashSet<string>(knownAudiences ?? BuiltInAudiences, StringComparer.OrdinalIgnoreCase);
 
         RuleFor(issue => issue.Metadata.Title).NotEmpty()
-            .WithMessage("the title is empty")
-            .WithState(issue => new Position(issue.Metadata.Lines.Of("title"), $"write `title: {IssueMetadata.DefaultTitle}` or leave the key out"));
+            .WithMessage(_ => Texts.Get("core.issue.title_empty"))
+            .WithState(issue => new Position(issue.Metadata.Lines.Of("title"), Texts.Format("core.issue.title_empty_hint", IssueMetadata.DefaultTitle)));
 
         RuleFor(issue => issue.Metadata.Audiences).NotEmpty()
-            .WithMessage("the issue names no audiences")
+            .WithMessage(_ => Texts.Get("core.issue.no_audiences"))
             .WithState(issue => new Position(issue.Metadata.Lines.Of("audiences"),
-                $"add `audiences: [{string.Join(", ", Keys(this.knownAudiences))}]` (the segments it goes to) to the front matter"));
+                Texts.Format("core.issue.no_audiences_hint", string.Join(", ", Keys(this.knownAudiences)))));
 
         RuleFor(issue => issue.Sections).NotEmpty()
-            .WithMessage("the issue has no sections")
-            .WithState(issue => new Position(issue.Metadata.Lines.FrontMatter, "add at least one `## section` with text under it"));
+            .WithMessage(_ => Texts.Get("core.issue.no_sections"))
+            .WithState(issue => new Position(issue.Metadata.Lines.FrontMatter, Texts.Get("core.issue.no_sections_hint")));
 
         RuleFor(issue => issue).Custom(CheckFrontMatterKeys);
         RuleFor(issue => issue).Custom(CheckAudiences);
@@ -55,8 +56,8 @@ public sealed class IssueValidator : AbstractValidator<Issue>
     {
         foreach (var key in issue.Metadata.Lines.Keys.Where(k => !FrontMatter.Keys.Contains(k.Name)))
         {
-            Fail(context, "Metadata", key.Line, $"unknown front-matter key '{key.Name}'",
-                Suggestions.Hint(key.Name, FrontMatter.Keys, "the keys are " + string.Join(", ", FrontMatter.Keys)));
+            Fail(context, "Metadata", key.Line, Texts.Format("core.issue.unknown_key", key.Name),
+                Suggestions.Hint(key.Name, FrontMatter.Keys, Texts.Format("core.issue.unknown_key_hint", string.Join(", ", FrontMatter.Keys))));
         }
     }
 
@@ -73,8 +74,8 @@ public sealed class IssueValidator : AbstractValidator<Issue>
     {
         if (!knownAudiences.Contains(audience))
         {
-            Fail(context, "Audiences", line, $"unknown audience '{audience}'",
-                Suggestions.Hint(audience, knownAudiences, "the segments are " + string.Join(", ", knownAudiences)));
+            Fail(context, "Audiences", line, Texts.Format("core.issue.unknown_audience", audience),
+                Suggestions.Hint(audience, knownAudiences, Texts.Format("core.issue.unknown_audience_hint", string.Join(", ", knownAudiences))));
         }
     }
 
@@ -84,8 +85,8 @@ public sealed class IssueValidator : AbstractValidator<Issue>
         {
             if (section.Paragraphs.Count == 0 && section.Articles.Count == 0)
             {
-                Fail(context, "Sections", section.Line, $"section '{section.Title}' is empty",
-                    "write its text under the heading, or remove the heading");
+                Fail(context, "Sections", section.Line, Texts.Format("core.issue.section_empty", section.Title),
+                    Texts.Get("core.issue.empty_heading_hint"));
             }
             foreach (var audience in section.Audiences)
             {
@@ -102,8 +103,8 @@ public sealed class IssueValidator : AbstractValidator<Issue>
     {
         if (!article.Blocks.Any(b => b is Paragraph or Table))
         {
-            Fail(context, "Articles", article.Line, $"article '{article.Title}' has no paragraphs",
-                "write its text under the heading, or remove the heading");
+            Fail(context, "Articles", article.Line, Texts.Format("core.issue.article_empty", article.Title),
+                Texts.Get("core.issue.empty_heading_hint"));
         }
         else
         {
@@ -112,15 +113,15 @@ public sealed class IssueValidator : AbstractValidator<Issue>
             {
                 if (article.Blocks[i] is Subheading subheading && (i + 1 == article.Blocks.Count || article.Blocks[i + 1] is Subheading))
                 {
-                    Fail(context, "Articles", subheading.Line, $"subheading '{subheading.Text}' has no paragraphs under it",
-                        "write its text under it, or remove it");
+                    Fail(context, "Articles", subheading.Line, Texts.Format("core.issue.subheading_empty", subheading.Text),
+                        Texts.Get("core.issue.subheading_empty_hint"));
                 }
             }
         }
         foreach (var industry in article.Industries.Where(i => !Industries.All.Contains(i)))
         {
-            Fail(context, "Industries", article.IndustriesLine ?? article.Line, $"unknown industry '{industry}'",
-                Suggestions.Hint(industry, Industries.All, "the 6+3+3 industries are " + string.Join("、", Industries.All)));
+            Fail(context, "Industries", article.IndustriesLine ?? article.Line, Texts.Format("core.issue.unknown_industry", industry),
+                Suggestions.Hint(industry, Industries.All, Texts.Format("core.issue.unknown_industry_hint", string.Join("、", Industries.All))));
         }
     }
 

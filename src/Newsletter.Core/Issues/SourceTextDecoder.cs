@@ -1,4 +1,5 @@
 using System.Text;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -31,13 +32,13 @@ public static class SourceTextDecoder
     {
         if (bytes.IsEmpty)
         {
-            return Fail(path, "the file is empty", "write the issue into it, or name another file");
+            return Fail(path, Texts.Get("core.file.empty"), Texts.Get("core.file.empty_hint"));
         }
 
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             return Check(TryDecode(StrictUtf8, bytes[3..]), "UTF-8", path)
-                ?? Fail(path, "the file starts with a UTF-8 byte order mark but is not valid UTF-8", "save it again as UTF-8");
+                ?? Fail(path, Texts.Get("core.file.bad_utf8_bom"), Texts.Get("core.file.save_utf8"));
         }
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
@@ -45,7 +46,7 @@ public static class SourceTextDecoder
                 ? new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true)
                 : new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
             return Check(TryDecode(utf16, bytes[2..]), "UTF-16", path)
-                ?? Fail(path, "the file starts with a UTF-16 byte order mark but is not valid UTF-16", "save it again as UTF-8");
+                ?? Fail(path, Texts.Get("core.file.bad_utf16_bom"), Texts.Get("core.file.save_utf8"));
         }
 
         if (bytes.Contains((byte)0))
@@ -54,7 +55,7 @@ public static class SourceTextDecoder
         }
         return Check(TryDecode(StrictUtf8, bytes), "UTF-8", path)
             ?? Check(TryDecode(StrictGb18030.Value, bytes), "GB18030", path)
-            ?? Fail(path, "the file is neither UTF-8 nor GB18030/GBK text", "open it in an editor and save it as UTF-8");
+            ?? Fail(path, Texts.Get("core.file.unknown_encoding"), Texts.Get("core.file.unknown_encoding_hint"));
     }
 
     private static string? TryDecode(Encoding encoding, ReadOnlySpan<byte> bytes)
@@ -93,13 +94,13 @@ public static class SourceTextDecoder
         }
         if (string.IsNullOrWhiteSpace(text.Replace('\u3000', ' ').Replace('\uFEFF', ' ')))
         {
-            return Fail(path, "the file is empty (only blank lines)", "write the issue into it, or name another file");
+            return Fail(path, Texts.Get("core.file.blank"), Texts.Get("core.file.empty_hint"));
         }
         return new Result(text, encoding, null);
     }
 
     private static Result Binary(string path) =>
-        Fail(path, "the file is binary, not text", "name the issue's .md or .txt file (a .docx or .pdf must be saved as text first)");
+        Fail(path, Texts.Get("core.file.binary"), Texts.Get("core.file.binary_hint"));
 
     private static Result Fail(string path, string message, string hint) => new(null, null, new SourceError(path, 0, message, hint));
 }

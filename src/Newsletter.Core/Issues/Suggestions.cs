@@ -26,7 +26,7 @@ internal static class Suggestions
 
     /// <summary>" — did you mean 'x'?" style hint text, or <paramref name="fallback"/>.</summary>
     public static string Hint(string value, IEnumerable<string> candidates, string fallback) =>
-        Closest(value, candidates) is { } close ? $"did you mean '{close}'?" : fallback;
+        Closest(value, candidates) is { } close ? Localization.Texts.Format("core.did_you_mean", close) : fallback;
 
     private static int Distance(string a, string b)
     {

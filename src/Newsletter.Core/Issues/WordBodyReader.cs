@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newsletter.Core.Localization;
 using System.Text;
 using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
@@ -80,7 +81,7 @@ internal sealed partial class WordBodyReader(MainDocumentPart main)
         var level = name is not null && HeadingName().Match(name) is { Success: true } m ? int.Parse(m.Groups["level"].Value, CultureInfo.InvariantCulture) : 0;
         if (level == 0 && paragraph.ParagraphProperties?.OutlineLevel?.Val?.Value is { } direct && direct < 9)
         {
-            (level, name) = (direct + 1, $"outline level {direct + 1}");
+            (level, name) = (direct + 1, Texts.Format("core.import.outline_level", direct + 1));
         }
         else if (level == 0 && outline > 0)
         {
@@ -181,8 +182,8 @@ internal sealed partial class WordBodyReader(MainDocumentPart main)
     {
         var properties = part.Descendants<DocumentFormat.OpenXml.Drawing.Wordprocessing.DocProperties>().FirstOrDefault();
         var name = properties?.Description?.Value is { Length: > 0 } description ? description : properties?.Name?.Value;
-        var kind = part is Word.EmbeddedObject ? "embedded object" : "image";
-        return name is { Length: > 0 } ? $"{kind} '{name}'" : kind;
+        var kind = Texts.Get(part is Word.EmbeddedObject ? "core.import.embedded_object" : "core.import.image");
+        return name is { Length: > 0 } ? Texts.Format("core.import.named", kind, name) : kind;
     }
 
     private static string Plain(List<Span> spans)

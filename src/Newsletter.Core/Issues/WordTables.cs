@@ -35,15 +35,15 @@ internal sealed class WordTables
         {
             return null;
         }
-        var size = $"a Word table of {row.RowCount} rows × {row.Columns} columns";
+        var size = Localization.Texts.Format("core.import.word_table", row.RowCount, row.Columns);
         return Of(row) is null
-            ? $"{size}: written as one paragraph per row, cells separated by ｜ (a table needs at least 2 rows and 2 columns with text); check it reads well"
+            ? Localization.Texts.Format("core.import.table_as_paragraphs", size)
             : inArticle
                 ? null
-                : $"{size} outside an article: written as one paragraph per row, cells separated by ｜; move it under an article heading to keep it a table";
+                : Localization.Texts.Format("core.import.table_outside_article", size);
     }
 
     /// <summary>The decision reported for a table carried as a table.</summary>
     public static ImportDecision Decision(Table table) => new(table.Line, ImportDecisionKind.Table,
-        $"{table.Rows.Count + 1} rows × {table.Columns} columns: {string.Join(BulletinWordImporter.CellSeparator.Trim(), table.Header.Select(c => c.Text))}");
+        Localization.Texts.Format("core.import.table_decision", table.Rows.Count + 1, table.Columns, string.Join(BulletinWordImporter.CellSeparator.Trim(), table.Header.Select(c => c.Text))));
 }

@@ -7,7 +7,7 @@ namespace Newsletter.Core.Localization;
 
 /// <summary>
 /// Every user-facing string of the CLI and the web, one set shared by both: embedded JSON files
-/// <c>Localization/&lt;area&gt;.&lt;culture&gt;.json</c> (areas <c>web</c>, <c>cli</c>, <c>import</c>; cultures
+/// <c>Localization/&lt;area&gt;.&lt;culture&gt;.json</c> (areas <c>web</c>, <c>cli</c>, <c>import</c>, <c>core</c>; cultures
 /// <c>zh-CN</c> and <c>en</c>), merged per culture, chosen by the current UI culture. Simplified Chinese is the default
 /// and the fallback; a missing key shows itself. Keys carry their area as a prefix (<c>cli.publish.*</c>,
 /// <c>import.reason.*</c>), so no two files define the same key (a duplicate fails at load).

@@ -4,6 +4,7 @@ using Newsletter.Core.Issues;
 using Quartz;
 using Newsletter.Core.Campaigns;
 using Newsletter.Core;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Scheduling;
 
@@ -27,19 +28,19 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     /// <exception cref="ScheduleRejectedException">The id names no zone.</exception>
     public TimeZoneInfo ZoneFor(string? id) => id is null
         ? Zone
-        : ScheduleTime.FindZone(id) ?? throw new ScheduleRejectedException($"unknown time zone '{id}'", "use an IANA id such as Asia/Shanghai or UTC");
+        : ScheduleTime.FindZone(id) ?? throw new ScheduleRejectedException(Texts.Format("core.schedule.unknown_zone", id), Texts.Get("core.schedule.unknown_zone_hint"));
 
     /// <summary>Parses a planned time and requires it to lie in the future.</summary>
     /// <exception cref="ScheduleRejectedException">Unparseable or not in the future.</exception>
     public DateTimeOffset FutureTime(string? text, TimeZoneInfo zone)
     {
         var at = ScheduleTime.TryParse(text, zone, out var error)
-            ?? throw new ScheduleRejectedException($"--at: {error}", "give the time as 2026-11-30 09:00 or 2026-11-30T09:00+08:00");
+            ?? throw new ScheduleRejectedException($"--at: {error}", Texts.Get("core.schedule.at_hint"));
         var now = time.GetUtcNow();
         if (at <= now)
         {
-            throw new ScheduleRejectedException($"--at {ScheduleTime.Show(at, zone)} is in the past (now it is {ScheduleTime.Show(now, zone)})",
-                "give a time in the future, or send it now with `newsletter publish`");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.at_in_past", ScheduleTime.Show(at, zone), ScheduleTime.Show(now, zone)),
+                Texts.Get("core.schedule.at_in_past_hint"));
         }
         return at;
     }
@@ -66,15 +67,16 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     {
         if (at <= time.GetUtcNow())
         {
-            throw new ScheduleRejectedException($"{ScheduleTime.Show(at, Zone)} is in the past", "give a time in the future");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.in_past", ScheduleTime.Show(at, Zone)), Texts.Get("core.schedule.in_past_hint"));
         }
         var prepared = await publisher.PrepareAsync(path, segments, tags, CampaignState.Scheduled, at, overrides, ct);
         if (!prepared.Created)
         {
             var c = prepared.Campaign;
             throw new ScheduleRejectedException(
-                $"campaign {c.Id} of this issue for {string.Join(",", c.Segments)}{(c.Tags.IsEmpty ? "" : " (" + c.Tags.Describe() + ")")} already exists ({Word(c.State)}{(c.ScheduledAt is { } s ? ", " + ScheduleTime.Show(s, Zone) : "")})",
-                c.State == CampaignState.Scheduled ? $"move it with `newsletter schedule move {c.Id} --at …` or cancel it first" : "it cannot be scheduled twice; cancel it first to start anew");
+                Texts.Format("core.schedule.exists", c.Id, string.Join(",", c.Segments) + (c.Tags.IsEmpty ? "" : " (" + c.Tags.Describe() + ")"),
+                    CampaignLifecycle.Shown(c.State) + (c.ScheduledAt is { } s ? ", " + ScheduleTime.Show(s, Zone) : "")),
+                c.State == CampaignState.Scheduled ? Texts.Format("core.schedule.exists_move_hint", c.Id) : Texts.Get("core.schedule.exists_hint"));
         }
         return prepared.Campaign;
     }
@@ -83,10 +85,10 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     /// <exception cref="ScheduleRejectedException">No such campaign, or it is not scheduled (any more).</exception>
     public async Task<Campaign> CancelAsync(long id, CancellationToken ct)
     {
-        var campaign = await ScheduledAsync(id, "cancelled", ct);
+        var campaign = await ScheduledAsync(id, Texts.Get("core.schedule.verb_cancelled"), ct);
         if (!await store.TryLeaveScheduledAsync(id, campaign.ScheduledAt!.Value, CampaignState.Cancelled, "cancelled by an editor", ct))
         {
-            throw new ScheduleRejectedException($"campaign {id} started or changed meanwhile", "run `newsletter schedule list` and try again");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.changed_meanwhile", id), Texts.Get("core.schedule.changed_meanwhile_hint"));
         }
         return (await campaigns.GetAsync(id, ct))!;
     }
@@ -94,14 +96,14 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     /// <summary>Moves a scheduled campaign to <paramref name="at"/>.</summary>
     public async Task<Campaign> MoveAsync(long id, DateTimeOffset at, CancellationToken ct)
     {
-        await ScheduledAsync(id, "moved", ct);
+        await ScheduledAsync(id, Texts.Get("core.schedule.verb_moved"), ct);
         if (at <= time.GetUtcNow())
         {
-            throw new ScheduleRejectedException($"{ScheduleTime.Show(at, Zone)} is in the past", "give a time in the future");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.in_past", ScheduleTime.Show(at, Zone)), Texts.Get("core.schedule.in_past_hint"));
         }
         if (!await store.TryMoveAsync(id, at, ct))
         {
-            throw new ScheduleRejectedException($"campaign {id} started or changed meanwhile", "run `newsletter schedule list` and try again");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.changed_meanwhile", id), Texts.Get("core.schedule.changed_meanwhile_hint"));
         }
         return (await campaigns.GetAsync(id, ct))!;
     }
@@ -133,12 +135,12 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
         var cron = Recurrence(input);
         if (segmentNames.Count == 0)
         {
-            throw new ScheduleRejectedException("a plan needs --segments", "name them: --segments municipal,county");
+            throw new ScheduleRejectedException(Texts.Get("core.schedule.plan_no_segments"), Texts.Get("core.schedule.plan_no_segments_hint"));
         }
         var segments = IssuePublisher.ResolveSegments(segmentNames, await subscribers.ListSegmentsAsync(ct));
         if (PlanRecurrence.NextFirings(cron, zone, time.GetUtcNow(), 1).Count == 0)
         {
-            throw new ScheduleRejectedException($"\"{cron}\" never fires again", "give a cron expression with future times");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.never_fires", cron), Texts.Get("core.schedule.never_fires_hint"));
         }
         return await store.AddPlanAsync(cron, segments, tags, zone.Id, ct);
     }
@@ -170,11 +172,11 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     private async Task<Campaign> ScheduledAsync(long id, string verb, CancellationToken ct)
     {
         var campaign = await campaigns.GetAsync(id, ct)
-            ?? throw new ScheduleRejectedException($"there is no campaign {id}", "see `newsletter schedule list` for the scheduled ones");
+            ?? throw new ScheduleRejectedException(Texts.Format("core.campaign.not_found", id), Texts.Get("core.schedule.see_list_hint"));
         if (campaign.State != CampaignState.Scheduled || campaign.ScheduledAt is null)
         {
-            throw new ScheduleRejectedException($"campaign {id} is {Word(campaign.State)}; only a scheduled campaign can be {verb}",
-                "see `newsletter schedule list` for the scheduled ones");
+            throw new ScheduleRejectedException(Texts.Format("core.schedule.not_scheduled", id, CampaignLifecycle.Shown(campaign.State), verb),
+                Texts.Get("core.schedule.see_list_hint"));
         }
         return campaign;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Scheduling;
 
@@ -36,14 +37,14 @@ public static class ScheduleTime
         var value = (text ?? "").Trim();
         if (value.Length == 0)
         {
-            error = "no time given";
+            error = Texts.Get("core.schedule.no_time");
             return null;
         }
         if (DateTime.TryParseExact(value, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             if (zone.IsInvalidTime(local))
             {
-                error = $"{value} does not exist in {zone.Id} (clocks skip it)";
+                error = Texts.Format("core.schedule.skipped_time", value, zone.Id);
                 return null;
             }
             return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
@@ -52,7 +53,7 @@ public static class ScheduleTime
         {
             return withOffset.ToUniversalTime();
         }
-        error = $"'{value}' is not a time; write it as 2026-11-30 09:00 (in {zone.Id}) or ISO-8601 with an offset, 2026-11-30T09:00+08:00";
+        error = Texts.Format("core.schedule.not_a_time", value, zone.Id);
         return null;
     }
 

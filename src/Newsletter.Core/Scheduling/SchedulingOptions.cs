@@ -37,7 +37,7 @@ public sealed record SchedulingOptions
     /// <summary>The configured zone.</summary>
     /// <exception cref="SettingsException">The id names no zone this machine knows.</exception>
     public TimeZoneInfo Zone() => ScheduleTime.FindZone(TimeZone)
-        ?? throw new SettingsException($"Scheduling:TimeZone '{TimeZone}' is not a known time zone; use an IANA id such as Asia/Shanghai");
+        ?? throw new SettingsException(Localization.Texts.Format("core.settings.unknown_zone", TimeZone));
 }
 
 /// <summary>The bounds of <see cref="SchedulingOptions"/>, checked once when the host starts (see <see cref="SettingsBinder"/>).</summary>
@@ -46,7 +46,7 @@ public sealed class SchedulingOptionsValidator : AbstractValidator<SchedulingOpt
     public SchedulingOptionsValidator()
     {
         RuleFor(o => o.TimeZone).Must(zone => ScheduleTime.FindZone(zone) is not null)
-            .WithMessage("must be a time zone this machine knows, as an IANA id such as Asia/Shanghai");
+            .WithMessage(_ => Localization.Texts.Get("core.settings.time_zone"));
         RuleFor(o => o.MisfireGrace).Within(TimeSpan.Zero, TimeSpan.FromDays(7));
         RuleFor(o => o.SyncInterval).Within(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         RuleFor(o => o.DeliveryInterval).Within(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));

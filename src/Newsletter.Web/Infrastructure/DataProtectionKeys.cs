@@ -51,7 +51,7 @@ public sealed class KeyEncryptionKey
         if (options.DataProtectionKey is { Length: > 0 } configured)
         {
             return configured.Length < 16
-                ? throw new SettingsException("Web:DataProtectionKey is shorter than 16 characters; use a long random value (e.g. `openssl rand -base64 32`)")
+                ? throw new SettingsException(Core.Localization.Texts.Get("core.settings.data_protection_key_short"))
                 : new KeyEncryptionKey(SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
         }
         // Resolved once, when data protection first loads its key ring.

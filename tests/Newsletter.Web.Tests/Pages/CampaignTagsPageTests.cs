@@ -47,9 +47,9 @@ public sealed class CampaignTagsPageTests(WebAppFixture fixture) : IClassFixture
     }
 
     [Theory]
-    [InlineData("禹州", "", "unknown district")]     // the error also suggests 禹州市
-    [InlineData("", "纺织", "unknown industry")]
-    [InlineData("东城区", "", "0 recipients")]        // a district of the city where nobody is
+    [InlineData("禹州", "", "未知的区县“禹州”")]     // the error also suggests 禹州市
+    [InlineData("", "纺织", "未知的行业“纺织”")]
+    [InlineData("东城区", "", "选中 0 位收件人")]        // a district of the city where nobody is
     public async Task Unknown_tags_or_tags_selecting_nobody_create_no_campaign(string districts, string industries, string expected)
     {
         await AddAsync("禹州市", "新材料");

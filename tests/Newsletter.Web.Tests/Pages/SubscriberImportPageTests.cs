@@ -61,7 +61,7 @@ public sealed class SubscriberImportPageTests(WebAppFixture fixture) : IClassFix
         var (status, html) = await Upload(buffer.ToArray(), "赠阅名单.docx");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Contains("赠阅名单.docx is a Word document, not a list — save the sheet as .xlsx or .csv", WebUtility.HtmlDecode(html));
+        Assert.Contains("赠阅名单.docx 是 Word 文档，不是名单 — 请把表格另存为 .xlsx 或 .csv", WebUtility.HtmlDecode(html));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class CsvTableReader
             {
                 "utf-8" or "utf8" => new UTF8Encoding(false, throwOnInvalidBytes: true),
                 "gbk" or "gb18030" or "gb2312" or "cp936" => Encoding.GetEncoding("GB18030"),
-                _ => throw new TableFormatException($"unknown encoding '{requested}'; use utf-8 or gbk"),
+                _ => throw new TableFormatException(Localization.Texts.Format("core.table.unknown_encoding", requested)),
             };
         }
 
@@ -101,7 +101,7 @@ public sealed class CsvTableReader
             var startLine = input.Line;
             if (++records > InputLimits.MaxTableRows)
             {
-                throw new TableFormatException($"{Where(name, startLine)}: the file has more than {InputLimits.MaxTableRows:N0} lines (Excel's limit); split it into several files");
+                throw new TableFormatException(Localization.Texts.Format("core.table.too_many_lines", Where(name, startLine), InputLimits.MaxTableRows));
             }
             input.StartRecord();
             if (separator is null)
@@ -150,7 +150,7 @@ public sealed class CsvTableReader
                 cells.Add(cell.ToString());
                 if (cells.Count > InputLimits.MaxTableColumns)
                 {
-                    throw new TableFormatException($"{Where(name, startLine)} has more than {InputLimits.MaxTableColumns} fields; a subscriber list has a dozen columns — check the separator");
+                    throw new TableFormatException(Localization.Texts.Format("core.table.too_many_fields", Where(name, startLine), InputLimits.MaxTableColumns));
                 }
 
                 if (input.AtEnd)
@@ -217,7 +217,7 @@ public sealed class CsvTableReader
     }
 
     /// <summary>A character cursor that counts physical lines (CRLF, LF and CR each end one).</summary>
-    private static string Where(string? name, int line) => name is null ? $"line {line:N0}" : $"{name} line {line:N0}";
+    private static string Where(string? name, int line) => name is null ? Localization.Texts.Format("core.table.line", line) : Localization.Texts.Format("core.table.file_line", name, line);
 
     private sealed class Input(TextReader reader)
     {

@@ -171,7 +171,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         {
             if (!string.IsNullOrWhiteSpace(options.Sheet))
             {
-                return new Table(null, null, null, $"{name} is a CSV file, which has no sheets; leave out --sheet");
+                return new Table(null, null, null, Texts.Format("core.table.csv_no_sheets", name));
             }
             var encoding = CsvTableReader.DetectEncoding(path, options.Encoding);
             rows = CsvTableReader.Read(path, encoding).GetEnumerator();
@@ -194,7 +194,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             }
             if (index < 0)
             {
-                return new Table(null, null, null, $"{name} has no sheet '{wanted}' (sheets: {described}); give --sheet a name or a number from that list");
+                return new Table(null, null, null, Texts.Format("core.table.no_such_sheet", name, wanted, described));
             }
             candidates = [index];
         }
@@ -216,17 +216,17 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             sheetRows.Dispose();
             anyData |= sawData;
         }
-        var where = !string.IsNullOrWhiteSpace(options.Sheet) ? $"sheet '{options.Sheet.Trim()}' of {name}" : name;
+        var where = !string.IsNullOrWhiteSpace(options.Sheet) ? Texts.Format("core.table.sheet_of", options.Sheet.Trim(), name) : name;
         return new Table(null, null, null, !anyData ? Empty(where)
             : !string.IsNullOrWhiteSpace(options.Sheet) ? NoEmailColumn(where)
-            : $"no sheet of {name} has an e-mail column ({ImportColumns.Describe(ImportColumn.Email)}) in its first {ImportHeader.RowsSearched} rows (sheets: {described}); name the column so, or pick the sheet with --sheet");
+            : Texts.Format("core.table.no_sheet_has_email", name, ImportColumns.Describe(ImportColumn.Email), ImportHeader.RowsSearched, described));
     }
 
     private static string Empty(string where) =>
-        $"{where} is empty: expected a header line ({ImportColumns.Describe()}) and one subscriber per line";
+        Texts.Format("core.table.empty", where, ImportColumns.Describe());
 
     private static string NoEmailColumn(string where) =>
-        $"{where} has no e-mail column in its first {ImportHeader.RowsSearched} rows: name one {ImportColumns.Describe(ImportColumn.Email)}";
+        Texts.Format("core.table.no_email_column", where, ImportHeader.RowsSearched, ImportColumns.Describe(ImportColumn.Email));
 
     private async Task<ImportSummary> ImportRowsAsync(string path, IEnumerator<TableRow> enumerator, ImportHeader header, IReadOnlyList<Segment> known,
         string? defaultSegment, ImportOptions options, string source, string rejectsTemp, CancellationToken ct)

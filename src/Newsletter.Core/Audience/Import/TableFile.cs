@@ -16,7 +16,7 @@ public enum TableFileKind
 /// <summary>Tells a spreadsheet or a text table from a document that is not a list (Word, PDF, PowerPoint, an image).</summary>
 public static class TableFile
 {
-    private const string SaveAs = "save the sheet as .xlsx or .csv";
+    private static string SaveAs => Localization.Texts.Get("core.table.save_as");
 
     /// <summary>The kind of <paramref name="path"/>.</summary>
     /// <exception cref="TableFormatException">The file is a document or binary data, not a list; the message names it and says what to do.</exception>
@@ -40,15 +40,15 @@ public static class TableFile
         }
         if (head.StartsWith("%PDF"u8))
         {
-            throw new TableFormatException($"{name} is a PDF document, not a list — {SaveAs}");
+            throw new TableFormatException(Localization.Texts.Format("core.table.pdf", name) + " — " + SaveAs);
         }
         if (head.StartsWith("{\\rtf"u8))
         {
-            throw new TableFormatException($"{name} is a Word document, not a list — {SaveAs}");
+            throw new TableFormatException(Localization.Texts.Format("core.table.word", name) + " — " + SaveAs);
         }
         if (IsBinary(path))
         {
-            throw new TableFormatException($"{name} is not a spreadsheet or a CSV file (it holds binary data) — {SaveAs}");
+            throw new TableFormatException(Localization.Texts.Format("core.table.binary", name) + " — " + SaveAs);
         }
         return TableFileKind.Text;
     }
@@ -66,11 +66,11 @@ public static class TableFile
             }
             if (parts.Any(p => p.StartsWith("word/", StringComparison.OrdinalIgnoreCase)))
             {
-                throw new TableFormatException($"{name} is a Word document, not a list — {SaveAs}");
+                throw new TableFormatException(Localization.Texts.Format("core.table.word", name) + " — " + SaveAs);
             }
             if (parts.Any(p => p.StartsWith("ppt/", StringComparison.OrdinalIgnoreCase)))
             {
-                throw new TableFormatException($"{name} is a PowerPoint presentation, not a list — {SaveAs}");
+                throw new TableFormatException(Localization.Texts.Format("core.table.powerpoint", name) + " — " + SaveAs);
             }
             if (archive.GetEntry("mimetype") is { Length: < 200 } mimetype)
             {
@@ -98,11 +98,11 @@ public static class TableFile
             var bytes = File.ReadAllBytes(path).AsSpan();
             if (bytes.IndexOf(Encoding.Unicode.GetBytes("WordDocument")) >= 0)
             {
-                throw new TableFormatException($"{name} is a Word document, not a list — {SaveAs}");
+                throw new TableFormatException(Localization.Texts.Format("core.table.word", name) + " — " + SaveAs);
             }
             if (bytes.IndexOf(Encoding.Unicode.GetBytes("PowerPoint Document")) >= 0)
             {
-                throw new TableFormatException($"{name} is a PowerPoint presentation, not a list — {SaveAs}");
+                throw new TableFormatException(Localization.Texts.Format("core.table.powerpoint", name) + " — " + SaveAs);
             }
         }
         return TableFileKind.Workbook;
