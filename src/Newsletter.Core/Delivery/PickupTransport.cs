@@ -1,3 +1,5 @@
+using Newsletter.Core.Localization;
+
 namespace Newsletter.Core.Delivery;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Newsletter.Core.Delivery;
 /// </summary>
 public sealed class PickupTransport(string directory) : IMailTransport
 {
-    public string Description => $"pickup folder {Path.GetFullPath(directory)}";
+    public string Description => Texts.Format("core.transport.pickup", Path.GetFullPath(directory));
 
     /// <summary>Two: writing files to one disk gains nothing from more writers.</summary>
     public int MaxSessions => 2;

@@ -1,6 +1,7 @@
 using Newsletter.Core.Audience;
 using Newsletter.Core.Campaigns;
 using Newsletter.Core.Issues;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Delivery;
 
@@ -26,15 +27,15 @@ public sealed class SendPolicy(DeliveryOptions delivery)
         var reasons = new List<string>();
         if (metadata.IsSample)
         {
-            reasons.Add("it is marked as a sample (样刊, `sample: true`)");
+            reasons.Add(Texts.Get("core.policy.marked_sample"));
         }
         if (string.IsNullOrWhiteSpace(metadata.Number))
         {
-            reasons.Add("it has no 期号 (`number`)");
+            reasons.Add(Texts.Get("core.policy.no_number"));
         }
         if (metadata.Date is null)
         {
-            reasons.Add("it has no date");
+            reasons.Add(Texts.Get("core.policy.no_date"));
         }
         return reasons;
     }
@@ -52,16 +53,16 @@ public sealed class SendPolicy(DeliveryOptions delivery)
             return [];
         }
         var real = segments.Where(s => s != Segments.TestRecipients).ToList();
-        var why = string.Join("; ", reasons);
+        var why = string.Join(Texts.Get("core.separator.clause"), reasons);
         if (IsRealSend && real.Count > 0)
         {
             throw new SampleIssueRefusedException(
-                $"refused: this issue cannot go to {string.Join(",", real)} over SMTP because {why}; it may go only to {Segments.TestRecipients}",
-                "give the 期号 and date (--number 2024年第9期 --date 2024-09-15, or `number:`/`date:` and `sample: false` in the front matter, or the issue page in the web admin)");
+                Texts.Format("core.policy.refused", string.Join(",", real), why, Segments.TestRecipients),
+                Texts.Get("core.policy.refused_hint"));
         }
         return [IsRealSend
-            ? $"this issue is not finished ({why}); it goes only to {Segments.TestRecipients}"
-            : $"this issue is not finished ({why}); sent anyway because Delivery:Transport is pickup (a preview, not a real send) — over SMTP it would be refused"];
+            ? Texts.Format("core.policy.unfinished_test_only", why, Segments.TestRecipients)
+            : Texts.Format("core.policy.unfinished_pickup", why)];
     }
 
     /// <summary>

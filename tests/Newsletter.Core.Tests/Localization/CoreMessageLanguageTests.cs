@@ -39,6 +39,23 @@ public sealed partial class CoreMessageLanguageTests
     private const string Mistakes = "---\ntitle: 快递\nfoo: bar\naudiences: [municipal, nobody]\n---\n\n## 栏目\n\n### 空文章\n<!-- industries: 新材科 -->\n";
 
     [Fact]
+    public void The_send_policy_speaks_the_runs_language_the_warning_of_a_demo_send_and_the_refusal_of_a_real_one()
+    {
+        var unfinished = new IssueMetadata("快递", null, null, null, ["municipal"], null, null, IsSample: true);
+        var pickup = new SendPolicy(new DeliveryOptions { Transport = TransportKind.Pickup });
+        var smtp = new SendPolicy(new DeliveryOptions { Transport = TransportKind.Smtp });
+
+        var zhWarning = Assert.Single(In("zh-CN", () => pickup.Check(unfinished, ["municipal"])));
+        var zhRefusal = In("zh-CN", () => Assert.Throws<SampleIssueRefusedException>(() => smtp.Check(unfinished, ["municipal"])));
+        var enWarning = Assert.Single(In("en", () => pickup.Check(unfinished, ["municipal"])));
+
+        Assert.Equal("这一期尚未定稿（它被标为样刊（`sample: true`）；它没有期号（`number`）；它没有日期）；因为 Delivery:Transport 是 pickup（预览，不是真实发送）仍然生成了邮件 —— 通过 SMTP 会被拒绝", zhWarning);
+        Assert.StartsWith("已拒绝：这一期不能通过 SMTP 发给 municipal，因为它被标为样刊", zhRefusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith("请填写期号和日期", zhRefusal.Hint, StringComparison.Ordinal);
+        Assert.StartsWith("this issue is not finished (it is marked as a sample (样刊, `sample: true`); it has no 期号 (`number`); it has no date); sent anyway", enWarning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Issue_validator_messages_are_Chinese_in_Chinese()
     {
         var errors = In("zh-CN", () => Validate(Mistakes));
