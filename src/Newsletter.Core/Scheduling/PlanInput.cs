@@ -17,7 +17,7 @@ public sealed record PlanInput(string? Every = null, string? At = null, string? 
 /// <summary>
 /// Why a <see cref="PlanInput"/> was refused: a stable <see cref="Code"/> with its <see cref="Args"/> (the web shows it
 /// in the reader's language from <c>plan.error.&lt;code&gt;</c>), and the English <see cref="Message"/> and <see cref="Hint"/>
-/// (what is wrong, how to fix it) the CLI prints.
+/// (what is wrong, how to fix it) the CLI prints in English (in Chinese it prints the web's sentence).
 /// </summary>
 public sealed record PlanRecurrenceError(string Code, string Message, string Hint, IReadOnlyList<string> Args);
 

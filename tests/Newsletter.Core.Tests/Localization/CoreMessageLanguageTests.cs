@@ -56,6 +56,19 @@ public sealed partial class CoreMessageLanguageTests
     }
 
     [Fact]
+    public void A_plan_that_cannot_be_read_is_refused_in_the_runs_language()
+    {
+        var zh = In("zh-CN", () => Assert.Throws<Newsletter.Core.Scheduling.ScheduleRejectedException>(
+            () => Newsletter.Core.Scheduling.CampaignScheduler.Recurrence(new Newsletter.Core.Scheduling.PlanInput(Every: "每周一"))));
+        var en = In("en", () => Assert.Throws<Newsletter.Core.Scheduling.ScheduleRejectedException>(
+            () => Newsletter.Core.Scheduling.CampaignScheduler.Recurrence(new Newsletter.Core.Scheduling.PlanInput(Every: "每周一"))));
+
+        Assert.Equal("“每周一”没有写时刻 — 请补上，例如“每周一 09:00”。", zh.Message);
+        Assert.Equal("'每周一' has no time of day", en.Message);
+        Assert.StartsWith("add --at 09:00", en.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Issue_validator_messages_are_Chinese_in_Chinese()
     {
         var errors = In("zh-CN", () => Validate(Mistakes));
