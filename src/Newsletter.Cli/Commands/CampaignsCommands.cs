@@ -199,7 +199,7 @@ internal sealed class CampaignsShowCommand : AsyncCommand<CampaignsShowSettings>
 
         Say.Line("cli.campaigns.campaign_issue", campaign.Id, campaign.Title, campaign.IssueKey);
         Say.Line("cli.campaigns.state", CampaignsCommands.Word(campaign.State), (campaign.StateReason is { } r ? " — " + r : ""));
-        Say.Line("cli.campaigns.audience", string.Join(", ", campaign.Segments), (campaign.Tags.IsEmpty ? " (all active subscribers, no district or industry filter)" : AudienceTagOptions.Suffix(campaign.Tags)));
+        Say.Line("cli.campaigns.audience", string.Join(", ", campaign.Segments), (campaign.Tags.IsEmpty ? Texts.Get("cli.campaigns.no_tag_filter") : AudienceTagOptions.Suffix(campaign.Tags)));
         CampaignRun.PrintCounts(campaign, counts);
         foreach (var sender in await store.ListSendersAsync(campaign.Id, cancellationToken))
         {

@@ -28,9 +28,7 @@ internal sealed class StopSignal : IDisposable
     public int ExitCode => Signal == PosixSignal.SIGTERM ? 143 : 130;
 
     /// <summary>The reason a campaign stopped by this signal is paused with.</summary>
-    public string Reason => Signal == PosixSignal.SIGTERM
-        ? "interrupted by SIGTERM"
-        : "interrupted by Ctrl-C (SIGINT)";
+    public string Reason => Texts.Get(Signal == PosixSignal.SIGTERM ? "cli.stop.sigterm" : "cli.stop.sigint");
 
     private void Handle(PosixSignalContext context)
     {
