@@ -9,6 +9,7 @@ namespace Newsletter.Cli.Tests.Commands;
 /// the import report — speak the run's language like the CLI's own lines (issue 19): 简体中文 by default, English with
 /// <c>NEWSLETTER_LANG=en</c>, from the same resources as the web. Run as a user runs them (a child process).
 /// </summary>
+[Slow]
 public sealed partial class CoreMessageLanguageTests : IDisposable
 {
     private static readonly Dictionary<string, string> Chinese = new() { ["NEWSLETTER_LANG"] = "" };
