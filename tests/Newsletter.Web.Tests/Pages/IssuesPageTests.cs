@@ -71,8 +71,8 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
         Assert.Equal(HttpStatusCode.Redirect, upload.StatusCode);
         var details = await editor.GetStringAsync(upload.Headers.Location!.ToString());
         Assert.Contains("西安高新区打通成果转化“最初一公里”", details);
-        Assert.Contains("image &#x27;图片 1&#x27;", details);
-        Assert.Contains("image dropped", details);
+        Assert.Contains("图片“图片 1”", details);   // the admin is Chinese by default
+        Assert.Contains("图片已略去", details);
         Assert.Contains("**持续深化改革**", details);
     }
 
@@ -84,7 +84,7 @@ public sealed class IssuesPageTests(WebAppFixture fixture) : IClassFixture<WebAp
         using var upload = await UploadAsync(editor, "公报.doc", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "application/msword");
 
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
-        Assert.Contains("save it as .docx", await upload.Content.ReadAsStringAsync());
+        Assert.Contains("另存为 .docx", await upload.Content.ReadAsStringAsync());
     }
 
     [Fact]
