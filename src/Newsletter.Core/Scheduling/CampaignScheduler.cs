@@ -166,7 +166,7 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     /// <summary>The refusal in the run's language: the parser's English, or the web picker's sentence (what and how in one).</summary>
     private static ScheduleRejectedException Rejected(PlanRecurrenceError error) => Texts.IsEnglish
         ? new(error.Message, error.Hint)
-        : new(Texts.Format("plan.error." + error.Code, [.. error.Args]), "");
+        : new(error.Localized(), "");
 
     /// <summary>Parses a cron expression: Quartz (seconds first) or 5-field Unix, converted.</summary>
     /// <exception cref="ScheduleRejectedException">It does not parse.</exception>

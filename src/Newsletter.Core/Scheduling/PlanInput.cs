@@ -1,3 +1,5 @@
+using Newsletter.Core.Localization;
+
 namespace Newsletter.Core.Scheduling;
 
 /// <summary>
@@ -19,7 +21,16 @@ public sealed record PlanInput(string? Every = null, string? At = null, string? 
 /// in the reader's language from <c>plan.error.&lt;code&gt;</c>), and the English <see cref="Message"/> and <see cref="Hint"/>
 /// (what is wrong, how to fix it) the CLI prints in English (in Chinese it prints the web's sentence).
 /// </summary>
-public sealed record PlanRecurrenceError(string Code, string Message, string Hint, IReadOnlyList<string> Args);
+public sealed record PlanRecurrenceError(string Code, string Message, string Hint, IReadOnlyList<string> Args)
+{
+    /// <summary>The refusal in the current UI language, what and how in one sentence (<c>plan.error.&lt;code&gt;</c>); the English pair when no such key exists.</summary>
+    public string Localized()
+    {
+        var key = "plan.error." + Code;
+        var text = Texts.Format(key, [.. Args]);
+        return text == key ? $"{Message} — {Hint}" : text;
+    }
+}
 
 /// <summary>The outcome of reading a <see cref="PlanInput"/>: the Quartz cron to store, or the one error.</summary>
 public sealed record PlanRecurrenceResult(string? Cron, PlanRecurrenceError? Error)

@@ -135,7 +135,7 @@ public sealed class IndexModel(IScheduleStore store, CampaignScheduler scheduler
         }
         if (result.Error is { } error)
         {
-            Messages.Errors.Add(Localized(error));
+            Messages.Errors.Add(error.Localized());
             return null;
         }
         return result.Cron;
@@ -148,14 +148,6 @@ public sealed class IndexModel(IScheduleStore store, CampaignScheduler scheduler
         return value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '*' or '?' or '@')
             ? new PlanInput(Cron: value)
             : new PlanInput(Every: value);
-    }
-
-    /// <summary>The error in the reader's language (<c>plan.error.&lt;code&gt;</c>), the parser's English otherwise.</summary>
-    private string Localized(PlanRecurrenceError error)
-    {
-        var key = "plan.error." + error.Code;
-        var message = text.Format(key, [.. error.Args]);
-        return message == key ? $"{error.Message} — {error.Hint}" : message;
     }
 
     private string Words(string cron) => PlanRecurrence.Words(cron, UiText.IsEnglish);
