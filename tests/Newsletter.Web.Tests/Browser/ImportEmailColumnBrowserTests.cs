@@ -1,7 +1,6 @@
 using Microsoft.Playwright;
 using Newsletter.Core.Audience;
 using Newsletter.Testing;
-using static Microsoft.Playwright.Assertions;
 
 namespace Newsletter.Web.Tests.Browser;
 
@@ -12,7 +11,6 @@ namespace Newsletter.Web.Tests.Browser;
 [Requires("chromium")]
 public sealed class ImportEmailColumnBrowserTests
 {
-    private static readonly PageAssertionsToHaveURLOptions Navigation = new() { Timeout = 30_000 };
     private static readonly PageWaitForSelectorOptions Wait = new() { Timeout = 30_000 };
 
     private static byte[] Sheet(TempDirectory folder)
@@ -37,20 +35,10 @@ public sealed class ImportEmailColumnBrowserTests
         await using var session = await BrowserSession.StartAsync();
         await using var context = await session.NewContextAsync(app.BaseUrl);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.FillAsync("input[name=UserName]", WebApp.AdminLogin);
-        await page.FillAsync("input[name=Password]", WebApp.Password);
-        await page.ClickAsync("main button[type=submit]");
-        await Expect(page).ToHaveURLAsync(app.BaseUrl + "/", Navigation);
+        await BrowserSession.SignInAsync(page, app.BaseUrl, WebApp.AdminLogin);
 
         // Upload with 县级领导 as the default segment: the mapping step asks for the e-mail column; nothing is stored yet.
-        await page.GotoAsync("/Subscribers/Import");
-        await page.SetInputFilesAsync("input[name=upload]", new FilePayload
-        {
-            Name = "通讯录.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = Sheet(folder),
-        });
-        await page.SelectOptionAsync("select[name=DefaultSegment]", "county");
-        await page.ClickAsync("main form[enctype] button[type=submit]");
+        await ImportMappingBrowserTests.UploadAsync(page, "通讯录.xlsx", Sheet(folder), defaultSegment: "county");
         await page.WaitForSelectorAsync("#column-mapping", Wait);
         Assert.Equal("true", await page.GetAttributeAsync("#column-mapping", "data-needs-email"));
         Assert.Contains("没有识别出邮箱列", await page.TextContentAsync("#column-mapping") ?? "", StringComparison.Ordinal);

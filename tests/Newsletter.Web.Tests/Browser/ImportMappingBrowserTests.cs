@@ -28,6 +28,18 @@ public sealed class ImportMappingBrowserTests
         return File.ReadAllBytes(path);
     }
 
+    /// <summary>Uploads a sheet on the import page (optionally with a default segment) and submits it.</summary>
+    internal static async Task UploadAsync(IPage page, string name, byte[] sheet, string? defaultSegment = null)
+    {
+        await page.GotoAsync("/Subscribers/Import");
+        await page.SetInputFilesAsync("input[name=upload]", new FilePayload
+        {
+            Name = name, MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = sheet,
+        });
+        if (defaultSegment is not null) await page.SelectOptionAsync("select[name=DefaultSegment]", defaultSegment);
+        await page.ClickAsync("main form[enctype] button[type=submit]");
+    }
+
     [Fact]
     public async Task An_unknown_header_is_mapped_before_import_and_the_rejects_file_downloads_with_its_rows_and_reasons()
     {
@@ -39,12 +51,7 @@ public sealed class ImportMappingBrowserTests
         await BrowserSession.SignInAsync(page, app.BaseUrl, WebApp.AdminLogin);
 
         // Upload: the two unknown headers are offered for mapping, and nothing is stored yet.
-        await page.GotoAsync("/Subscribers/Import");
-        await page.SetInputFilesAsync("input[name=upload]", new FilePayload
-        {
-            Name = "名单.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = Sheet(folder),
-        });
-        await page.ClickAsync("main form[enctype] button[type=submit]");
+        await UploadAsync(page, "名单.xlsx", Sheet(folder));
         await page.WaitForSelectorAsync("#column-mapping", new PageWaitForSelectorOptions { Timeout = 30_000 });
         await BrowserSession.ScreenshotAsync(page, "import-mapping");
         var offered = await page.Locator("#column-mapping select").EvaluateAllAsync<string[]>("s => s.map(x => x.dataset.header)");
