@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Newsletter.Core.Audience;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Issues;
 
@@ -18,14 +19,14 @@ public static class IssueMarkdownWriter
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
     private static readonly Regex OrderedListStart = new(@"^(\d{1,9})([.)])", RegexOptions.CultureInvariant);
 
-    /// <summary>The syntax notes written into the front matter of every written issue.</summary>
-    private static readonly string[] SyntaxNotes =
+    /// <summary>The syntax notes written into the front matter of every written issue, in the run's language.</summary>
+    private static IEnumerable<string> SyntaxNotes() =>
     [
-        "Syntax: ## section, ### article, #### subheading; paragraphs are separated by blank lines.",
-        "Keys: title, number (期号), date (2024-08-15), publisher, audiences, subject, preheader, sample.",
-        "Restrict a section to some segments with a comment on the line right under its ## heading:",
+        Texts.Get("core.markdown.syntax"),
+        Texts.Get("core.markdown.keys"),
+        Texts.Get("core.markdown.audiences"),
         "  <!-- audiences: county, enterprise -->",
-        "Tag an article with industries of the 6+3+3 list on the line right under its ### heading:",
+        Texts.Get("core.markdown.industries"),
         "  <!-- industries: 新材料, 智能装备 -->",
         "  (" + string.Join("、", Industries.All) + ")",
     ];
@@ -42,7 +43,7 @@ public static class IssueMarkdownWriter
                 md.Append("# ").Append(line).Append('\n');
             }
         }
-        foreach (var note in SyntaxNotes)
+        foreach (var note in SyntaxNotes())
         {
             md.Append("# ").Append(note).Append('\n');
         }
@@ -108,7 +109,7 @@ public static class IssueMarkdownWriter
         }
         if (metadata.IsSample)
         {
-            md.Append("# A sample: its real 期号 and date are unknown, so none is given.\n");
+            md.Append("# ").Append(Texts.Get("core.markdown.sample")).Append('\n');
             md.Append("sample: true\n");
         }
         else
