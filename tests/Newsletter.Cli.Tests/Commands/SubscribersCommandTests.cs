@@ -117,6 +117,35 @@ public sealed class SubscribersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_with_column_maps_headers_the_synonyms_do_not_know()
+    {
+        var path = Write("通讯录.csv", "序号,姓名,Mail box,工作部门\n1,刘洋,liu@example.org,许昌市发改委\n");
+
+        // Without a mapping the list has no e-mail column: refused, nothing stored, and the hint names --column.
+        var refused = await Run("subscribers", "import", path, "--segment", "county");
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("nothing was imported", refused.Error);
+        Assert.Contains("--column \"HEADER=email\"", refused.Error);
+
+        // A mapping that is not HEADER=COLUMN, or names no column, is a usage error before anything is read.
+        var syntax = await Run("subscribers", "import", path, "--column", "Mail box");
+        Assert.Equal(2, syntax.Exit);
+        Assert.Contains("--column \"Mail box\" is not HEADER=COLUMN", syntax.Error);
+        var unknown = await Run("subscribers", "import", path, "--column", "Mail box=手机");
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("\"手机\" is no column", unknown.Error);
+        Assert.Empty((await Json("subscribers", "list")).EnumerateArray());
+
+        // Mail box → 邮箱 (Chinese name), 工作部门 → organisation (English name), 序号 ignored explicitly (full-width ＝).
+        var (exit, stdout, stderr) = await Run("subscribers", "import", path, "--segment", "county",
+            "--column", "Mail box=邮箱", "--column", "工作部门=organisation", "--column", "序号＝忽略");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("warning: ignored column(s): 序号", stdout);
+        var liu = await Json("subscribers", "show", "liu@example.org");
+        Assert.Equal(("刘洋", "许昌市发改委"), (liu.GetProperty("name").GetString(), liu.GetProperty("organisation").GetString()));
+    }
+
+    [Fact]
     public async Task Import_of_a_word_document_or_a_sheet_option_on_csv_is_one_error_line()
     {
         var docx = _temp.File("名单.docx");

@@ -28,6 +28,48 @@ internal sealed class SubscribersImportSettings : GlobalSettings
     [CommandOption("--encoding <ENCODING>")]
     [Text("cli.subscribers.encoding")]
     public string? Encoding { get; init; }
+
+    [CommandOption("--column <HEADER=COLUMN>")]
+    [Text("cli.subscribers.column")]
+    public string[] Columns { get; init; } = [];
+
+    public override ValidationResult Validate() =>
+        ColumnMapping(out var error) is null ? ValidationResult.Error(error!) : ValidationResult.Success();
+
+    /// <summary>
+    /// The <c>--column</c> mapping (<c>"Mail box=邮箱"</c>, <c>"联系电话=忽略"</c>): a header as written in the sheet →
+    /// the column it holds (any accepted header name of that column), or null to ignore it; null when one is not understood.
+    /// </summary>
+    public IReadOnlyDictionary<string, ImportColumn?>? ColumnMapping(out string? error)
+    {
+        error = null;
+        var mapping = new Dictionary<string, ImportColumn?>(StringComparer.Ordinal);
+        foreach (var item in Columns)
+        {
+            var cut = item.LastIndexOfAny(['=', '＝']);
+            var header = cut > 0 ? item[..cut].Trim() : "";
+            var target = cut > 0 ? item[(cut + 1)..].Trim() : "";
+            if (header.Length == 0)
+            {
+                error = Texts.Format("cli.subscribers.column_syntax", item);
+                return null;
+            }
+            if (target.ToLowerInvariant() is "ignore" or "忽略")
+            {
+                mapping[header] = null;
+            }
+            else if (ImportColumns.TryMatch(target, out var column) && column != ImportColumn.Reason)
+            {
+                mapping[header] = column;
+            }
+            else
+            {
+                error = Texts.Format("cli.subscribers.column_unknown", target, item, ImportColumns.Describe());
+                return null;
+            }
+        }
+        return mapping;
+    }
 }
 
 internal sealed class SubscribersImportCommand : AsyncCommand<SubscribersImportSettings>
@@ -36,7 +78,11 @@ internal sealed class SubscribersImportCommand : AsyncCommand<SubscribersImportS
         SubscribersCommands.WithServicesAsync(settings, async services =>
         {
             var summary = await services.GetRequiredService<SubscriberImporter>().ImportAsync(settings.File,
-                new ImportOptions { Segment = settings.Segment, DryRun = settings.DryRun, Update = settings.Update, Encoding = settings.Encoding, Sheet = settings.Sheet },
+                new ImportOptions
+                {
+                    Segment = settings.Segment, DryRun = settings.DryRun, Update = settings.Update, Encoding = settings.Encoding, Sheet = settings.Sheet,
+                    Columns = settings.Columns.Length > 0 ? settings.ColumnMapping(out _) : null,
+                },
                 cancellationToken);
             if (!summary.Succeeded)
             {
@@ -44,38 +90,40 @@ internal sealed class SubscribersImportCommand : AsyncCommand<SubscribersImportS
                 {
                     Errors.Write(error, null);
                 }
-                throw new UserErrorException(summary.Errors[0] + " — nothing was imported", Texts.Get("cli.subscribers.fix_the_file_and"));
+                throw new UserErrorException(Texts.Format("cli.subscribers.nothing_imported", summary.Errors[0]), Texts.Get("cli.subscribers.fix_the_file_and"));
             }
 
             var console = SubscribersCommands.Out();
             var table = new Table().AddColumn(Texts.Get("cli.subscribers.imported")).AddColumn(Texts.Get("cli.subscribers.updated")).AddColumn(Texts.Get("cli.subscribers.unchanged")).AddColumn(Texts.Get("cli.subscribers.rejected")).AddColumn(Texts.Get("cli.subscribers.suppressed"));
             table.AddRow(Number(summary.Imported), Number(summary.Updated), Number(summary.Unchanged), Number(summary.Rejected), Number(summary.Suppressed));
-            var read = summary.Encoding ?? (summary.Sheet is { } sheet ? "sheet " + sheet : null);
-            table.Title = new TableTitle(Markup.Escape(settings.File + (read is null ? "" : $" ({read})") + (summary.DryRun ? " — dry run, nothing stored" : "")));
+            var read = summary.Encoding ?? (summary.Sheet is { } sheet ? Texts.Format("cli.subscribers.read_sheet", sheet) : null);
+            table.Title = new TableTitle(Markup.Escape(settings.File + (read is null ? "" : $" ({read})") + (summary.DryRun ? Texts.Get("cli.subscribers.dry_run_title") : "")));
             console.Write(table);
             if (summary.IgnoredColumns.Count > 0)
             {
-                Console.Out.WriteLine(TerminalText.Safe($"warning: ignored column(s): {string.Join(", ", summary.IgnoredColumns)}"));
+                Console.Out.WriteLine(TerminalText.Safe(Texts.Format("cli.subscribers.ignored_columns", string.Join(Texts.Get("core.separator.comma"), summary.IgnoredColumns))));
             }
             foreach (var warning in summary.Warnings.Take(10))
             {
-                Console.Out.WriteLine(TerminalText.Safe($"  warning, line {warning.Line}, {warning.Column}: {warning.Message}"));
+                Console.Out.WriteLine(TerminalText.Safe(Texts.Format("cli.subscribers.warning_line", warning.Line, warning.Column, warning.Message)));
             }
             if (summary.WarningCount > 10)
             {
-                Console.Out.WriteLine($"  … {summary.WarningCount - 10} more warning(s) (the rows were imported)");
+                Console.Out.WriteLine(Texts.Format("cli.subscribers.more_warnings", summary.WarningCount - 10));
             }
             foreach (var reject in summary.Rejects.Take(10))
             {
-                Console.Out.WriteLine(TerminalText.Safe($"  line {reject.Line}{(reject.Column.Length > 0 ? ", " + reject.Column : "")}: {reject.Reason}"));
+                Console.Out.WriteLine(TerminalText.Safe(reject.Column.Length > 0
+                    ? Texts.Format("cli.subscribers.reject_line_column", reject.Line, reject.Column, reject.Reason)
+                    : Texts.Format("cli.subscribers.reject_line", reject.Line, reject.Reason)));
             }
             if (summary.RejectsPath is not null)
             {
-                Console.Out.WriteLine($"{summary.Rejected} row(s) rejected; see {summary.RejectsPath}");
+                Console.Out.WriteLine(Texts.Format("cli.subscribers.rejected_see", summary.Rejected, summary.RejectsPath));
             }
             if (summary.Suppressed > 0)
             {
-                Console.Out.WriteLine($"{summary.Suppressed} address(es) unsubscribed, bounced, complained or removed were left as they are; `subscribers resubscribe <email> --consent \"…\"` brings one back");
+                Console.Out.WriteLine(Texts.Format("cli.subscribers.suppressed_left", summary.Suppressed));
             }
             return NewsletterApp.Ok;
         });
