@@ -187,7 +187,7 @@ internal sealed class BouncesListCommand : AsyncCommand<BouncesListSettings>
             }
             if (rows.Count == 0)
             {
-                Console.Out.WriteLine("no bounces");
+                Console.Out.WriteLine(Texts.Get("cli.bounces.none"));
                 return NewsletterApp.Ok;
             }
             var table = new Table().AddColumn(Texts.Get("cli.bounces.received")).AddColumn(Texts.Get("cli.bounces.kind")).AddColumn(Texts.Get("cli.bounces.class_2")).AddColumn(Texts.Get("cli.bounces.address")).AddColumn(Texts.Get("cli.bounces.status"))

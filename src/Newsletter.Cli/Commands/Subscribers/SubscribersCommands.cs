@@ -86,7 +86,7 @@ internal static class SubscribersCommands
         if (!result.IsValid)
         {
             var error = result.Errors[0];
-            throw new UserErrorException($"--{OptionName(error.PropertyName)}: {error.ErrorMessage}", "fix the value and run the command again");
+            throw new UserErrorException($"--{OptionName(error.PropertyName)}: {error.ErrorMessage}", Texts.Get("cli.subscribers.fix_the_value"));
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed class SubscribersAddCommand : AsyncCommand<SubscribersAddSetting
             {
                 ConsentAt = settings.Consent is null ? null : services.GetRequiredService<TimeProvider>().GetUtcNow(),
             }, settings.Consent, cancellationToken);
-            Console.Out.WriteLine($"added {added.Email} (id {added.Id}): {added.Salutation}");
+            Console.Out.WriteLine(Texts.Format("cli.subscribers.added", added.Email, added.Id, added.Salutation));
             return NewsletterApp.Ok;
         });
 }
@@ -97,7 +97,7 @@ internal sealed class SubscribersEditCommand : AsyncCommand<SubscribersEditSetti
             SubscribersCommands.Validate(row, known);
             var updated = await store.UpdateAsync(current.Id, SubscriberImporter.ToDraft(row, known, null, current.Source), cancellationToken)
                 ?? throw new UserErrorException(Texts.Format("cli.subscribers.no_subscriber", settings.Email), Texts.Get("cli.subscribers.it_was_removed_meanwhile"));
-            Console.Out.WriteLine($"updated {updated.Email}: {updated.Salutation}");
+            Console.Out.WriteLine(Texts.Format("cli.subscribers.edited", updated.Email, updated.Salutation));
             return NewsletterApp.Ok;
         });
 }
@@ -141,7 +141,7 @@ internal sealed class SubscribersResubscribeCommand : AsyncCommand<SubscribersRe
                 throw new UserErrorException(Texts.Format("cli.subscribers.no_subscriber", settings.Email),
                     removed ? "the address was removed; add it again with `subscribers add … --consent \"<note>\"`" : "check the address");
             }
-            Console.Out.WriteLine($"{EmailAddress.NormalizeForLookup(settings.Email)} is active again (consent recorded)");
+            Console.Out.WriteLine(Texts.Format("cli.subscribers.active_again", EmailAddress.NormalizeForLookup(settings.Email)));
             return NewsletterApp.Ok;
         });
 }

@@ -60,7 +60,7 @@ internal sealed class SubscribersListCommand : AsyncCommand<SubscribersListSetti
             var console = SubscribersCommands.Out();
             if (rows.Count == 0)
             {
-                Console.Out.WriteLine("no subscribers match");
+                Console.Out.WriteLine(Texts.Get("cli.subscribers.none_match"));
                 return NewsletterApp.Ok;
             }
             var table = new Table().AddColumn(Texts.Get("cli.subscribers.email_4")).AddColumn("姓名").AddColumn("单位").AddColumn("职务").AddColumn("类别")
