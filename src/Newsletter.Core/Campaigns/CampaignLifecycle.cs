@@ -136,11 +136,11 @@ public sealed class CampaignLifecycle(ICampaignStore campaigns, SendPolicy polic
 
     /// <summary>Pauses the campaign; a sender running anywhere stops after its current messages.</summary>
     public Task<CampaignAnswer> PauseAsync(long campaignId, string by, CancellationToken ct = default) =>
-        ChangeAsync(campaignId, CampaignAction.Pause, $"paused by {by}", ct);
+        ChangeAsync(campaignId, CampaignAction.Pause, Texts.Format("core.campaign.paused_by", by), ct);
 
     /// <summary>Cancels the campaign for good; nothing more is sent.</summary>
     public Task<CampaignAnswer> CancelAsync(long campaignId, string by, CancellationToken ct = default) =>
-        ChangeAsync(campaignId, CampaignAction.Cancel, $"cancelled by {by}", ct);
+        ChangeAsync(campaignId, CampaignAction.Cancel, Texts.Format("core.campaign.cancelled_by", by), ct);
 
     /// <summary>
     /// Makes the campaign running again, for the caller to send it. A completed campaign has nothing to resume

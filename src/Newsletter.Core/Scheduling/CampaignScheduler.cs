@@ -86,7 +86,7 @@ public sealed class CampaignScheduler(IssuePublisher publisher, ICampaignStore c
     public async Task<Campaign> CancelAsync(long id, CancellationToken ct)
     {
         var campaign = await ScheduledAsync(id, Texts.Get("core.schedule.verb_cancelled"), ct);
-        if (!await store.TryLeaveScheduledAsync(id, campaign.ScheduledAt!.Value, CampaignState.Cancelled, "cancelled by an editor", ct))
+        if (!await store.TryLeaveScheduledAsync(id, campaign.ScheduledAt!.Value, CampaignState.Cancelled, Texts.Get("core.campaign.unscheduled"), ct))
         {
             throw new ScheduleRejectedException(Texts.Format("core.schedule.changed_meanwhile", id), Texts.Get("core.schedule.changed_meanwhile_hint"));
         }
