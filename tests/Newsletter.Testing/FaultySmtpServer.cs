@@ -263,7 +263,7 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
                         }
                         if (_faults.DataScript.TryGetValue(Interlocked.Increment(ref _messages), out var end))
                         {
-                            Count("data-" + end);
+                            Count("data-" + (char.IsAsciiDigit(end[0]) ? end[..3] : end));
                             if (end == SmtpFaults.Drop)
                             {
                                 return;

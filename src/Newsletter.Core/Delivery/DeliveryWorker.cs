@@ -179,6 +179,11 @@ internal sealed class DeliveryWorker
             Record(entry, Failure(entry, e));
             return null;
         }
+        catch (OperationCanceledException)
+        {
+            _run.Dropped();   // stopped while connecting
+            return null;
+        }
         return _run.ParkForDomain(entry) ? null : new Ready(entry, variant);
     }
 
