@@ -11,8 +11,10 @@ namespace Newsletter.Core.Delivery.Wire;
 /// <summary>
 /// MailKit's client with a shorter transaction for prepared messages. MailKit does the connection, TLS, EHLO, AUTH,
 /// reply parsing and protocol log; <see cref="SendPrepared"/> sends MAIL, RCPT and DATA in one write when the server
-/// offers PIPELINING, as Postfix's smtp client does (RFC 2920 allows DATA as the last command of a group): two round
-/// trips per message instead of MailKit's three, and one wake-up fewer on both ends.
+/// offers PIPELINING, as Postfix's smtp client does (RFC 2920 allows DATA as the last command of a group), and when the
+/// caller knows the next message, that message's MAIL, RCPT and DATA follow this one's end of data in the same write
+/// (RFC 2920 allows message content as the first "command" of a group): one round trip per message instead of MailKit's
+/// three, and fewer wake-ups on both ends. Each reply is read by the call for the message it belongs to.
 /// </summary>
 internal sealed class BulkSmtpClient : SmtpClient
 {
