@@ -10,12 +10,19 @@
 #   tests/Newsletter.Benchmarks.Delivery/run.sh dkim [N] [K]  (K rounds of ours unsigned, ours RSA-2048, ours RSA-2048 +
 #                                                               Ed25519 (4 connections each) and smtp-source; each ratio
 #                                                               and the medians; default N=10000, K=5: ≈ 2–4 minutes)
+#   tests/Newsletter.Benchmarks.Delivery/run.sh ab DIR [N] [K] (K rounds of an earlier build's copy in DIR — e.g. `cp -r
+#                                                               tests/Newsletter.Benchmarks.Delivery/bin/Release/net10.0 DIR`
+#                                                               before a change — against this build, alternating, 4
+#                                                               connections, and smtp-source: each one's rate, messages per
+#                                                               CPU-second and voluntary context switches; default N=10000, K=5)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 MODE=throughput
 if [ "${1:-}" = memory ] || [ "${1:-}" = pairs ] || [ "${1:-}" = dkim ]; then MODE=$1; shift; fi
-N=${1:-$([ $MODE = memory ] && echo 1000000 || { [ $MODE = dkim ] && echo 10000; } || echo 20000)}
+if [ "${1:-}" = ab ]; then MODE=ab; BEFORE=$(cd "$2" && pwd); shift 2; fi
+case $MODE in memory) DEFAULT_N=1000000 ;; dkim|ab) DEFAULT_N=10000 ;; *) DEFAULT_N=20000 ;; esac
+N=${1:-$DEFAULT_N}
 K=${2:-5}
 SIZE=30000
 PORT=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
@@ -54,6 +61,22 @@ if [ $MODE = pairs ]; then
     echo "pair=$i ours=$OURS smtp-source=$SRC ratio=$R"
   done
   echo "median ratio = $(printf '%s\n' "${RATIOS[@]}" | sort -n | sed -n "$(( (K + 1) / 2 ))p")  (goal ≥ 0.80)"
+  exit 0
+fi
+
+if [ $MODE = ab ]; then
+  # The same sink, the same rounds: the host's drift falls on both builds alike. CPU and context switches are the
+  # figures to compare on a loaded host; the rates only when it is quiet.
+  TIMES=$(mktemp)
+  for i in $(seq "$K"); do
+    for v in before after; do
+      DLL=$([ $v = before ] && echo "$BEFORE/Newsletter.Benchmarks.Delivery.dll" || echo "$ROOT/tests/Newsletter.Benchmarks.Delivery/bin/Release/net10.0/Newsletter.Benchmarks.Delivery.dll")
+      OUT=$(/usr/bin/time -f "voluntary_context_switches=%w" -o "$TIMES" dotnet "$DLL" send --port $PORT --count "$N" --connections 4 --size $SIZE)
+      echo "round=$i build=$v $(echo "$OUT" | grep -o 'rate=[0-9]*') $(echo "$OUT" | grep -o 'msgs_per_cpu_s=[0-9]*') $(cat "$TIMES")"
+    done
+    echo "round=$i smtp-source rate=$(source_rate)"
+  done
+  rm -f "$TIMES"
   exit 0
 fi
 

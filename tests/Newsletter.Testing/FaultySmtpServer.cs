@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Newsletter.Testing;
@@ -50,6 +51,23 @@ public sealed record SmtpFaults
 
     /// <summary>A pause before each accepted message's 250, to slow the server down.</summary>
     public TimeSpan AcceptDelay { get; init; }
+
+    /// <summary>
+    /// Scripted replies to the n-th MAIL FROM the server receives (1-based, over all connections), instead of 250;
+    /// a reply starting with 421 also closes the connection.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> MailScript { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>
+    /// Scripted ends of the n-th message's data (1-based, over all connections): a reply instead of 250 (421 also closes
+    /// the connection), <see cref="Drop"/> to close the connection without a reply, or <see cref="AcceptThenDrop"/> to
+    /// accept the message with 250 and then close the connection, unread what followed.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> DataScript { get; init; } = new Dictionary<int, string>();
+
+    public const string Drop = "drop";
+
+    public const string AcceptThenDrop = "accept-then-drop";
 }
 
 /// <summary>
@@ -63,6 +81,9 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
     private readonly Random _random;
     private readonly Lock _randomLock = new();
     private int _pipelinedAfterRcpt;
+    private int _pipelinedAfterData;
+    private int _mails;
+    private int _messages;
 
     public FaultySmtpServer(SmtpFaults faults, int seed) : base(backlog: 512)
     {
@@ -73,6 +94,12 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
 
     /// <summary>Accepted messages: Message-ID (without brackets) → how many times.</summary>
     public ConcurrentDictionary<string, int> Accepted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Accepted messages: Message-ID → the SHA-256 of the data as received (hex), to compare with what was sent.</summary>
+    public ConcurrentDictionary<string, string> AcceptedData { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ends of data that had the client's next command behind them, sent before the end of data was answered.</summary>
+    public int PipelinedAfterData => Volatile.Read(ref _pipelinedAfterData);
 
     /// <summary>How many faults of each kind were injected (by reply code or "drop"/"stall").</summary>
     public ConcurrentDictionary<string, int> Injected { get; } = new(StringComparer.Ordinal);
@@ -124,6 +151,16 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
                         await Reply("535 5.7.8 authentication credentials invalid");
                         break;
                     case "MAIL":
+                        if (_faults.MailScript.TryGetValue(Interlocked.Increment(ref _mails), out var scripted))
+                        {
+                            Count("mail-" + scripted[..3]);
+                            await Reply(scripted);
+                            if (scripted.StartsWith("421", StringComparison.Ordinal))
+                            {
+                                return;
+                            }
+                            break;
+                        }
                         if (_faults.RejectAllMail is { } rejection)
                         {
                             Count(rejection[..3]);
@@ -189,6 +226,7 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
                         string? messageId = null;
                         var inHeaders = true;
                         var lines = 0;
+                        var received = new MemoryStream();
                         while (true)
                         {
                             if (await reader.ReadLineAsync(ct) is not { } dataBytes)
@@ -200,6 +238,8 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
                             {
                                 break;
                             }
+                            received.Write(dataBytes);
+                            received.Write("\r\n"u8);
                             if (drop && ++lines == 20)
                             {
                                 Count("drop");
@@ -215,6 +255,29 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
                                 {
                                     messageId = data["Message-ID:".Length..].Trim().Trim('<', '>');
                                 }
+                            }
+                        }
+                        if (reader.HasBuffered || client.Available > 0)
+                        {
+                            Interlocked.Increment(ref _pipelinedAfterData);   // arrived with the end of data, before its reply
+                        }
+                        if (_faults.DataScript.TryGetValue(Interlocked.Increment(ref _messages), out var end))
+                        {
+                            Count("data-" + (char.IsAsciiDigit(end[0]) ? end[..3] : end));
+                            if (end == SmtpFaults.Drop)
+                            {
+                                return;
+                            }
+                            if (end != SmtpFaults.AcceptThenDrop)
+                            {
+                                await Reply(end);
+                                if (end.StartsWith("421", StringComparison.Ordinal))
+                                {
+                                    return;
+                                }
+                                sender = null;
+                                recipients.Clear();
+                                break;
                             }
                         }
                         if (Roll(_faults.StallAfterData))
@@ -235,7 +298,12 @@ public sealed class FaultySmtpServer : LoopbackTcpServer
                                 await Task.Delay(_faults.AcceptDelay, ct);
                             }
                             Accepted.AddOrUpdate(messageId ?? "(none)", 1, (_, n) => n + 1);
+                            AcceptedData[messageId ?? "(none)"] = Convert.ToHexString(SHA256.HashData(received.ToArray()));
                             await Reply("250 2.0.0 queued as " + Guid.NewGuid().ToString("N")[..10]);
+                            if (end == SmtpFaults.AcceptThenDrop)
+                            {
+                                return;
+                            }
                         }
                         sender = null;
                         recipients.Clear();

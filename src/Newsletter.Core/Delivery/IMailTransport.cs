@@ -41,6 +41,28 @@ public interface IMailSession : IDisposable
     /// <returns>The server's reply (or a description of where the message went).</returns>
     /// <exception cref="DeliveryException">The message was not accepted; <see cref="DeliveryException.Kind"/> says what to do.</exception>
     string Send(OutgoingMessage message, string fileName, Action? handOver);
+
+    /// <summary>
+    /// Whether the next <see cref="Send(OutgoingMessage, string, Action?, OutgoingMessage?)"/> may announce a following
+    /// message: SMTP with PIPELINING on an open connection. False by default (the caller then need not look ahead).
+    /// </summary>
+    bool Pipelining => false;
+
+    /// <summary>
+    /// The message whose transaction has begun behind the last message's end of data (its MAIL, RCPT and DATA are on the
+    /// wire, its end is not), or null. The caller's next call must send it; any other call or <see cref="IDisposable.Dispose"/>
+    /// abandons it unfinished (the connection is dropped, never ended with a dot, so nothing of it is delivered).
+    /// </summary>
+    OutgoingMessage? Announced => null;
+
+    /// <summary>
+    /// As <see cref="Send(OutgoingMessage, string, Action?)"/>; when <see cref="Pipelining"/>, also begins the transaction of
+    /// <paramref name="next"/> behind this message's end of data (RFC 2920: one round trip per message), which
+    /// <see cref="Announced"/> then says. This message's final reply decides this message only: a refusal of
+    /// <paramref name="next"/>'s commands is thrown by the call that sends it, and when the connection ends before the
+    /// server answered any of them, that call sends it again on a new connection.
+    /// </summary>
+    string Send(OutgoingMessage message, string fileName, Action? handOver, OutgoingMessage? next) => Send(message, fileName, handOver);
 }
 
 /// <summary>What a delivery failure means for the message and the campaign.</summary>

@@ -189,6 +189,9 @@ internal sealed class SendRun
         return true;
     }
 
+    /// <summary>Takes the next claimed row if one is queued now, without waiting.</summary>
+    public bool TryTake(out OutboxEntry entry) => _claimed.Reader.TryRead(out entry!);
+
     /// <summary>See <see cref="SenderLease.AwaitSafe"/>; gives up when the run stops or its claim loop has ended.</summary>
     public bool AwaitSafeLease() => _lease.AwaitSafe(() => _claimingEnded || _abort.IsCancellationRequested);
 

@@ -30,6 +30,27 @@ public sealed class TokenBucket(double rate, TimeProvider time)
         }
     }
 
+    /// <summary>Takes a token if one is available now; false (and nothing taken) otherwise.</summary>
+    public bool TryTake()
+    {
+        if (rate <= 0)
+        {
+            return true;
+        }
+        lock (_lock)
+        {
+            var now = time.GetTimestamp();
+            _tokens = Math.Min(_capacity, _tokens + time.GetElapsedTime(_last, now).TotalSeconds * rate);
+            _last = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+            _tokens -= 1;
+            return true;
+        }
+    }
+
     /// <summary>Waits until a token is available and takes it.</summary>
     public async Task TakeAsync(CancellationToken cancellationToken)
     {

@@ -77,10 +77,49 @@ public sealed class CampaignSenderFaultTests
         // With PIPELINING, DATA went in one group with MAIL and RCPT (our transaction); without, MailKit's waited for each reply.
         Assert.True(pipelining ? server.PipelinedAfterRcpt >= server.Accepted.Count : server.PipelinedAfterRcpt == 0,
             $"{server.PipelinedAfterRcpt} RCPT commands had DATA behind them ({server.Accepted.Count} messages accepted)");
+        // With PIPELINING the next message's commands followed the previous end of data, most of the time (not after a
+        // message whose commands were refused, nor when a worker found no next row queued).
+        Assert.True(pipelining ? server.PipelinedAfterData >= server.Accepted.Count / 2 : server.PipelinedAfterData == 0,
+            $"{server.PipelinedAfterData} ends of data had the next message behind them ({server.Accepted.Count} messages accepted)");
         // Refused recipients are marked bounced, and the next campaign skips them.
         foreach (var email in refused)
         {
             Assert.Equal(SubscriberStatus.Bounced, (await fixture.Subscribers.FindByEmailAsync(email))!.Status);
+        }
+    }
+
+    [Fact]
+    public async Task Pipelined_messages_keep_their_own_outcomes_through_refusals_and_lost_connections()
+    {
+        await using var fixture = await DeliveryFixture.CreateAsync(new SqliteTestDatabase(), 40);
+        // Scripted by the order the server sees commands in: with one connection most MAIL commands are announced behind
+        // the previous message's end of data, so each fault lands next to another message's transaction.
+        await using var server = new FaultySmtpServer(new SmtpFaults
+        {
+            MailScript = new Dictionary<int, string> { [5] = "550 5.7.1 refused for this message", [12] = "421 4.7.0 too many messages" },
+            DataScript = new Dictionary<int, string>
+            {
+                [3] = "451 4.3.0 try again later", [8] = SmtpFaults.Drop, [15] = SmtpFaults.AcceptThenDrop, [20] = "554 5.6.0 content refused",
+            },
+        }, 1);
+        var campaign = await fixture.NewCampaignAsync();
+
+        var summary = await fixture.Sender(Transport(server, connections: 1), FastRetries).RunAsync(campaign.Id, TimeSpan.FromMinutes(1), null, CancellationToken.None);
+
+        Assert.True(summary.Paused is null, summary.Paused);
+        Assert.Equal(CampaignState.Completed, summary.Campaign.State);
+        var rows = await fixture.OutboxAsync(campaign.Id);
+        var failed = rows.Where(r => r.Status != "sent").ToList();
+        // Each refusal failed the message it was about, not its neighbour; nothing the server did not accept is sent.
+        Assert.Equal(["550 5.7.1", "554 5.6.0"], failed.Select(r => r.Reply![..9]).Order(StringComparer.Ordinal));
+        Assert.All(failed, r => Assert.Equal("failed", r.Status));
+        Assert.All(failed, r => Assert.False(server.Accepted.ContainsKey(r.MessageId)));
+        Assert.All(rows.Where(r => r.Status == "sent"), r => Assert.Equal(1, server.Accepted.GetValueOrDefault(r.MessageId)));
+        Assert.Equal(38, server.Accepted.Count);
+        Assert.True(server.PipelinedAfterData > 20, $"only {server.PipelinedAfterData} ends of data had the next message behind them");
+        foreach (var kind in new[] { "mail-550", "mail-421", "data-451", "data-drop", "data-accept-then-drop", "data-554" })
+        {
+            Assert.True(server.Injected.GetValueOrDefault(kind) > 0, $"no {kind}: {string.Join(", ", server.Injected)}");
         }
     }
 

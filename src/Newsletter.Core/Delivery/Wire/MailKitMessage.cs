@@ -30,7 +30,7 @@ internal sealed class MailKitMessage
     /// <summary>The message MailKit writes; it shows <see cref="Wrap"/>'s message until the next call.</summary>
     public MimeMessage Message { get; }
 
-    /// <param name="handOver">Called before the message's last line is written (see <see cref="IMailSession.Send"/>).</param>
+    /// <param name="handOver">Called before the message's last line is written (see <see cref="IMailSession.Send(OutgoingMessage, string, Action?)"/>).</param>
     public MimeMessage Wrap(OutgoingMessage outgoing, Action? handOver)
     {
         var data = outgoing.Data;

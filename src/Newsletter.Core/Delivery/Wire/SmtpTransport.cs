@@ -90,18 +90,45 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             _sentOnConnection = 0;
         }
 
-        public string Send(OutgoingMessage message, string fileName, Action? handOver)
+        public bool Pipelining => _client is { CanPipeline: true };
+
+        public OutgoingMessage? Announced => _client?.Announced;
+
+        public string Send(OutgoingMessage message, string fileName, Action? handOver) => Send(message, fileName, handOver, next: null);
+
+        public string Send(OutgoingMessage message, string fileName, Action? handOver, OutgoingMessage? next)
         {
-            if (_client is not { IsConnected: true } || _sentOnConnection >= options.MessagesPerConnection)
+            var continuing = _client is { Announced: { } announced } && ReferenceEquals(announced, message);
+            if (!continuing && (_client is not { IsConnected: true, Announced: null } || _sentOnConnection >= options.MessagesPerConnection))
             {
+                // Also when another message's transaction was begun: dropping the connection abandons it unfinished.
                 Close();
                 Connect(CancellationToken.None);
             }
+            // The next message goes on this connection only if the connection will still be open for it.
+            var following = _sentOnConnection + 1 < options.MessagesPerConnection ? next : null;
             try
             {
-                var reply = _client!.SendPrepared(message, _message, handOver);
+                string reply;
+                try
+                {
+                    reply = _client!.SendPrepared(message, _message, handOver, following);
+                }
+                catch (AnnouncementLostException)
+                {
+                    // The relay closed (or said 421) right after the previous message, before answering any command of
+                    // this one: nothing of it was taken, so it goes again on a new connection at once, uncounted, as
+                    // Postfix's smtp client retries a reused connection that fails before the message.
+                    Close();
+                    Connect(CancellationToken.None);
+                    reply = _client!.SendPrepared(message, _message, handOver, following);
+                }
                 _sentOnConnection++;
                 return reply;
+            }
+            catch (DeliveryException)
+            {
+                throw;   // the new connection could not be opened; said as when connecting
             }
             catch (Exception e)
             {
@@ -178,7 +205,13 @@ public sealed class SmtpTransport(SmtpOptions options) : IMailTransport
             }
             try
             {
-                if (_client.IsConnected)
+                if (_client.IsConnected && _client.Announced is not null)
+                {
+                    // A begun transaction (a message announced, then not sent): QUIT would land in its data. Dropping
+                    // the connection ends it unfinished, so nothing of it is delivered.
+                    _client.Disconnect(quit: false);
+                }
+                else if (_client.IsConnected)
                 {
                     _client.Timeout = 5000;
                     _client.Disconnect(quit: true);
