@@ -209,7 +209,7 @@ p { display:block;margin:13px 0; }
     {
         if (g.ComponentsHeadStyle.Count == 0 && g.HeadStyle.Count == 0) return;
         sb.Append("<style type=\"text/css\">");
-        foreach (var style in g.ComponentsHeadStyle) sb.Append('\n').Append(style(g.Breakpoint));
+        foreach (var style in g.ComponentsHeadStyle) style(sb.Append('\n'), g.Breakpoint);
         foreach (var (_, style) in g.HeadStyle) sb.Append('\n').Append(style(g.Breakpoint));
         sb.Append("\n</style>\n");
     }
