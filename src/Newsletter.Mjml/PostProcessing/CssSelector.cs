@@ -256,9 +256,9 @@ internal sealed class CssSelector
     }
 
     /// <summary>True when the whitespace-separated list <paramref name="list"/> holds <paramref name="token"/>.</summary>
-    private static bool HasToken(string list, string token)
+    private static bool HasToken(ReadOnlySpan<char> list, string token)
     {
-        var span = list.AsSpan();
+        var span = list;
         var i = 0;
         while (i < span.Length)
         {
@@ -276,11 +276,10 @@ internal sealed class CssSelector
     private static bool MatchCompound(Compound c, DomElement e)
     {
         if (c.Tag is not null && c.Tag != e.Name) return false;
-        if (c.Id is not null && e.GetAttribute("id") != c.Id) return false;
+        if (c.Id is not null && !(e.TryGetAttribute("id", out var id) && id.SequenceEqual(c.Id))) return false;
         if (c.Classes.Count > 0)
         {
-            var cls = e.GetAttribute("class");
-            if (cls is null) return false;
+            if (!e.TryGetAttribute("class", out var cls)) return false;
             foreach (var name in c.Classes)
             {
                 if (!HasToken(cls, name)) return false;

@@ -38,8 +38,36 @@ p { display:block;margin:13px 0; }
     /// <summary>The whole document around <paramref name="content"/> (the slow path, when the body is post-processed as a string).</summary>
     public static string Build(GlobalData g, string content) => BuildHead(g, content) + content + Tail;
 
-    /// <summary>The whole document around the body rendered in <paramref name="body"/>, unmerged, in one allocation.</summary>
-    public static string Build(GlobalData g, StringBuilder body) => Build(g, body, merge: false);
+    /// <summary>
+    /// The whole document around the body rendered in <paramref name="body"/>, unmerged, handed to
+    /// <paramref name="postProcess"/> in a pooled buffer that is valid only during the call: the document is never a
+    /// string of its own (80–170 KB, on the large object heap, for a template that inlines CSS), only the result is.
+    /// </summary>
+    public static string BuildThen(GlobalData g, StringBuilder body, Func<ReadOnlyMemory<char>, string> postProcess)
+    {
+        var pool = System.Buffers.ArrayPool<char>.Shared;
+        var length = body.Length;
+        var bodyBuffer = pool.Rent(Math.Max(length, 16));
+        char[]? document = null;
+        try
+        {
+            body.CopyTo(0, bodyBuffer, 0, length);
+            var head = BuildHead(g, bodyBuffer.AsSpan(0, length));
+            var total = head.Length + length + Tail.Length;
+            document = pool.Rent(total);
+            head.CopyTo(document);
+            bodyBuffer.AsSpan(0, length).CopyTo(document.AsSpan(head.Length));
+            Tail.CopyTo(document.AsSpan(head.Length + length));
+            pool.Return(bodyBuffer);
+            bodyBuffer = null;
+            return postProcess(document.AsMemory(0, total));
+        }
+        finally
+        {
+            if (bodyBuffer is not null) pool.Return(bodyBuffer);
+            if (document is not null) pool.Return(document);
+        }
+    }
 
     /// <summary>
     /// The document around the body rendered in <paramref name="body"/>, with Outlook conditionals merged, built with a
