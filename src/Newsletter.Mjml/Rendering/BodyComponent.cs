@@ -19,7 +19,7 @@ internal abstract class BodyComponent
 
     public ComponentSpec Spec { get; }
     public MjmlNode Node { get; }
-    public Dictionary<string, string> Attributes { get; }
+    public ComponentAttributes Attributes { get; }
     public BodyContext Context { get; }
     public ChildProps Props { get; }
     public RenderSession Session { get; }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Newsletter.Mjml.Parsing;
 
 namespace Newsletter.Mjml.Rendering;
@@ -20,7 +21,22 @@ internal sealed class ComponentSpec
             if (pair.Value.StartsWith("color", StringComparison.OrdinalIgnoreCase)) colors.Add(pair.Key);
         }
         ColorAttributes = colors;
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in defaults) merged[pair.Key] = pair.Value;
+        foreach (var name in colors)
+        {
+            if (merged.TryGetValue(name, out var v) && IsShortColor(v)) merged[name] = ExpandShortColor(v);
+        }
+        Defaults = merged.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary><c>#abc</c> (mjml's color type expands it).</summary>
+    public static bool IsShortColor(string v) => v.Length == 4 && v[0] == '#' && IsWord(v[1]) && IsWord(v[2]) && IsWord(v[3]);
+
+    /// <summary><c>#abc</c> → <c>#aabbcc</c>.</summary>
+    public static string ExpandShortColor(string v) => string.Concat("#", new string(v[1], 2), new string(v[2], 2), new string(v[3], 2));
+
+    private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     public string TagName { get; }
 
@@ -28,6 +44,9 @@ internal sealed class ComponentSpec
     public IReadOnlyDictionary<string, string> AllowedAttributes { get; }
 
     public IReadOnlyList<KeyValuePair<string, string>> DefaultAttributes { get; }
+
+    /// <summary><see cref="DefaultAttributes"/> as a table (the last of a repeated name wins), short colors expanded.</summary>
+    public FrozenDictionary<string, string> Defaults { get; }
 
     /// <summary>Attributes of type color, whose 3-digit hex values mjml expands.</summary>
     public IReadOnlySet<string> ColorAttributes { get; }
