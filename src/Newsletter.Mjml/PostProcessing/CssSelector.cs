@@ -270,8 +270,7 @@ internal sealed class CssSelector
         return false;
     }
 
-    private static DomElement? PreviousSibling(DomElement element) =>
-        element.Parent is { } parent && element.Index > 0 ? parent.Children[element.Index - 1] : null;
+    private static DomElement? PreviousSibling(DomElement element) => element.PreviousSibling;
 
     private static bool MatchCompound(Compound c, DomElement e)
     {
@@ -331,7 +330,7 @@ internal sealed class CssSelector
             case "only-of-type":
                 return siblings is not null && siblings.Count(x => x.Name == e.Name) == 1;
             case "empty":
-                return e.Children.Count == 0 && !e.HasText;
+                return e.ChildCount == 0 && !e.HasText;
             case "root":
                 return e.Parent is null || e.Parent.Name == "#root";
             case "nth-child":

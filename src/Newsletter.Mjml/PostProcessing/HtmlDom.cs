@@ -41,7 +41,38 @@ internal sealed class DomElement
 
     public string Name { get; }
     public DomElement? Parent { get; }
-    public List<DomElement> Children { get; } = [];
+
+    /// <summary>The element children in order: linked, a list only when a selector asks for one (most never do).</summary>
+    public List<DomElement> Children
+    {
+        get
+        {
+            if (_children is null)
+            {
+                _children = new List<DomElement>(ChildCount);
+                for (var child = FirstChild; child is not null; child = child.NextSibling) _children.Add(child);
+            }
+            return _children;
+        }
+    }
+
+    private List<DomElement>? _children;
+
+    public DomElement? FirstChild { get; private set; }
+    public DomElement? LastChild { get; private set; }
+    public DomElement? PreviousSibling { get; private set; }
+    public DomElement? NextSibling { get; private set; }
+    public int ChildCount { get; private set; }
+
+    /// <summary>Appends <paramref name="child"/> (while the DOM is built); sets its <see cref="Index"/>.</summary>
+    public void AppendChild(DomElement child)
+    {
+        child.Index = ChildCount++;
+        child.PreviousSibling = LastChild;
+        if (LastChild is null) FirstChild = child;
+        else LastChild.NextSibling = child;
+        LastChild = child;
+    }
 
     /// <summary>Index of the element among its parent's element children.</summary>
     public int Index { get; set; }
@@ -114,11 +145,16 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     private readonly List<DomElement> _stack = [];
     private bool _xmlMode;
 
-    private HtmlDom(ReadOnlyMemory<char> html) => _html = html;
+    private HtmlDom(ReadOnlyMemory<char> html)
+    {
+        _html = html;
+        // Sized once: at most one element per '<' (about half of them are end tags).
+        Elements = new List<DomElement>(html.Span.Count('<'));
+    }
 
     public DomElement Root { get; } = new("#root", null, 0, 0, false);
 
-    public List<DomElement> Elements { get; } = [];
+    public List<DomElement> Elements { get; }
 
     /// <summary>Parses <paramref name="html"/>; <paramref name="xmlMode"/> keeps every tag open until closed (no void elements).</summary>
     public static HtmlDom Parse(ReadOnlyMemory<char> html, bool xmlMode)
@@ -155,8 +191,8 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     void IHtmlTokenHandler.OpenTag(string name, List<HtmlAttributeRange> attributes, int start, int end, bool selfClosing)
     {
         var parent = _stack[^1];
-        var element = new DomElement(name, parent, start, Math.Min(end + 1, _html.Length), selfClosing, _html, attributes) { Index = parent.Children.Count };
-        parent.Children.Add(element);
+        var element = new DomElement(name, parent, start, Math.Min(end + 1, _html.Length), selfClosing, _html, attributes);
+        parent.AppendChild(element);
         Elements.Add(element);
         // cheerio parses without recognizeSelfClosing in HTML mode, so "<td />" stays open there; in XML mode it closes.
         if (_xmlMode ? selfClosing : HtmlTokenizer.IsVoidElement(name)) return;

@@ -20,7 +20,7 @@ internal sealed class ComponentSpec
         {
             if (pair.Value.StartsWith("color", StringComparison.OrdinalIgnoreCase)) colors.Add(pair.Key);
         }
-        ColorAttributes = colors;
+        ColorAttributes = [.. colors];
         var merged = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in defaults) merged[pair.Key] = pair.Value;
         foreach (var name in colors)
@@ -49,7 +49,7 @@ internal sealed class ComponentSpec
     public FrozenDictionary<string, string> Defaults { get; }
 
     /// <summary>Attributes of type color, whose 3-digit hex values mjml expands.</summary>
-    public IReadOnlySet<string> ColorAttributes { get; }
+    public string[] ColorAttributes { get; }
 
     /// <summary>The inner markup is kept raw (mj-text, mj-button, mj-raw…).</summary>
     public bool EndingTag { get; init; }
