@@ -4,41 +4,56 @@ namespace Newsletter.Mjml.Rendering;
 
 /// <summary>
 /// A component's attributes, as mjml's applyAttributes merges them: the values this element gets (mj-all, passed by
-/// its parent, mj-attributes, mj-class, its own) over its component's defaults. The defaults are the spec's, shared by
-/// every instance: building a component copies only what is set on it (a table of every default for each component
-/// was the larger part of the bytes a render allocated).
+/// its parent, mj-attributes, mj-class, its own) over its component's defaults. Values live in an array indexed by
+/// the spec's attribute numbers (<see cref="ComponentSpec.AttributeIndex"/>), started as a copy of the spec's defaults:
+/// one lookup per read, as with a table, but building a component copies references instead of filling a hash table
+/// with every default (that table was the larger part of the bytes a render allocated). Names the component does not
+/// declare (mj-all can set anything) go to a small table of their own.
 /// </summary>
 internal sealed class ComponentAttributes
 {
     private readonly ComponentSpec _spec;
+    private readonly string?[] _values;
 
-    // A null value hides the default: a parent passed an undefined value (a JS spread of undefined).
-    private Dictionary<string, string?>? _set;
+    // A null value is an attribute removed (a parent passed undefined, as a JS spread does).
+    private Dictionary<string, string?>? _other;
 
-    public ComponentAttributes(ComponentSpec spec, int capacity = 0)
+    public ComponentAttributes(ComponentSpec spec)
     {
         _spec = spec;
-        if (capacity > 0) _set = new Dictionary<string, string?>(capacity, StringComparer.Ordinal);
+        _values = (string?[])spec.DefaultValues.Clone();
     }
 
-    public void Set(string name, string value) => (_set ??= new(StringComparer.Ordinal))[name] = value;
+    public void Set(string name, string value)
+    {
+        if (_spec.AttributeIndex.TryGetValue(name, out var i)) _values[i] = value;
+        else (_other ??= new(StringComparer.Ordinal))[name] = value;
+    }
 
     /// <summary>Removes <paramref name="name"/> as set so far, its default included; a later <see cref="Set"/> sets it again.</summary>
-    public void Remove(string name) => (_set ??= new(StringComparer.Ordinal))[name] = null;
+    public void Remove(string name)
+    {
+        if (_spec.AttributeIndex.TryGetValue(name, out var i)) _values[i] = null;
+        else _other?.Remove(name);
+    }
 
     public bool TryGetValue(string name, [NotNullWhen(true)] out string? value)
     {
-        if (_set is not null && _set.TryGetValue(name, out value)) return value is not null;
-        return _spec.Defaults.TryGetValue(name, out value);
+        if (_spec.AttributeIndex.TryGetValue(name, out var i))
+        {
+            value = _values[i];
+            return value is not null;
+        }
+        value = null;
+        return _other is not null && _other.TryGetValue(name, out value) && value is not null;
     }
 
-    /// <summary>mjml's color type turns <c>#abc</c> into <c>#aabbcc</c> (the defaults are expanded once, in the spec).</summary>
+    /// <summary>mjml's color type turns <c>#abc</c> into <c>#aabbcc</c> (every color attribute is declared, so indexed).</summary>
     public void ExpandShortColors()
     {
-        if (_set is null) return;
-        foreach (var name in _spec.ColorAttributes)
+        foreach (var i in _spec.ColorIndexes)
         {
-            if (_set.TryGetValue(name, out var v) && v is not null && ComponentSpec.IsShortColor(v)) _set[name] = ComponentSpec.ExpandShortColor(v);
+            if (_values[i] is { } v && ComponentSpec.IsShortColor(v)) _values[i] = ComponentSpec.ExpandShortColor(v);
         }
     }
 }

@@ -21,13 +21,19 @@ internal sealed class ComponentSpec
             if (pair.Value.StartsWith("color", StringComparison.OrdinalIgnoreCase)) colors.Add(pair.Key);
         }
         ColorAttributes = [.. colors];
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in defaults) merged[pair.Key] = pair.Value;
-        foreach (var name in colors)
+        // Every declared or defaulted name gets a number; the defaults (the last of a repeated name wins) by number.
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in allowed.Keys) index.TryAdd(name, index.Count);
+        foreach (var pair in defaults) index.TryAdd(pair.Key, index.Count);
+        var values = new string?[index.Count];
+        foreach (var pair in defaults) values[index[pair.Key]] = pair.Value;
+        ColorIndexes = [.. colors.Select(name => index[name])];
+        foreach (var i in ColorIndexes)
         {
-            if (merged.TryGetValue(name, out var v) && IsShortColor(v)) merged[name] = ExpandShortColor(v);
+            if (values[i] is { } v && IsShortColor(v)) values[i] = ExpandShortColor(v);
         }
-        Defaults = merged.ToFrozenDictionary(StringComparer.Ordinal);
+        AttributeIndex = index.ToFrozenDictionary(StringComparer.Ordinal);
+        DefaultValues = values;
     }
 
     /// <summary><c>#abc</c> (mjml's color type expands it).</summary>
@@ -45,8 +51,14 @@ internal sealed class ComponentSpec
 
     public IReadOnlyList<KeyValuePair<string, string>> DefaultAttributes { get; }
 
-    /// <summary><see cref="DefaultAttributes"/> as a table (the last of a repeated name wins), short colors expanded.</summary>
-    public FrozenDictionary<string, string> Defaults { get; }
+    /// <summary>The number of each attribute the component declares or defaults (<see cref="ComponentAttributes"/>).</summary>
+    public FrozenDictionary<string, int> AttributeIndex { get; }
+
+    /// <summary>The default of each numbered attribute (null: none), short colors expanded.</summary>
+    public string?[] DefaultValues { get; }
+
+    /// <summary>The numbers of the color attributes.</summary>
+    public int[] ColorIndexes { get; }
 
     /// <summary>Attributes of type color, whose 3-digit hex values mjml expands.</summary>
     public string[] ColorAttributes { get; }

@@ -44,8 +44,8 @@ internal sealed class RenderSession
         if (spec?.CreateBody is null) return null;
         var g = Global;
         g.DefaultAttributes.TryGetValue("mj-all", out var all);
-        // Only what is set on this element is copied: the defaults stay the spec's.
-        var attributes = new ComponentAttributes(spec, (all?.Count ?? 0) + (passed?.Count ?? 0) + node.Attributes.Count);
+        // The spec's defaults, then what is set on this element over them.
+        var attributes = new ComponentAttributes(spec);
         if (all is not null)
         {
             foreach (var pair in all) attributes.Set(pair.Key, pair.Value);

@@ -52,7 +52,7 @@ internal sealed class MjAccordionElement : BodyComponent
     /// <summary>A title or text the author left out, built as mjml does: component defaults plus the passed attributes only.</summary>
     private BodyComponent Standalone(ComponentSpec spec, List<KeyValuePair<string, string?>> passed, BodyContext context)
     {
-        var attributes = new ComponentAttributes(spec, passed.Count);
+        var attributes = new ComponentAttributes(spec);
         foreach (var pair in passed)
         {
             if (pair.Value is null) attributes.Remove(pair.Key);
