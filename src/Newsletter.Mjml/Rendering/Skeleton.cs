@@ -127,11 +127,13 @@ p { display:block;margin:13px 0; }
     {
         if (g.Fonts.Count == 0) return;
         List<string>? toImport = null;
-        // One pass over the document for all fonts (five by default), not one a font.
-        var runs = FontFamilyRuns(content);
+        // One pass over the document for all fonts (five by default), not one a font, and no list of the runs.
+        Span<bool> inRuns = g.Fonts.Count <= 64 ? stackalloc bool[g.Fonts.Count] : new bool[g.Fonts.Count];
+        MarkFontsInRuns(content, g.Fonts, inRuns);
+        var k = 0;
         foreach (var (name, url) in g.Fonts)
         {
-            if (FontUsedInRuns(content, runs, name) || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
+            if (inRuns[k++] || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
         }
         if (toImport is null) return;
         sb.Append("<!--[if !mso]><!-->\n");
@@ -141,26 +143,17 @@ p { display:block;margin:13px 0; }
         sb.Append("</style>\n<!--<![endif]-->\n");
     }
 
-    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> on content: a quoted run holding font-family: and later the name.</summary>
-    private static bool FontUsedInRuns(ReadOnlySpan<char> content, List<(int Start, int End)> runs, string name)
-    {
-        foreach (var (start, end) in runs)
-        {
-            if (content[start..end].IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
-        }
-        return false;
-    }
-
     /// <summary>
-    /// Where <c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> can find NAME: for each run between two quotes that holds
-    /// <c>font-family:</c>, the text after its first one up to the closing quote.
+    /// <c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> on content, for every font NAME at once: sets
+    /// <paramref name="found"/>[k] when the k-th font's name is in a run. A run is a stretch between two quotes that
+    /// holds <c>font-family:</c>, from after its first one up to the closing quote (where the regex can find NAME).
     /// </summary>
-    private static List<(int Start, int End)> FontFamilyRuns(ReadOnlySpan<char> content)
+    private static void MarkFontsInRuns(ReadOnlySpan<char> content, OrderedDictionary<string, string> fonts, Span<bool> found)
     {
         const string FontFamily = "font-family:";
-        var runs = new List<(int Start, int End)>();
         var from = 0;
-        while (true)
+        var left = found.Length;
+        while (left > 0)
         {
             var ff = content[from..].IndexOf(FontFamily, StringComparison.OrdinalIgnoreCase);
             if (ff < 0) break;
@@ -171,11 +164,19 @@ p { display:block;margin:13px 0; }
             if (close < 0) break;
             close += after;
             // The run must open with a quote: after the first run, the previous run's closing quote (at from) opens it.
-            if (from > 0 || content[..ff].Contains('"')) runs.Add((after, close));
+            if (from > 0 || content[..ff].Contains('"'))
+            {
+                var run = content[after..close];
+                for (var k = 0; k < found.Length; k++)
+                {
+                    if (found[k] || run.IndexOf(fonts.GetAt(k).Key, StringComparison.OrdinalIgnoreCase) < 0) continue;
+                    found[k] = true;
+                    left--;
+                }
+            }
             // A later font-family: of the same run finds less after it; the closing quote opens the next run.
             from = close;
         }
-        return runs;
     }
 
     /// <summary><c>/font-family:[^;}]*NAME/i</c>.</summary>
