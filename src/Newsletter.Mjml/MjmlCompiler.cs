@@ -107,10 +107,16 @@ public sealed class MjmlCompiler
             {
                 html = Skeleton.BuildMerged(g, sb);
             }
+            else if (g.HtmlAttributes.Count == 0)
+            {
+                // Inline CSS only: the document reaches the inliner in a pooled buffer, never as a string of its own.
+                var css = string.Concat(g.InlineStyle);
+                html = Skeleton.BuildThen(g, sb, document => CssInliner.Inline(document, css, mergeConditionals: true));
+            }
             else
             {
-                html = g.HtmlAttributes.Count > 0 ? Skeleton.Build(g, HtmlAttributeApplier.Apply(sb.ToString(), g.HtmlAttributes)) : Skeleton.Build(g, sb);
-                html = g.InlineStyle.Count > 0 ? CssInliner.Inline(html, string.Concat(g.InlineStyle), mergeConditionals: true) : Conditionals.Merge(html);
+                html = Skeleton.Build(g, HtmlAttributeApplier.Apply(sb.ToString(), g.HtmlAttributes));
+                html = g.InlineStyle.Count > 0 ? CssInliner.Inline(html.AsMemory(), string.Concat(g.InlineStyle), mergeConditionals: true) : Conditionals.Merge(html);
             }
         }
         finally

@@ -22,14 +22,35 @@ internal interface IHtmlTokenHandler
     void OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing);
 
     /// <summary>
-    /// True while the handler has no use for attributes (it only counts tags): <see cref="OpenTag"/> then gets an
-    /// empty list shared by all calls, and no attribute name or value is allocated.
+    /// A start tag, as <see cref="OpenTag(string, List{KeyValuePair{string, string}}, int, int, bool)"/>, for a handler
+    /// whose <see cref="AttributeMode"/> is <see cref="HtmlAttributeMode.Ranges"/>: each value as its position in the
+    /// tokenized text, no value copied. The list is the tokenizer's, reused for the next tag: copy what you keep.
     /// </summary>
-    bool SkipsAttributes { get; }
+    void OpenTag(string name, List<HtmlAttributeRange> attributes, int start, int end, bool selfClosing) =>
+        throw new NotSupportedException("This handler takes attribute values as strings.");
+
+    /// <summary>How the handler wants the attributes of the next start tag.</summary>
+    HtmlAttributeMode AttributeMode { get; }
 
     /// <summary>An end tag from <paramref name="start"/> to <paramref name="end"/> (its '&gt;', or the last character).</summary>
     void CloseTag(string name, int start, int end);
 }
+
+/// <summary>How a start tag's attributes reach an <see cref="IHtmlTokenHandler"/>.</summary>
+internal enum HtmlAttributeMode
+{
+    /// <summary>Names and values as strings, in a new list per tag (the handler keeps it).</summary>
+    Values,
+
+    /// <summary>Names as strings, values as positions (<see cref="HtmlAttributeRange"/>): no value is copied.</summary>
+    Ranges,
+
+    /// <summary>None (the handler only counts tags): an empty list shared by all calls, nothing allocated.</summary>
+    Skip,
+}
+
+/// <summary>An attribute of a start tag: its name, and its value as [ValueStart, ValueEnd) of the tokenized text.</summary>
+internal readonly record struct HtmlAttributeRange(string Name, int ValueStart, int ValueEnd);
 
 /// <summary>How <see cref="HtmlTokenizer"/> reads: htmlparser2's options that our two parsers set differently.</summary>
 internal readonly record struct HtmlTokenizerOptions(bool LowerCaseAttributeNames, bool XmlMode)
@@ -81,10 +102,13 @@ internal static class HtmlTokenizer
 
     private static readonly List<KeyValuePair<string, string>> NoAttributes = [];
 
+    [ThreadStatic]
+    private static List<HtmlAttributeRange>? _ranges;
+
     /// <summary>Elements htmlparser2 closes at once in HTML mode.</summary>
     public static bool IsVoidElement(string name) => VoidElements.Contains(name);
 
-    public static void Tokenize<THandler>(string s, HtmlTokenizerOptions options, THandler handler)
+    public static void Tokenize<THandler>(ReadOnlySpan<char> s, HtmlTokenizerOptions options, THandler handler)
         where THandler : IHtmlTokenHandler
     {
         var n = s.Length;
@@ -92,7 +116,7 @@ internal static class HtmlTokenizer
         var i = 0;
         while (i < n)
         {
-            var lt = s.IndexOf('<', i);
+            var lt = IndexOf(s, '<', i);
             if (lt < 0 || lt + 1 >= n) break;
             var c = s[lt + 1];
             int next;
@@ -137,26 +161,40 @@ internal static class HtmlTokenizer
         if (end > start) handler.Text(start, end);
     }
 
-    private static int SkipPast(string s, char c, int from)
+    private static int SkipPast(ReadOnlySpan<char> s, char c, int from)
     {
-        var end = s.IndexOf(c, from);
+        var end = IndexOf(s, c, from);
         return end < 0 ? s.Length : end + 1;
     }
 
-    private static int ReadBang<THandler>(string s, int lt, THandler handler, int textStart)
+    /// <summary>string.IndexOf(c, from) on a span.</summary>
+    private static int IndexOf(ReadOnlySpan<char> s, char c, int from)
+    {
+        var k = s[from..].IndexOf(c);
+        return k < 0 ? -1 : from + k;
+    }
+
+    /// <summary>string.IndexOf(value, from, StringComparison.Ordinal) on a span.</summary>
+    private static int IndexOf(ReadOnlySpan<char> s, string value, int from)
+    {
+        var k = s[from..].IndexOf(value, StringComparison.Ordinal);
+        return k < 0 ? -1 : from + k;
+    }
+
+    private static int ReadBang<THandler>(ReadOnlySpan<char> s, int lt, THandler handler, int textStart)
         where THandler : IHtmlTokenHandler
     {
         var n = s.Length;
         Flush(handler, textStart, lt);
-        if (string.CompareOrdinal(s, lt, "<!--", 0, 4) == 0)
+        if (s[lt..].StartsWith("<!--", StringComparison.Ordinal))
         {
-            var end = s.IndexOf("-->", lt + 4, StringComparison.Ordinal);
+            var end = IndexOf(s, "-->", lt + 4);
             handler.Comment(lt, Math.Min(lt + 4, n), end < 0 ? n : end);
             return end < 0 ? n : end + 3;
         }
-        if (string.CompareOrdinal(s, lt, "<![CDATA[", 0, 9) == 0)
+        if (s[lt..].StartsWith("<![CDATA[", StringComparison.Ordinal))
         {
-            var end = s.IndexOf("]]>", lt + 9, StringComparison.Ordinal);
+            var end = IndexOf(s, "]]>", lt + 9);
             handler.CData(lt + 9, end < 0 ? n : end);
             return end < 0 ? n : end + 3;
         }
@@ -165,7 +203,7 @@ internal static class HtmlTokenizer
     }
 
     /// <summary>Reads "&lt;/name …&gt;" (or skips "&lt;/&gt;" and "&lt;/3…&gt;" as htmlparser2 does); -1 when "&lt;/" ends the input.</summary>
-    private static int ReadEndTag<THandler>(string s, int lt, HtmlTokenizerOptions options, THandler handler, int textStart)
+    private static int ReadEndTag<THandler>(ReadOnlySpan<char> s, int lt, HtmlTokenizerOptions options, THandler handler, int textStart)
         where THandler : IHtmlTokenHandler
     {
         var n = s.Length;
@@ -181,20 +219,24 @@ internal static class HtmlTokenizer
         var nameEnd = p;
         while (nameEnd < n && !IsTagNameEnd(s[nameEnd])) nameEnd++;
         var name = TagName(s, p, nameEnd, options);
-        var gt = s.IndexOf('>', nameEnd);
+        var gt = IndexOf(s, '>', nameEnd);
         handler.CloseTag(name, lt, gt < 0 ? n - 1 : gt);
         return gt < 0 ? n : gt + 1;
     }
 
-    private static int ReadStartTag<THandler>(string s, int lt, HtmlTokenizerOptions options, THandler handler)
+    private static int ReadStartTag<THandler>(ReadOnlySpan<char> s, int lt, HtmlTokenizerOptions options, THandler handler)
         where THandler : IHtmlTokenHandler
     {
         var n = s.Length;
         var p = lt + 1;
         while (p < n && !IsTagNameEnd(s[p])) p++;
         var name = TagName(s, lt + 1, p, options);
-        var skip = handler.SkipsAttributes;
-        var attributes = skip ? NoAttributes : new List<KeyValuePair<string, string>>();
+        var mode = handler.AttributeMode;
+        var skip = mode == HtmlAttributeMode.Skip;
+        var asRanges = mode == HtmlAttributeMode.Ranges;
+        var attributes = mode == HtmlAttributeMode.Values ? new List<KeyValuePair<string, string>>() : NoAttributes;
+        var ranges = asRanges ? _ranges ??= [] : null;
+        ranges?.Clear();
         var selfClosing = false;
         while (p < n)
         {
@@ -218,31 +260,39 @@ internal static class HtmlTokenizer
             var attrName = skip ? "" : Name(s, nameStart, p, options.LowerCaseAttributeNames);
             var q = p;
             while (q < n && char.IsWhiteSpace(s[q])) q++;
-            var value = "";
+            var (valueStart, valueEnd) = (0, 0);
             if (q < n && s[q] == '=')
             {
                 q++;
                 while (q < n && char.IsWhiteSpace(s[q])) q++;
                 if (q < n && s[q] is '"' or '\'')
                 {
-                    var close = s.IndexOf(s[q], q + 1);
+                    var close = IndexOf(s, s[q], q + 1);
                     if (close < 0) close = n;
-                    if (!skip) value = s[(q + 1)..close];
+                    (valueStart, valueEnd) = (q + 1, close);
                     p = Math.Min(close + 1, n);
                 }
                 else
                 {
                     var start = q;
                     while (q < n && s[q] != '>' && !char.IsWhiteSpace(s[q])) q++;
-                    if (!skip) value = s[start..q];
+                    (valueStart, valueEnd) = (start, q);
                     p = q;
                 }
             }
-            if (!skip && !ContainsKey(attributes, attrName)) attributes.Add(new(attrName, value));
+            if (ranges is not null)
+            {
+                if (!ContainsKey(ranges, attrName)) ranges.Add(new(attrName, valueStart, valueEnd));
+            }
+            else if (!skip && !ContainsKey(attributes, attrName))
+            {
+                attributes.Add(new(attrName, valueEnd > valueStart ? s[valueStart..valueEnd].ToString() : ""));
+            }
         }
         var end = Math.Min(p, n - 1);
         var next = Math.Min(p + 1, n);
-        handler.OpenTag(name, attributes, lt, end, selfClosing);
+        if (ranges is not null) handler.OpenTag(name, ranges, lt, end, selfClosing);
+        else handler.OpenTag(name, attributes, lt, end, selfClosing);
         if (!options.XmlMode && !selfClosing && name is "script" or "style" or "title" or "textarea")
         {
             // Raw-text elements: their content runs to the matching end tag, markup inside is not parsed.
@@ -254,13 +304,13 @@ internal static class HtmlTokenizer
         return next;
     }
 
-    private static string TagName(string s, int start, int end, HtmlTokenizerOptions options) => Name(s, start, end, lowerCase: !options.XmlMode);
+    private static string TagName(ReadOnlySpan<char> s, int start, int end, HtmlTokenizerOptions options) => Name(s, start, end, lowerCase: !options.XmlMode);
 
-    private static string Name(string s, int start, int end, bool lowerCase)
+    private static string Name(ReadOnlySpan<char> s, int start, int end, bool lowerCase)
     {
         // A known name is written as it is kept (lower case but for o:… and v:…, which HTML mode lower-cases: not known then).
-        if (KnownNames.TryGetValue(s.AsSpan(start, end - start), out var known) && (!lowerCase || !known.Contains(':', StringComparison.Ordinal))) return known;
-        var name = s[start..end];
+        if (KnownNames.TryGetValue(s[start..end], out var known) && (!lowerCase || !known.Contains(':', StringComparison.Ordinal))) return known;
+        var name = s[start..end].ToString();
         return lowerCase ? name.ToLowerInvariant() : name;
     }
 
@@ -275,14 +325,23 @@ internal static class HtmlTokenizer
         return false;
     }
 
-    private static int IndexOfCloseTag(string s, string name, int from)
+    private static bool ContainsKey(List<HtmlAttributeRange> list, string key)
+    {
+        foreach (var range in list)
+        {
+            if (range.Name == key) return true;
+        }
+        return false;
+    }
+
+    private static int IndexOfCloseTag(ReadOnlySpan<char> s, string name, int from)
     {
         var i = from;
         while (true)
         {
-            var k = s.IndexOf("</", i, StringComparison.Ordinal);
+            var k = IndexOf(s, "</", i);
             if (k < 0) return -1;
-            if (k + 2 + name.Length <= s.Length && string.Compare(s, k + 2, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0)
+            if (k + 2 + name.Length <= s.Length && s.Slice(k + 2, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase))
             {
                 var after = k + 2 + name.Length;
                 if (after >= s.Length || IsTagNameEnd(s[after])) return k;

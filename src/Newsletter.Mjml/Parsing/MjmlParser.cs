@@ -76,7 +76,7 @@ internal sealed class MjmlParser : IHtmlTokenHandler
     }
 
     // Inside an ending tag (mj-text…) the markup is kept verbatim: tags are only counted, text and comments dropped.
-    bool IHtmlTokenHandler.SkipsAttributes => _inEndingTag > 0;
+    HtmlAttributeMode IHtmlTokenHandler.AttributeMode => _inEndingTag > 0 ? HtmlAttributeMode.Skip : HtmlAttributeMode.Values;
 
     void IHtmlTokenHandler.Text(int start, int end) => OnText(start, end);
 

@@ -47,16 +47,20 @@ internal static class CssInliner
     }
 
     /// <summary>
-    /// Inlines <paramref name="css"/> into <paramref name="html"/>; with <paramref name="mergeConditionals"/>, the result
-    /// is also <see cref="Rendering.Conditionals.Merge"/>d (in the same pass, which saves two copies of the document).
+    /// Inlines <paramref name="css"/> into <paramref name="html"/> (a string, or a pooled buffer the caller keeps until
+    /// this returns); with <paramref name="mergeConditionals"/>, the result is also <see cref="Rendering.Conditionals.Merge"/>d
+    /// (in the same pass, which saves two copies of the document).
     /// </summary>
-    public static string Inline(string html, string css, bool mergeConditionals)
+    public static string Inline(ReadOnlyMemory<char> html, string css, bool mergeConditionals)
     {
         // juice sees the style-tag CSS (none: applyStyleTags is off) + "\n" + extraCss.
         var rules = CssRules.Parse("\n" + css);
-        if (rules.Count == 0) return mergeConditionals ? Rendering.Conditionals.Merge(html) : html;
+        if (rules.Count == 0) return mergeConditionals ? Rendering.Conditionals.Merge(HtmlDom.Text(html)) : HtmlDom.Text(html);
         var blocks = new List<string>();
-        html = EncodeCodeBlocks(html, blocks);
+        if (html.Span.IndexOf("<%", StringComparison.Ordinal) >= 0 || html.Span.IndexOf("{{", StringComparison.Ordinal) >= 0)
+        {
+            html = EncodeCodeBlocks(html.ToString(), blocks).AsMemory();
+        }
         var dom = HtmlDom.Parse(html, xmlMode: false);
         var edited = new List<DomElement>();
         foreach (var rule in rules)
@@ -74,7 +78,7 @@ internal static class CssInliner
                 {
                     props = [];
                     element.StyleProps = props;
-                    if (element.GetAttribute("style") is { Length: > 0 } style)
+                    if (element.TryGetAttribute("style", out var style) && style.Length > 0)
                     {
                         AddProps(props, CssRules.ParseInline(style), StyleAttributeSpecificity, StyleAttributeSpecificity);
                     }
@@ -90,10 +94,15 @@ internal static class CssInliner
             // out quoted. Our DOM rewrites only edited start tags, so those holding a block are rewritten too.
             foreach (var element in dom.Elements)
             {
-                if (!element.Edited && element.Attributes.Exists(a => a.Key.Contains(CodeBlockPrefix, StringComparison.OrdinalIgnoreCase)
-                        || a.Value.Contains(CodeBlockPrefix, StringComparison.OrdinalIgnoreCase)))
+                if (element.Edited) continue;
+                for (var i = 0; i < element.AttributeCount; i++)
                 {
-                    element.Edited = true;
+                    if (element.AttributeName(i).Contains(CodeBlockPrefix, StringComparison.OrdinalIgnoreCase)
+                        || element.AttributeValue(i).Contains(CodeBlockPrefix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        element.Edited = true;
+                        break;
+                    }
                 }
             }
         }

@@ -43,9 +43,9 @@ internal static class CssRules
     }
 
     /// <summary>The declarations of an inline style attribute (juice wraps it in "* { … }").</summary>
-    public static List<CssDeclaration> ParseInline(string style)
+    public static List<CssDeclaration> ParseInline(ReadOnlySpan<char> style)
     {
-        var wrapped = "* { " + style + " } ";
+        var wrapped = string.Concat("* { ", style, " } ");
         var text = StripComments(wrapped);
         var cursor = new Cursor();
         return ParseDeclarations(wrapped, text, 3, text.LastIndexOf('}'), ref cursor);

@@ -256,9 +256,9 @@ internal sealed class CssSelector
     }
 
     /// <summary>True when the whitespace-separated list <paramref name="list"/> holds <paramref name="token"/>.</summary>
-    private static bool HasToken(string list, string token)
+    private static bool HasToken(ReadOnlySpan<char> list, string token)
     {
-        var span = list.AsSpan();
+        var span = list;
         var i = 0;
         while (i < span.Length)
         {
@@ -270,17 +270,15 @@ internal sealed class CssSelector
         return false;
     }
 
-    private static DomElement? PreviousSibling(DomElement element) =>
-        element.Parent is { } parent && element.Index > 0 ? parent.Children[element.Index - 1] : null;
+    private static DomElement? PreviousSibling(DomElement element) => element.PreviousSibling;
 
     private static bool MatchCompound(Compound c, DomElement e)
     {
         if (c.Tag is not null && c.Tag != e.Name) return false;
-        if (c.Id is not null && e.GetAttribute("id") != c.Id) return false;
+        if (c.Id is not null && !(e.TryGetAttribute("id", out var id) && id.SequenceEqual(c.Id))) return false;
         if (c.Classes.Count > 0)
         {
-            var cls = e.GetAttribute("class");
-            if (cls is null) return false;
+            if (!e.TryGetAttribute("class", out var cls)) return false;
             foreach (var name in c.Classes)
             {
                 if (!HasToken(cls, name)) return false;
@@ -332,7 +330,7 @@ internal sealed class CssSelector
             case "only-of-type":
                 return siblings is not null && siblings.Count(x => x.Name == e.Name) == 1;
             case "empty":
-                return e.Children.Count == 0 && !e.HasText;
+                return e.ChildCount == 0 && !e.HasText;
             case "root":
                 return e.Parent is null || e.Parent.Name == "#root";
             case "nth-child":

@@ -5,7 +5,7 @@ internal static class HtmlAttributeApplier
 {
     public static string Apply(string content, OrderedDictionary<string, OrderedDictionary<string, string>> attributes)
     {
-        var dom = HtmlDom.Parse(content, xmlMode: true);
+        var dom = HtmlDom.Parse(content.AsMemory(), xmlMode: true);
         foreach (var (path, values) in attributes)
         {
             var selector = CssSelector.TryParse(path);

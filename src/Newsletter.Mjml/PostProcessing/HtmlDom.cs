@@ -3,12 +3,35 @@ using Newsletter.Mjml.Rendering;
 
 namespace Newsletter.Mjml.PostProcessing;
 
-/// <summary>An element of <see cref="HtmlDom"/>: its name, attributes and where its start tag is in the source.</summary>
+/// <summary>
+/// An element of <see cref="HtmlDom"/>: its name, attributes and where its start tag is in the source. An attribute's
+/// value stays a position in the source until it is set (or asked for as a string): parsing copies no value.
+/// </summary>
 internal sealed class DomElement
 {
-    public DomElement(string name, DomElement? parent, int tagStart, int tagEnd, bool selfClosing, List<KeyValuePair<string, string>>? attributes = null)
+    private struct Attribute
     {
-        Attributes = attributes ?? [];
+        public string Name;
+        public int Start;
+        public int End;
+        public string? Value;
+    }
+
+    private static readonly Attribute[] NoAttributes = [];
+
+    private readonly ReadOnlyMemory<char> _source;
+    private Attribute[] _attributes;
+    private int _count;
+
+    public DomElement(string name, DomElement? parent, int tagStart, int tagEnd, bool selfClosing, ReadOnlyMemory<char> source = default,
+        List<HtmlAttributeRange>? attributes = null)
+    {
+        _source = source;
+        _attributes = attributes is null || attributes.Count == 0 ? NoAttributes : new Attribute[attributes.Count];
+        if (attributes is not null)
+        {
+            foreach (var (attributeName, start, end) in attributes) _attributes[_count++] = new Attribute { Name = attributeName, Start = start, End = end };
+        }
         Name = name;
         Parent = parent;
         TagStart = tagStart;
@@ -18,8 +41,38 @@ internal sealed class DomElement
 
     public string Name { get; }
     public DomElement? Parent { get; }
-    public List<DomElement> Children { get; } = [];
-    public List<KeyValuePair<string, string>> Attributes { get; }
+
+    /// <summary>The element children in order: linked, a list only when a selector asks for one (most never do).</summary>
+    public List<DomElement> Children
+    {
+        get
+        {
+            if (_children is null)
+            {
+                _children = new List<DomElement>(ChildCount);
+                for (var child = FirstChild; child is not null; child = child.NextSibling) _children.Add(child);
+            }
+            return _children;
+        }
+    }
+
+    private List<DomElement>? _children;
+
+    public DomElement? FirstChild { get; private set; }
+    public DomElement? LastChild { get; private set; }
+    public DomElement? PreviousSibling { get; private set; }
+    public DomElement? NextSibling { get; private set; }
+    public int ChildCount { get; private set; }
+
+    /// <summary>Appends <paramref name="child"/> (while the DOM is built); sets its <see cref="Index"/>.</summary>
+    public void AppendChild(DomElement child)
+    {
+        child.Index = ChildCount++;
+        child.PreviousSibling = LastChild;
+        if (LastChild is null) FirstChild = child;
+        else LastChild.NextSibling = child;
+        LastChild = child;
+    }
 
     /// <summary>Index of the element among its parent's element children.</summary>
     public int Index { get; set; }
@@ -33,28 +86,52 @@ internal sealed class DomElement
     /// <summary>Scratch space of the CSS inliner (juice's styleProps).</summary>
     public object? StyleProps { get; set; }
 
+    /// <summary>The number of attributes, in source order (set ones appended).</summary>
+    public int AttributeCount => _count;
+
+    public string AttributeName(int i) => _attributes[i].Name;
+
+    public ReadOnlySpan<char> AttributeValue(int i) => _attributes[i].Value is { } value ? value : _source.Span[_attributes[i].Start.._attributes[i].End];
+
+    /// <summary>The value of <paramref name="name"/>, without copying it; false when the element has no such attribute.</summary>
+    public bool TryGetAttribute(string name, out ReadOnlySpan<char> value)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            if (_attributes[i].Name == name)
+            {
+                value = AttributeValue(i);
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    /// <summary>The value of <paramref name="name"/> as a string (made once, then kept); null when absent.</summary>
     public string? GetAttribute(string name)
     {
-        foreach (var pair in Attributes)
+        for (var i = 0; i < _count; i++)
         {
-            if (pair.Key == name) return pair.Value;
+            ref var attribute = ref _attributes[i];
+            if (attribute.Name == name) return attribute.Value ??= _source.Span[attribute.Start..attribute.End].ToString();
         }
         return null;
     }
 
     public void SetAttribute(string name, string value)
     {
-        for (var i = 0; i < Attributes.Count; i++)
+        Edited = true;
+        for (var i = 0; i < _count; i++)
         {
-            if (Attributes[i].Key == name)
+            if (_attributes[i].Name == name)
             {
-                Attributes[i] = new(name, value);
-                Edited = true;
+                _attributes[i].Value = value;
                 return;
             }
         }
-        Attributes.Add(new(name, value));
-        Edited = true;
+        if (_count == _attributes.Length) Array.Resize(ref _attributes, Math.Max(4, _count * 2));
+        _attributes[_count++] = new Attribute { Name = name, Value = value };
     }
 }
 
@@ -64,18 +141,23 @@ internal sealed class DomElement
 /// </summary>
 internal sealed class HtmlDom : IHtmlTokenHandler
 {
-    private readonly string _html;
+    private readonly ReadOnlyMemory<char> _html;
     private readonly List<DomElement> _stack = [];
     private bool _xmlMode;
 
-    private HtmlDom(string html) => _html = html;
+    private HtmlDom(ReadOnlyMemory<char> html)
+    {
+        _html = html;
+        // Sized once: at most one element per '<' (about half of them are end tags).
+        Elements = new List<DomElement>(html.Span.Count('<'));
+    }
 
     public DomElement Root { get; } = new("#root", null, 0, 0, false);
 
-    public List<DomElement> Elements { get; } = [];
+    public List<DomElement> Elements { get; }
 
     /// <summary>Parses <paramref name="html"/>; <paramref name="xmlMode"/> keeps every tag open until closed (no void elements).</summary>
-    public static HtmlDom Parse(string html, bool xmlMode)
+    public static HtmlDom Parse(ReadOnlyMemory<char> html, bool xmlMode)
     {
         var dom = new HtmlDom(html);
         dom.Build(xmlMode);
@@ -86,10 +168,10 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     {
         _xmlMode = xmlMode;
         _stack.Add(Root);
-        HtmlTokenizer.Tokenize(_html, xmlMode ? HtmlTokenizerOptions.Xml : HtmlTokenizerOptions.Html, this);
+        HtmlTokenizer.Tokenize(_html.Span, xmlMode ? HtmlTokenizerOptions.Xml : HtmlTokenizerOptions.Html, this);
     }
 
-    bool IHtmlTokenHandler.SkipsAttributes => false;
+    HtmlAttributeMode IHtmlTokenHandler.AttributeMode => HtmlAttributeMode.Ranges;
 
     void IHtmlTokenHandler.Text(int start, int end) => MarkText(_stack[^1], start, end);
 
@@ -103,11 +185,14 @@ internal sealed class HtmlDom : IHtmlTokenHandler
         if (_xmlMode) MarkText(_stack[^1], dataStart, dataEnd);
     }
 
-    void IHtmlTokenHandler.OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing)
+    void IHtmlTokenHandler.OpenTag(string name, List<KeyValuePair<string, string>> attributes, int start, int end, bool selfClosing) =>
+        throw new NotSupportedException("HtmlDom takes attribute values as ranges.");
+
+    void IHtmlTokenHandler.OpenTag(string name, List<HtmlAttributeRange> attributes, int start, int end, bool selfClosing)
     {
         var parent = _stack[^1];
-        var element = new DomElement(name, parent, start, Math.Min(end + 1, _html.Length), selfClosing, attributes) { Index = parent.Children.Count };
-        parent.Children.Add(element);
+        var element = new DomElement(name, parent, start, Math.Min(end + 1, _html.Length), selfClosing, _html, attributes);
+        parent.AppendChild(element);
         Elements.Add(element);
         // cheerio parses without recognizeSelfClosing in HTML mode, so "<td />" stays open there; in XML mode it closes.
         if (_xmlMode ? selfClosing : HtmlTokenizer.IsVoidElement(name)) return;
@@ -129,9 +214,10 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     private void MarkText(DomElement element, int start, int end)
     {
         if (element.HasText) return;
+        var html = _html.Span;
         for (var k = start; k < end; k++)
         {
-            if (!char.IsWhiteSpace(_html[k]))
+            if (!char.IsWhiteSpace(html[k]))
             {
                 element.HasText = true;
                 return;
@@ -194,7 +280,7 @@ internal sealed class HtmlDom : IHtmlTokenHandler
                 var lookup = _byClass.GetAlternateLookup<ReadOnlySpan<char>>();
                 foreach (var element in Elements)
                 {
-                    if (element.GetAttribute("class") is not { } classes) continue;
+                    if (!element.TryGetAttribute("class", out var classes)) continue;
                     // The tokens of CssSelector.HasToken.
                     var i = 0;
                     while (i < classes.Length)
@@ -203,8 +289,8 @@ internal sealed class HtmlDom : IHtmlTokenHandler
                         var start = i;
                         while (i < classes.Length && !char.IsWhiteSpace(classes[i])) i++;
                         if (i == start) continue;
-                        if (lookup.TryGetValue(classes.AsSpan(start, i - start), out var list)) AddTo(list, element);
-                        else _byClass[classes[start..i]] = [element];
+                        if (lookup.TryGetValue(classes[start..i], out var list)) AddTo(list, element);
+                        else _byClass[classes[start..i].ToString()] = [element];
                     }
                 }
             }
@@ -248,7 +334,7 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     /// </summary>
     public string Serialize(bool mergeConditionals = false)
     {
-        var cuts = mergeConditionals ? Conditionals.Cuts(_html) : null;
+        var cuts = mergeConditionals ? Conditionals.Cuts(_html.Span) : null;
         var length = _html.Length;
         var edited = 0;
         foreach (var element in Elements)
@@ -266,9 +352,13 @@ internal sealed class HtmlDom : IHtmlTokenHandler
                 return Conditionals.Merge(Serialize());
             }
         }
-        if (edited == 0 && cuts is null) return _html;
+        if (edited == 0 && cuts is null) return Text(_html);
         return string.Create(length, (this, cuts ?? []), static (span, state) => state.Item1.WriteTo(span, state.Item2));
     }
+
+    /// <summary><paramref name="text"/> as a string: the string it is, or a copy (of a pooled buffer).</summary>
+    public static string Text(ReadOnlyMemory<char> text) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetString(text, out var s, out var start, out var length) && start == 0 && length == s.Length ? s : text.ToString();
 
     private bool CutsOverlapEditedTags(List<int> cuts)
     {
@@ -285,7 +375,7 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     /// <summary>Copies the source to <paramref name="span"/>, edited start tags regenerated, the <paramref name="cuts"/> left out.</summary>
     private void WriteTo(Span<char> span, List<int> cuts)
     {
-        var source = _html.AsSpan();
+        var source = _html.Span;
         var copied = 0;
         var w = 0;
         var k = 0;
@@ -315,7 +405,7 @@ internal sealed class HtmlDom : IHtmlTokenHandler
     private static int TagLength(DomElement element)
     {
         var length = 1 + element.Name.Length + (element.SelfClosing ? 3 : 1);
-        foreach (var (name, value) in element.Attributes) length += name.Length + value.Length + 4;
+        for (var i = 0; i < element.AttributeCount; i++) length += element.AttributeName(i).Length + element.AttributeValue(i).Length + 4;
         return length;
     }
 
@@ -330,12 +420,12 @@ internal sealed class HtmlDom : IHtmlTokenHandler
         }
         Put(span, "<");
         Put(span, element.Name);
-        foreach (var (name, value) in element.Attributes)
+        for (var i = 0; i < element.AttributeCount; i++)
         {
             Put(span, " ");
-            Put(span, name);
+            Put(span, element.AttributeName(i));
             Put(span, "=\"");
-            Put(span, value);
+            Put(span, element.AttributeValue(i));
             Put(span, "\"");
         }
         Put(span, element.SelfClosing ? " />" : ">");

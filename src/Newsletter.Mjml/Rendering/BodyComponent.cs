@@ -19,7 +19,7 @@ internal abstract class BodyComponent
 
     public ComponentSpec Spec { get; }
     public MjmlNode Node { get; }
-    public Dictionary<string, string> Attributes { get; }
+    public ComponentAttributes Attributes { get; }
     public BodyContext Context { get; }
     public ChildProps Props { get; }
     public RenderSession Session { get; }
@@ -54,7 +54,7 @@ internal abstract class BodyComponent
     /// <summary>mjml-core's getShorthandAttrValue.</summary>
     public double GetShorthandAttrValue(string attribute, string direction)
     {
-        var directional = GetAttribute(attribute + "-" + direction);
+        var directional = GetAttribute(Directional(attribute, direction));
         if (Js.Truthy(directional)) return Js.ParseInt(directional);
         var value = GetAttribute(attribute);
         if (!Js.Truthy(value)) return 0;
@@ -64,11 +64,25 @@ internal abstract class BodyComponent
     /// <summary>mjml-core's getShorthandBorderValue.</summary>
     public double GetShorthandBorderValue(string? direction, string attribute = "border")
     {
-        var directional = direction is null ? null : GetAttribute(attribute + "-" + direction);
+        var directional = direction is null ? null : GetAttribute(Directional(attribute, direction));
         var border = GetAttribute(attribute);
         var value = Js.Truthy(directional) ? directional! : Js.Truthy(border) ? border! : "0";
         return Shorthand.Border(value);
     }
+
+    /// <summary><c>attribute + "-" + direction</c>, without a new string for the names rendering asks for all the time.</summary>
+    private static string Directional(string attribute, string direction) => (attribute, direction) switch
+    {
+        ("padding", "top") => "padding-top",
+        ("padding", "right") => "padding-right",
+        ("padding", "bottom") => "padding-bottom",
+        ("padding", "left") => "padding-left",
+        ("border", "top") => "border-top",
+        ("border", "right") => "border-right",
+        ("border", "bottom") => "border-bottom",
+        ("border", "left") => "border-left",
+        _ => attribute + "-" + direction,
+    };
 
     /// <summary>mjml-core's getBoxWidths: (totalWidth, borders, paddings, box).</summary>
     public (double Total, double Borders, double Paddings, double Box) GetBoxWidths()

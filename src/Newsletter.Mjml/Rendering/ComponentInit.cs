@@ -6,7 +6,7 @@ namespace Newsletter.Mjml.Rendering;
 internal readonly record struct ComponentInit(
     ComponentSpec Spec,
     MjmlNode Node,
-    Dictionary<string, string> Attributes,
+    ComponentAttributes Attributes,
     BodyContext Context,
     ChildProps Props,
     RenderSession Session,

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Newsletter.Mjml.Parsing;
 
 namespace Newsletter.Mjml.Rendering;
@@ -19,8 +20,29 @@ internal sealed class ComponentSpec
         {
             if (pair.Value.StartsWith("color", StringComparison.OrdinalIgnoreCase)) colors.Add(pair.Key);
         }
-        ColorAttributes = colors;
+        ColorAttributes = [.. colors];
+        // Every declared or defaulted name gets a number; the defaults (the last of a repeated name wins) by number.
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in allowed.Keys) index.TryAdd(name, index.Count);
+        foreach (var pair in defaults) index.TryAdd(pair.Key, index.Count);
+        var values = new string?[index.Count];
+        foreach (var pair in defaults) values[index[pair.Key]] = pair.Value;
+        ColorIndexes = [.. colors.Select(name => index[name])];
+        foreach (var i in ColorIndexes)
+        {
+            if (values[i] is { } v && IsShortColor(v)) values[i] = ExpandShortColor(v);
+        }
+        AttributeIndex = index.ToFrozenDictionary(StringComparer.Ordinal);
+        DefaultValues = values;
     }
+
+    /// <summary><c>#abc</c> (mjml's color type expands it).</summary>
+    public static bool IsShortColor(string v) => v.Length == 4 && v[0] == '#' && IsWord(v[1]) && IsWord(v[2]) && IsWord(v[3]);
+
+    /// <summary><c>#abc</c> → <c>#aabbcc</c>.</summary>
+    public static string ExpandShortColor(string v) => string.Concat("#", new string(v[1], 2), new string(v[2], 2), new string(v[3], 2));
+
+    private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     public string TagName { get; }
 
@@ -29,8 +51,17 @@ internal sealed class ComponentSpec
 
     public IReadOnlyList<KeyValuePair<string, string>> DefaultAttributes { get; }
 
+    /// <summary>The number of each attribute the component declares or defaults (<see cref="ComponentAttributes"/>).</summary>
+    public FrozenDictionary<string, int> AttributeIndex { get; }
+
+    /// <summary>The default of each numbered attribute (null: none), short colors expanded.</summary>
+    public string?[] DefaultValues { get; }
+
+    /// <summary>The numbers of the color attributes.</summary>
+    public int[] ColorIndexes { get; }
+
     /// <summary>Attributes of type color, whose 3-digit hex values mjml expands.</summary>
-    public IReadOnlySet<string> ColorAttributes { get; }
+    public string[] ColorAttributes { get; }
 
     /// <summary>The inner markup is kept raw (mj-text, mj-button, mj-raw…).</summary>
     public bool EndingTag { get; init; }

@@ -31,7 +31,7 @@ internal static class Conditionals
     /// What <see cref="Merge"/> removes from <paramref name="html"/>: start and end (exclusive) of each range, in
     /// order, flattened; null when nothing.
     /// </summary>
-    public static List<int>? Cuts(string html)
+    public static List<int>? Cuts(ReadOnlySpan<char> html)
     {
         var i = html.IndexOf(End, StringComparison.Ordinal);
         List<int>? cuts = null;
@@ -39,18 +39,24 @@ internal static class Conditionals
         {
             var j = i + End.Length;
             while (j < html.Length && char.IsWhiteSpace(html[j])) j++;
-            if (string.CompareOrdinal(html, j, Start, 0, Start.Length) == 0)
+            if (html[j..].StartsWith(Start, StringComparison.Ordinal))
             {
                 (cuts ??= []).Add(i);
                 cuts.Add(j + Start.Length);
-                i = html.IndexOf(End, j + Start.Length, StringComparison.Ordinal);
+                i = IndexOfEnd(html, j + Start.Length);
             }
             else
             {
-                i = html.IndexOf(End, i + End.Length, StringComparison.Ordinal);
+                i = IndexOfEnd(html, i + End.Length);
             }
         }
         return cuts;
+    }
+
+    private static int IndexOfEnd(ReadOnlySpan<char> html, int from)
+    {
+        var k = html[from..].IndexOf(End, StringComparison.Ordinal);
+        return k < 0 ? -1 : from + k;
     }
 
     /// <summary>The same merge on <paramref name="buffer"/>[0..length), compacting in place; returns the new length.</summary>

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Newsletter.Mjml.Rendering;
 
 /// <summary>What mj-head and the body components collect for the document skeleton (mjml-core's globalData).</summary>
@@ -19,7 +21,7 @@ internal sealed class GlobalData
     };
     public List<string> InlineStyle { get; } = [];
     public OrderedDictionary<string, Func<string, string>> HeadStyle { get; } = new(StringComparer.Ordinal);
-    public List<Func<string, string>> ComponentsHeadStyle { get; } = [];
+    public List<Action<StringBuilder, string>> ComponentsHeadStyle { get; } = [];
     public List<string> HeadRaw { get; } = [];
     public OrderedDictionary<string, string> MediaQueries { get; } = new(StringComparer.Ordinal);
     public string Preview { get; set; } = "";

@@ -32,9 +32,11 @@ internal static class Js
     public static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>JavaScript <c>parseInt(s, 10)</c>: leading whitespace, optional sign, digits; NaN when none.</summary>
-    public static double ParseInt(string? s)
+    public static double ParseInt(string? s) => s is null ? double.NaN : ParseInt(s.AsSpan());
+
+    /// <summary>JavaScript <c>parseInt(s, 10)</c> of a part of a string.</summary>
+    public static double ParseInt(ReadOnlySpan<char> s)
     {
-        if (s is null) return double.NaN;
         var i = 0;
         while (i < s.Length && IsJsSpace(s[i])) i++;
         var negative = false;
@@ -82,7 +84,7 @@ internal static class Js
             while (j < s.Length && char.IsAsciiDigit(s[j])) j++;
             if (j > expStart) i = j;
         }
-        var text = s[start..i];
+        var text = s.AsSpan(start, i - start);
         if (text.EndsWith('.')) text = text[..^1];
         return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }

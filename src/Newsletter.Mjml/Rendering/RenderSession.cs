@@ -44,12 +44,11 @@ internal sealed class RenderSession
         if (spec?.CreateBody is null) return null;
         var g = Global;
         g.DefaultAttributes.TryGetValue("mj-all", out var all);
-        // Sized for the usual case, so it is not grown (re-allocated) two or three times for every component.
-        var attributes = new Dictionary<string, string>(spec.DefaultAttributes.Count + (all?.Count ?? 0) + node.Attributes.Count, StringComparer.Ordinal);
-        foreach (var pair in spec.DefaultAttributes) attributes[pair.Key] = pair.Value;
+        // The spec's defaults, then what is set on this element over them.
+        var attributes = new ComponentAttributes(spec);
         if (all is not null)
         {
-            foreach (var pair in all) attributes[pair.Key] = pair.Value;
+            foreach (var pair in all) attributes.Set(pair.Key, pair.Value);
         }
         if (passed is not null)
         {
@@ -57,12 +56,12 @@ internal sealed class RenderSession
             {
                 // An undefined value passed by the parent hides the child's own default, as a JS spread does.
                 if (pair.Value is null) attributes.Remove(pair.Key);
-                else attributes[pair.Key] = pair.Value;
+                else attributes.Set(pair.Key, pair.Value);
             }
         }
         if (g.DefaultAttributes.TryGetValue(node.TagName, out var tagDefaults))
         {
-            foreach (var pair in tagDefaults) attributes[pair.Key] = pair.Value;
+            foreach (var pair in tagDefaults) attributes.Set(pair.Key, pair.Value);
         }
         var mjClass = node.GetAttribute("mj-class");
         if (mjClass is not null && g.Classes.Count > 0)
@@ -79,11 +78,11 @@ internal sealed class RenderSession
                     }
                     else
                     {
-                        attributes[pair.Key] = pair.Value;
+                        attributes.Set(pair.Key, pair.Value);
                     }
                 }
             }
-            if (cssClass is not null) attributes["css-class"] = cssClass;
+            if (cssClass is not null) attributes.Set("css-class", cssClass);
         }
         if (parentMjClass.Length > 0 && g.ClassesDefault.Count > 0)
         {
@@ -91,32 +90,18 @@ internal sealed class RenderSession
             {
                 if (g.ClassesDefault.TryGetValue(name, out var perTag) && perTag.TryGetValue(node.TagName, out var defaults))
                 {
-                    foreach (var pair in defaults) attributes[pair.Key] = pair.Value;
+                    foreach (var pair in defaults) attributes.Set(pair.Key, pair.Value);
                 }
             }
         }
         foreach (var pair in node.Attributes)
         {
-            if (pair.Key != "mj-class") attributes[pair.Key] = pair.Value;
+            if (pair.Key != "mj-class") attributes.Set(pair.Key, pair.Value);
         }
-        ExpandShortColors(spec, attributes);
+        attributes.ExpandShortColors();
         var init = new ComponentInit(spec, node, attributes, context, props, this, mjClass ?? parentMjClass);
         var component = spec.CreateBody(init);
         component.RegisterHeadStyles();
         return component;
     }
-
-    /// <summary>mjml's color type turns <c>#abc</c> into <c>#aabbcc</c>.</summary>
-    public static void ExpandShortColors(ComponentSpec spec, Dictionary<string, string> attributes)
-    {
-        foreach (var name in spec.ColorAttributes)
-        {
-            if (attributes.TryGetValue(name, out var v) && v.Length == 4 && v[0] == '#' && IsWord(v[1]) && IsWord(v[2]) && IsWord(v[3]))
-            {
-                attributes[name] = string.Concat("#", new string(v[1], 2), new string(v[2], 2), new string(v[3], 2));
-            }
-        }
-    }
-
-    private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 }

@@ -5,8 +5,9 @@ internal static class Shorthand
 {
     public static double Parse(string cssValue, string direction)
     {
-        var parts = cssValue.Trim().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var count = Math.Min(parts.Length, 4);
+        // cssValue.trim().split(/\s+/), counted on the string: no array, no part copied.
+        Span<Range> parts = stackalloc Range[5];
+        var count = Tokens(cssValue, parts);
         int index;
         switch (count)
         {
@@ -22,7 +23,23 @@ internal static class Shorthand
             default:
                 return Js.ParseInt(cssValue);
         }
-        return Js.ParseInt(parts[index]);
+        return Js.ParseInt(cssValue.AsSpan(parts[index]));
+    }
+
+    /// <summary>The first whitespace-separated tokens of <paramref name="value"/> (as many as fit in <paramref name="parts"/>, at most 4 counted).</summary>
+    private static int Tokens(string value, Span<Range> parts)
+    {
+        var count = 0;
+        var i = 0;
+        while (i < value.Length && count < parts.Length)
+        {
+            while (i < value.Length && char.IsWhiteSpace(value[i])) i++;
+            if (i >= value.Length) break;
+            var start = i;
+            while (i < value.Length && !char.IsWhiteSpace(value[i])) i++;
+            parts[count++] = start..i;
+        }
+        return Math.Min(count, 4);
     }
 
     /// <summary><c>parseInt(border.match(/(?:(?:^| )(\d+))/)[1]) || 0</c>.</summary>
@@ -35,7 +52,7 @@ internal static class Shorthand
             {
                 var j = i;
                 while (j < border.Length && char.IsAsciiDigit(border[j])) j++;
-                var v = Js.ParseInt(border[i..j]);
+                var v = Js.ParseInt(border.AsSpan(i, j - i));
                 return double.IsNaN(v) ? 0 : v;
             }
         }

@@ -38,8 +38,36 @@ p { display:block;margin:13px 0; }
     /// <summary>The whole document around <paramref name="content"/> (the slow path, when the body is post-processed as a string).</summary>
     public static string Build(GlobalData g, string content) => BuildHead(g, content) + content + Tail;
 
-    /// <summary>The whole document around the body rendered in <paramref name="body"/>, unmerged, in one allocation.</summary>
-    public static string Build(GlobalData g, StringBuilder body) => Build(g, body, merge: false);
+    /// <summary>
+    /// The whole document around the body rendered in <paramref name="body"/>, unmerged, handed to
+    /// <paramref name="postProcess"/> in a pooled buffer that is valid only during the call: the document is never a
+    /// string of its own (80–170 KB, on the large object heap, for a template that inlines CSS), only the result is.
+    /// </summary>
+    public static string BuildThen(GlobalData g, StringBuilder body, Func<ReadOnlyMemory<char>, string> postProcess)
+    {
+        var pool = System.Buffers.ArrayPool<char>.Shared;
+        var length = body.Length;
+        var bodyBuffer = pool.Rent(Math.Max(length, 16));
+        char[]? document = null;
+        try
+        {
+            body.CopyTo(0, bodyBuffer, 0, length);
+            var head = BuildHead(g, bodyBuffer.AsSpan(0, length));
+            var total = head.Length + length + Tail.Length;
+            document = pool.Rent(total);
+            head.CopyTo(document);
+            bodyBuffer.AsSpan(0, length).CopyTo(document.AsSpan(head.Length));
+            Tail.CopyTo(document.AsSpan(head.Length + length));
+            pool.Return(bodyBuffer);
+            bodyBuffer = null;
+            return postProcess(document.AsMemory(0, total));
+        }
+        finally
+        {
+            if (bodyBuffer is not null) pool.Return(bodyBuffer);
+            if (document is not null) pool.Return(document);
+        }
+    }
 
     /// <summary>
     /// The document around the body rendered in <paramref name="body"/>, with Outlook conditionals merged, built with a
@@ -99,11 +127,13 @@ p { display:block;margin:13px 0; }
     {
         if (g.Fonts.Count == 0) return;
         List<string>? toImport = null;
-        // One pass over the document for all fonts (five by default), not one a font.
-        var runs = FontFamilyRuns(content);
+        // One pass over the document for all fonts (five by default), not one a font, and no list of the runs.
+        Span<bool> inRuns = g.Fonts.Count <= 64 ? stackalloc bool[g.Fonts.Count] : new bool[g.Fonts.Count];
+        MarkFontsInRuns(content, g.Fonts, inRuns);
+        var k = 0;
         foreach (var (name, url) in g.Fonts)
         {
-            if (FontUsedInRuns(content, runs, name) || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
+            if (inRuns[k++] || FontUsedInInlineStyles(g.InlineStyle, name)) (toImport ??= []).Add(url);
         }
         if (toImport is null) return;
         sb.Append("<!--[if !mso]><!-->\n");
@@ -113,26 +143,17 @@ p { display:block;margin:13px 0; }
         sb.Append("</style>\n<!--<![endif]-->\n");
     }
 
-    /// <summary><c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> on content: a quoted run holding font-family: and later the name.</summary>
-    private static bool FontUsedInRuns(ReadOnlySpan<char> content, List<(int Start, int End)> runs, string name)
-    {
-        foreach (var (start, end) in runs)
-        {
-            if (content[start..end].IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0) return true;
-        }
-        return false;
-    }
-
     /// <summary>
-    /// Where <c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> can find NAME: for each run between two quotes that holds
-    /// <c>font-family:</c>, the text after its first one up to the closing quote.
+    /// <c>/"[^"]*font-family:[^"]*NAME[^"]*"/i</c> on content, for every font NAME at once: sets
+    /// <paramref name="found"/>[k] when the k-th font's name is in a run. A run is a stretch between two quotes that
+    /// holds <c>font-family:</c>, from after its first one up to the closing quote (where the regex can find NAME).
     /// </summary>
-    private static List<(int Start, int End)> FontFamilyRuns(ReadOnlySpan<char> content)
+    private static void MarkFontsInRuns(ReadOnlySpan<char> content, OrderedDictionary<string, string> fonts, Span<bool> found)
     {
         const string FontFamily = "font-family:";
-        var runs = new List<(int Start, int End)>();
         var from = 0;
-        while (true)
+        var left = found.Length;
+        while (left > 0)
         {
             var ff = content[from..].IndexOf(FontFamily, StringComparison.OrdinalIgnoreCase);
             if (ff < 0) break;
@@ -143,11 +164,19 @@ p { display:block;margin:13px 0; }
             if (close < 0) break;
             close += after;
             // The run must open with a quote: after the first run, the previous run's closing quote (at from) opens it.
-            if (from > 0 || content[..ff].Contains('"')) runs.Add((after, close));
+            if (from > 0 || content[..ff].Contains('"'))
+            {
+                var run = content[after..close];
+                for (var k = 0; k < found.Length; k++)
+                {
+                    if (found[k] || run.IndexOf(fonts.GetAt(k).Key, StringComparison.OrdinalIgnoreCase) < 0) continue;
+                    found[k] = true;
+                    left--;
+                }
+            }
             // A later font-family: of the same run finds less after it; the closing quote opens the next run.
             from = close;
         }
-        return runs;
     }
 
     /// <summary><c>/font-family:[^;}]*NAME/i</c>.</summary>
@@ -209,7 +238,7 @@ p { display:block;margin:13px 0; }
     {
         if (g.ComponentsHeadStyle.Count == 0 && g.HeadStyle.Count == 0) return;
         sb.Append("<style type=\"text/css\">");
-        foreach (var style in g.ComponentsHeadStyle) sb.Append('\n').Append(style(g.Breakpoint));
+        foreach (var style in g.ComponentsHeadStyle) style(sb.Append('\n'), g.Breakpoint);
         foreach (var (_, style) in g.HeadStyle) sb.Append('\n').Append(style(g.Breakpoint));
         sb.Append("\n</style>\n");
     }

@@ -52,14 +52,13 @@ internal sealed class MjAccordionElement : BodyComponent
     /// <summary>A title or text the author left out, built as mjml does: component defaults plus the passed attributes only.</summary>
     private BodyComponent Standalone(ComponentSpec spec, List<KeyValuePair<string, string?>> passed, BodyContext context)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in spec.DefaultAttributes) attributes[pair.Key] = pair.Value;
+        var attributes = new ComponentAttributes(spec);
         foreach (var pair in passed)
         {
             if (pair.Value is null) attributes.Remove(pair.Key);
-            else attributes[pair.Key] = pair.Value;
+            else attributes.Set(pair.Key, pair.Value);
         }
-        RenderSession.ExpandShortColors(spec, attributes);
+        attributes.ExpandShortColors();
         var node = new Parsing.MjmlNode(spec.TagName, Node.Line);
         return spec.CreateBody!(new ComponentInit(spec, node, attributes, context, new ChildProps(0, 1, 1), Session, ""));
     }

@@ -50,52 +50,83 @@ internal sealed class MjCarousel : BodyComponent
         _carouselId = Session.NewId();
     }
 
-    public override void RegisterHeadStyles() => Session.Global.ComponentsHeadStyle.Add(_ => HeadStyle());
+    public override void RegisterHeadStyles() => Session.Global.ComponentsHeadStyle.Add((css, _) => HeadStyle(css));
 
-    private static string Repeat(string s, int count) => count <= 0 ? "" : string.Concat(Enumerable.Repeat(s, count));
-
-    private string JoinRange(int length, Func<int, string> item, string separator = ",")
+    private static StringBuilder Repeat(StringBuilder sb, string s, int count)
     {
-        var sb = new StringBuilder();
-        for (var i = 0; i < length; i++)
-        {
-            if (i > 0) sb.Append(separator);
-            sb.Append(item(i));
-        }
-        return sb.ToString();
+        for (var i = 0; i < count; i++) sb.Append(s);
+        return sb;
     }
 
-    private string HeadStyle()
+    /// <summary>
+    /// <c>Array.from({length}, (_, i) => item(i)).join(',')</c> written straight into <paramref name="css"/> (a carousel
+    /// of n images writes O(n²) characters here: no string per item).
+    /// </summary>
+    private static void JoinRange(StringBuilder css, int length, Action<StringBuilder, int> item, string separator = ",")
+    {
+        for (var i = 0; i < length; i++)
+        {
+            if (i > 0) css.Append(separator);
+            item(css, i);
+        }
+    }
+
+    /// <summary>The carousel's head style (mjml's componentHeadStyle), appended to <paramref name="css"/>.</summary>
+    private void HeadStyle(StringBuilder css)
     {
         var length = Node.Children.Count;
         var id = _carouselId;
-        if (length == 0) return "";
-        var css = new StringBuilder();
+        if (length == 0) return;
+        // "-radio-N:checked + * + * … + .mj-carousel-content ": the selector head most lists share.
+        void Checked(StringBuilder sb, int i) =>
+            Repeat(sb.Append(".mj-carousel-").Append(id).Append("-radio-").Append(i + 1).Append(":checked "), "+ * ", length - i - 1).Append("+ .mj-carousel-content ");
         css.Append("\n    .mj-carousel {\n      -webkit-user-select: none;\n      -moz-user-select: none;\n      user-select: none;\n    }\n\n    .mj-carousel-")
             .Append(id).Append("-icons-cell {\n      display: table-cell !important;\n      width: ").Append(GetAttribute("icon-width"))
-            .Append(" !important;\n    }\n\n    .mj-carousel-radio,\n    .mj-carousel-next,\n    .mj-carousel-previous {\n      display: none !important;\n    }\n\n    .mj-carousel-thumbnail,\n    .mj-carousel-next,\n    .mj-carousel-previous {\n      touch-action: manipulation;\n    }\n\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-radio:checked {Repeat("+ * ", i)}+ .mj-carousel-content .mj-carousel-image"))
-            .Append(" {\n      display: none !important;\n    }\n\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-radio-{i + 1}:checked {Repeat("+ * ", length - i - 1)}+ .mj-carousel-content .mj-carousel-image-{i + 1}"))
-            .Append(" {\n      display: block !important;\n    }\n\n    .mj-carousel-previous-icons,\n    .mj-carousel-next-icons,\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-radio-{i + 1}:checked {Repeat("+ * ", length - i - 1)}+ .mj-carousel-content .mj-carousel-next-{(i + (1 % length) + length) % length + 1}"))
-            .Append(",\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-radio-{i + 1}:checked {Repeat("+ * ", length - i - 1)}+ .mj-carousel-content .mj-carousel-previous-{(i - (1 % length) + length) % length + 1}"))
-            .Append(" {\n      display: block !important;\n    }\n\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-radio-{i + 1}:checked {Repeat("+ * ", length - i - 1)}+ .mj-carousel-content .mj-carousel-{id}-thumbnail-{i + 1}"))
-            .Append(" {\n      border-color: ").Append(GetAttribute("tb-selected-border-color")).Append(" !important;\n    }\n\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-radio-{i + 1}:checked {Repeat("+ * ", length - i - 1)}+ .mj-carousel-content .mj-carousel-{id}-thumbnail\n          "))
-            .Append(" {\n      display: inline-block !important;\n    }\n\n    .mj-carousel-image img + div,\n    .mj-carousel-thumbnail img + div {\n      display: none !important;\n    }\n\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-thumbnail:hover {Repeat("+ * ", length - i - 1)}+ .mj-carousel-main .mj-carousel-image"))
-            .Append(" {\n      display: none !important;\n    }\n\n    .mj-carousel-thumbnail:hover {\n      border-color: ").Append(GetAttribute("tb-hover-border-color"))
-            .Append(" !important;\n    }\n\n    ")
-            .Append(JoinRange(length, i => $".mj-carousel-{id}-thumbnail-{i + 1}:hover {Repeat("+ * ", length - i - 1)}+ .mj-carousel-main .mj-carousel-image-{i + 1}"))
-            .Append(" {\n      display: block !important;\n    }\n    ");
+            .Append(" !important;\n    }\n\n    .mj-carousel-radio,\n    .mj-carousel-next,\n    .mj-carousel-previous {\n      display: none !important;\n    }\n\n    .mj-carousel-thumbnail,\n    .mj-carousel-next,\n    .mj-carousel-previous {\n      touch-action: manipulation;\n    }\n\n    ");
+        JoinRange(css, length, (sb, i) => Repeat(sb.Append(".mj-carousel-").Append(id).Append("-radio:checked "), "+ * ", i).Append("+ .mj-carousel-content .mj-carousel-image"));
+        css.Append(" {\n      display: none !important;\n    }\n\n    ");
+        JoinRange(css, length, (sb, i) =>
+        {
+            Checked(sb, i);
+            sb.Append(".mj-carousel-image-").Append(i + 1);
+        });
+        css.Append(" {\n      display: block !important;\n    }\n\n    .mj-carousel-previous-icons,\n    .mj-carousel-next-icons,\n    ");
+        JoinRange(css, length, (sb, i) =>
+        {
+            Checked(sb, i);
+            sb.Append(".mj-carousel-next-").Append(((i + (1 % length) + length) % length) + 1);
+        });
+        css.Append(",\n    ");
+        JoinRange(css, length, (sb, i) =>
+        {
+            Checked(sb, i);
+            sb.Append(".mj-carousel-previous-").Append(((i - (1 % length) + length) % length) + 1);
+        });
+        css.Append(" {\n      display: block !important;\n    }\n\n    ");
+        JoinRange(css, length, (sb, i) =>
+        {
+            Checked(sb, i);
+            sb.Append(".mj-carousel-").Append(id).Append("-thumbnail-").Append(i + 1);
+        });
+        css.Append(" {\n      border-color: ").Append(GetAttribute("tb-selected-border-color")).Append(" !important;\n    }\n\n    ");
+        JoinRange(css, length, (sb, i) =>
+        {
+            Checked(sb, i);
+            sb.Append(".mj-carousel-").Append(id).Append("-thumbnail\n          ");
+        });
+        css.Append(" {\n      display: inline-block !important;\n    }\n\n    .mj-carousel-image img + div,\n    .mj-carousel-thumbnail img + div {\n      display: none !important;\n    }\n\n    ");
+        JoinRange(css, length, (sb, i) => Repeat(sb.Append(".mj-carousel-").Append(id).Append("-thumbnail:hover "), "+ * ", length - i - 1).Append("+ .mj-carousel-main .mj-carousel-image"));
+        css.Append(" {\n      display: none !important;\n    }\n\n    .mj-carousel-thumbnail:hover {\n      border-color: ").Append(GetAttribute("tb-hover-border-color"))
+            .Append(" !important;\n    }\n\n    ");
+        JoinRange(css, length, (sb, i) =>
+            Repeat(sb.Append(".mj-carousel-").Append(id).Append("-thumbnail-").Append(i + 1).Append(":hover "), "+ * ", length - i - 1)
+                .Append("+ .mj-carousel-main .mj-carousel-image-").Append(i + 1));
+        css.Append(" {\n      display: block !important;\n    }\n    ");
         css.Append("\n\n      .mj-carousel noinput { display:block !important; }\n      .mj-carousel noinput .mj-carousel-image-1 { display: block !important;  }\n      .mj-carousel noinput .mj-carousel-arrows,\n      .mj-carousel noinput .mj-carousel-thumbnails { display: none !important; }\n\n      [owa] .mj-carousel-thumbnail { display: none !important; }\n      \n      @media screen yahoo {\n          .mj-carousel-")
             .Append(id).Append("-icons-cell,\n          .mj-carousel-previous-icons,\n          .mj-carousel-next-icons {\n              display: none !important;\n          }\n\n          .mj-carousel-")
-            .Append(id).Append("-radio-1:checked ").Append(Repeat("+ *", length - 1)).Append("+ .mj-carousel-content .mj-carousel-").Append(id)
+            .Append(id).Append("-radio-1:checked ");
+        Repeat(css, "+ *", length - 1).Append("+ .mj-carousel-content .mj-carousel-").Append(id)
             .Append("-thumbnail-1 {\n              border-color: transparent;\n          }\n      }\n    ");
-        return css.ToString();
     }
 
     public override BodyContext GetChildContext() => Context with { Thumbnails = GetAttribute("thumbnails") };
