@@ -23,10 +23,21 @@ internal sealed class SqliteBulkInserter : IDisposable
     private readonly sqlite3_stmt _insertSegment;
     private readonly MembershipCounts _counts;
 
-    public SqliteBulkInserter(SqliteConnection connection, MembershipCounts counts)
+    // The line of each row inserted, by id: SQLite gives a new row the largest id plus one, so this import's rows have
+    // the ids after firstId - 1 in insert order and a line is 4 bytes (4 MB at a million), kept in chunks (no large
+    // array copied as it grows). An id out of that order (only after the largest possible id) is kept aside.
+    private const int ChunkSize = 1 << 16;
+    private readonly long _firstId;
+    private readonly List<int[]> _lines = [];
+    private long _inserted;
+    private Dictionary<long, int>? _straggler;
+
+    /// <param name="lastId">The largest id on the list before the import.</param>
+    public SqliteBulkInserter(SqliteConnection connection, MembershipCounts counts, long lastId)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         _counts = counts;
+        _firstId = lastId + 1;
         _insert = Prepare(
             "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) " +
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (email) DO NOTHING");
@@ -34,8 +45,8 @@ internal sealed class SqliteBulkInserter : IDisposable
     }
 
     /// <summary>
-    /// Inserts the rows (addresses normalised and distinct, segments resolved) and their memberships; for each row true
-    /// when it was inserted, false when its address exists already.
+    /// Inserts the rows (addresses normalised, segments resolved) and their memberships; for each row true when it was
+    /// inserted, false when its address exists already (on the list before, or inserted by an earlier row).
     /// </summary>
     public bool[] Insert(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now)
     {
@@ -64,6 +75,7 @@ internal sealed class SqliteBulkInserter : IDisposable
             // last rowid is this row's.
             if (raw.sqlite3_changes(_db) == 0) continue;
             var id = raw.sqlite3_last_insert_rowid(_db);
+            Remember(id, r.Line);
 
             inserted[i] = true;
             foreach (var segment in r.Segments)
@@ -78,6 +90,31 @@ internal sealed class SqliteBulkInserter : IDisposable
             }
         }
         return inserted;
+    }
+
+    /// <summary>Whether this import inserted row <paramref name="id"/>, and from which line.</summary>
+    public bool TryGetLine(long id, out int line)
+    {
+        var n = id - _firstId;
+        if (n >= 0 && n < _inserted)
+        {
+            line = _lines[(int)(n / ChunkSize)][n % ChunkSize];
+            return true;
+        }
+        line = 0;
+        return _straggler?.TryGetValue(id, out line) == true;
+    }
+
+    private void Remember(long id, int line)
+    {
+        if (id != _firstId + _inserted)
+        {
+            (_straggler ??= [])[id] = line;
+            return;
+        }
+        if (_inserted % ChunkSize == 0) _lines.Add(new int[ChunkSize]);
+        _lines[^1][_inserted % ChunkSize] = line;
+        _inserted++;
     }
 
     public void Dispose()
