@@ -21,6 +21,11 @@ internal sealed class SqliteBulkInserter : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insert;
     private readonly sqlite3_stmt _insertSegment;
+    // The value each parameter holds (SQLite keeps bindings across a reset): a value bound again is skipped when it is
+    // the same string or null again — status, source, the batch's timestamp and the empty fields mostly are — and each
+    // skipped bind saves a call into SQLite that takes the connection's mutex and frees the previous copy.
+    private readonly string?[] _insertBound = new string?[13];   // by parameter number, from 1
+    private readonly string?[] _segmentBound = new string?[4];
     private readonly MembershipCounts _counts;
 
     // The line of each row inserted, by id: SQLite gives a new row the largest id plus one, so this import's rows have
@@ -56,18 +61,18 @@ internal sealed class SqliteBulkInserter : IDisposable
         {
             var r = rows[i];
             var status = r.Status.ToWord();
-            Text(_insert, 1, r.Email);
-            Text(_insert, 2, r.Name.Trim());
-            Text(_insert, 3, Blank(r.Organisation));
-            Text(_insert, 4, Blank(r.Title));
-            Text(_insert, 5, SubscriberWriter.Join(r.Segments));
-            Text(_insert, 6, Blank(r.District));
-            Text(_insert, 7, SubscriberWriter.Join(r.Industries));
-            Text(_insert, 8, status);
-            Text(_insert, 9, Blank(r.Salutation));
-            Text(_insert, 10, Blank(r.Source));
-            Text(_insert, 11, r.ConsentAt?.ToString(TimestampFormat, CultureInfo.InvariantCulture));
-            Text(_insert, 12, stamp);
+            Text(_insert, _insertBound, 1, r.Email);
+            Text(_insert, _insertBound, 2, r.Name.Trim());
+            Text(_insert, _insertBound, 3, Blank(r.Organisation));
+            Text(_insert, _insertBound, 4, Blank(r.Title));
+            Text(_insert, _insertBound, 5, SubscriberWriter.Join(r.Segments));
+            Text(_insert, _insertBound, 6, Blank(r.District));
+            Text(_insert, _insertBound, 7, SubscriberWriter.Join(r.Industries));
+            Text(_insert, _insertBound, 8, status);
+            Text(_insert, _insertBound, 9, Blank(r.Salutation));
+            Text(_insert, _insertBound, 10, Blank(r.Source));
+            Text(_insert, _insertBound, 11, r.ConsentAt?.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            Text(_insert, _insertBound, 12, stamp);
             var rc = raw.sqlite3_step(_insert);
             raw.sqlite3_reset(_insert);
             Check(rc, raw.SQLITE_DONE);
@@ -80,9 +85,9 @@ internal sealed class SqliteBulkInserter : IDisposable
             inserted[i] = true;
             foreach (var segment in r.Segments)
             {
-                Text(_insertSegment, 1, segment);
+                Text(_insertSegment, _segmentBound, 1, segment);
                 raw.sqlite3_bind_int64(_insertSegment, 2, id);
-                Text(_insertSegment, 3, status);
+                Text(_insertSegment, _segmentBound, 3, status);
                 rc = raw.sqlite3_step(_insertSegment);
                 raw.sqlite3_reset(_insertSegment);
                 Check(rc, raw.SQLITE_DONE);
@@ -129,8 +134,10 @@ internal sealed class SqliteBulkInserter : IDisposable
         return statement;
     }
 
-    private void Text(sqlite3_stmt statement, int index, string? value)
+    private void Text(sqlite3_stmt statement, string?[] bound, int index, string? value)
     {
+        if (ReferenceEquals(bound[index], value)) return;   // a parameter never bound is null, as in SQLite
+        bound[index] = value;
         if (value is null)
         {
             Check(raw.sqlite3_bind_null(statement, index), raw.SQLITE_OK);
