@@ -207,10 +207,9 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             {
                 try
                 {
-                    var drafts = new List<SubscriberDraft>(BatchSize);
                     await foreach (var pending in queue.Reader.ReadAllAsync(stop.Token))
                     {
-                        drafts.Clear();
+                        var drafts = new List<SubscriberDraft>(pending.Count);
                         foreach (var p in pending)
                         {
                             if (p.Draft is not null) drafts.Add(p.Draft);
