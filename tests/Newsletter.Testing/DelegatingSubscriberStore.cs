@@ -33,7 +33,7 @@ public abstract class DelegatingImportSession(ISubscriberImportSession inner) : 
 {
     public virtual Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default) => inner.ApplyAsync(draft, update, ct);
 
-    public virtual Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default) =>
+    public virtual Task<IReadOnlyList<ImportResult>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default) =>
         inner.ApplyBatchAsync(drafts, update, ct);
 
     public Task CommitAsync(CancellationToken ct = default) => inner.CommitAsync(ct);

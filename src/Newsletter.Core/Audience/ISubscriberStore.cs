@@ -94,10 +94,12 @@ public interface ISubscriberImportSession : IAsyncDisposable
     Task<ImportOutcome> ApplyAsync(SubscriberDraft draft, bool update, CancellationToken ct = default);
 
     /// <summary>
-    /// <see cref="ApplyAsync"/> for several rows at once (fewer round trips), outcomes in the same order. The addresses
-    /// must differ from each other (the importer removes duplicates first).
+    /// <see cref="ApplyAsync"/> for several rows at once (fewer round trips), outcomes in the same order. An address
+    /// given before in this import (in this batch or an earlier one, whatever became of it) is left alone and answered
+    /// <see cref="ImportOutcome.Duplicate"/> with the first row's <see cref="SubscriberDraft.Line"/>: the store finds
+    /// them, so the importer keeps no set of the addresses it has seen.
     /// </summary>
-    Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default);
+    Task<IReadOnlyList<ImportResult>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default);
 
     Task CommitAsync(CancellationToken ct = default);
 }

@@ -47,7 +47,11 @@ public sealed record SegmentCount(Segment Segment, long Active, long Unsubscribe
 public sealed record SubscriberDraft(string Email, string Name, string? Organisation, string? Title,
     IReadOnlyList<string> Segments, string? District, IReadOnlyList<string> Industries,
     SubscriberStatus Status = SubscriberStatus.Active, string? Salutation = null, string? Source = null,
-    DateTimeOffset? ConsentAt = null);
+    DateTimeOffset? ConsentAt = null)
+{
+    /// <summary>The row of the imported list this draft came from (0 when not imported), named when a later row repeats its address.</summary>
+    public int Line { get; init; }
+}
 
 /// <summary>A page of <see cref="ISubscriberStore.SearchAsync"/>: at most <c>Limit</c> rows after <c>AfterId</c>.</summary>
 public sealed record SubscriberQuery(string? Segment = null, SubscriberStatus? Status = null, string? Search = null,
@@ -64,4 +68,9 @@ public enum ImportOutcome
     Unchanged,
     /// <summary>The address unsubscribed, bounced, complained or was removed: left as it is.</summary>
     Suppressed,
+    /// <summary>The address was given before in the same import: the row is left out (<see cref="ImportResult.FirstLine"/> says where).</summary>
+    Duplicate,
 }
+
+/// <summary>What an import did with one row; for <see cref="ImportOutcome.Duplicate"/>, the <see cref="SubscriberDraft.Line"/> of the row that gave the address first.</summary>
+public readonly record struct ImportResult(ImportOutcome Outcome, int FirstLine = 0);

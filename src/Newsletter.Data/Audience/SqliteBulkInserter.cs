@@ -21,12 +21,28 @@ internal sealed class SqliteBulkInserter : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insert;
     private readonly sqlite3_stmt _insertSegment;
+    // The value each parameter holds (SQLite keeps bindings across a reset): a value bound again is skipped when it is
+    // the same string or null again — status, source, the batch's timestamp and the empty fields mostly are — and each
+    // skipped bind saves a call into SQLite that takes the connection's mutex and frees the previous copy.
+    private readonly string?[] _insertBound = new string?[13];   // by parameter number, from 1
+    private readonly string?[] _segmentBound = new string?[4];
     private readonly MembershipCounts _counts;
 
-    public SqliteBulkInserter(SqliteConnection connection, MembershipCounts counts)
+    // The line of each row inserted, by id: SQLite gives a new row the largest id plus one, so this import's rows have
+    // the ids after firstId - 1 in insert order and a line is 4 bytes (4 MB at a million), kept in chunks (no large
+    // array copied as it grows). An id out of that order (only after the largest possible id) is kept aside.
+    private const int ChunkSize = 1 << 16;
+    private readonly long _firstId;
+    private readonly List<int[]> _lines = [];
+    private long _inserted;
+    private Dictionary<long, int>? _straggler;
+
+    /// <param name="lastId">The largest id on the list before the import.</param>
+    public SqliteBulkInserter(SqliteConnection connection, MembershipCounts counts, long lastId)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         _counts = counts;
+        _firstId = lastId + 1;
         _insert = Prepare(
             "INSERT INTO subscribers (email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) " +
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (email) DO NOTHING");
@@ -34,8 +50,8 @@ internal sealed class SqliteBulkInserter : IDisposable
     }
 
     /// <summary>
-    /// Inserts the rows (addresses normalised and distinct, segments resolved) and their memberships; for each row true
-    /// when it was inserted, false when its address exists already.
+    /// Inserts the rows (addresses normalised, segments resolved) and their memberships; for each row true when it was
+    /// inserted, false when its address exists already (on the list before, or inserted by an earlier row).
     /// </summary>
     public bool[] Insert(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now)
     {
@@ -45,18 +61,18 @@ internal sealed class SqliteBulkInserter : IDisposable
         {
             var r = rows[i];
             var status = r.Status.ToWord();
-            Text(_insert, 1, r.Email);
-            Text(_insert, 2, r.Name.Trim());
-            Text(_insert, 3, Blank(r.Organisation));
-            Text(_insert, 4, Blank(r.Title));
-            Text(_insert, 5, SubscriberWriter.Join(r.Segments));
-            Text(_insert, 6, Blank(r.District));
-            Text(_insert, 7, SubscriberWriter.Join(r.Industries));
-            Text(_insert, 8, status);
-            Text(_insert, 9, Blank(r.Salutation));
-            Text(_insert, 10, Blank(r.Source));
-            Text(_insert, 11, r.ConsentAt?.ToString(TimestampFormat, CultureInfo.InvariantCulture));
-            Text(_insert, 12, stamp);
+            Text(_insert, _insertBound, 1, r.Email);
+            Text(_insert, _insertBound, 2, r.Name.Trim());
+            Text(_insert, _insertBound, 3, Blank(r.Organisation));
+            Text(_insert, _insertBound, 4, Blank(r.Title));
+            Text(_insert, _insertBound, 5, SubscriberWriter.Join(r.Segments));
+            Text(_insert, _insertBound, 6, Blank(r.District));
+            Text(_insert, _insertBound, 7, SubscriberWriter.Join(r.Industries));
+            Text(_insert, _insertBound, 8, status);
+            Text(_insert, _insertBound, 9, Blank(r.Salutation));
+            Text(_insert, _insertBound, 10, Blank(r.Source));
+            Text(_insert, _insertBound, 11, r.ConsentAt?.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            Text(_insert, _insertBound, 12, stamp);
             var rc = raw.sqlite3_step(_insert);
             raw.sqlite3_reset(_insert);
             Check(rc, raw.SQLITE_DONE);
@@ -64,13 +80,14 @@ internal sealed class SqliteBulkInserter : IDisposable
             // last rowid is this row's.
             if (raw.sqlite3_changes(_db) == 0) continue;
             var id = raw.sqlite3_last_insert_rowid(_db);
+            Remember(id, r.Line);
 
             inserted[i] = true;
             foreach (var segment in r.Segments)
             {
-                Text(_insertSegment, 1, segment);
+                Text(_insertSegment, _segmentBound, 1, segment);
                 raw.sqlite3_bind_int64(_insertSegment, 2, id);
-                Text(_insertSegment, 3, status);
+                Text(_insertSegment, _segmentBound, 3, status);
                 rc = raw.sqlite3_step(_insertSegment);
                 raw.sqlite3_reset(_insertSegment);
                 Check(rc, raw.SQLITE_DONE);
@@ -78,6 +95,31 @@ internal sealed class SqliteBulkInserter : IDisposable
             }
         }
         return inserted;
+    }
+
+    /// <summary>Whether this import inserted row <paramref name="id"/>, and from which line.</summary>
+    public bool TryGetLine(long id, out int line)
+    {
+        var n = id - _firstId;
+        if (n >= 0 && n < _inserted)
+        {
+            line = _lines[(int)(n / ChunkSize)][n % ChunkSize];
+            return true;
+        }
+        line = 0;
+        return _straggler?.TryGetValue(id, out line) == true;
+    }
+
+    private void Remember(long id, int line)
+    {
+        if (id != _firstId + _inserted)
+        {
+            (_straggler ??= [])[id] = line;
+            return;
+        }
+        if (_inserted % ChunkSize == 0) _lines.Add(new int[ChunkSize]);
+        _lines[^1][_inserted % ChunkSize] = line;
+        _inserted++;
     }
 
     public void Dispose()
@@ -92,8 +134,10 @@ internal sealed class SqliteBulkInserter : IDisposable
         return statement;
     }
 
-    private void Text(sqlite3_stmt statement, int index, string? value)
+    private void Text(sqlite3_stmt statement, string?[] bound, int index, string? value)
     {
+        if (ReferenceEquals(bound[index], value)) return;   // a parameter never bound is null, as in SQLite
+        bound[index] = value;
         if (value is null)
         {
             Check(raw.sqlite3_bind_null(statement, index), raw.SQLITE_OK);

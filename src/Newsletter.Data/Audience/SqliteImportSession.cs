@@ -5,8 +5,9 @@ namespace Newsletter.Data.Audience;
 
 /// <summary>
 /// An import on SQLite: a large page cache for the transaction (<see cref="NewsletterDatabase.UseBulkCacheAsync"/>),
-/// new rows through <see cref="SqliteBulkInserter"/>, and the per-row membership count trigger replaced by
-/// <see cref="MembershipCounts"/> added once per batch.
+/// new rows through <see cref="SqliteBulkInserter"/>, the per-row membership count trigger replaced by
+/// <see cref="MembershipCounts"/> added once per batch, and a repeated address found by its conflict with a row this
+/// import inserted (ids above the largest before it) instead of a set of every address in memory.
 /// </summary>
 internal sealed class SqliteImportSession : SqlImportSession
 {
@@ -19,13 +20,13 @@ internal sealed class SqliteImportSession : SqlImportSession
     private readonly IAsyncDisposable _bulkCache;
 
     private SqliteImportSession(SqliteConnection connection, SqliteTransaction transaction, TimeProvider time, MembershipCounts counts,
-        string countTriggerSql, IAsyncDisposable bulkCache)
+        string countTriggerSql, IAsyncDisposable bulkCache, long lastId)
         : base(connection, transaction, time, counts)
     {
         _counts = counts;
         _countTriggerSql = countTriggerSql;
         _bulkCache = bulkCache;
-        _inserter = new SqliteBulkInserter(connection, counts);
+        _inserter = new SqliteBulkInserter(connection, counts, lastId);
     }
 
     public static async Task<SqliteImportSession> BeginAsync(SqliteConnection connection, TimeProvider time, CancellationToken ct)
@@ -42,7 +43,10 @@ internal sealed class SqliteImportSession : SqlImportSession
                 ?? throw new InvalidOperationException($"the database has no trigger {CountTrigger} (migration 0002)");
             await using var drop = connection.Command($"DROP TRIGGER {CountTrigger}", transaction);
             await drop.ExecuteNonQueryAsync(ct);
-            return new SqliteImportSession(connection, transaction, time, new MembershipCounts(), triggerSql, bulkCache);
+            // Rows with a larger id are this import's (the transaction writes alone): a conflict with one is a repeat.
+            await using var last = connection.Command("SELECT COALESCE(MAX(id), 0) FROM subscribers", transaction);
+            var lastId = Convert.ToInt64(await last.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            return new SqliteImportSession(connection, transaction, time, new MembershipCounts(), triggerSql, bulkCache, lastId);
         }
         catch
         {
@@ -51,6 +55,10 @@ internal sealed class SqliteImportSession : SqlImportSession
             throw;
         }
     }
+
+    protected override bool FindsNewRows => true;
+
+    protected override bool TryGetNewRowLine(long id, out int line) => _inserter.TryGetLine(id, out line);
 
     protected override Task<bool[]> InsertNewAsync(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now, CancellationToken ct) =>
         Task.FromResult(_inserter.Insert(rows, now));

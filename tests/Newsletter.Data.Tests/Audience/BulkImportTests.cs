@@ -205,7 +205,7 @@ public abstract class BulkImportTests<TDatabase> : IAsyncLifetime where TDatabas
 
         private sealed class Session(ISubscriberImportSession inner, AfterBatchStore owner) : DelegatingImportSession(inner)
         {
-            public override async Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
+            public override async Task<IReadOnlyList<ImportResult>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
             {
                 var outcomes = await base.ApplyBatchAsync(drafts, update, ct);
                 if (++owner.Batches == 1) owner.AfterFirstBatch();

@@ -153,6 +153,25 @@ public abstract class SubscriberImporterTests<TDatabase>() : ImportFixture<TData
         Assert.Equal("甲", (await Store.FindByEmailAsync("a@example.org"))!.Name);
     }
 
+    /// <summary>
+    /// The store finds repeated addresses after the row's checks (issue 20): the rejects file still lists every refused
+    /// row in file order, and a repeat's tag warnings do not count.
+    /// </summary>
+    [Fact]
+    public async Task Rejects_keep_file_order_when_duplicates_and_bad_rows_interleave()
+    {
+        var path = Csv("mixed.csv", "姓名,邮箱,类别,区县\n甲,a@example.org,county,\n乙,A@example.org,county,火星区\n丙,bad-address,county,\n" +
+            "丁,b@example.org,county,火星区\n戊,a@example.org,county,\n");
+        var summary = await Importer.ImportAsync(path, new ImportOptions());
+        Assert.Equal((2, 3), (summary.Imported, summary.Rejected));
+        Assert.Equal([3, 4, 6], summary.Rejects.Select(r => r.Line));
+        Assert.Equal(["duplicate of line 2 (a@example.org)", "duplicate of line 2 (a@example.org)"],
+            summary.Rejects.Where(r => r.Line != 4).Select(r => r.Reason));
+        var lines = await File.ReadAllLinesAsync(summary.RejectsPath!);
+        Assert.Equal(["乙,", "丙,", "戊,"], lines.Skip(1).Select(l => l[..2]));
+        Assert.Equal([5], summary.Warnings.Select(w => w.Line));
+    }
+
     [Fact]
     public async Task Unsubscribed_bounced_and_removed_addresses_stay_inactive()
     {
@@ -302,7 +321,7 @@ public abstract class SubscriberImporterTests<TDatabase>() : ImportFixture<TData
                 ++_rows == failAt ? throw new IOException("disk full") : base.ApplyAsync(draft, update, ct);
 
             // Applies the rows, then fails: what was written in the transaction must not survive.
-            public override async Task<IReadOnlyList<ImportOutcome>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
+            public override async Task<IReadOnlyList<ImportResult>> ApplyBatchAsync(IReadOnlyList<SubscriberDraft> drafts, bool update, CancellationToken ct = default)
             {
                 var outcomes = await base.ApplyBatchAsync(drafts, update, ct);
                 _rows += drafts.Count;

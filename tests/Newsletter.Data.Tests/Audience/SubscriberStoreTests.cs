@@ -259,13 +259,14 @@ public abstract class SubscriberStoreTests<TDatabase>() : SubscriberStoreFixture
         await Store.RemoveAsync("removed@example.org");
         await Store.AddAsync(Draft("same@example.org"));
         await Store.AddAsync(Draft("changed@example.org"));
+        await Store.AddAsync(Draft("kept@example.org"));
 
         await using (var session = await Store.BeginImportAsync())
         {
             Assert.Equal(ImportOutcome.Suppressed, await session.ApplyAsync(Draft("gone@example.org"), update: true));
             Assert.Equal(ImportOutcome.Suppressed, await session.ApplyAsync(Draft("Removed@example.org"), update: true));
             Assert.Equal(ImportOutcome.Unchanged, await session.ApplyAsync(Draft("same@example.org"), update: true));
-            Assert.Equal(ImportOutcome.Unchanged, await session.ApplyAsync(Draft("changed@example.org", "李四"), update: false));
+            Assert.Equal(ImportOutcome.Unchanged, await session.ApplyAsync(Draft("kept@example.org", "李四"), update: false));
             Assert.Equal(ImportOutcome.Updated, await session.ApplyAsync(Draft("changed@example.org", "李四", segments: "county"), update: true));
             Assert.Equal(ImportOutcome.Imported, await session.ApplyAsync(Draft("new@example.org"), update: true));
             await session.CommitAsync();
@@ -274,6 +275,43 @@ public abstract class SubscriberStoreTests<TDatabase>() : SubscriberStoreFixture
         Assert.Null(await Store.FindByEmailAsync("removed@example.org"));
         var changed = (await Store.FindByEmailAsync("changed@example.org"))!;
         Assert.Equal(("李四", "county"), (changed.Name, changed.Segments.Single()));
+        Assert.NotEqual("李四", (await Store.FindByEmailAsync("kept@example.org"))!.Name);
+    }
+
+    /// <summary>
+    /// An address given again in the same import — in the same batch or a later one; new, already on the list,
+    /// unsubscribed or on the suppression list — is left alone and answered as a duplicate of the first row's line (the
+    /// store finds them, not a set in memory, issue 20); the first row's outcome stands.
+    /// </summary>
+    [Fact]
+    public async Task Import_answers_a_repeated_address_as_a_duplicate_of_its_first_line_whatever_became_of_the_first()
+    {
+        await Store.AddAsync(Draft("old@example.org"));
+        var gone = await Store.AddAsync(Draft("gone@example.org"));
+        await Store.UnsubscribeAsync(gone.Id, "link");
+        await Store.AddAsync(Draft("removed@example.org"));
+        await Store.RemoveAsync("removed@example.org");
+        SubscriberDraft At(int line, string email, string name = "张三") => Draft(email, name) with { Line = line };
+
+        await using (var session = await Store.BeginImportAsync())
+        {
+            var first = await session.ApplyBatchAsync(
+                [At(2, "new@example.org"), At(3, "old@example.org", "王建国"), At(4, "NEW@example.org", "李四"), At(5, "gone@example.org"),
+                 At(6, "removed@example.org"), At(7, "other@example.org")], update: true);
+            Assert.Equal(
+                [new(ImportOutcome.Imported), new(ImportOutcome.Unchanged), new(ImportOutcome.Duplicate, 2), new(ImportOutcome.Suppressed),
+                 new(ImportOutcome.Suppressed), new(ImportOutcome.Imported)], first);
+            var second = await session.ApplyBatchAsync(
+                [At(9, "old@example.org", "李四"), At(10, "gone@example.org"), At(11, "removed@example.org"), At(12, "other@example.org"),
+                 At(13, "fresh@example.org")], update: true);
+            Assert.Equal(
+                [new(ImportOutcome.Duplicate, 3), new(ImportOutcome.Duplicate, 5), new(ImportOutcome.Duplicate, 6), new(ImportOutcome.Duplicate, 7),
+                 new(ImportOutcome.Imported)], second);
+            await session.CommitAsync();
+        }
+        Assert.Equal("张三", (await Store.FindByEmailAsync("new@example.org"))!.Name);
+        Assert.Equal("王建国", (await Store.FindByEmailAsync("old@example.org"))!.Name);
+        Assert.Equal(5, await Store.CountAllAsync());   // old, gone, new, other, fresh
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Newsletter.Core.Localization;
@@ -172,7 +171,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         var districtLabel = header.Label(ImportColumn.District);
         var industriesLabel = header.Label(ImportColumn.Industries);
         var singleSegments = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var seen = new Dictionary<UInt128, int>();
+        var emailLabel = header.Label(ImportColumn.Email);
         int imported = 0, updated = 0, unchanged = 0, rejected = 0, suppressed = 0, dataRows = 0, warningCount = 0;
         var kept = new List<ImportReject>();
         var warnings = new List<ImportWarning>();
@@ -194,28 +193,51 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             await rejects.WriteAsync(CsvText.Line(WithReason(row.Cells, reasonIndex, text)) + "\r\n");
         }
 
-        var batch = new List<SubscriberDraft>(BatchSize);
+        var batch = new List<Pending>(BatchSize);
         await using (var session = await store.BeginImportAsync(ct))
         {
             // Reading and checking the file runs while the store writes the batch before: on PostgreSQL the server
             // inserts as the next batch is parsed, on SQLite its B-tree work overlaps ours. A couple of batches wait at
-            // most, so memory stays bounded; the counts are the storing task's, read once it has finished.
-            var queue = Channel.CreateBounded<List<SubscriberDraft>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+            // most, so memory stays bounded; the counts are the storing task's, read once it has finished. The store
+            // finds repeated addresses (no set of every address here), so the storing task also writes the rejects: a
+            // batch carries the rows refused while reading, and every rejects line goes out in file order.
+            var queue = Channel.CreateBounded<List<Pending>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var storing = Task.Run(async () =>
             {
                 try
                 {
-                    await foreach (var drafts in queue.Reader.ReadAllAsync(stop.Token))
+                    await foreach (var pending in queue.Reader.ReadAllAsync(stop.Token))
                     {
-                        foreach (var outcome in await session.ApplyBatchAsync(drafts, options.Update, stop.Token))
+                        var drafts = new List<SubscriberDraft>(pending.Count);
+                        foreach (var p in pending)
                         {
-                            switch (outcome)
+                            if (p.Draft is not null) drafts.Add(p.Draft);
+                        }
+                        var results = drafts.Count > 0 ? await session.ApplyBatchAsync(drafts, options.Update, stop.Token) : [];
+                        var k = 0;
+                        foreach (var p in pending)
+                        {
+                            if (p.Draft is null)
+                            {
+                                await Reject(p.Row, p.Reasons!);
+                                continue;
+                            }
+                            var result = results[k++];
+                            switch (result.Outcome)
                             {
                                 case ImportOutcome.Imported: imported++; break;
                                 case ImportOutcome.Updated: updated++; break;
                                 case ImportOutcome.Unchanged: unchanged++; break;
                                 case ImportOutcome.Suppressed: suppressed++; break;
+                                case ImportOutcome.Duplicate:
+                                    await Reject(p.Row, [(emailLabel, Texts.Format("import.reason.duplicate", result.FirstLine, p.Draft.Email))]);
+                                    continue;
+                            }
+                            if (p.Warnings is { } rowWarnings)
+                            {
+                                warningCount += rowWarnings.Length;
+                                warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
                             }
                         }
                     }
@@ -226,6 +248,18 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                     throw;
                 }
             }, CancellationToken.None);
+
+            // A row refused while reading: its rejects line goes out in order with the rows around it.
+            Task Refuse(TableRow row, IReadOnlyList<(string Column, string Reason)> reasons) => Add(new Pending(row, null, reasons, null));
+
+            async Task Add(Pending pending)
+            {
+                batch.Add(pending);
+                if (batch.Count == BatchSize)
+                {
+                    await Flush();
+                }
+            }
 
             async Task Flush()
             {
@@ -239,7 +273,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                     await storing;   // the store failed: its exception, not the channel's
                     throw;
                 }
-                batch = new List<SubscriberDraft>(BatchSize);
+                batch = new List<Pending>(BatchSize);
             }
 
             try
@@ -252,13 +286,13 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                     dataRows++;
                     if (row.Problem is not null)
                     {
-                        await Reject(row, [("", row.Problem)]);
+                        await Refuse(row, [("", row.Problem)]);
                         continue;
                     }
                     var width = header.Row.Cells.Count;
                     if (row.Cells.Count > width && row.Cells.Skip(width).Any(c => !string.IsNullOrWhiteSpace(c)))
                     {
-                        await Reject(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
+                        await Refuse(row, [("", Texts.Format("import.reason.field_count", row.Cells.Count, width))]);
                         continue;
                     }
 
@@ -269,31 +303,18 @@ public sealed class SubscriberImporter(ISubscriberStore store)
                         var result = validator.Validate(input);
                         if (!result.IsValid)
                         {
-                            await Reject(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
+                            await Refuse(row, [.. result.Errors.GroupBy(e => e.PropertyName.Split('[')[0]).Select(g => (header.Label(g.Key), g.First().ErrorMessage))]);
                             continue;
                         }
                         email = EmailAddress.Normalize(input.Email);
                     }
 
                     rowWarnings.Clear();
-                    var draft = Draft(input, email, validator.Names, defaultSegment, source, singleSegments,
+                    var draft = Draft(input, row.Line, email, validator.Names, defaultSegment, source, singleSegments,
                         ImportTagCheck.District(input.District, row.Line, districtLabel, rowWarnings),
                         ImportTagCheck.Industries(input.Industries, row.Line, industriesLabel, rowWarnings));
-                    var key = Hash(draft.Email);
-                    if (seen.TryGetValue(key, out var firstLine))
-                    {
-                        await Reject(row, [(header.Label(ImportColumn.Email), Texts.Format("import.reason.duplicate", firstLine, draft.Email))]);
-                        continue;
-                    }
-                    seen[key] = row.Line;
-                    warningCount += rowWarnings.Count;
-                    warnings.AddRange(rowWarnings.Take(MaxRejectsKept - warnings.Count));
-
-                    batch.Add(draft);
-                    if (batch.Count == BatchSize)
-                    {
-                        await Flush();
-                    }
+                    // The row's warnings count once the store has taken it (not for a repeated address).
+                    await Add(new Pending(row, draft, null, rowWarnings.Count > 0 ? [.. rowWarnings] : null));
                 }
                 await Flush();
                 queue.Writer.TryComplete();   // false when the store failed first: awaiting it then throws its exception
@@ -329,6 +350,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
             WarningCount = warningCount,
         };
     }
+
+    /// <summary>A data row on its way to the store: a draft (with the warnings its tags gave), or a row refused while reading.</summary>
+    private readonly record struct Pending(TableRow Row, SubscriberDraft? Draft, IReadOnlyList<(string Column, string Reason)>? Reasons,
+        ImportWarning[]? Warnings);
 
     /// <summary>The cells with <paramref name="reason"/> at <paramref name="index"/> (the row padded to reach it).</summary>
     private static List<string> WithReason(IReadOnlyList<string> cells, int index, string reason)
@@ -379,7 +404,7 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     /// the normalised address, segment names resolved without allocating (a row's one segment list is shared by all rows
     /// naming that segment), the district and industries as <see cref="ImportTagCheck"/> settled them.
     /// </summary>
-    private static SubscriberDraft Draft(ImportRow row, string email, SegmentNames names, string? defaultSegment, string? source,
+    private static SubscriberDraft Draft(ImportRow row, int line, string email, SegmentNames names, string? defaultSegment, string? source,
         Dictionary<string, IReadOnlyList<string>> singleSegments, string? district, IReadOnlyList<string> industries)
     {
         List<string>? several = null;
@@ -397,7 +422,10 @@ public sealed class SubscriberImporter(ISubscriberStore store)
         var salutation = Blank(row.Salutation);
         if (salutation is not null && salutation == Salutation.Derive(row.Name, title)) salutation = null;
         return new SubscriberDraft(email, row.Name.Trim(), Blank(row.Organisation), title, segments, district, industries,
-            string.IsNullOrWhiteSpace(row.Status) ? SubscriberStatus.Active : SubscriberStatusNames.Parse(row.Status), salutation, source);
+            string.IsNullOrWhiteSpace(row.Status) ? SubscriberStatus.Active : SubscriberStatusNames.Parse(row.Status), salutation, source)
+        {
+            Line = line,
+        };
     }
 
     /// <summary>A validated row as the store takes it: address normalised, names resolved to keys, a salutation equal to the derived one dropped.</summary>
@@ -419,13 +447,4 @@ public sealed class SubscriberImporter(ISubscriberStore store)
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    // 128 bits of SHA-256: a million addresses in ~30 MB instead of ~100 MB of strings; a collision is not a practical concern.
-    private static UInt128 Hash(string email)
-    {
-        Span<byte> digest = stackalloc byte[32];
-        Span<byte> utf8 = stackalloc byte[EmailAddress.MaxLength * 3];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(email, utf8)], digest);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(digest);
-    }
 }
