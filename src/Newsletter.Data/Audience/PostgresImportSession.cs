@@ -4,9 +4,9 @@ using Npgsql;
 namespace Newsletter.Data.Audience;
 
 /// <summary>
-/// An import on PostgreSQL: new rows by binary COPY into a staging table and one INSERT … ON CONFLICT per batch
-/// (<see cref="PostgresBulkInserter"/>); the membership counts need nothing, their triggers run once per statement
-/// (migration 0900).
+/// An import on PostgreSQL: per batch one query sorts the addresses into known and new, then binary COPY writes the new
+/// subscribers and their memberships (<see cref="PostgresBulkInserter"/>); the membership counts need nothing, their
+/// triggers run once per statement (migration 0900).
 /// </summary>
 internal sealed class PostgresImportSession : SqlImportSession
 {
