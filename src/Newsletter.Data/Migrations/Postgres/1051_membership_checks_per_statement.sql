@@ -13,13 +13,16 @@
 ALTER TABLE subscriber_segments DROP CONSTRAINT subscriber_segments_segment_key_fkey;
 ALTER TABLE subscriber_segments DROP CONSTRAINT subscriber_segments_subscriber_id_fkey;
 
+-- Every lookup is a probe of the key's index per membership (LATERAL, scalar subqueries): a join the planner is free to
+-- choose could scan the whole list for each statement, and an import runs one statement per batch.
 CREATE FUNCTION subscriber_segments_check_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     missing TEXT;
 BEGIN
-    PERFORM 1 FROM segments s WHERE s.key IN (SELECT segment_key FROM inserted_rows) FOR KEY SHARE OF s;
+    PERFORM 1 FROM (SELECT DISTINCT segment_key FROM inserted_rows) i,
+        LATERAL (SELECT 1 FROM segments s WHERE s.key = i.segment_key FOR KEY SHARE OF s) l;
     SELECT i.segment_key INTO missing FROM inserted_rows i
-    WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.key = i.segment_key) LIMIT 1;
+    WHERE (SELECT TRUE FROM segments s WHERE s.key = i.segment_key) IS NULL LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'insert or update on table "subscriber_segments": segment "%" does not exist', missing
             USING ERRCODE = 'foreign_key_violation';
@@ -27,10 +30,10 @@ BEGIN
     -- A row version this transaction wrote (a subscriber it inserted, or updated) needs no lock: no one else can delete
     -- it before this transaction ends, it is invisible to them or they wait on its older version. Locking a million
     -- subscribers inserted by the same import would cost most of what this trigger saves.
-    PERFORM 1 FROM subscribers s WHERE s.id IN (SELECT subscriber_id FROM inserted_rows) AND s.xmin <> pg_current_xact_id()::xid
-    FOR KEY SHARE OF s;
+    PERFORM 1 FROM (SELECT DISTINCT subscriber_id FROM inserted_rows) i,
+        LATERAL (SELECT 1 FROM subscribers s WHERE s.id = i.subscriber_id AND s.xmin <> pg_current_xact_id()::xid FOR KEY SHARE OF s) l;
     SELECT i.subscriber_id::TEXT INTO missing FROM inserted_rows i
-    WHERE NOT EXISTS (SELECT 1 FROM subscribers s WHERE s.id = i.subscriber_id) LIMIT 1;
+    WHERE (SELECT TRUE FROM subscribers s WHERE s.id = i.subscriber_id) IS NULL LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'insert or update on table "subscriber_segments": subscriber % does not exist', missing
             USING ERRCODE = 'foreign_key_violation';
@@ -65,7 +68,7 @@ EXECUTE FUNCTION subscriber_segments_check_rekeyed();
 
 CREATE FUNCTION subscribers_delete_memberships() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM subscriber_segments m USING deleted_subscribers d WHERE m.subscriber_id = d.id;
+    DELETE FROM subscriber_segments m WHERE m.subscriber_id IN (SELECT id FROM deleted_subscribers);
     RETURN NULL;
 END;
 $$;
