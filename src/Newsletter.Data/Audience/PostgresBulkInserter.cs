@@ -13,8 +13,8 @@ namespace Newsletter.Data.Audience;
 /// </summary>
 /// <remarks>
 /// The check sees committed rows and this transaction's. An address another session adds and commits between the
-/// check and the COPY makes the COPY fail on the unique index: the import stops, rolled back, with
-/// <see cref="AudienceException"/> naming the address (importing again then finds it on the list).
+/// check and the COPY makes the COPY fail on the unique index: the import stops, rolled back, with an
+/// <see cref="AudienceException"/> (importing again then finds the address on the list).
 /// </remarks>
 internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTransaction transaction)
 {
@@ -78,9 +78,10 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
+            // The server's detail names the address, but Npgsql redacts it by default (it may be personal data).
             throw new AudienceException(
-                $"an address of this import was added to the list by someone else while it ran ({e.Detail ?? e.ConstraintName}); nothing was imported",
-                "import the file again: the address is then on the list and compared like the others");
+                "another user or process added one of this file's addresses to the list while the import ran; the import was rolled back, nothing was imported",
+                "import the file again: addresses already on the list are then compared like the others");
         }
 
         // The memberships after their subscribers, from three arrays in one statement: COPY gains nothing here, the
