@@ -1,19 +1,21 @@
 using Newsletter.Core.Audience;
+using Newsletter.Core.Audience.Import;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Newsletter.Data.Audience;
 
 /// <summary>
-/// The insert of an import's new rows on PostgreSQL, per batch: one query finds which addresses are on the list already
-/// and reserves identity values for the others (in file order, so ids follow the file as before), then binary
-/// <c>COPY</c> writes the new subscribers and <c>COPY</c> their memberships, straight into the tables. Three round
-/// trips per batch; COPY inserts in multi-row groups where an INSERT … SELECT inserts row by row, and no staging table
-/// is written, truncated and read again. The count triggers run once per COPY (migration 0900).
+/// The insert of an import's new rows on PostgreSQL. Per batch one query finds which addresses are on the list already
+/// and reserves identity values for the others (in file order, so ids follow the file as before): that is the batch's
+/// answer. The new rows are then written every 10,000 (and before the commit): binary <c>COPY</c> straight into
+/// <c>subscribers</c>, one INSERT of their memberships. COPY inserts in multi-row groups where an INSERT … SELECT
+/// inserts row by row, and no staging table is written, truncated and read again. The membership checks and counts
+/// run once per statement (migrations 1051, 0900).
 /// </summary>
 /// <remarks>
 /// The check sees committed rows and this transaction's. An address another session adds and commits between the
-/// check and the COPY makes the COPY fail on the unique index: the import stops, rolled back, with an
+/// check and the write makes the COPY fail on the unique index: the import stops, rolled back, with an
 /// <see cref="AudienceException"/> (importing again then finds the address on the list).
 /// </remarks>
 internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTransaction transaction)
@@ -23,41 +25,60 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
     private const string CopySubscribers =
         "COPY subscribers (id, email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>For each row true when it was inserted, false when its address exists already.</summary>
+    /// <summary>New rows checked but not yet written, in file order, each with its reserved id.</summary>
+    private readonly List<(long Id, SubscriberDraft Row, DateTimeOffset Stamp)> _pending = new(FlushAt + SubscriberImporter.BatchSize);
+    private readonly HashSet<string> _pendingEmails = new(StringComparer.Ordinal);
+
+    // Rows are written once this many wait: fewer, larger statements (each a round trip and a trigger call) than one
+    // set per importer batch of 2,000, at the cost of holding these rows a little longer.
+    private const int FlushAt = 10_000;
+
+    /// <summary>
+    /// For each row true when it is new (it is then written before the next check that names its address, at the latest
+    /// by <see cref="FlushAsync"/>), false when its address exists already.
+    /// </summary>
     public async Task<bool[]> InsertAsync(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now, CancellationToken ct)
     {
         var inserted = new bool[rows.Count];
         if (rows.Count == 0) return inserted;
 
-        var ids = new long[rows.Count];
-        var fresh = 0;
+        // An address that waits to be written must be in the table before it is checked again.
+        for (var i = 0; i < rows.Count && _pending.Count > 0; i++)
+        {
+            if (_pendingEmails.Contains(rows[i].Email)) await FlushAsync(ct);
+        }
+
         await using (var check = new NpgsqlCommand(_checkSql ??= await CheckSqlAsync(ct), connection, transaction))
         {
             var emails = new string[rows.Count];
             for (var i = 0; i < rows.Count; i++) emails[i] = rows[i].Email;
             check.Parameters.Add(new NpgsqlParameter<string[]>("emails", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = emails });
             await using var reader = await check.ExecuteReaderAsync(ct);
+            var stamp = now.ToUniversalTime();
             for (var i = 0; await reader.ReadAsync(ct); i++)
             {
                 if (reader.IsDBNull(0)) continue;
-                ids[i] = reader.GetInt64(0);
+                _pending.Add((reader.GetInt64(0), rows[i], stamp));
+                _pendingEmails.Add(rows[i].Email);
                 inserted[i] = true;
-                fresh++;
             }
         }
-        if (fresh == 0) return inserted;
+        if (_pending.Count >= FlushAt) await FlushAsync(ct);
+        return inserted;
+    }
 
-        var stamp = now.ToUniversalTime();
+    /// <summary>Writes the rows that wait: the subscribers by binary COPY, then their memberships.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_pending.Count == 0) return;
         try
         {
             await using (var copy = await connection.BeginBinaryImportAsync(CopySubscribers, ct))
             {
-                for (var i = 0; i < rows.Count; i++)
+                foreach (var (id, r, stamp) in _pending)
                 {
-                    if (!inserted[i]) continue;
-                    var r = rows[i];
                     await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(ids[i], NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
                     await copy.WriteAsync(r.Email, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(r.Name.Trim(), NpgsqlDbType.Text, ct);
                     await WriteTextAsync(copy, Blank(r.Organisation), ct);
@@ -84,33 +105,31 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
                 "import the file again: addresses already on the list are then compared like the others");
         }
 
-        // The memberships after their subscribers, from three arrays in one statement: COPY gains nothing here, the
-        // foreign key checks (two per membership, row by row) are most of the cost either way, and measured slower with COPY.
-        var keys = new List<string>(fresh + fresh / 8);
+        // The memberships after their subscribers, from three arrays in one statement (their checks run once per
+        // statement, migration 1051).
+        var keys = new List<string>(_pending.Count + _pending.Count / 8);
         var owners = new List<long>(keys.Capacity);
         var statuses = new List<string>(keys.Capacity);
-        for (var i = 0; i < rows.Count; i++)
+        foreach (var (id, r, _) in _pending)
         {
-            if (!inserted[i]) continue;
-            var status = rows[i].Status.ToWord();
-            foreach (var segment in rows[i].Segments)
+            var status = r.Status.ToWord();
+            foreach (var segment in r.Segments)
             {
                 keys.Add(segment);
-                owners.Add(ids[i]);
+                owners.Add(id);
                 statuses.Add(status);
             }
         }
-        if (keys.Count > 0)
-        {
-            await using var members = new NpgsqlCommand(
-                "INSERT INTO subscriber_segments (segment_key, subscriber_id, status) SELECT * FROM unnest(@keys, @owners, @statuses)",
-                connection, transaction);
-            members.Parameters.Add(new NpgsqlParameter<List<string>>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = keys });
-            members.Parameters.Add(new NpgsqlParameter<List<long>>("owners", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = owners });
-            members.Parameters.Add(new NpgsqlParameter<List<string>>("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = statuses });
-            await members.ExecuteNonQueryAsync(ct);
-        }
-        return inserted;
+        _pending.Clear();
+        _pendingEmails.Clear();
+        if (keys.Count == 0) return;
+        await using var members = new NpgsqlCommand(
+            "INSERT INTO subscriber_segments (segment_key, subscriber_id, status) SELECT * FROM unnest(@keys, @owners, @statuses)",
+            connection, transaction);
+        members.Parameters.Add(new NpgsqlParameter<List<string>>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = keys });
+        members.Parameters.Add(new NpgsqlParameter<List<long>>("owners", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = owners });
+        members.Parameters.Add(new NpgsqlParameter<List<string>>("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = statuses });
+        await members.ExecuteNonQueryAsync(ct);
     }
 
     // One index probe per address: a scalar subquery, because PostgreSQL may run an EXISTS as a hashed subplan, a scan of

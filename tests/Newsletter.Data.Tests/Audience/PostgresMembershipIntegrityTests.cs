@@ -90,8 +90,11 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
         var session = await _store.BeginImportAsync();
         try
         {
-            // The check cannot see the other session's uncommitted row; the COPY then waits on its index entry.
-            var apply = session.ApplyBatchAsync([Draft("first@example.org", "county"), Draft("race@example.org", "county")], update: false);
+            // The check cannot see the other session's uncommitted row (both count as new); the COPY, at the latest
+            // before the commit, then waits on its index entry.
+            var outcomes = await session.ApplyBatchAsync([Draft("first@example.org", "county"), Draft("race@example.org", "county")], update: false);
+            Assert.Equal([ImportOutcome.Imported, ImportOutcome.Imported], outcomes);
+            var apply = session.CommitAsync();
             var deadline = DateTime.UtcNow.AddSeconds(60);
             var waiting = 0L;
             while (!apply.IsCompleted && DateTime.UtcNow < deadline
