@@ -25,6 +25,8 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
     private const string CopySubscribers =
         "COPY subscribers (id, email, name, organisation, title, segments, district, industries, status, salutation, source, consent_at, created_at, updated_at) FROM STDIN (FORMAT BINARY)";
 
+    private const string CopyMemberships = "COPY subscriber_segments (segment_key, subscriber_id, status) FROM STDIN (FORMAT BINARY)";
+
     /// <summary>New rows checked but not yet written, in file order, each with its reserved id.</summary>
     private readonly List<(long Id, SubscriberDraft Row, DateTimeOffset Stamp)> _pending = new(FlushAt + SubscriberImporter.BatchSize);
     private readonly HashSet<string> _pendingEmails = new(StringComparer.Ordinal);
@@ -105,31 +107,25 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
                 "import the file again: addresses already on the list are then compared like the others");
         }
 
-        // The memberships after their subscribers, from three arrays in one statement (their checks run once per
-        // statement, migration 1051).
-        var keys = new List<string>(_pending.Count + _pending.Count / 8);
-        var owners = new List<long>(keys.Capacity);
-        var statuses = new List<string>(keys.Capacity);
-        foreach (var (id, r, _) in _pending)
+        // The memberships after their subscribers, also by COPY: no row trigger on them, their checks and counts run
+        // once per statement (migrations 1051, 0900).
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyMemberships, ct))
         {
-            var status = r.Status.ToWord();
-            foreach (var segment in r.Segments)
+            foreach (var (id, r, _) in _pending)
             {
-                keys.Add(segment);
-                owners.Add(id);
-                statuses.Add(status);
+                var status = r.Status.ToWord();
+                foreach (var segment in r.Segments)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(segment, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(status, NpgsqlDbType.Text, ct);
+                }
             }
+            await copy.CompleteAsync(ct);
         }
         _pending.Clear();
         _pendingEmails.Clear();
-        if (keys.Count == 0) return;
-        await using var members = new NpgsqlCommand(
-            "INSERT INTO subscriber_segments (segment_key, subscriber_id, status) SELECT * FROM unnest(@keys, @owners, @statuses)",
-            connection, transaction);
-        members.Parameters.Add(new NpgsqlParameter<List<string>>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = keys });
-        members.Parameters.Add(new NpgsqlParameter<List<long>>("owners", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = owners });
-        members.Parameters.Add(new NpgsqlParameter<List<string>>("statuses", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = statuses });
-        await members.ExecuteNonQueryAsync(ct);
     }
 
     // One index probe per address: a scalar subquery, because PostgreSQL may run an EXISTS as a hashed subplan, a scan of
