@@ -9,8 +9,8 @@ namespace Newsletter.Data.Audience;
 /// The insert of an import's new rows on PostgreSQL. Per batch one query finds which addresses are on the list already
 /// and reserves identity values for the others (in file order, so ids follow the file as before): that is the batch's
 /// answer. The new rows are then written every 10,000 (and before the commit): binary <c>COPY</c> straight into
-/// <c>subscribers</c>, one INSERT of their memberships. COPY inserts in multi-row groups where an INSERT … SELECT
-/// inserts row by row, and no staging table is written, truncated and read again. The membership checks and counts
+/// <c>subscribers</c>, then their memberships into <c>subscriber_segments</c>. COPY inserts in multi-row groups where an
+/// INSERT … SELECT inserts row by row, and no staging table is written, truncated and read again. The membership checks and counts
 /// run once per statement (migrations 1051, 0900).
 /// </summary>
 /// <remarks>
@@ -69,7 +69,7 @@ internal sealed class PostgresBulkInserter(NpgsqlConnection connection, NpgsqlTr
         return inserted;
     }
 
-    /// <summary>Writes the rows that wait: the subscribers by binary COPY, then their memberships.</summary>
+    /// <summary>Writes the rows that wait: the subscribers, then their memberships, each by binary COPY.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         if (_pending.Count == 0) return;
