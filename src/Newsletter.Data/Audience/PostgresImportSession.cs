@@ -4,7 +4,8 @@ using Npgsql;
 namespace Newsletter.Data.Audience;
 
 /// <summary>
-/// An import on PostgreSQL: new rows by binary COPY into a staging table and one INSERT … ON CONFLICT per batch
+/// An import on PostgreSQL: per batch one query sorts the addresses into known and new; the new subscribers and their
+/// memberships are written by binary COPY and one INSERT every 10,000 rows and before the commit
 /// (<see cref="PostgresBulkInserter"/>); the membership counts need nothing, their triggers run once per statement
 /// (migration 0900).
 /// </summary>
@@ -21,4 +22,7 @@ internal sealed class PostgresImportSession : SqlImportSession
 
     protected override Task<bool[]> InsertNewAsync(IReadOnlyList<SubscriberDraft> rows, DateTimeOffset now, CancellationToken ct) =>
         _inserter.InsertAsync(rows, now, ct);
+
+    // New rows not yet written are written before the commit (a dry run, never committed, writes none of them).
+    protected override Task BeforeCommitAsync(CancellationToken ct) => _inserter.FlushAsync(ct);
 }
