@@ -93,7 +93,7 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
             // The check cannot see the other session's uncommitted row (both count as new); the COPY, at the latest
             // before the commit, then waits on its index entry.
             var outcomes = await session.ApplyBatchAsync([Draft("first@example.org", "county"), Draft("race@example.org", "county")], update: false);
-            Assert.Equal([ImportOutcome.Imported, ImportOutcome.Imported], outcomes);
+            Assert.Equal([ImportOutcome.Imported, ImportOutcome.Imported], outcomes.Select(o => o.Outcome));
             var apply = session.CommitAsync();
             var deadline = DateTime.UtcNow.AddSeconds(60);
             var waiting = 0L;
