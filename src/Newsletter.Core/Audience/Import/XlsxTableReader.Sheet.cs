@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
 
@@ -11,7 +12,7 @@ public static partial class XlsxTableReader
     private static IEnumerable<TableRow> ReadSheet(ZipArchive archive, string sheetPath, List<string> strings, string name)
     {
         using var reader = OpenPart(archive, sheetPath, name)
-            ?? throw new TableFormatException($"{name} names a worksheet that is not in the file ({sheetPath}); save the list again from Excel or as CSV");
+            ?? throw new TableFormatException(Texts.Format("core.xlsx.worksheet_missing_part", name, sheetPath));
         var rowNumber = 0;
         var values = new List<(int Column, string Value)>();
         var text = new StringBuilder();
@@ -39,14 +40,14 @@ public static partial class XlsxTableReader
         if (attribute is null)
         {
             return previous < InputLimits.MaxTableRows ? previous + 1
-                : throw new TableFormatException($"{name} has more than {InputLimits.MaxTableRows:N0} rows, Excel's limit; split the list");
+                : throw new TableFormatException(Texts.Format("core.xlsx.too_many_rows", name, InputLimits.MaxTableRows));
         }
         if (!int.TryParse(attribute, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > InputLimits.MaxTableRows)
         {
-            throw new TableFormatException($"{name} has a row numbered {Shorten(attribute)}, beyond Excel's {InputLimits.MaxTableRows:N0} rows; save the list again from Excel or as CSV");
+            throw new TableFormatException(Texts.Format("core.xlsx.row_number_beyond", name, Shorten(attribute), InputLimits.MaxTableRows));
         }
         return number > previous ? number
-            : throw new TableFormatException($"{name} row {number} comes after row {previous}; save the list again from Excel or as CSV");
+            : throw new TableFormatException(Texts.Format("core.xlsx.rows_out_of_order", name, number, previous));
     }
 
     private static TableRow ReadRow(XmlReader reader, int rowNumber, List<string> strings, List<(int Column, string Value)> values,
@@ -65,7 +66,7 @@ public static partial class XlsxTableReader
             if (value.Length == 0) continue;
             if (column >= InputLimits.MaxTableColumns)
             {
-                throw new TableFormatException($"{name} row {rowNumber} has a value in column {ColumnName(column)}; a subscriber list has at most {InputLimits.MaxTableColumns} columns — delete the columns on the right or save the list as CSV");
+                throw new TableFormatException(Texts.Format("core.xlsx.too_many_columns", name, rowNumber, ColumnName(column), InputLimits.MaxTableColumns));
             }
             values.Add((column, value));
         }
@@ -89,11 +90,11 @@ public static partial class XlsxTableReader
             }
             if (i == 0 || (i < reference.Length && !char.IsAsciiDigit(reference[i])))
             {
-                throw new TableFormatException($"{name} row {rowNumber} has a cell named '{Shorten(reference)}', not a cell reference; save the list again from Excel or as CSV");
+                throw new TableFormatException(Texts.Format("core.xlsx.bad_cell_reference", name, rowNumber, Shorten(reference)));
             }
         }
         return column < InputLimits.ExcelMaxColumns ? column
-            : throw new TableFormatException($"{name} row {rowNumber} has a cell beyond Excel's last column (XFD); save the list again from Excel or as CSV");
+            : throw new TableFormatException(Texts.Format("core.xlsx.beyond_last_column", name, rowNumber));
     }
 
     private static string ColumnName(int column)
@@ -137,7 +138,7 @@ public static partial class XlsxTableReader
             case "s":
                 return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < strings.Count
                     ? strings[index]
-                    : throw new TableFormatException($"{name} row {rowNumber} column {ColumnName(column)} refers to a text the workbook does not have; save the list again from Excel or as CSV");
+                    : throw new TableFormatException(Texts.Format("core.xlsx.missing_shared_text", name, rowNumber, ColumnName(column)));
             case "b":
                 return raw.Trim() == "1" ? "TRUE" : "FALSE";
             case "e":
@@ -222,20 +223,20 @@ public static partial class XlsxTableReader
         }
         catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
         {
-            throw new TableFormatException($"{name} contains a DTD (<!DOCTYPE …> in {partPath}), which Excel never writes and which is refused; save the list again from Excel or as CSV");
+            throw new TableFormatException(Texts.Format("core.xlsx.dtd", name, partPath));
         }
         catch (XmlException e)
         {
-            throw new TableFormatException($"{name} is damaged: {partPath} is not well-formed XML (line {e.LineNumber}); save the list again from Excel or as CSV");
+            throw new TableFormatException(Texts.Format("core.xlsx.bad_xml", name, partPath, e.LineNumber));
         }
         catch (InvalidDataException e)
         {
-            throw new TableFormatException($"{name} is damaged: {partPath} cannot be unpacked ({e.Message}); save the list again from Excel or as CSV");
+            throw new TableFormatException(Texts.Format("core.xlsx.cannot_unpack", name, partPath, e.Message));
         }
     }
 
     private static TableFormatException NotAWorkbook(string name, string reason) =>
-        new($"{name} is not a readable Excel workbook ({reason}); save it again as .xlsx or as CSV");
+        new(Texts.Format("core.xlsx.not_readable", name, reason));
 
     private static string Shorten(string s) => s.Length <= 20 ? s : s[..20] + "…";
 
@@ -252,7 +253,7 @@ public static partial class XlsxTableReader
         {
             _read += read;
             return _read <= declared ? read
-                : throw new TableFormatException($"{name} is damaged: {partPath} unpacks to more than the {declared:N0} bytes it declares; save the list again from Excel or as CSV");
+                : throw new TableFormatException(Texts.Format("core.xlsx.unpacks_beyond_declared", name, partPath, declared));
         }
 
         public override bool CanRead => true;

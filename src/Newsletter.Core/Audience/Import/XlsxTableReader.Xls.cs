@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using ExcelDataReader;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
 
@@ -45,7 +46,7 @@ public static partial class XlsxTableReader
         {
             if (!reader.NextResult())
             {
-                throw new TableFormatException($"{name} has {i + 1} sheet(s), not {sheet + 1}");
+                throw new TableFormatException(Texts.Format("core.xlsx.sheet_count", name, i + 1, sheet + 1));
             }
         }
         {
@@ -60,13 +61,13 @@ public static partial class XlsxTableReader
                 catch (Exception e) when (e is ExcelDataReader.Exceptions.ExcelReaderException or InvalidDataException or XmlException or FormatException
                     or IOException or ArgumentException or IndexOutOfRangeException)
                 {
-                    throw new TableFormatException($"{name} row {line + 1} cannot be read ({e.Message}); save it again as .xlsx or as CSV");
+                    throw new TableFormatException(Texts.Format("core.xlsx.xls_row_unreadable", name, line + 1, e.Message));
                 }
                 if (!more) yield break;
                 line = reader.Depth + 1;
                 if (line > InputLimits.MaxTableRows)
                 {
-                    throw new TableFormatException($"{name} has more than {InputLimits.MaxTableRows:N0} rows, Excel's limit; split the list");
+                    throw new TableFormatException(Texts.Format("core.xlsx.too_many_rows", name, InputLimits.MaxTableRows));
                 }
                 var cells = new string[Math.Min(reader.FieldCount, InputLimits.MaxTableColumns)];
                 for (var i = 0; i < cells.Length; i++)

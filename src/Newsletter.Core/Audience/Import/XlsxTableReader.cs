@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Audience.Import;
 
@@ -64,7 +65,7 @@ public static partial class XlsxTableReader
         var info = new FileInfo(path);
         if (info.Length > InputLimits.MaxUploadBytes)
         {
-            throw new TableFormatException($"{name} is {info.Length / 1024 / 1024} MiB, more than the {InputLimits.MaxUploadBytes / 1024 / 1024} MiB a workbook may have; save the list as CSV");
+            throw new TableFormatException(Texts.Format("core.xlsx.too_large", name, info.Length / 1024 / 1024, InputLimits.MaxUploadBytes / 1024 / 1024));
         }
         Span<byte> signature = stackalloc byte[4];
         using (var probe = File.OpenRead(path))
@@ -124,12 +125,12 @@ public static partial class XlsxTableReader
         var sheets = SheetRelationships(archive, workbookPath, name);
         if (sheets.Count == 0)
         {
-            throw new TableFormatException($"{name} has no worksheet; save the list again from Excel or as CSV");
+            throw new TableFormatException(Texts.Format("core.xlsx.no_worksheet", name));
         }
         var sheetId = sheet < sheets.Count ? sheets[sheet].Id
-            : throw new TableFormatException($"{name} has {sheets.Count} sheet(s), not {sheet + 1}");
+            : throw new TableFormatException(Texts.Format("core.xlsx.sheet_count", name, sheets.Count, sheet + 1));
         var sheetPath = relationships.FirstOrDefault(r => r.Id == sheetId) is { } found ? Resolve(folder, found.Target)
-            : throw new TableFormatException($"{name} names a worksheet that is not in the file; save the list again from Excel or as CSV");
+            : throw new TableFormatException(Texts.Format("core.xlsx.worksheet_missing", name));
         var stringsPath = Target(relationships, folder, t => t.EndsWith("/sharedStrings", StringComparison.Ordinal));
         return (sheetPath, stringsPath is null ? [] : ReadSharedStrings(archive, stringsPath, name));
     }
@@ -166,11 +167,11 @@ public static partial class XlsxTableReader
             total += entry.Length;
             if (entry.Length > InputLimits.MaxXlsxPartBytes || total > InputLimits.MaxXlsxTotalBytes)
             {
-                throw new TableFormatException($"{name} unpacks to more than {(entry.Length > InputLimits.MaxXlsxPartBytes ? InputLimits.MaxXlsxPartBytes : InputLimits.MaxXlsxTotalBytes) / 1024 / 1024} MiB ({entry.FullName}: {entry.Length / 1024 / 1024:N0} MiB); a subscriber list is far smaller — save it as CSV");
+                throw new TableFormatException(Texts.Format("core.xlsx.unpacks_too_large", name, (entry.Length > InputLimits.MaxXlsxPartBytes ? InputLimits.MaxXlsxPartBytes : InputLimits.MaxXlsxTotalBytes) / 1024 / 1024, entry.FullName, entry.Length / 1024 / 1024));
             }
             if (entry.Length > RatioCheckedAbove && entry.Length > entry.CompressedLength * (long)InputLimits.MaxXlsxCompressionRatio)
             {
-                throw new TableFormatException($"{name} is compressed {entry.Length / Math.Max(1, entry.CompressedLength):N0} times ({entry.FullName}), more than the {InputLimits.MaxXlsxCompressionRatio} of a real sheet: a decompression bomb? Save the list again from Excel or as CSV");
+                throw new TableFormatException(Texts.Format("core.xlsx.compression_ratio", name, entry.Length / Math.Max(1, entry.CompressedLength), entry.FullName, InputLimits.MaxXlsxCompressionRatio));
             }
         }
     }
@@ -215,7 +216,7 @@ public static partial class XlsxTableReader
     private static List<(string Name, string Id)> SheetRelationships(ZipArchive archive, string workbookPath, string name)
     {
         using var reader = OpenPart(archive, workbookPath, name)
-            ?? throw new TableFormatException($"{name} has no workbook part ({workbookPath}); save the list again from Excel or as CSV");
+            ?? throw new TableFormatException(Texts.Format("core.xlsx.no_workbook_part", name, workbookPath));
         var sheets = new List<(string Name, string Id)>();
         Guard(name, workbookPath, () =>
         {
@@ -247,14 +248,14 @@ public static partial class XlsxTableReader
                 }
                 if (strings.Count >= InputLimits.MaxXlsxSharedStrings)
                 {
-                    throw new TableFormatException($"{name} has more than {InputLimits.MaxXlsxSharedStrings:N0} distinct texts; save the list as CSV");
+                    throw new TableFormatException(Texts.Format("core.xlsx.too_many_texts", name, InputLimits.MaxXlsxSharedStrings));
                 }
                 text.Clear();
                 ReadRichText(reader, text, CsvTableReader.MaxCellChars);
                 chars += text.Length;
                 if (chars > InputLimits.MaxXlsxSharedStringChars)
                 {
-                    throw new TableFormatException($"{name} holds more than {InputLimits.MaxXlsxSharedStringChars:N0} characters of text; save the list as CSV");
+                    throw new TableFormatException(Texts.Format("core.xlsx.too_much_text", name, InputLimits.MaxXlsxSharedStringChars));
                 }
                 strings.Add(text.Length == 0 ? "" : text.ToString());
             }
