@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math.EC.Rfc8032;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Delivery.Wire;
 
@@ -54,8 +55,7 @@ internal sealed class DkimSigner : IDisposable
     {
         if (string.IsNullOrWhiteSpace(options.Ed25519Selector) != string.IsNullOrWhiteSpace(options.Ed25519KeyFile))
         {
-            throw new ArgumentException("Dkim:Ed25519Selector and Dkim:Ed25519KeyFile go together: set both (a selector of its own, e.g. "
-                + $"{options.Selector!.Trim()}e, published as v=DKIM1; k=ed25519; p=…) or neither");
+            throw new ArgumentException(Texts.Format("core.dkim.ed25519_pair", options.Selector!.Trim() + "e"));
         }
         var domain = options.Domain!.Trim();
         var keys = new List<Key> { new RsaKey(ReadRsaKey(options.KeyFile!), domain, options.Selector!.Trim()) };
@@ -86,7 +86,7 @@ internal sealed class DkimSigner : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
         {
             rsa.Dispose();
-            throw new ArgumentException($"Dkim:KeyFile \"{keyFile}\" is not a readable PEM RSA private key: {e.Message}", e);
+            throw new ArgumentException(Texts.Format("core.dkim.rsa_key_unreadable", keyFile, e.Message), e);
         }
     }
 
@@ -120,8 +120,7 @@ internal sealed class DkimSigner : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or AsnContentException)
         {
-            throw new ArgumentException($"Dkim:Ed25519KeyFile \"{keyFile}\" is not a readable PEM Ed25519 private key " +
-                $"(make one with: openssl genpkey -algorithm ed25519 -out {Path.GetFileName(keyFile)}): {e.Message}", e);
+            throw new ArgumentException(Texts.Format("core.dkim.ed25519_key_unreadable", keyFile, Path.GetFileName(keyFile), e.Message), e);
         }
     }
 

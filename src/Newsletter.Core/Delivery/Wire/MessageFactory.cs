@@ -6,6 +6,7 @@ using MimeKit;
 using MimeKit.Utils;
 using Newsletter.Core.Composition;
 using Newsletter.Core.Delivery.Wire;
+using Newsletter.Core.Localization;
 
 namespace Newsletter.Core.Delivery;
 
@@ -76,9 +77,9 @@ public sealed class MessageFactory
             var tokenPattern = _verp.Contains("{token}", StringComparison.Ordinal);
             if (!_verp.Contains('@', StringComparison.Ordinal) || !(_verp.Contains("{local}", StringComparison.Ordinal) || tokenPattern))
             {
-                throw new ArgumentException($"Sender:VerpReturnPath \"{_verp}\" must be an address holding {{token}} (or {{local}} and {{domain}}), e.g. bounces+{{token}}@example.org");
+                throw new ArgumentException(Texts.Format("core.verp.pattern", _verp));
             }
-            _verpTokens = tokenPattern ? verpTokens ?? throw new ArgumentException($"Sender:VerpReturnPath \"{_verp}\" holds {{token}}, which needs the application secret (the database or Security:TokenSecret)") : null;
+            _verpTokens = tokenPattern ? verpTokens ?? throw new ArgumentException(Texts.Format("core.verp.needs_secret", _verp)) : null;
         }
         if (dkim is { Enabled: true })
         {
@@ -87,7 +88,7 @@ public sealed class MessageFactory
         else if (dkim is not null && (!string.IsNullOrWhiteSpace(dkim.Ed25519KeyFile) || !string.IsNullOrWhiteSpace(dkim.Ed25519Selector)))
         {
             // RFC 8463: many receivers do not know Ed25519 yet; signed with it alone the bulletin would look unsigned to them.
-            throw new ArgumentException("Dkim:Ed25519KeyFile/Dkim:Ed25519Selector add a second signature to the RSA one: set Dkim:Domain, Dkim:Selector and Dkim:KeyFile (the RSA key) too");
+            throw new ArgumentException(Texts.Get("core.dkim.ed25519_needs_rsa"));
         }
 
         _listHeaders = Ascii($"List-Id: <{Clean(listId)}>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\nPrecedence: bulk\r\nAuto-Submitted: auto-generated\r\n");
@@ -290,6 +291,6 @@ public sealed class MessageFactory
         {
             return mailbox;
         }
-        throw new ArgumentException($"{setting} \"{value}\" is not a valid e-mail address; write it as \"Name <user@domain>\" or user@domain");
+        throw new ArgumentException(Texts.Format("core.sender.bad_address", setting, value));
     }
 }
