@@ -55,9 +55,7 @@ internal static class FiguresCommands
             table.AddRow([names[row], .. columns.Select(c => c[row])]);
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(figures.Tracking
-            ? "tracking on: opens exclude image proxies (Apple Mail Privacy Protection, Gmail, Yahoo), counted as proxyOpens"
-            : "tracking off: no opens or clicks are measured for this campaign");
+        AnsiConsole.MarkupLine(Markup.Escape(Texts.Get(figures.Tracking ? "cli.figures.tracking_on" : "cli.figures.tracking_off")));
         if (figures.FrozenAt is { } frozen)
         {
             Say.Line("cli.figures.reader_events_pruned_tracking", LocalTime.Show(frozen));

@@ -28,8 +28,8 @@ internal sealed class SecretsRotateTokenCommand : AsyncCommand<GlobalSettings>
         var grace = services.GetRequiredService<SubscriberTokenOptions>().TokenGracePeriod;
         var rotation = await services.GetRequiredService<TokenKeyStore>().RotateAsync(grace, cancellationToken);
         // A running serve picks the new key up within a minute (it reloads the key ring); nothing else to restart.
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"token secret rotated: new links use key version {rotation.Version}; links signed before work until {LocalTime.Show(rotation.PreviousValidUntil)} (Security:TokenGracePeriod {grace.TotalDays:0.##} days), then answer 404"));
+        Console.Out.WriteLine(Texts.Format("cli.secrets.rotated", rotation.Version, LocalTime.Show(rotation.PreviousValidUntil),
+            grace.TotalDays.ToString("0.##", CultureInfo.InvariantCulture)));
         return NewsletterApp.Ok;
     }
 }

@@ -38,8 +38,8 @@ internal static class UsersCommands
         }
         else if (!Console.IsInputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
-            password = AnsiConsole.Prompt(new TextPrompt<string>("password:").Secret());
-            var again = AnsiConsole.Prompt(new TextPrompt<string>("password again:").Secret());
+            password = AnsiConsole.Prompt(new TextPrompt<string>(Markup.Escape(Texts.Get("cli.users.password_prompt"))).Secret());
+            var again = AnsiConsole.Prompt(new TextPrompt<string>(Markup.Escape(Texts.Get("cli.users.password_again_prompt"))).Secret());
             if (password != again)
             {
                 throw new UserErrorException(Texts.Get("cli.users.the_two_passwords_differ"), Texts.Get("cli.hint.same_password"));

@@ -112,8 +112,8 @@ internal sealed class SubscribersUnsubscribeCommand : AsyncCommand<SubscriberEma
             await store.UnsubscribeAsync(s.Id, "admin (cli)", cancellationToken);
             var now = (await store.FindByIdAsync(s.Id, cancellationToken))!;
             Console.Out.WriteLine(s.Status == SubscriberStatus.Active
-                ? $"{now.Email} unsubscribed"
-                : $"{now.Email} was already {now.Status.ToWord()}; nothing changed");
+                ? Texts.Format("cli.subscribers.unsubscribed", now.Email)
+                : Texts.Format("cli.subscribers.already", now.Email, now.Status.ToWord()));
             return NewsletterApp.Ok;
         });
 }
@@ -139,7 +139,7 @@ internal sealed class SubscribersResubscribeCommand : AsyncCommand<SubscribersRe
             {
                 var removed = await store.IsSuppressedAsync(settings.Email, cancellationToken);
                 throw new UserErrorException(Texts.Format("cli.subscribers.no_subscriber", settings.Email),
-                    removed ? "the address was removed; add it again with `subscribers add … --consent \"<note>\"`" : "check the address");
+                    Texts.Get(removed ? "cli.subscribers.removed_add_again" : "cli.subscribers.check_address"));
             }
             Console.Out.WriteLine(Texts.Format("cli.subscribers.active_again", EmailAddress.NormalizeForLookup(settings.Email)));
             return NewsletterApp.Ok;
@@ -154,8 +154,8 @@ internal sealed class SubscribersRemoveCommand : AsyncCommand<SubscriberEmailSet
             var store = services.GetRequiredService<ISubscriberStore>();
             var removed = await store.RemoveAsync(settings.Email, cancellationToken);
             Console.Out.WriteLine(removed
-                ? $"removed {EmailAddress.NormalizeForLookup(settings.Email)}: personal data erased, address suppressed"
-                : $"no subscriber {EmailAddress.NormalizeForLookup(settings.Email)}; the address is suppressed for future imports");
+                ? Texts.Format("cli.subscribers.removed", EmailAddress.NormalizeForLookup(settings.Email))
+                : Texts.Format("cli.subscribers.removed_none", EmailAddress.NormalizeForLookup(settings.Email)));
             return NewsletterApp.Ok;
         });
 }

@@ -162,7 +162,7 @@ internal sealed class SubscribersExportCommand : AsyncCommand<SubscribersExportS
             }
             catch (ArgumentException e)
             {
-                throw new UserErrorException(e.Message.Split(" (Parameter", 2)[0], "use -o list.xlsx or -o list.csv");
+                throw new UserErrorException(e.Message.Split(" (Parameter", 2)[0], Texts.Get("cli.subscribers.export_kind_hint"));
             }
             Console.Error.WriteLine(Texts.Format("cli.subscribers.exported_subscriber_s_to", count, settings.Output));
             return NewsletterApp.Ok;
