@@ -100,7 +100,7 @@ internal sealed class BouncesParseCommand : Command<BouncesParseSettings>
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                report = BounceReport.OtherBecause("could not be read: " + e.Message);
+                report = BounceReport.OtherBecause(Texts.Format("cli.bounces.unreadable", e.Message));
             }
             results.Add((file, report));
         }

@@ -43,8 +43,8 @@ internal sealed class MjmlSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (Inputs.Length == 0) return ValidationResult.Error("give at least one .mjml file");
-        if (ParseLevel(Validation) is null) return ValidationResult.Error($"--validation must be soft, strict or skip, not '{Validation}'");
+        if (Inputs.Length == 0) return ValidationResult.Error(Texts.Get("cli.mjml.no_input"));
+        if (ParseLevel(Validation) is null) return ValidationResult.Error(Texts.Format("cli.mjml.bad_validation", Validation));
         return ValidationResult.Success();
     }
 
@@ -97,8 +97,8 @@ internal sealed class MjmlCommand : AsyncCommand<MjmlSettings>
             {
                 rejected++;
                 Errors.Write(Texts.Format("cli.mjml.not_compiled", input), options.Validation == MjmlValidationLevel.Strict
-                    ? "fix the errors above, or use --validation soft"
-                    : "fix the errors above");
+                    ? Texts.Get("cli.mjml.fix_or_soft")
+                    : Texts.Get("cli.mjml.fix_errors"));
                 continue;
             }
             if (settings.Output is null)

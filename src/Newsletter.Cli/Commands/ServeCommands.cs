@@ -61,7 +61,7 @@ internal sealed class ServeCommand : AsyncCommand<ServeSettings>
         await using var host = Build(configuration, database, settings.Urls);
         var options = host.Services.GetRequiredService<SchedulingOptions>();
         var clustered = database.Provider == DatabaseProvider.Postgres && (options.Clustered ?? true);
-        Say.Line("cli.serve.serving_scheduler_on_node", database.Provider.ToString().ToLowerInvariant(), (clustered ? "clustered" : "single node"), SchedulerNode.Current.Name, options.TimeZone, settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls);
+        Say.Line("cli.serve.serving_scheduler_on_node", database.Provider.ToString().ToLowerInvariant(), Texts.Get(clustered ? "cli.serve.clustered" : "cli.serve.single_node"), SchedulerNode.Current.Name, options.TimeZone, settings.Urls ?? configuration["urls"] ?? NewsletterWeb.DefaultUrls);
         try
         {
             await host.RunAsync(cancellationToken);
