@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Newsletter.Core.Audience;
 using Newsletter.Data.Audience;
 using Newsletter.Testing;
@@ -12,32 +11,14 @@ namespace Newsletter.Data.Tests.Audience;
 /// addresses exist. The guarantees the foreign keys gave, and the one race the check leaves, on a real server.
 /// </summary>
 [Requires("postgres")]
-public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
+public sealed class PostgresMembershipIntegrityTests()
+    : SubscriberStoreFixture<PostgresTestDatabase>(new DateTimeOffset(2026, 12, 6, 8, 30, 0, TimeSpan.Zero))
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 8, 30, 0, TimeSpan.Zero));
-    private PostgresTestDatabase _db = null!;
-    private NewsletterDatabase _database = null!;
-    private SqlSubscriberStore _store = null!;
-
-    public Task InitializeAsync()
-    {
-        _db = new PostgresTestDatabase();
-        _database = _db.Open();
-        _store = new SqlSubscriberStore(_database, _time);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     private static SubscriberDraft Draft(string email, params string[] segments) => new(email, "测试", null, null, segments, null, []);
 
     private async Task<PostgresException> FailsAsync(string sql)
     {
-        await using var connection = await _database.OpenConnectionAsync();
+        await using var connection = await Database.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
@@ -45,7 +26,7 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
 
     private async Task<long> ScalarAsync(string sql)
     {
-        await using var connection = await _database.OpenConnectionAsync();
+        await using var connection = await Database.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync());
@@ -54,8 +35,8 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
     [Fact]
     public async Task Memberships_keep_what_their_foreign_keys_guaranteed()
     {
-        var one = await _store.AddAsync(Draft("one@example.org", "county", "enterprise"));
-        await _store.AddAsync(Draft("two@example.org", "county"));
+        var one = await Store.AddAsync(Draft("one@example.org", "county", "enterprise"));
+        await Store.AddAsync(Draft("two@example.org", "county"));
 
         var unknownSegment = await FailsAsync($"INSERT INTO subscriber_segments VALUES ('no-such-segment', {one.Id}, 'active')");
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, unknownSegment.SqlState);
@@ -68,9 +49,9 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
             (await FailsAsync($"UPDATE subscriber_segments SET subscriber_id = 987654321 WHERE subscriber_id = {one.Id}")).SqlState);
 
         // Erasing a subscriber removes its memberships (was ON DELETE CASCADE) and the counts follow.
-        Assert.True(await _store.RemoveAsync("one@example.org"));
+        Assert.True(await Store.RemoveAsync("one@example.org"));
         Assert.Equal(0, await ScalarAsync($"SELECT COUNT(*) FROM subscriber_segments WHERE subscriber_id = {one.Id}"));
-        var counts = (await _store.CountBySegmentAsync()).ToDictionary(c => c.Segment.Key, c => c.Active);
+        var counts = (await Store.CountBySegmentAsync()).ToDictionary(c => c.Segment.Key, c => c.Active);
         Assert.Equal(1, counts["county"]);
         Assert.Equal(0, counts.GetValueOrDefault("enterprise"));
     }
@@ -78,7 +59,7 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
     [Fact]
     public async Task An_address_another_session_adds_while_the_import_copies_stops_the_import_with_nothing_written()
     {
-        await using var other = await _database.OpenConnectionAsync();
+        await using var other = await Database.OpenConnectionAsync();
         await using var otherTransaction = await other.BeginTransactionAsync();
         await using (var add = other.CreateCommand())
         {
@@ -87,7 +68,7 @@ public sealed class PostgresMembershipIntegrityTests : IAsyncLifetime
             await add.ExecuteNonQueryAsync();
         }
 
-        var session = await _store.BeginImportAsync();
+        var session = await Store.BeginImportAsync();
         try
         {
             // The check cannot see the other session's uncommitted row (both count as new); the COPY, at the latest
